@@ -1,0 +1,43 @@
+# Two commands on a fresh machine: `make run` (the app; demo mode without keys)
+# and `make test` (the whole suite). Both set up what they need.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+# qasync must bind to PySide6 whatever else is installed.
+export QT_API := pyside6
+
+.PHONY: run test bench sandbox system-deps system-deps-test clean
+
+run: system-deps $(VENV)/.app
+	$(BIN)/aurora-desktop $(ARGS)
+
+test: system-deps-test $(VENV)/.test
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Benchmarks print figures (ratios against a baseline measured in the same run).
+bench: system-deps-test $(VENV)/.test
+	$(BIN)/python tests/benchmarks/bench_render.py
+
+sandbox: system-deps $(VENV)/.app
+	$(BIN)/python -m aurora_desktop.sandbox --port 8765 $(ARGS)
+
+system-deps:
+	sh build/install-system-deps.sh
+
+system-deps-test:
+	sh build/install-system-deps.sh --test
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+
+$(VENV)/.app: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install -q -e .
+	touch $@
+
+$(VENV)/.test: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install -q -e '.[test]'
+	touch $@ $(VENV)/.app
+
+clean:
+	rm -rf $(VENV) build/__pycache__ .pytest_cache dist

@@ -1,0 +1,36 @@
+"""Command line: the window by default; `sandbox` runs the local Aurora stand-in."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from aurora_desktop import APP_NAME, __version__
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="aurora-desktop", description=f"{APP_NAME}: a portrait and a voice in, "
+                                "a talking video out.")
+    p.add_argument("--version", action="version", version=f"{APP_NAME} {__version__}")
+    p.add_argument("--sandbox", action="store_true",
+                   help="demo mode: use a local stand-in for Creatify that spends nothing")
+    p.add_argument("--api-base", default=None, help="the Aurora API address (default: Creatify's)")
+    p.add_argument("--profile", default=None, help="keep every file of the app under this folder")
+    p.add_argument("--quit-after", type=float, default=None, help=argparse.SUPPRESS)  # start-up checks
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["sandbox"]:
+        from aurora_desktop.sandbox.__main__ import main as sandbox_main
+        return sandbox_main(argv[1:])
+    args = build_parser().parse_args(argv)
+    from aurora_desktop import paths
+    paths.use_profile(args.profile)
+    from aurora_desktop.app import run
+    return run(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

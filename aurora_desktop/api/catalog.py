@@ -1,0 +1,72 @@
+"""The model catalog: every limit and price lives in this one table.
+
+Prices are credits per second of audio (May 2026 pricing). Creatify bills
+whole seconds, rounding partial seconds up. When Creatify changes a price or a
+limit, change one row here; the client, the sandbox and the UI all read it.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from decimal import Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class ModelSpec:
+    key: str                  # our unique key (model_version + resolution)
+    model_version: str        # the value sent as `model_version`
+    resolution: str | None    # aurora_v2 only; the request field name is unconfirmed
+    label: str                # short name for people
+    output: str               # what the video looks like
+    credits_per_second: Decimal
+    max_audio_seconds: float
+    documented: bool          # False: seen on a newer model page, not in the API reference
+
+
+CATALOG: tuple[ModelSpec, ...] = (
+    ModelSpec("aurora_v1", "aurora_v1", None, "Aurora v1", "720p, best quality",
+              Decimal("1"), 300.0, True),
+    ModelSpec("aurora_v1_fast", "aurora_v1_fast", None, "Aurora v1 Fast",
+              "below 720p, faster and cheaper", Decimal("0.5"), 300.0, True),
+    ModelSpec("aurora_v2_480p", "aurora_v2", "480p", "Aurora v2 480p", "480p",
+              Decimal("0.4"), 59.7, False),
+    ModelSpec("aurora_v2_720p", "aurora_v2", "720p", "Aurora v2 720p", "720p",
+              Decimal("0.7"), 59.7, False),
+    ModelSpec("aurora_v2_1080p", "aurora_v2", "1080p", "Aurora v2 1080p", "1080p",
+              Decimal("1.4"), 59.7, False),
+    ModelSpec("aurora_v2_2k", "aurora_v2", "2k", "Aurora v2 2K", "2K",
+              Decimal("2.8"), 14.375, False),
+)
+
+DEFAULT_MODEL = "aurora_v1"
+_BY_KEY = {m.key: m for m in CATALOG}
+
+
+def get_model(key: str) -> ModelSpec:
+    """Look a model up by catalog key, or by a bare `model_version` (first match)."""
+    if key in _BY_KEY:
+        return _BY_KEY[key]
+    for spec in CATALOG:
+        if spec.model_version == key:
+            return spec
+    raise KeyError(f"unknown model {key!r}; known: {', '.join(_BY_KEY)}")
+
+
+def billable_seconds(audio_seconds: float) -> int:
+    """Whole seconds billed: partial seconds round up (10.4 s -> 11)."""
+    if audio_seconds < 0 or math.isnan(audio_seconds):
+        raise ValueError("audio length must be a non-negative number of seconds")
+    # Guard against float noise such as 10.000000001 from a decoder.
+    return math.ceil(round(audio_seconds, 6))
+
+
+def cost_credits(model: ModelSpec | str, audio_seconds: float) -> Decimal:
+    """Credits a clip costs: ceil(seconds) x price per second, exact (Decimal)."""
+    spec = get_model(model) if isinstance(model, str) else model
+    return billable_seconds(audio_seconds) * spec.credits_per_second
+
+
+def audio_too_long(model: ModelSpec | str, audio_seconds: float) -> bool:
+    spec = get_model(model) if isinstance(model, str) else model
+    return audio_seconds > spec.max_audio_seconds + 1e-6

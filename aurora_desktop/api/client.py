@@ -1,0 +1,171 @@
+"""The Aurora API client: one httpx.AsyncClient, explicit timeouts, safe retries.
+
+Safety rules (ENGINEERING.md 5): credentials go only to the configured base
+URL (no redirects are followed), a non-loopback base URL must be https, and the
+key never appears in a repr, a log line or an exception.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import logging
+import platform
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlsplit
+
+import httpx
+
+from aurora_desktop import __version__
+from aurora_desktop.api.errors import (
+    InvalidResponseError,
+    NetworkError,
+    OutcomeUnknownError,
+    UnsafeRequestError,
+    error_for_response,
+    excerpt,
+)
+from aurora_desktop.api.models import CreateRequest, Job, parse_job_list
+from aurora_desktop.api.retry import NotSent, RetryPolicy
+
+log = logging.getLogger(__name__)
+
+DEFAULT_BASE_URL = "https://api.creatify.ai"
+MAX_IDS_PER_LIST = 100
+USER_AGENT = f"AuroraDesktop/{__version__} ({platform.system()}; Python {platform.python_version()}) httpx/{httpx.__version__}"
+DEFAULT_TIMEOUT = httpx.Timeout(connect=10.0, read=30.0, write=30.0, pool=10.0)
+
+
+@dataclass(frozen=True, slots=True)
+class Credentials:
+    api_id: str
+    api_key: str = field(repr=False)
+
+    def __repr__(self) -> str:  # the key is never shown, not even its length
+        return f"Credentials(api_id={self.api_id!r}, api_key=<hidden>)"
+
+    def headers(self) -> dict[str, str]:
+        return {"X-API-ID": self.api_id, "X-API-KEY": self.api_key}
+
+
+def is_loopback_host(host: str) -> bool:
+    if host.lower() in ("localhost", "localhost.localdomain"):
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def check_base_url(base_url: str) -> str:
+    """Return the normalised base URL, or raise UnsafeRequestError."""
+    parts = urlsplit(base_url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise UnsafeRequestError(f"The API address {base_url!r} is not a web address.")
+    if parts.scheme == "http" and not is_loopback_host(parts.hostname):
+        raise UnsafeRequestError(
+            "The API address must start with https:// (plain http is only allowed for this "
+            "computer's own test service), so your keys are never sent unencrypted.",
+            detail=f"refused base URL {base_url}")
+    return base_url.rstrip("/")
+
+
+class AuroraClient:
+    """Async client for the four Aurora endpoints. Use as an async context manager."""
+
+    def __init__(self, credentials: Credentials, base_url: str = DEFAULT_BASE_URL, *,
+                 timeout: httpx.Timeout = DEFAULT_TIMEOUT, retry: RetryPolicy | None = None,
+                 transport: httpx.AsyncBaseTransport | None = None) -> None:
+        self.base_url = check_base_url(base_url)
+        self.retry = retry or RetryPolicy()
+        self._credentials = credentials
+        self._http = httpx.AsyncClient(
+            base_url=self.base_url,
+            headers={"User-Agent": USER_AGENT, "Accept": "application/json", **credentials.headers()},
+            timeout=timeout,
+            follow_redirects=False,   # never carry the key to another host
+            transport=transport,
+            trust_env=False,          # a stray proxy variable must not see the key either
+        )
+
+    def __repr__(self) -> str:
+        return f"AuroraClient(base_url={self.base_url!r}, api_id={self._credentials.api_id!r})"
+
+    async def __aenter__(self) -> "AuroraClient":
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        await self._http.aclose()
+
+    # ------------------------------------------------------------------ endpoints
+
+    async def create(self, request: CreateRequest) -> Job:
+        """POST /api/aurora/. Never repeated once it may have reached the server:
+        an ambiguous failure raises OutcomeUnknownError so the caller reconciles."""
+        data = await self._call("POST", "/api/aurora/", json=request.to_api(), idempotent=False)
+        try:
+            return Job.from_api(data)
+        except InvalidResponseError as exc:
+            # A success status with an unreadable body: the job may well exist.
+            raise OutcomeUnknownError(detail=exc.detail) from None
+
+    async def get(self, job_id: str) -> Job:
+        return Job.from_api(await self._call("GET", f"/api/aurora/{job_id}/"))
+
+    async def list(self, ids: list[str] | None = None, ordering: str | None = None) -> list[Job]:
+        """All jobs, or the given ones in chunks of 100 ids (one request per chunk)."""
+        params: dict[str, str] = {"ordering": ordering} if ordering else {}
+        if ids is None:
+            return parse_job_list(await self._call("GET", "/api/aurora/", params=params))
+        jobs: list[Job] = []
+        unique = list(dict.fromkeys(ids))
+        for start in range(0, len(unique), MAX_IDS_PER_LIST):
+            chunk = unique[start:start + MAX_IDS_PER_LIST]
+            data = await self._call("GET", "/api/aurora/", params={**params, "ids": ",".join(chunk)})
+            jobs.extend(parse_job_list(data))
+        return jobs
+
+    async def remaining_credits(self) -> float:
+        data = await self._call("GET", "/api/remaining_credits/")
+        value = data.get("remaining_credits") if isinstance(data, dict) else None
+        if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+            raise InvalidResponseError(detail=f"remaining_credits missing: {excerpt(repr(data))}")
+        try:
+            return float(value)
+        except ValueError as exc:
+            raise InvalidResponseError(detail=f"remaining_credits not a number: {value!r}") from exc
+
+    # ------------------------------------------------------------------ plumbing
+
+    async def _call(self, method: str, path: str, *, params: dict[str, str] | None = None,
+                    json: Any = None, idempotent: bool = True) -> Any:
+        async for attempt in self.retry.retrying(idempotent=idempotent):
+            with attempt:
+                return await self._send_once(method, path, params=params, json=json, idempotent=idempotent)
+        raise AssertionError("unreachable: tenacity reraises the last error")  # pragma: no cover
+
+    async def _send_once(self, method: str, path: str, *, params: dict[str, str] | None,
+                         json: Any, idempotent: bool) -> Any:
+        try:
+            response = await self._http.request(method, path, params=params, json=json)
+        except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout) as exc:
+            # Nothing was sent: the connection never opened.
+            raise NotSent(detail=f"{method} {path}: {type(exc).__name__}: {exc}") from None
+        except httpx.TransportError as exc:
+            detail = f"{method} {path}: {type(exc).__name__}: {exc}"
+            if idempotent:
+                raise NetworkError(detail=detail) from None
+            raise OutcomeUnknownError(detail=detail) from None
+        log.debug("%s %s -> %s in %.0f ms", method, path, response.status_code,
+                  response.elapsed.total_seconds() * 1000)
+        if not response.is_success:
+            raise error_for_response(response.status_code, response.text, method=method,
+                                     path=path, retry_after=response.headers.get("Retry-After"))
+        try:
+            return response.json()
+        except ValueError:
+            raise InvalidResponseError(
+                detail=f"{method} {path} -> HTTP {response.status_code}, not JSON:\n{excerpt(response.text)}") from None

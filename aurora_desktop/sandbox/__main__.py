@@ -1,0 +1,44 @@
+"""Run the sandbox: python -m aurora_desktop.sandbox --help."""
+
+from __future__ import annotations
+
+import logging
+import socket
+import sys
+
+import uvicorn
+
+from aurora_desktop.sandbox.app import create_app
+from aurora_desktop.sandbox.config import build_parser, config_from_args
+from aurora_desktop.sandbox.faults import DroppedConnection
+
+
+class _HideInjectedDrops(logging.Filter):
+    """Injected connection drops are the point, not a server bug: keep stderr clean."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not (record.exc_info and isinstance(record.exc_info[1], DroppedConnection))
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    config = config_from_args(args)
+    # Bind first, so port 0 becomes a real port we can announce before serving.
+    family = socket.AF_INET6 if ":" in args.host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind((args.host, args.port))
+    host, port = sock.getsockname()[:2]
+    shown_host = f"[{host}]" if family == socket.AF_INET6 else host
+    print(f"http://{shown_host}:{port}", flush=True)
+
+    logging.getLogger("uvicorn.error").addFilter(_HideInjectedDrops())
+    server = uvicorn.Server(uvicorn.Config(
+        create_app(config), log_level=args.log_level, access_log=False,
+        lifespan="on", timeout_graceful_shutdown=3))
+    server.run(sockets=[sock])
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,174 @@
+"""The sandbox's HTTP routes (Starlette): the Aurora contract plus sandbox extras.
+
+Contract routes (shared/aurora-api.md): /api/aurora/, /api/aurora/{id}/,
+/api/remaining_credits/, authenticated with X-API-ID / X-API-KEY.
+Extras under /sandbox/: hosting (PUT a file, get a URL the sandbox can fetch),
+outputs and previews (with HTTP Range), stats and scripted faults for tests.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hmac
+import re
+import secrets
+from collections.abc import AsyncIterator
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import FileResponse, JSONResponse, Response
+from starlette.routing import Route
+
+from aurora_desktop.sandbox.config import SandboxConfig
+from aurora_desktop.sandbox.faults import FaultMiddleware
+from aurora_desktop.sandbox.service import NotEnoughCredits, SandboxService
+
+_SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
+_ID = re.compile(r"^[0-9a-f-]{36}$")
+
+
+def _detail(message: str, status: int) -> JSONResponse:
+    return JSONResponse({"detail": message}, status_code=status)
+
+
+def create_app(config: SandboxConfig) -> FaultMiddleware:
+    """The ASGI app: Starlette routes wrapped in fault injection (outermost, so a
+    dropped connection really reaches the server and is not turned into a 500)."""
+    service = SandboxService(config)
+
+    def authorised(request: Request) -> bool:
+        api_id = request.headers.get("x-api-id", "")
+        api_key = request.headers.get("x-api-key", "")
+        return (hmac.compare_digest(api_id.encode(), config.api_id.encode())
+                and hmac.compare_digest(api_key.encode(), config.api_key.encode()))
+
+    def deny(request: Request) -> JSONResponse:
+        if not request.headers.get("x-api-key"):
+            return _detail("Authentication credentials were not provided.", config.auth_status)
+        return _detail("Invalid API ID or API key.", config.auth_status)
+
+    def base_url(request: Request) -> str:
+        return str(request.base_url).rstrip("/")
+
+    # ----------------------------------------------------------------- contract
+
+    async def aurora_collection(request: Request) -> Response:
+        if not authorised(request):
+            return deny(request)
+        if request.method == "POST":
+            try:
+                body = await request.json()
+            except ValueError as exc:
+                return _detail(f"JSON parse error - {exc}", 400)
+            try:
+                job = service.create(body, base_url(request))
+            except ValueError as exc:
+                return JSONResponse(exc.args[0], status_code=400)
+            except NotEnoughCredits as exc:
+                return _detail(str(exc), config.credits_status)
+            return JSONResponse(job.to_api(config.progress_scale), status_code=201)
+        raw_ids = request.query_params.get("ids")
+        ids = None
+        if raw_ids is not None:
+            ids = [i.strip() for i in raw_ids.split(",") if i.strip()]
+            if len(ids) > 100:
+                return JSONResponse({"ids": ["Ensure this field has no more than 100 elements."]}, status_code=400)
+        jobs = service.list(ids, request.query_params.get("ordering"))
+        return JSONResponse([j.to_api(config.progress_scale) for j in jobs])
+
+    async def aurora_item(request: Request) -> Response:
+        if not authorised(request):
+            return deny(request)
+        job = service.jobs.get(request.path_params["job_id"])
+        if job is None:
+            return _detail("Not found.", 404)
+        return JSONResponse(job.to_api(config.progress_scale))
+
+    async def remaining_credits(request: Request) -> Response:
+        if not authorised(request):
+            return deny(request)
+        credits = float(service.credits)
+        return JSONResponse({"remaining_credits": int(credits) if credits.is_integer() else credits})
+
+    # ----------------------------------------------------------------- sandbox extras
+
+    async def upload(request: Request) -> Response:
+        """Sandbox hosting: PUT raw bytes, get back a URL the sandbox can fetch."""
+        if not authorised(request):
+            return deny(request)
+        name = _SAFE_NAME.sub("_", request.path_params["name"])[-100:] or "file"
+        token = secrets.token_urlsafe(16)
+        folder = service.data_dir / "files" / token
+        folder.mkdir(parents=True)
+        size = 0
+        with open(folder / name, "wb") as fh:
+            async for chunk in request.stream():
+                size += len(chunk)
+                if size > config.max_input_bytes:
+                    return _detail("File too large for the sandbox.", 413)
+                fh.write(chunk)
+        expires = datetime.now(timezone.utc) + timedelta(days=1)
+        return JSONResponse({"url": f"{base_url(request)}/sandbox/files/{token}/{name}",
+                             "size": size, "expires_at": expires.isoformat()}, status_code=201)
+
+    async def hosted_file(request: Request) -> Response:
+        token, name = request.path_params["token"], request.path_params["name"]
+        path = service.data_dir / "files" / _SAFE_NAME.sub("_", token) / _SAFE_NAME.sub("_", name)
+        if request.method == "DELETE":
+            if not authorised(request):
+                return deny(request)
+            with contextlib.suppress(FileNotFoundError):
+                path.unlink()
+            return Response(status_code=204)
+        if not path.is_file():
+            return _detail("Not found.", 404)
+        return FileResponse(path)
+
+    async def output(request: Request) -> Response:
+        name = request.path_params["name"]
+        stem, _, ext = name.rpartition(".")
+        if not _ID.match(stem) or ext not in ("mp4", "jpg"):
+            return _detail("Not found.", 404)
+        path = service.data_dir / "outputs" / name
+        if not path.is_file():
+            return _detail("Not found.", 404)
+        return FileResponse(path, media_type="video/mp4" if ext == "mp4" else "image/jpeg")
+
+    async def stats(request: Request) -> Response:
+        counts: dict[str, int] = {}
+        for job in service.jobs.values():
+            counts[job.status] = counts.get(job.status, 0) + 1
+        return JSONResponse({"jobs": len(service.jobs), "by_status": counts,
+                             "remaining_credits": float(service.credits),
+                             "requests": dict(faults.requests)})
+
+    async def add_faults(request: Request) -> Response:
+        if not authorised(request):
+            return deny(request)
+        body: Any = await request.json()
+        faults.add(body if isinstance(body, list) else [body])
+        return JSONResponse({"queued": len(faults.scripted)}, status_code=201)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        await service.start()
+        try:
+            yield
+        finally:
+            await service.stop()
+
+    app = Starlette(routes=[
+        Route("/api/aurora/", aurora_collection, methods=["GET", "POST"]),
+        Route("/api/aurora/{job_id}/", aurora_item, methods=["GET"]),
+        Route("/api/remaining_credits/", remaining_credits, methods=["GET"]),
+        Route("/sandbox/files/{name}", upload, methods=["PUT"]),
+        Route("/sandbox/files/{token}/{name}", hosted_file, methods=["GET", "HEAD", "DELETE"]),
+        Route("/sandbox/outputs/{name}", output, methods=["GET", "HEAD"]),
+        Route("/sandbox/stats", stats, methods=["GET"]),
+        Route("/sandbox/faults", add_faults, methods=["POST"]),
+    ], lifespan=lifespan)
+    app.state.service = service
+    faults = FaultMiddleware(app, config.faults)
+    return faults
