@@ -55,7 +55,7 @@ class RetryPolicy:
         return isinstance(exc, NetworkError)
 
     def retrying(self, *, idempotent: bool) -> AsyncRetrying:
-        backoff = wait_exponential_jitter(initial=self.initial_wait, max=self.max_wait, jitter=self.jitter)
+        backoff = wait_exponential_jitter(multiplier=self.initial_wait, max=self.max_wait, jitter=self.jitter)
 
         def wait(state: RetryCallState) -> float:
             exc = state.outcome.exception() if state.outcome else None

@@ -28,6 +28,9 @@ def main(argv: list[str] | None = None) -> int:
     sock = socket.socket(family, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind((args.host, args.port))
+    # Listen before announcing: a client that connects before uvicorn is up
+    # waits in the backlog instead of being refused.
+    sock.listen(128)
     host, port = sock.getsockname()[:2]
     shown_host = f"[{host}]" if family == socket.AF_INET6 else host
     print(f"http://{shown_host}:{port}", flush=True)

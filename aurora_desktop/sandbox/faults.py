@@ -7,7 +7,7 @@ Two sources of faults:
   then its connection drops").
 
 Kinds: "status" (answer with a code, optional Retry-After and body), "delay"
-(seconds before answering), "drop" (cut the connection mid-answer; with
+(seconds before the answer; the request itself takes effect at once), "drop" (cut the connection mid-answer; with
 "process": true the request is handled first, so its effect happens but the
 client never learns it), "truncate" (send part of a download, then cut),
 "redirect" (answer 307 to "location").
@@ -114,8 +114,13 @@ class FaultMiddleware:
         if fault is None:
             await self.app(scope, receive, send)
         elif fault.kind == "delay":
-            await asyncio.sleep(fault.seconds)
-            await self.app(scope, receive, send)
+            # The request takes effect at once; only the answer is late. That is
+            # the case that matters: a client timing out on work already done.
+            async def late_send(message: Message) -> None:
+                if message["type"] == "http.response.start":
+                    await asyncio.sleep(fault.seconds)
+                await send(message)
+            await self.app(scope, receive, late_send)
         elif fault.kind == "status":
             headers = [(b"content-type", b"application/json")]
             if fault.retry_after is not None:

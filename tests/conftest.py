@@ -1,0 +1,86 @@
+"""Shared fixtures: real sandbox processes over loopback, sample inputs."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ.setdefault("QT_API", "pyside6")
+
+from aurora_desktop.api import AuroraClient, Credentials  # noqa: E402
+from aurora_desktop.api.retry import RetryPolicy  # noqa: E402
+from aurora_desktop.paths import resource  # noqa: E402
+from aurora_desktop.sandbox.process import SandboxProcess  # noqa: E402
+
+SAMPLE_IMAGE = resource("samples", "portrait.png")
+SAMPLE_AUDIO = resource("samples", "voice.wav")
+FAST_RETRY = RetryPolicy(attempts=4, total_seconds=10, initial_wait=0.05, max_wait=2.0, jitter=0.05)
+
+
+def run(coro: Any) -> Any:
+    """Run one coroutine on a fresh loop (domain tests need no Qt loop)."""
+    return asyncio.run(coro)
+
+
+class Sandbox:
+    """A running sandbox process plus handy calls for tests."""
+
+    def __init__(self, proc: SandboxProcess) -> None:
+        self.proc = proc
+        self.url = proc.url
+        self.headers = {"X-API-ID": proc.api_id, "X-API-KEY": proc.api_key}
+
+    def credentials(self) -> Credentials:
+        return Credentials(self.proc.api_id, self.proc.api_key)
+
+    def client(self, **kwargs: Any) -> AuroraClient:
+        kwargs.setdefault("retry", FAST_RETRY)
+        return AuroraClient(self.credentials(), self.url, **kwargs)
+
+    def host(self, path: Path | bytes, name: str = "file.bin") -> str:
+        data = path if isinstance(path, bytes) else path.read_bytes()
+        if not isinstance(path, bytes):
+            name = path.name
+        r = httpx.put(f"{self.url}/sandbox/files/{name}", content=data, headers=self.headers)
+        r.raise_for_status()
+        return r.json()["url"]
+
+    def stats(self) -> dict[str, Any]:
+        return httpx.get(f"{self.url}/sandbox/stats").json()
+
+    def fault(self, **fault: Any) -> None:
+        httpx.post(f"{self.url}/sandbox/faults", json=fault, headers=self.headers).raise_for_status()
+
+
+@pytest.fixture
+def make_sandbox(tmp_path: Path) -> Iterator[Callable[..., Sandbox]]:
+    started: list[SandboxProcess] = []
+
+    def factory(*args: str) -> Sandbox:
+        proc = SandboxProcess(["--job-seconds", "1", *args],
+                              stderr_path=tmp_path / f"sandbox-{len(started)}.log").start()
+        started.append(proc)
+        return Sandbox(proc)
+
+    yield factory
+    for proc in started:
+        proc.stop()
+
+
+@pytest.fixture(scope="session")
+def shared_sandbox() -> Iterator[Sandbox]:
+    """One sandbox for tests that only read or create independent jobs."""
+    with SandboxProcess(["--job-seconds", "1", "--credits", "100000"]) as proc:
+        yield Sandbox(proc)
+
+
+@pytest.fixture(scope="session")
+def sample_urls(shared_sandbox: Sandbox) -> tuple[str, str]:
+    return shared_sandbox.host(SAMPLE_IMAGE), shared_sandbox.host(SAMPLE_AUDIO)
