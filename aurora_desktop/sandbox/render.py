@@ -23,11 +23,12 @@ from pathlib import Path
 import av
 from PIL import Image, ImageDraw, ImageOps
 
+from aurora_desktop.media.inspect import ENVELOPE_RATE, inspect_audio
+
 FPS = 25
 LEVELS = 12           # loudness steps
 PHASES = 8            # breathing steps per cycle
 BREATH_SECONDS = 4.0
-ENVELOPE_RATE = 8000  # Hz, mono s16: plenty for a loudness envelope
 MAX_LONG_SIDE, MAX_SHORT_SIDE = 1280, 720
 
 
@@ -45,16 +46,8 @@ def video_size(width: int, height: int) -> tuple[int, int]:
 
 def analyse_audio(path: Path, fps: int = FPS) -> AudioInfo:
     """Decode the clip once: its exact duration and a per-frame loudness envelope."""
-    samples = array("h")
-    with av.open(str(path)) as container:
-        stream = container.streams.audio[0]
-        resampler = av.AudioResampler(format="s16", layout="mono", rate=ENVELOPE_RATE)
-        for frame in container.decode(stream):
-            for out in resampler.resample(frame):
-                samples.frombytes(bytes(out.planes[0])[: out.samples * 2])
-        for out in resampler.resample(None):
-            samples.frombytes(bytes(out.planes[0])[: out.samples * 2])
-    duration = len(samples) / ENVELOPE_RATE
+    facts = inspect_audio(path, keep_samples=True, allow_other_formats=True)
+    samples = facts.samples if facts.samples is not None else array("h")
     per_frame = ENVELOPE_RATE // fps
     rms = []
     for start in range(0, len(samples), per_frame):
@@ -63,7 +56,7 @@ def analyse_audio(path: Path, fps: int = FPS) -> AudioInfo:
     # Normalise against a loud-but-not-peak reference so speech fills the range.
     ref = sorted(rms)[int(len(rms) * 0.95)] if rms else 0.0
     envelope = [min(1.0, r / ref) if ref > 0 else 0.0 for r in rms]
-    return AudioInfo(duration=duration, envelope=envelope)
+    return AudioInfo(duration=facts.duration, envelope=envelope)
 
 
 class _FrameCache:

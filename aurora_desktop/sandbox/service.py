@@ -25,6 +25,7 @@ import httpx
 
 from aurora_desktop.api.catalog import CATALOG, ModelSpec, cost_credits
 from aurora_desktop.api.models import GUIDANCE_MAX, GUIDANCE_MIN, NAME_MAX, WEBHOOK_MAX
+from aurora_desktop.media.inspect import InputError
 from aurora_desktop.sandbox import inputs, render
 from aurora_desktop.sandbox.config import SandboxConfig
 
@@ -213,8 +214,8 @@ class SandboxService:
                                                  self.config.max_input_bytes)
                 inputs.check_image(image_bytes)
                 audio_path, audio = await asyncio.to_thread(inputs.check_audio, audio_bytes, workdir, job.model)
-            except inputs.InputProblem as problem:
-                job.set(status=problem.status, failed_reason=problem.reason, progress=0.0)
+            except InputError as problem:
+                job.set(status=problem.status, failed_reason=problem.message, progress=0.0)
                 return
             cost = cost_credits(job.model, audio.duration)
             if self.credits < cost:

@@ -1,0 +1,156 @@
+"""Facts about an image or an audio clip, read from the content, never the name.
+
+Every problem is an InputError with a sentence a non-technical person can act
+on. `status` tells the sandbox how the service would end such a job.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+from array import array
+from dataclasses import dataclass
+from pathlib import Path
+
+import av
+from PIL import Image, UnidentifiedImageError
+
+from aurora_desktop.api.catalog import ModelSpec, audio_too_long
+
+IMAGE_FORMATS = {"PNG": "image/png", "JPEG": "image/jpeg", "WEBP": "image/webp"}
+AUDIO_FORMATS = {"wav": "audio/wav", "mp3": "audio/mpeg"}
+MIN_SIDE = 256
+MAX_ASPECT = 4.0
+ENVELOPE_RATE = 8000  # Hz: plenty for a loudness envelope and an exact duration
+
+# Decoding a huge image is a denial of service; no portrait needs more.
+Image.MAX_IMAGE_PIXELS = 120_000_000
+
+
+class InputError(ValueError):
+    def __init__(self, message: str, status: str = "rejected") -> None:
+        super().__init__(message)
+        self.message = message
+        self.status = status
+
+
+@dataclass(frozen=True, slots=True)
+class ImageFacts:
+    width: int
+    height: int
+    format: str          # PNG, JPEG, WEBP
+
+    @property
+    def mime(self) -> str:
+        return IMAGE_FORMATS[self.format]
+
+    @property
+    def shape(self) -> str:
+        """The video keeps the photo's shape: "9:16", "1:1", or "3:4"-like ratios."""
+        g = math.gcd(self.width, self.height)
+        w, h = self.width // g, self.height // g
+        for a, b in ((9, 16), (16, 9), (3, 4), (4, 3), (1, 1), (2, 3), (3, 2), (4, 5), (5, 4)):
+            if abs(self.width / self.height - a / b) < 0.02:
+                return f"{a}:{b}"
+        return f"{w}:{h}" if max(w, h) < 100 else f"{self.width / self.height:.2f}:1"
+
+
+@dataclass(frozen=True, slots=True)
+class AudioFacts:
+    format: str          # wav, mp3, or the decoder's name for others
+    duration: float      # seconds
+    samples: array | None = None  # mono s16 at ENVELOPE_RATE when asked for
+
+    @property
+    def mime(self) -> str:
+        return AUDIO_FORMATS.get(self.format, "application/octet-stream")
+
+    @property
+    def supported(self) -> bool:
+        return self.format in AUDIO_FORMATS
+
+
+def inspect_image_bytes(data: bytes) -> ImageFacts:
+    if not data:
+        raise InputError("The image file is empty.")
+    try:
+        with Image.open(io.BytesIO(data)) as img:
+            fmt, (w, h) = img.format or "", img.size
+            img.verify()
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
+        raise InputError("The image is not a picture in a supported format (PNG, JPEG or WebP), "
+                         "or the file is damaged.") from None
+    if fmt not in IMAGE_FORMATS:
+        raise InputError(f"The image is a {fmt} file; only PNG, JPEG and WebP are supported.")
+    if min(w, h) < MIN_SIDE:
+        raise InputError(f"The image is {w}×{h} pixels; each side must be at least {MIN_SIDE} pixels.")
+    if max(w, h) / min(w, h) > MAX_ASPECT:
+        raise InputError(f"The image is {w}×{h} pixels, too long and thin; its shape must be "
+                         "between 1:4 and 4:1.")
+    return ImageFacts(w, h, fmt)
+
+
+def inspect_image(path: Path) -> ImageFacts:
+    return inspect_image_bytes(_read(path, "image"))
+
+
+def sniff_audio(head: bytes) -> str | None:
+    """wav or mp3 from the first bytes, or None."""
+    if len(head) >= 12 and head[:4] == b"RIFF" and head[8:12] == b"WAVE":
+        return "wav"
+    if head[:3] == b"ID3" or (len(head) >= 2 and head[0] == 0xFF and (head[1] & 0xE0) == 0xE0):
+        return "mp3"
+    return None
+
+
+def inspect_audio(path: Path, *, keep_samples: bool = False, allow_other_formats: bool = False) -> AudioFacts:
+    """Decode the whole clip once: its exact duration (and samples, if asked).
+
+    With allow_other_formats, clips that are not MP3/WAV but decodable (m4a,
+    ogg, flac, the audio of a video) are inspected too; the caller converts them.
+    """
+    with open(path, "rb") as fh:
+        head = fh.read(16)
+    if not head:
+        raise InputError("The audio file is empty.")
+    kind = sniff_audio(head)
+    if kind is None and not allow_other_formats:
+        raise InputError("The audio is not an MP3 or WAV file; only those two are supported.")
+    samples = array("h")
+    try:
+        with av.open(str(path)) as container:
+            if not container.streams.audio:
+                raise InputError("The file has no sound in it.")
+            stream = container.streams.audio[0]
+            kind = kind or stream.codec_context.name
+            resampler = av.AudioResampler(format="s16", layout="mono", rate=ENVELOPE_RATE)
+            for frame in container.decode(stream):
+                for out in resampler.resample(frame):
+                    samples.frombytes(bytes(out.planes[0])[: out.samples * 2])
+            for out in resampler.resample(None):
+                samples.frombytes(bytes(out.planes[0])[: out.samples * 2])
+    except (av.FFmpegError, IndexError, ValueError, UnicodeDecodeError) as exc:
+        if isinstance(exc, InputError):
+            raise
+        raise InputError("The audio file is damaged or in a format that cannot be played.") from None
+    duration = len(samples) / ENVELOPE_RATE
+    if duration <= 0.05:
+        raise InputError("The audio file has no sound in it (zero length).")
+    return AudioFacts(kind, duration, samples if keep_samples else None)
+
+
+def check_audio_length(duration: float, model: ModelSpec) -> None:
+    if audio_too_long(model, duration):
+        raise InputError(f"The audio is {duration:.1f} seconds long; {model.label} accepts at most "
+                         f"{model.max_audio_seconds:g} seconds. Shorten the clip or choose another model.")
+
+
+def _read(path: Path, what: str) -> bytes:
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise InputError(f"The {what} file {path.name!r} does not exist (was it moved or deleted?).") from None
+    except IsADirectoryError:
+        raise InputError(f"{path.name!r} is a folder, not an {what} file.") from None
+    except PermissionError:
+        raise InputError(f"The {what} file {path.name!r} cannot be read (no permission).") from None
