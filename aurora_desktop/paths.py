@@ -49,6 +49,16 @@ def cache_dir() -> Path:
     return _dir("cache")
 
 
+def videos_dir() -> Path:
+    """Default library folder for finished videos (the user may choose another)."""
+    if _profile is not None:
+        path = _profile / "videos"
+    else:
+        path = Path(platformdirs.user_videos_dir()) / "Aurora Desktop"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
 def resources_dir() -> Path:
     """Bundled resources: next to the package from source, in _MEIPASS when frozen."""
     if getattr(sys, "frozen", False):

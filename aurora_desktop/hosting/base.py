@@ -1,0 +1,82 @@
+"""The hosting interface and its error."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Protocol
+
+ProgressCallback = Callable[[int, int], None]   # (bytes sent, total bytes)
+CHUNK = 1024 * 1024
+
+
+class HostingError(Exception):
+    def __init__(self, user_message: str, *, detail: str = "", retryable: bool = False) -> None:
+        super().__init__(user_message)
+        self.user_message = user_message
+        self.detail = detail
+        self.retryable = retryable
+
+
+@dataclass(frozen=True, slots=True)
+class HostedFile:
+    url: str
+    expires_at: datetime | None     # None: does not expire (as far as we know)
+    key: str | None                 # what remove() needs; None when nothing to remove
+
+
+class Hoster(Protocol):
+    name: str
+
+    async def host(self, path: Path, *, key: str, content_type: str,
+                   progress: ProgressCallback | None = None) -> HostedFile: ...
+
+    async def remove(self, key: str) -> None: ...
+
+    async def test(self) -> str:
+        """Round-trip a tiny object; return a short success sentence or raise HostingError."""
+        ...
+
+
+NO_STORAGE_MESSAGE = (
+    "Local files need a storage bucket so Creatify can fetch them. Set one up in "
+    "Settings → Storage (AWS S3, Cloudflare R2, Backblaze B2, Wasabi or MinIO), "
+    "or paste links to your image and audio instead.")
+
+
+class NoHosting:
+    """Stands in when no storage is configured: refuses local files, clearly, before spending."""
+
+    name = "none"
+
+    async def host(self, path: Path, *, key: str, content_type: str,
+                   progress: ProgressCallback | None = None) -> HostedFile:
+        raise HostingError(NO_STORAGE_MESSAGE)
+
+    async def remove(self, key: str) -> None:
+        return None
+
+    async def test(self) -> str:
+        raise HostingError(NO_STORAGE_MESSAGE)
+
+
+async def read_chunks(path: Path, progress: ProgressCallback | None = None,
+                      chunk_size: int = CHUNK) -> AsyncIterator[bytes]:
+    """Stream a file without blocking the event loop; memory stays at one chunk."""
+    total = path.stat().st_size
+    sent = 0
+    fh = await asyncio.to_thread(open, path, "rb")
+    try:
+        while True:
+            chunk = await asyncio.to_thread(fh.read, chunk_size)
+            if not chunk:
+                break
+            sent += len(chunk)
+            if progress:
+                progress(sent, total)
+            yield chunk
+    finally:
+        fh.close()

@@ -1,0 +1,176 @@
+"""The keyring facade: API and storage credentials live in the OS keyring only.
+
+- Every keyring call runs on ONE worker thread (keyring backends are blocking
+  and not all are thread-safe; D-Bus calls must not stall the Qt loop).
+- It says where secrets live (`info()`), and turns "no keyring" and "locked
+  keyring" into a clear message with a way forward. It never falls back to a
+  plain-text file; the user may choose "keep for this session only" (memory).
+- AURORA_API_ID / AURORA_API_KEY in the environment override the keyring for
+  headless use. They are read, never logged, never persisted.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+from collections.abc import Callable, Mapping
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+import keyring
+import keyring.errors
+from keyring.backend import KeyringBackend
+
+from aurora_desktop.api.client import Credentials
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+SERVICE = "aurora-desktop"
+API_ID = "api_id"
+API_KEY = "api_key"
+STORAGE_ACCESS_KEY_ID = "storage_access_key_id"
+STORAGE_SECRET = "storage_secret_access_key"
+ENV_API_ID, ENV_API_KEY = "AURORA_API_ID", "AURORA_API_KEY"
+
+NO_KEYRING_MESSAGE = (
+    "This computer has no password store the app can use to keep your keys safe. "
+    "You can keep them for this session only (you will enter them again next time), "
+    "or set up a password store (GNOME Keyring or KWallet on Linux) and try again.")
+LOCKED_MESSAGE = (
+    "Your password store is locked, so the app cannot read or save your keys. "
+    "Unlock it (log in again, or open your keyring/passwords app) and try again, "
+    "or keep the keys for this session only.")
+
+
+class SecretsUnavailable(Exception):
+    def __init__(self, user_message: str, *, detail: str = "", locked: bool = False) -> None:
+        super().__init__(user_message)
+        self.user_message = user_message
+        self.detail = detail
+        self.locked = locked
+
+
+@dataclass(frozen=True, slots=True)
+class StoreInfo:
+    backend: str          # e.g. "SecretService Keyring", "macOS Keyring", "this session only"
+    system_store: bool    # a real OS store (keychain, Secret Service, Credential Manager...)
+    session_only: bool
+    problem: str | None   # why secrets cannot be kept, in plain words
+
+
+def _is_system_backend(backend: KeyringBackend) -> bool:
+    module = type(backend).__module__
+    # keyring's own fail/null backends store nothing; keyrings.alt ones are plain files.
+    if module.startswith("keyrings.alt") or module in ("keyring.backends.fail", "keyring.backends.null"):
+        return False
+    return backend.priority > 0  # type: ignore[operator]
+
+
+class SecretStore:
+    def __init__(self, backend: KeyringBackend | None = None, service: str = SERVICE) -> None:
+        self.service = service
+        self._backend = backend
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="keyring")
+        self._memory: dict[str, str] = {}
+        self._session_only = False
+
+    # ------------------------------------------------------------------ public
+
+    @property
+    def session_only(self) -> bool:
+        return self._session_only
+
+    def use_session_only(self) -> None:
+        """The user's explicit choice: keep secrets in memory until the app quits."""
+        self._session_only = True
+
+    async def info(self) -> StoreInfo:
+        if self._session_only:
+            return StoreInfo("this session only", False, True, None)
+        return await self._run(self._info_sync)
+
+    async def get(self, name: str) -> str | None:
+        if self._session_only:
+            return self._memory.get(name)
+        return await self._run(self._guard, keyring_op="get", name=name)
+
+    async def set(self, name: str, value: str) -> None:
+        if self._session_only:
+            self._memory[name] = value
+            return
+        await self._run(self._guard, keyring_op="set", name=name, value=value)
+
+    async def delete(self, name: str) -> None:
+        if self._session_only:
+            self._memory.pop(name, None)
+            return
+        await self._run(self._guard, keyring_op="delete", name=name)
+
+    async def api_credentials(self, env: Mapping[str, str] | None = None) -> Credentials | None:
+        """Environment first (headless use), then the store. None when not set up."""
+        env = os.environ if env is None else env
+        if env.get(ENV_API_ID) and env.get(ENV_API_KEY):
+            return Credentials(env[ENV_API_ID], env[ENV_API_KEY])
+        api_id, api_key = await self.get(API_ID), await self.get(API_KEY)
+        return Credentials(api_id, api_key) if api_id and api_key else None
+
+    async def save_api_credentials(self, credentials: Credentials) -> None:
+        await self.set(API_ID, credentials.api_id)
+        await self.set(API_KEY, credentials.api_key)
+
+    def close(self) -> None:
+        self._executor.shutdown(wait=False, cancel_futures=True)
+
+    # ------------------------------------------------------------------ worker thread
+
+    async def _run(self, fn: Callable[..., T], **kwargs: Any) -> T:
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._executor, lambda: fn(**kwargs))
+
+    def _backend_sync(self) -> KeyringBackend:
+        if self._backend is None:
+            self._backend = keyring.get_keyring()
+        return self._backend
+
+    def _info_sync(self) -> StoreInfo:
+        backend = self._backend_sync()
+        name = getattr(backend, "name", type(backend).__name__)
+        if not _is_system_backend(backend):
+            return StoreInfo(name, False, False, NO_KEYRING_MESSAGE)
+        try:
+            backend.get_password(self.service, "__probe__")
+        except keyring.errors.KeyringLocked:
+            return StoreInfo(name, True, False, LOCKED_MESSAGE)
+        except keyring.errors.KeyringError as exc:
+            return StoreInfo(name, True, False, f"{NO_KEYRING_MESSAGE} ({type(exc).__name__})")
+        return StoreInfo(name, True, False, None)
+
+    def _guard(self, keyring_op: str, name: str, value: str | None = None) -> Any:
+        backend = self._backend_sync()
+        if not _is_system_backend(backend):
+            raise SecretsUnavailable(NO_KEYRING_MESSAGE, detail=f"backend {type(backend).__module__}")
+        try:
+            if keyring_op == "get":
+                return backend.get_password(self.service, name)
+            if keyring_op == "set":
+                assert value is not None
+                backend.set_password(self.service, name, value)
+                return None
+            try:
+                backend.delete_password(self.service, name)
+            except keyring.errors.PasswordDeleteError:
+                pass  # nothing stored: deleting is done
+            return None
+        except keyring.errors.KeyringLocked as exc:
+            raise SecretsUnavailable(LOCKED_MESSAGE, detail=type(exc).__name__, locked=True) from None
+        except keyring.errors.NoKeyringError as exc:
+            raise SecretsUnavailable(NO_KEYRING_MESSAGE, detail=type(exc).__name__) from None
+        except keyring.errors.KeyringError as exc:
+            # Never include the value; the backend's message names the service at most.
+            raise SecretsUnavailable(NO_KEYRING_MESSAGE, detail=f"{type(exc).__name__}: {exc}") from None
+        except Exception as exc:  # D-Bus failures surface as assorted exception types
+            log.warning("keyring %s failed: %s", keyring_op, type(exc).__name__)
+            raise SecretsUnavailable(NO_KEYRING_MESSAGE, detail=type(exc).__name__) from None
