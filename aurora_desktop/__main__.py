@@ -20,11 +20,19 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
+HEADLESS = ("run", "jobs", "resume")
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv[:1] == ["sandbox"]:
         from aurora_desktop.sandbox.__main__ import main as sandbox_main
         return sandbox_main(argv[1:])
+    if argv[:1] and argv[0] in HEADLESS:
+        from aurora_desktop import cli
+        parser = argparse.ArgumentParser(prog="aurora-desktop")
+        cli.add_commands(parser.add_subparsers(dest="command", required=True))
+        return cli.main(parser.parse_args(argv))
     args = build_parser().parse_args(argv)
     from aurora_desktop import paths
     paths.use_profile(args.profile)

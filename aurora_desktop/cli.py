@@ -1,0 +1,280 @@
+"""Headless commands on the same engine as the window: run, jobs, resume.
+
+Exit codes (also in README and --help):
+  0    saved (run), or everything finished (resume)
+  1    the job failed or was rejected by Creatify (refunded), or needs attention
+  2    bad input or usage; nothing was spent
+  3    credentials or credits problem; nothing was spent
+  4    the service could not be reached after retries; the job is kept and resumes next time
+  130  interrupted; the job is kept and resumes next time
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import signal
+import sys
+import time
+from pathlib import Path
+from typing import Any, TextIO
+
+from aurora_desktop import paths
+from aurora_desktop.api import ApiError, AuthError, InsufficientCreditsError, NetworkError, ServerUnavailableError
+from aurora_desktop.api.catalog import CATALOG, DEFAULT_MODEL, get_model
+from aurora_desktop.hosting import HostingError, NoHosting
+from aurora_desktop.hosting.base import NO_STORAGE_MESSAGE
+from aurora_desktop.jobs.events import EngineEvent
+from aurora_desktop.jobs.model import LocalJob, State
+from aurora_desktop.jobs.prepare import is_link, prepare
+from aurora_desktop.media.inspect import InputError
+from aurora_desktop.services import CredentialsMissing, Services, open_services, open_store
+
+EXIT_OK, EXIT_JOB_FAILED, EXIT_INPUT, EXIT_CREDENTIALS, EXIT_UNREACHABLE, EXIT_INTERRUPTED = 0, 1, 2, 3, 4, 130
+EXIT_HELP = __doc__.split("Exit codes", 1)[1]
+
+
+class Exit(Exception):
+    def __init__(self, code: int, message: str = "") -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+class Reporter:
+    """Progress on stderr: one JSON object per line with --json, short sentences otherwise."""
+
+    def __init__(self, as_json: bool, stream: TextIO = sys.stderr) -> None:
+        self.as_json = as_json
+        self.stream = stream
+        self._last_line = ""
+
+    def say(self, message: str, **data: Any) -> None:
+        if self.as_json:
+            print(json.dumps({"event": "message", "message": message, **data}), file=self.stream, flush=True)
+        else:
+            print(message, file=self.stream, flush=True)
+
+    def __call__(self, event: EngineEvent) -> None:
+        if self.as_json:
+            print(json.dumps(event.to_json()), file=self.stream, flush=True)
+            return
+        line = ""
+        if event.kind == "job" and event.job:
+            line = f"[{event.job.name}] {event.job.state.value.replace('_', ' ')}"
+            if event.job.error_message:
+                line += f": {event.job.error_message}"
+        elif event.kind == "progress" and event.job:
+            if event.phase == "generating":
+                line = f"[{event.job.name}] generating {int(float(event.done) * 100)}%"
+            else:
+                line = f"[{event.job.name}] {event.phase} {_mb(event.done)}/{_mb(event.total)}"
+        elif event.kind in ("offline", "online", "notice"):
+            line = event.message or event.kind
+        if line and line != self._last_line:
+            self._last_line = line
+            print(line, file=self.stream, flush=True)
+
+
+def _mb(n: float) -> str:
+    return f"{n / 1e6:.1f} MB"
+
+
+def add_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--profile", help="keep every file of the app under this folder")
+    common.add_argument("--json", action="store_true", help="machine-readable output")
+    service = argparse.ArgumentParser(add_help=False)
+    where = service.add_mutually_exclusive_group()
+    where.add_argument("--sandbox", action="store_true", help="demo mode: a local stand-in that spends nothing")
+    where.add_argument("--api-base", help="the Aurora API address (default: Creatify's)")
+    service.add_argument("--hosting", choices=("auto", "s3", "sandbox", "none"), default="auto",
+                         help="where local files are put for Creatify to fetch (default: your storage bucket)")
+    service.add_argument("--patience", type=float, default=120.0,
+                         help="seconds to keep trying while the service is unreachable (default 120)")
+    service.add_argument("--out", help="folder for the finished video (default: the library folder)")
+
+    models = ", ".join(m.key for m in CATALOG)
+    run = sub.add_parser("run", parents=[common, service], help="make one video and wait for it",
+                         epilog="exit codes:" + EXIT_HELP, formatter_class=argparse.RawDescriptionHelpFormatter)
+    run.add_argument("--image", required=True, help="portrait: a PNG/JPEG/WebP file or link")
+    run.add_argument("--audio", required=True, help="voice: an MP3/WAV file or link (other audio is converted)")
+    run.add_argument("--name", default=None, help="a name for the video")
+    run.add_argument("--model", default=None, help=f"one of: {models} (default {DEFAULT_MODEL})")
+    run.add_argument("--prompt", default=None, help="style, camera, lighting or motion guidance")
+    run.add_argument("--guidance", type=float, default=None, help="prompt guidance scale, 0 to 10")
+    run.add_argument("--max-credits", type=float, default=None, help="refuse if the video costs more than this")
+    run.set_defaults(func=cmd_run)
+
+    jobs = sub.add_parser("jobs", parents=[common], help="list the library")
+    jobs.set_defaults(func=cmd_jobs)
+
+    resume = sub.add_parser("resume", parents=[common, service], help="finish every unfinished job",
+                            epilog="exit codes:" + EXIT_HELP, formatter_class=argparse.RawDescriptionHelpFormatter)
+    resume.set_defaults(func=cmd_resume)
+
+
+def main(args: argparse.Namespace) -> int:
+    paths.use_profile(args.profile)
+    try:
+        return asyncio.run(_guarded(args))
+    except KeyboardInterrupt:
+        return EXIT_INTERRUPTED
+
+
+async def _guarded(args: argparse.Namespace) -> int:
+    task = asyncio.current_task()
+    loop = asyncio.get_running_loop()
+    interrupted = False
+
+    def interrupt() -> None:
+        nonlocal interrupted
+        interrupted = True
+        if task:
+            task.cancel()
+
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, interrupt)
+    try:
+        return await args.func(args)
+    except Exit as exc:
+        if exc.message:
+            Reporter(args.json).say(exc.message, exit_code=exc.code)
+        return exc.code
+    except asyncio.CancelledError:
+        if interrupted:
+            Reporter(args.json).say("Interrupted. The job is kept and continues with `aurora-desktop resume`.")
+            return EXIT_INTERRUPTED
+        raise
+
+
+# ---------------------------------------------------------------------- commands
+
+async def _open(args: argparse.Namespace, report: Reporter) -> Services:
+    try:
+        services = await open_services(sandbox=args.sandbox, api_base=args.api_base, hosting=args.hosting,
+                                       out_dir=Path(args.out).expanduser() if args.out else None)
+    except CredentialsMissing as exc:
+        raise Exit(EXIT_CREDENTIALS, exc.user_message) from None
+    except HostingError as exc:
+        raise Exit(EXIT_INPUT, exc.user_message) from None
+    except ApiError as exc:  # e.g. an unsafe --api-base
+        raise Exit(EXIT_INPUT, exc.user_message) from None
+    services.engine.subscribe(report)
+    return services
+
+
+async def _wait_all(services: Services, job_ids: list[str], patience: float) -> list[LocalJob]:
+    """Wait until the jobs are final, or the service has been unreachable for `patience` seconds."""
+    engine = services.engine
+    waiters = [asyncio.ensure_future(engine.wait(j)) for j in job_ids]
+    try:
+        while True:
+            done, pending = await asyncio.wait(waiters, timeout=0.5)
+            if not pending:
+                return [w.result() for w in waiters]
+            if engine.offline_since is not None and time.monotonic() - engine.offline_since > patience:
+                raise Exit(EXIT_UNREACHABLE, "Creatify could not be reached. The job is kept; run "
+                           "`aurora-desktop resume` when you are back online.")
+    finally:
+        for w in waiters:
+            w.cancel()
+
+
+def _exit_code_for(job: LocalJob) -> int:
+    if job.state is State.SAVED:
+        return EXIT_OK
+    if job.error_code in ("auth", "credits"):
+        return EXIT_CREDENTIALS
+    if job.error_code == "input":
+        return EXIT_INPUT
+    return EXIT_JOB_FAILED
+
+
+async def cmd_run(args: argparse.Namespace) -> int:
+    report = Reporter(args.json)
+    try:
+        model = get_model(args.model or DEFAULT_MODEL)
+    except KeyError:
+        raise Exit(EXIT_INPUT, f"Unknown model {args.model!r}. Choose one of: "
+                              f"{', '.join(m.key for m in CATALOG)}.") from None
+    if args.guidance is not None and not 0 <= args.guidance <= 10:
+        raise Exit(EXIT_INPUT, "Prompt guidance must be between 0 and 10.")
+    name = args.name if args.name is not None else Path(str(args.audio)).stem
+    if len(name) > 200:
+        report.say("The name is long; it is shortened for Creatify.")
+    try:
+        prepared = await prepare(args.image, args.audio, model, work_dir=paths.cache_dir())
+    except InputError as exc:
+        raise Exit(EXIT_INPUT, exc.message) from None
+    for note in prepared.notes:
+        report.say(note)
+
+    services = await _open(args, report)
+    try:
+        local = [s for s in (prepared.image_source, prepared.audio_source) if not is_link(s)]
+        if local and isinstance(services.hoster, NoHosting):
+            raise Exit(EXIT_INPUT, NO_STORAGE_MESSAGE)
+        cost = prepared.cost(model)
+        try:
+            credits = await services.client.remaining_credits()
+        except (AuthError, InsufficientCreditsError) as exc:
+            raise Exit(EXIT_CREDENTIALS, exc.user_message) from None
+        except (NetworkError, ServerUnavailableError) as exc:
+            raise Exit(EXIT_UNREACHABLE, exc.user_message) from None
+        except ApiError as exc:
+            raise Exit(EXIT_UNREACHABLE, exc.user_message) from None
+        report.say(f"This video will cost {cost:g} credits ({prepared.audio.duration:.1f} s of audio on "
+                   f"{model.label}); you have {credits:g}.", cost=float(cost), remaining=credits)
+        if credits < cost:
+            raise Exit(EXIT_CREDENTIALS, f"Not enough credits: this video costs {cost:g} and you have {credits:g}.")
+        if args.max_credits is not None and cost > args.max_credits:
+            raise Exit(EXIT_INPUT, f"This video costs {cost:g} credits, more than --max-credits {args.max_credits:g}.")
+        await services.engine.start()
+        job = await services.engine.add(prepared, name=name, model=model.key, text_prompt=args.prompt,
+                                        guidance=args.guidance)
+        [final] = await _wait_all(services, [job.id], args.patience)
+        code = _exit_code_for(final)
+        if code == EXIT_OK:
+            print(final.output_path, flush=True)
+        else:
+            report.say(final.error_message or f"The job ended as {final.state.value}.", exit_code=code)
+        return code
+    finally:
+        await asyncio.shield(services.close())
+
+
+async def cmd_resume(args: argparse.Namespace) -> int:
+    report = Reporter(args.json)
+    services = await _open(args, report)
+    try:
+        resumed = await services.engine.start()
+        if not resumed:
+            report.say("Nothing to resume.")
+            return EXIT_OK
+        report.say(f"Resuming {len(resumed)} job(s).")
+        finals = await _wait_all(services, [j.id for j in resumed], args.patience)
+        for job in finals:
+            if job.state is State.SAVED:
+                print(job.output_path, flush=True)
+        return max((_exit_code_for(j) for j in finals), default=EXIT_OK)
+    finally:
+        await asyncio.shield(services.close())
+
+
+async def cmd_jobs(args: argparse.Namespace) -> int:
+    store = await asyncio.to_thread(open_store)
+    try:
+        jobs = await asyncio.to_thread(store.list)
+    finally:
+        store.close()
+    if args.json:
+        print(json.dumps([j.to_summary() for j in jobs], indent=2))
+        return EXIT_OK
+    if not jobs:
+        print("No videos yet.")
+    for job in jobs:
+        where = job.output_path or job.error_message or ""
+        print(f"{job.created_at.astimezone():%Y-%m-%d %H:%M}  {job.state.value:<15} {job.name[:40]:<40} {where}")
+    return EXIT_OK

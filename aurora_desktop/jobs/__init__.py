@@ -1,0 +1,1 @@
+"""Qt-free job engine: SQLite store + pipeline (host -> submit -> poll -> download -> saved)."""

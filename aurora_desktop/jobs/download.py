@@ -1,0 +1,105 @@
+"""Streaming, resumable download of a finished video.
+
+Bytes go to a partial file as they arrive (memory stays at one chunk); after a
+drop the next attempt asks for the rest with an HTTP Range; the length is
+checked against what the server announced; the result must look like an MP4.
+The client used here carries no API headers: the video host never sees keys.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+import httpx
+from tenacity import AsyncRetrying, retry_if_exception, stop_after_attempt, wait_exponential_jitter
+
+CHUNK = 1024 * 1024
+Progress = Callable[[int, int], None]
+
+
+class DownloadError(Exception):
+    def __init__(self, user_message: str, *, detail: str = "", retryable: bool = False,
+                 expired: bool = False) -> None:
+        super().__init__(user_message)
+        self.user_message = user_message
+        self.detail = detail
+        self.retryable = retryable
+        self.expired = expired
+
+
+def _content_range_start(value: str | None) -> int | None:
+    # "bytes 100-199/1000"
+    if not value or not value.startswith("bytes "):
+        return None
+    try:
+        return int(value[6:].split("-", 1)[0])
+    except ValueError:
+        return None
+
+
+async def _attempt(http: httpx.AsyncClient, url: str, partial: Path, progress: Progress | None) -> int:
+    offset = partial.stat().st_size if partial.exists() else 0
+    headers = {"Range": f"bytes={offset}-"} if offset else {}
+    try:
+        async with http.stream("GET", url, headers=headers) as response:
+            status = response.status_code
+            if status == 416 and offset:           # we already have every byte
+                return offset
+            if status in (401, 403, 404, 410):
+                raise DownloadError("The link to the finished video no longer works (it may have expired).",
+                                    detail=f"HTTP {status}", expired=True)
+            if status == 429 or status >= 500:
+                raise DownloadError("The video server is busy; retrying.", detail=f"HTTP {status}", retryable=True)
+            if status not in (200, 206):
+                raise DownloadError("The video could not be downloaded.", detail=f"HTTP {status}")
+            if status == 206 and _content_range_start(response.headers.get("content-range")) == offset:
+                mode, done = "ab", offset
+            else:                                  # the server ignored Range: start over
+                mode, done = "wb", 0
+            length = response.headers.get("content-length")
+            total = done + int(length) if length and length.isdigit() else 0
+            fh = await asyncio.to_thread(open, partial, mode)
+            try:
+                async for chunk in response.aiter_bytes(CHUNK):
+                    await asyncio.to_thread(fh.write, chunk)
+                    done += len(chunk)
+                    if progress:
+                        progress(done, total)
+                await asyncio.to_thread(fh.flush)
+                await asyncio.to_thread(os.fsync, fh.fileno())
+            finally:
+                fh.close()
+    except httpx.HTTPError as exc:
+        raise DownloadError("The download was interrupted; resuming.", detail=f"{type(exc).__name__}: {exc}",
+                            retryable=True) from None
+    except OSError as exc:
+        raise DownloadError("The video could not be written to disk (is the disk full?). "
+                            "Free some space; the download resumes where it stopped.",
+                            detail=f"{type(exc).__name__}: {exc}", retryable=False) from None
+    if total and done != total:
+        raise DownloadError("The download stopped early; resuming.", detail=f"{done} of {total} bytes",
+                            retryable=True)
+    return done
+
+
+async def download(http: httpx.AsyncClient, url: str, partial: Path, *, progress: Progress | None = None,
+                   attempts: int = 8, max_wait: float = 30.0) -> int:
+    """Download url into partial (resuming what is there); return its size."""
+    partial.parent.mkdir(parents=True, exist_ok=True)
+    retrying = AsyncRetrying(
+        retry=retry_if_exception(lambda e: isinstance(e, DownloadError) and e.retryable),
+        wait=wait_exponential_jitter(multiplier=0.5, max=max_wait, jitter=0.5),
+        stop=stop_after_attempt(attempts), reraise=True)
+    async for attempt in retrying:
+        with attempt:
+            size = await _attempt(http, url, partial, progress)
+    with open(partial, "rb") as fh:
+        head = fh.read(12)
+    if head[4:8] != b"ftyp":
+        partial.unlink(missing_ok=True)
+        raise DownloadError("The downloaded file is not a video. The app will fetch it again.",
+                            detail=f"starts with {head!r}", retryable=True)
+    return size

@@ -1,0 +1,78 @@
+"""Putting a finished video into the library folder, atomically, with its sidecar."""
+
+from __future__ import annotations
+
+import errno
+import json
+import os
+import shutil
+import uuid
+from pathlib import Path
+from typing import Any
+
+from aurora_desktop.jobs.model import LocalJob
+
+
+def sidecar_data(job: LocalJob) -> dict[str, Any]:
+    return {
+        "app": "Aurora Desktop",
+        "name": job.name,
+        "model": job.model,
+        "image": job.image_source,
+        "audio": job.audio_source,
+        "text_prompt": job.text_prompt,
+        "prompt_guidance_scale": job.guidance,
+        "audio_seconds": job.audio_seconds,
+        "credits_used": job.credits_used,
+        "remote_id": job.remote_id,
+        "created_at": job.created_at.isoformat(),
+        "submitted_at": job.submitted_at.isoformat() if job.submitted_at else None,
+        "saved_at": None,
+    }
+
+
+def _temp_beside(target: Path) -> Path:
+    """A hidden temp name in the target's folder (same file system: atomic rename).
+    Created with open(..., "xb") so the file gets the user's normal permissions
+    (mkstemp would make it private, 0600)."""
+    return target.with_name(f".{target.name}.{uuid.uuid4().hex[:8]}.tmp")
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    tmp = _temp_beside(path)
+    try:
+        with open(tmp, "xb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def write_sidecar(target: Path, job: LocalJob, saved_at: str) -> Path:
+    data = sidecar_data(job) | {"saved_at": saved_at}
+    path = target.with_suffix(".json")
+    write_atomic(path, json.dumps(data, indent=2, ensure_ascii=False).encode("utf-8"))
+    return path
+
+
+def move_into_place(partial: Path, target: Path) -> None:
+    """Atomic rename; across file systems, copy to a hidden temp beside the target, then rename."""
+    try:
+        os.replace(partial, target)
+        return
+    except OSError as exc:
+        if exc.errno != errno.EXDEV:
+            raise
+    tmp = _temp_beside(target)
+    try:
+        shutil.copyfile(partial, tmp)
+        with open(tmp, "rb") as fh:
+            os.fsync(fh.fileno())
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    partial.unlink(missing_ok=True)

@@ -1,0 +1,58 @@
+"""File names for finished videos: from user text, safe on every OS.
+
+pathvalidate removes separators, reserved characters and reserved names
+(CON, NUL, ...); here we add the template, the length limit, undecodable
+characters from odd command lines, and uniqueness in the folder.
+"""
+
+from __future__ import annotations
+
+import string
+from datetime import datetime
+from pathlib import Path
+
+from pathvalidate import sanitize_filename
+
+DEFAULT_TEMPLATE = "{date} {name}"
+TEMPLATE_FIELDS = ("date", "time", "name", "model", "id")
+MAX_STEM = 120
+
+
+def check_template(template: str) -> None:
+    """Raise ValueError naming the problem when a template is unusable."""
+    try:
+        names = {f for _, f, _, _ in string.Formatter().parse(template) if f is not None}
+    except ValueError as exc:
+        raise ValueError(f"The file name template is malformed: {exc}.") from None
+    unknown = names - set(TEMPLATE_FIELDS)
+    if unknown:
+        raise ValueError(f"Unknown field(s) in the file name template: {', '.join(sorted(unknown))}. "
+                         f"Use {', '.join('{' + f + '}' for f in TEMPLATE_FIELDS)}.")
+
+
+def safe_stem(text: str) -> str:
+    text = text.encode("utf-8", "replace").decode("utf-8")       # lone surrogates from odd argv
+    text = " ".join(text.split())                                 # newlines, tabs, runs of spaces
+    stem = sanitize_filename(text, platform="universal", max_len=MAX_STEM)
+    stem = stem.strip(" .")                                       # no hidden files, no "..", no trailing dot
+    return stem or "video"
+
+
+def video_stem(template: str, *, name: str, model: str, job_id: str, when: datetime) -> str:
+    try:
+        check_template(template)
+    except ValueError:
+        template = DEFAULT_TEMPLATE
+    local = when.astimezone()
+    text = template.format(date=local.strftime("%Y-%m-%d"), time=local.strftime("%H-%M"),
+                           name=name or "video", model=model, id=job_id[:8])
+    return safe_stem(text)
+
+
+def unique_path(folder: Path, stem: str, suffix: str) -> Path:
+    candidate = folder / f"{stem}{suffix}"
+    number = 2
+    while candidate.exists() or candidate.with_suffix(".json").exists():
+        candidate = folder / f"{stem} ({number}){suffix}"
+        number += 1
+    return candidate

@@ -1,0 +1,111 @@
+"""Checking a job's inputs and working out its price, before anything is spent.
+
+Local files are inspected by content; pasted links are fetched (bounded) and
+inspected the same way, because a price needs the audio's length. Audio in
+formats Creatify does not take is converted to WAV, and the user is told.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import tempfile
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import httpx
+
+from aurora_desktop.api.catalog import ModelSpec, cost_credits
+from aurora_desktop.media.convert import convert_to_wav
+from aurora_desktop.media.inspect import AudioFacts, ImageFacts, InputError, check_audio_length, inspect_audio, \
+    inspect_image
+
+MAX_LINK_BYTES = 100 * 1024 * 1024
+
+
+def is_link(source: str) -> bool:
+    return urlsplit(source).scheme in ("http", "https")
+
+
+def sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1024 * 1024), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+@dataclass(frozen=True)
+class PreparedInputs:
+    image_source: str          # what will be hosted or sent: a local path or the pasted link
+    audio_source: str
+    image: ImageFacts
+    audio: AudioFacts
+    image_hash: str | None
+    audio_hash: str | None
+    notes: list[str] = field(default_factory=list)   # things the user should know ("converted to WAV")
+
+    def cost(self, model: ModelSpec) -> Decimal:
+        return cost_credits(model, self.audio.duration)
+
+
+async def _fetch_link(url: str, what: str, folder: Path) -> Path:
+    """Download a pasted link (bounded) to inspect it; the link itself is what gets sent."""
+    target = folder / f"{what}-{hashlib.sha256(url.encode()).hexdigest()[:16]}"
+    try:
+        async with httpx.AsyncClient(timeout=30, follow_redirects=True, trust_env=False) as http:
+            async with http.stream("GET", url) as response:
+                if response.status_code != 200:
+                    raise InputError(f"The {what} link does not work (the server answered HTTP "
+                                     f"{response.status_code}). It may have expired or be private.")
+                size = 0
+                with open(target, "wb") as fh:
+                    async for chunk in response.aiter_bytes(1024 * 1024):
+                        size += len(chunk)
+                        if size > MAX_LINK_BYTES:
+                            raise InputError(f"The {what} behind the link is larger than "
+                                             f"{MAX_LINK_BYTES // (1024 * 1024)} MB.")
+                        await asyncio.to_thread(fh.write, chunk)
+    except httpx.HTTPError as exc:
+        raise InputError(f"The {what} link could not be opened ({type(exc).__name__}). "
+                         "Check it in a browser.") from None
+    return target
+
+
+async def prepare(image: str, audio: str, model: ModelSpec, *, work_dir: Path) -> PreparedInputs:
+    """Validate both inputs for `model` and return their facts; raise InputError with a plain message."""
+    work_dir.mkdir(parents=True, exist_ok=True)
+    notes: list[str] = []
+    with tempfile.TemporaryDirectory(dir=work_dir, prefix="links-") as tmp:
+        if is_link(image):
+            image_facts = await asyncio.to_thread(inspect_image, await _fetch_link(image, "image", Path(tmp)))
+            image_hash = None
+        else:
+            image_path = Path(image).expanduser().resolve()
+            image_facts = await asyncio.to_thread(inspect_image, image_path)
+            image_hash = await asyncio.to_thread(sha256_file, image_path)
+            image = str(image_path)
+
+        if is_link(audio):
+            fetched = await _fetch_link(audio, "audio", Path(tmp))
+            audio_facts = await asyncio.to_thread(inspect_audio, fetched)
+            audio_hash = None
+        else:
+            audio_path = Path(audio).expanduser().resolve()
+            if not audio_path.is_file():
+                raise InputError(f"The audio file {audio_path.name!r} does not exist (was it moved or deleted?).")
+            audio_facts = await asyncio.to_thread(inspect_audio, audio_path, allow_other_formats=True)
+            if not audio_facts.supported:
+                digest = await asyncio.to_thread(sha256_file, audio_path)
+                wav = work_dir / "converted" / f"{digest[:20]}.wav"
+                if not wav.exists():
+                    await asyncio.to_thread(convert_to_wav, audio_path, wav)
+                notes.append(f"The audio ({audio_facts.format}) was converted to WAV, which Creatify accepts.")
+                audio_path = wav
+                audio_facts = await asyncio.to_thread(inspect_audio, wav)
+            audio_hash = await asyncio.to_thread(sha256_file, audio_path)
+            audio = str(audio_path)
+    check_audio_length(audio_facts.duration, model)
+    return PreparedInputs(image, audio, image_facts, audio_facts, image_hash, audio_hash, notes)

@@ -1,0 +1,230 @@
+"""The job store: SQLite in WAL mode, versioned schema, append-only event history.
+
+Every state change is one transaction (row update + event), committed with
+synchronous=FULL before the engine takes the next step, so a crash at any
+point leaves a record that says exactly what was done.
+
+The store is synchronous; the engine calls it through one worker thread
+(AsyncStore) so the Qt loop never waits on disk.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sqlite3
+import threading
+from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime
+from pathlib import Path
+from typing import Any, TypeVar
+
+from aurora_desktop.jobs.model import COLUMNS, DATETIME_COLUMNS, FINAL_STATES, LocalJob, State, utcnow
+
+T = TypeVar("T")
+
+# Each entry moves the schema one version up. Never edit a shipped entry: add one.
+MIGRATIONS: tuple[str, ...] = (
+    """
+    CREATE TABLE jobs (
+        id TEXT PRIMARY KEY, token TEXT NOT NULL UNIQUE, name TEXT NOT NULL, model TEXT NOT NULL,
+        image_source TEXT NOT NULL, audio_source TEXT NOT NULL, state TEXT NOT NULL,
+        text_prompt TEXT, guidance REAL, image_hash TEXT, audio_hash TEXT, image_mime TEXT, audio_mime TEXT,
+        audio_seconds REAL, cost_estimate REAL,
+        image_url TEXT, image_key TEXT, image_expires TEXT, audio_url TEXT, audio_key TEXT, audio_expires TEXT,
+        api_base TEXT NOT NULL DEFAULT '', remote_id TEXT UNIQUE, remote_status TEXT, progress REAL NOT NULL DEFAULT 0,
+        credits_used REAL, video_url TEXT, video_expires TEXT, preview_url TEXT, output_path TEXT,
+        error_message TEXT, error_detail TEXT, error_code TEXT, submit_attempts INTEGER NOT NULL DEFAULT 0,
+        bytes_done INTEGER NOT NULL DEFAULT 0, bytes_total INTEGER NOT NULL DEFAULT 0,
+        created_at TEXT NOT NULL, updated_at TEXT NOT NULL, submitted_at TEXT, finished_at TEXT
+    );
+    CREATE INDEX jobs_state ON jobs(state);
+    CREATE INDEX jobs_created ON jobs(created_at);
+    CREATE TABLE events (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT, job_id TEXT NOT NULL, at TEXT NOT NULL,
+        kind TEXT NOT NULL, data TEXT NOT NULL DEFAULT '{}'
+    );
+    CREATE INDEX events_job ON events(job_id, seq);
+    """,
+)
+
+
+class StoreError(Exception):
+    pass
+
+
+def _encode(column: str, value: Any) -> Any:
+    if value is None:
+        return None
+    if column in DATETIME_COLUMNS:
+        return value.isoformat()
+    if isinstance(value, State):
+        return value.value
+    return value
+
+
+def _decode(row: sqlite3.Row) -> LocalJob:
+    values: dict[str, Any] = {}
+    for column in COLUMNS:
+        value = row[column]
+        if value is not None and column in DATETIME_COLUMNS:
+            value = datetime.fromisoformat(value)
+        elif column == "state":
+            value = State(value)
+        values[column] = value
+    return LocalJob(**values)
+
+
+class JobStore:
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self._lock = threading.Lock()   # one writer at a time, whoever calls
+        self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None, timeout=30)
+        self._db.row_factory = sqlite3.Row
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA synchronous=FULL")
+        self._db.execute("PRAGMA foreign_keys=ON")
+        self._migrate()
+
+    def _migrate(self) -> None:
+        with self._lock:
+            version = self._db.execute("PRAGMA user_version").fetchone()[0]
+            if version > len(MIGRATIONS):
+                raise StoreError(f"The job library at {self.path} was made by a newer version of the app "
+                                 f"(schema {version}); please update the app.")
+            for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
+                self._db.execute("BEGIN IMMEDIATE")
+                try:
+                    for statement in filter(str.strip, script.split(";")):
+                        self._db.execute(statement)
+                    self._db.execute(f"PRAGMA user_version = {number}")
+                    self._db.execute("COMMIT")
+                except BaseException:
+                    self._db.execute("ROLLBACK")
+                    raise
+
+    @property
+    def schema_version(self) -> int:
+        return int(self._db.execute("PRAGMA user_version").fetchone()[0])
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+
+    # ------------------------------------------------------------------ writes
+
+    def _event(self, job_id: str, kind: str, data: dict[str, Any] | None) -> None:
+        self._db.execute("INSERT INTO events(job_id, at, kind, data) VALUES (?, ?, ?, ?)",
+                         (job_id, utcnow().isoformat(), kind, json.dumps(data or {}, default=str)))
+
+    def insert(self, job: LocalJob) -> LocalJob:
+        with self._lock:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                self._db.execute(
+                    f"INSERT INTO jobs ({', '.join(COLUMNS)}) VALUES ({', '.join('?' * len(COLUMNS))})",
+                    [_encode(c, getattr(job, c)) for c in COLUMNS])
+                self._event(job.id, "created", {"state": job.state.value})
+                self._db.execute("COMMIT")
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+        return job
+
+    def update(self, job_id: str, event: str | None = None, data: dict[str, Any] | None = None,
+               **changes: Any) -> LocalJob:
+        """Apply changes and record an event in one transaction; return the new record."""
+        unknown = set(changes) - set(COLUMNS)
+        if unknown:
+            raise StoreError(f"unknown job fields: {sorted(unknown)}")
+        changes["updated_at"] = utcnow()
+        with self._lock:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                cur = self._db.execute(
+                    f"UPDATE jobs SET {', '.join(f'{c} = ?' for c in changes)} WHERE id = ?",
+                    [*(_encode(c, v) for c, v in changes.items()), job_id])
+                if cur.rowcount != 1:
+                    raise StoreError(f"no job {job_id}")
+                if event:
+                    payload = dict(data or {})
+                    if "state" in changes:
+                        payload.setdefault("state", _encode("state", changes["state"]))
+                    self._event(job_id, event, payload)
+                row = self._db.execute("SELECT * FROM jobs WHERE id = ?", (job_id,)).fetchone()
+                self._db.execute("COMMIT")
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+        return _decode(row)
+
+    def delete(self, job_id: str) -> None:
+        with self._lock:
+            self._db.execute("BEGIN IMMEDIATE")
+            self._db.execute("DELETE FROM jobs WHERE id = ?", (job_id,))
+            self._event(job_id, "removed", None)
+            self._db.execute("COMMIT")
+
+    # ------------------------------------------------------------------ reads
+
+    def get(self, job_id: str) -> LocalJob | None:
+        with self._lock:
+            row = self._db.execute("SELECT * FROM jobs WHERE id = ?", (job_id,)).fetchone()
+        return _decode(row) if row else None
+
+    def list(self, states: Iterable[State] | None = None, *, limit: int | None = None) -> list[LocalJob]:
+        sql, args = "SELECT * FROM jobs", []
+        if states is not None:
+            wanted = [s.value for s in states]
+            sql += f" WHERE state IN ({', '.join('?' * len(wanted))})"
+            args.extend(wanted)
+        sql += " ORDER BY created_at DESC, rowid DESC"
+        if limit:
+            sql += f" LIMIT {int(limit)}"
+        with self._lock:
+            rows = self._db.execute(sql, args).fetchall()
+        return [_decode(r) for r in rows]
+
+    def unfinished(self) -> list[LocalJob]:
+        return self.list([s for s in State if s not in FINAL_STATES])
+
+    def events(self, job_id: str) -> list[dict[str, Any]]:
+        with self._lock:
+            rows = self._db.execute("SELECT at, kind, data FROM events WHERE job_id = ? ORDER BY seq",
+                                    (job_id,)).fetchall()
+        return [{"at": r["at"], "kind": r["kind"], **json.loads(r["data"])} for r in rows]
+
+
+class AsyncStore:
+    """The store's calls, each run on one dedicated thread."""
+
+    def __init__(self, store: JobStore) -> None:
+        self.sync = store
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="job-store")
+
+    async def _run(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        return await asyncio.get_running_loop().run_in_executor(self._executor, lambda: fn(*args, **kwargs))
+
+    async def insert(self, job: LocalJob) -> LocalJob:
+        return await self._run(self.sync.insert, job)
+
+    async def update(self, job_id: str, event: str | None = None, data: dict[str, Any] | None = None,
+                     **changes: Any) -> LocalJob:
+        return await self._run(self.sync.update, job_id, event, data, **changes)
+
+    async def get(self, job_id: str) -> LocalJob | None:
+        return await self._run(self.sync.get, job_id)
+
+    async def list(self, states: Iterable[State] | None = None) -> list[LocalJob]:
+        return await self._run(self.sync.list, states)
+
+    async def unfinished(self) -> list[LocalJob]:
+        return await self._run(self.sync.unfinished)
+
+    async def delete(self, job_id: str) -> None:
+        await self._run(self.sync.delete, job_id)
+
+    def close(self) -> None:
+        self._executor.shutdown(wait=True)

@@ -1,0 +1,115 @@
+"""Wiring: settings + secrets -> API client, hosting, store, engine. Shared by the GUI and the CLI."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from aurora_desktop import paths
+from aurora_desktop.api import AuroraClient, Credentials
+from aurora_desktop.api.client import DEFAULT_BASE_URL
+from aurora_desktop.hosting import Hoster, HostingError, NoHosting
+from aurora_desktop.hosting.sandbox import SandboxHoster
+from aurora_desktop.jobs.engine import Engine, EngineConfig
+from aurora_desktop.jobs.store import JobStore
+from aurora_desktop.sandbox.process import SandboxProcess
+from aurora_desktop.secrets import STORAGE_ACCESS_KEY_ID, STORAGE_SECRET, SecretStore, SecretsUnavailable
+from aurora_desktop.settings import Settings
+
+log = logging.getLogger(__name__)
+
+DB_NAME = "jobs.sqlite3"
+NO_KEYS_MESSAGE = ("No Creatify API keys are set up. Add your API ID and API key (from the API Dashboard "
+                   "of your Creatify account) in Settings, or set AURORA_API_ID and AURORA_API_KEY; "
+                   "or use demo mode (--sandbox).")
+
+
+class CredentialsMissing(Exception):
+    def __init__(self, message: str = NO_KEYS_MESSAGE, detail: str = "") -> None:
+        super().__init__(message)
+        self.user_message = message
+        self.detail = detail
+
+
+@dataclass
+class Services:
+    settings: Settings
+    secrets: SecretStore
+    client: AuroraClient
+    hoster: Hoster
+    store: JobStore
+    engine: Engine
+    demo: bool
+    sandbox: SandboxProcess | None = None
+    _closed: bool = field(default=False, repr=False)
+
+    async def close(self) -> None:
+        if self._closed:
+            return
+        self._closed = True
+        await self.engine.close()
+        await self.client.aclose()
+        self.secrets.close()
+        if self.sandbox is not None:
+            await asyncio.to_thread(self.sandbox.stop)
+
+
+def open_store() -> JobStore:
+    return JobStore(paths.data_dir() / DB_NAME)
+
+
+async def make_hoster(kind: str, settings: Settings, secrets: SecretStore, base_url: str,
+                      credentials: Credentials) -> Hoster:
+    if kind == "sandbox":
+        return SandboxHoster(base_url, credentials)
+    if kind in ("s3", "auto") and settings.storage.configured:
+        from aurora_desktop.hosting.s3 import S3Hoster  # obstore loads only when storage is used
+        try:
+            key_id = await secrets.get(STORAGE_ACCESS_KEY_ID) or ""
+            secret = await secrets.get(STORAGE_SECRET) or ""
+        except SecretsUnavailable as exc:
+            raise HostingError(exc.user_message, detail=exc.detail) from None
+        return S3Hoster(settings.storage, key_id, secret)
+    if kind == "s3":
+        raise HostingError("Storage is not set up yet (Settings → Storage).")
+    return NoHosting()
+
+
+async def open_services(*, sandbox: bool = False, api_base: str | None = None, hosting: str = "auto",
+                        out_dir: Path | None = None, sandbox_args: list[str] | None = None,
+                        settings: Settings | None = None) -> Services:
+    settings = settings or Settings.load()
+    secrets = SecretStore()
+    proc: SandboxProcess | None = None
+    try:
+        if sandbox:
+            proc = SandboxProcess(["--data-dir", str(paths.data_dir() / "sandbox"), *(sandbox_args or [])],
+                                  stderr_path=paths.log_dir() / "sandbox.log")
+            await asyncio.to_thread(proc.start)
+            credentials, base = Credentials(proc.api_id, proc.api_key), proc.url
+            hosting = "sandbox"
+        else:
+            try:
+                credentials = await secrets.api_credentials()
+            except SecretsUnavailable as exc:
+                raise CredentialsMissing(exc.user_message, exc.detail) from None
+            if credentials is None:
+                raise CredentialsMissing()
+            base = api_base or settings.api_base or DEFAULT_BASE_URL
+        client = AuroraClient(credentials, base)
+        hoster = await make_hoster(hosting, settings, secrets, client.base_url, credentials)
+    except BaseException:
+        secrets.close()
+        if proc is not None:
+            await asyncio.to_thread(proc.stop)
+        raise
+    store = open_store()
+    config = EngineConfig(
+        library_dir=out_dir or settings.library_dir(), partial_dir=paths.data_dir() / "partial",
+        filename_template=settings.filename_template, delete_hosted_inputs=settings.delete_hosted_inputs,
+        max_uploads=settings.max_uploads, max_active_jobs=settings.max_active_jobs,
+        max_downloads=settings.max_downloads)
+    engine = Engine(store, client, hoster, config)
+    return Services(settings, secrets, client, hoster, store, engine, demo=sandbox, sandbox=proc)
