@@ -117,6 +117,9 @@ def add_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-
 
 def main(args: argparse.Namespace) -> int:
     paths.use_profile(args.profile)
+    # Paths are printed as the bytes they are, even when not UTF-8, for scripts to use.
+    if hasattr(sys.stdout, "reconfigure"):
+        sys.stdout.reconfigure(errors="surrogateescape")
     try:
         return asyncio.run(_guarded(args))
     except KeyboardInterrupt:

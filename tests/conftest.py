@@ -84,3 +84,27 @@ def shared_sandbox() -> Iterator[Sandbox]:
 @pytest.fixture(scope="session")
 def sample_urls(shared_sandbox: Sandbox) -> tuple[str, str]:
     return shared_sandbox.host(SAMPLE_IMAGE), shared_sandbox.host(SAMPLE_AUDIO)
+
+
+# ----------------------------------------------------------------------------- the headless command
+
+import subprocess  # noqa: E402
+import sys  # noqa: E402
+
+
+def cli_env(sb: Sandbox | None = None, **extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AURORA_")}
+    if sb is not None:
+        env.update(AURORA_API_ID=sb.proc.api_id, AURORA_API_KEY=sb.proc.api_key)
+    env.update(extra)
+    return env
+
+
+def cli_args(sb: Sandbox, profile: Path, *args: str) -> list[str]:
+    """`aurora-desktop <args>` against an already running sandbox (survives the command being killed)."""
+    return [sys.executable, "-m", "aurora_desktop", *args, "--profile", str(profile),
+            "--api-base", sb.url, "--hosting", "sandbox"]
+
+
+def run_cli(args: list[str], env: dict[str, str], timeout: float = 120) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(args, env=env, capture_output=True, text=True, timeout=timeout, stdin=subprocess.DEVNULL)

@@ -158,8 +158,10 @@ class Engine:
                   text_prompt: str | None = None, guidance: float | None = None) -> LocalJob:
         """Record a new job (nothing spent yet) and start it."""
         spec = get_model(model)
+        # A display name is text: bytes that are not UTF-8 (odd command lines) become U+FFFD.
+        name = " ".join(name.encode("utf-8", "replace").decode("utf-8").split()) or "Untitled"
         job = LocalJob(
-            id=str(uuid.uuid4()), token=new_token(), name=name.strip() or "Untitled", model=spec.key,
+            id=str(uuid.uuid4()), token=new_token(), name=name, model=spec.key,
             image_source=prepared.image_source, audio_source=prepared.audio_source,
             text_prompt=text_prompt or None, guidance=guidance,
             image_hash=prepared.image_hash, audio_hash=prepared.audio_hash,

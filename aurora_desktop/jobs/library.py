@@ -54,7 +54,8 @@ def write_atomic(path: Path, data: bytes) -> None:
 def write_sidecar(target: Path, job: LocalJob, saved_at: str) -> Path:
     data = sidecar_data(job) | {"saved_at": saved_at}
     path = target.with_suffix(".json")
-    write_atomic(path, json.dumps(data, indent=2, ensure_ascii=False).encode("utf-8"))
+    # ASCII with \u escapes: valid JSON whatever bytes the input file names hold.
+    write_atomic(path, json.dumps(data, indent=2).encode("ascii"))
     return path
 
 

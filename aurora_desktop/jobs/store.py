@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import sqlite3
 import threading
 from collections.abc import Callable, Iterable
@@ -54,9 +55,19 @@ class StoreError(Exception):
     pass
 
 
+# File paths may hold bytes that are not UTF-8 (os.fsdecode gives surrogates);
+# those are stored as BLOBs of the raw bytes and read back exactly.
+PATH_COLUMNS = frozenset({"image_source", "audio_source", "output_path"})
+
+
 def _encode(column: str, value: Any) -> Any:
     if value is None:
         return None
+    if column in PATH_COLUMNS and isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return os.fsencode(value)
     if column in DATETIME_COLUMNS:
         return value.isoformat()
     if isinstance(value, State):
@@ -68,7 +79,9 @@ def _decode(row: sqlite3.Row) -> LocalJob:
     values: dict[str, Any] = {}
     for column in COLUMNS:
         value = row[column]
-        if value is not None and column in DATETIME_COLUMNS:
+        if isinstance(value, bytes):
+            value = os.fsdecode(value)
+        elif value is not None and column in DATETIME_COLUMNS:
             value = datetime.fromisoformat(value)
         elif column == "state":
             value = State(value)

@@ -120,7 +120,7 @@ def inspect_audio(path: Path, *, keep_samples: bool = False, allow_other_formats
     try:
         with av.open(str(path)) as container:
             if not container.streams.audio:
-                raise InputError("The file has no sound in it.")
+                raise InputError("The audio file has no sound in it (is it a picture or a document?).")
             stream = container.streams.audio[0]
             kind = kind or stream.codec_context.name
             resampler = av.AudioResampler(format="s16", layout="mono", rate=ENVELOPE_RATE)
