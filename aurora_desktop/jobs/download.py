@@ -10,13 +10,16 @@ from __future__ import annotations
 
 import asyncio
 import os
+import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import BinaryIO
 
 import httpx
 from tenacity import AsyncRetrying, retry_if_exception, stop_after_attempt, wait_exponential_jitter
 
 CHUNK = 1024 * 1024
+FLUSH_SECONDS = 0.25
 Progress = Callable[[int, int], None]
 
 
@@ -28,6 +31,12 @@ class DownloadError(Exception):
         self.detail = detail
         self.retryable = retryable
         self.expired = expired
+
+
+def _write(fh: BinaryIO, data: bytes) -> None:
+    """Into the OS's hands (survives the app being killed; fsync at the end covers power loss)."""
+    fh.write(data)
+    fh.flush()
 
 
 def _content_range_start(value: str | None) -> int | None:
@@ -63,12 +72,20 @@ async def _attempt(http: httpx.AsyncClient, url: str, partial: Path, progress: P
             total = done + int(length) if length and length.isdigit() else 0
             fh = await asyncio.to_thread(open, partial, mode)
             try:
-                async for chunk in response.aiter_bytes(CHUNK):
-                    await asyncio.to_thread(fh.write, chunk)
+                # Write in big blocks for speed, but at least every FLUSH_SECONDS, so a
+                # slow link keeps what it got if the app dies.
+                pending, last_flush = bytearray(), 0.0
+                async for chunk in response.aiter_bytes():
+                    pending += chunk
                     done += len(chunk)
+                    if len(pending) >= CHUNK or time.monotonic() - last_flush >= FLUSH_SECONDS:
+                        await asyncio.to_thread(_write, fh, bytes(pending))
+                        pending.clear()
+                        last_flush = time.monotonic()
                     if progress:
                         progress(done, total)
-                await asyncio.to_thread(fh.flush)
+                if pending:
+                    await asyncio.to_thread(_write, fh, bytes(pending))
                 await asyncio.to_thread(os.fsync, fh.fileno())
             finally:
                 fh.close()

@@ -10,7 +10,8 @@ Kinds: "status" (answer with a code, optional Retry-After and body), "delay"
 (seconds before the answer; the request itself takes effect at once), "drop" (cut the connection mid-answer; with
 "process": true the request is handled first, so its effect happens but the
 client never learns it), "truncate" (send part of a download, then cut),
-"redirect" (answer 307 to "location").
+"redirect" (answer 307 to "location"), "throttle" (send the answer at `rate`
+bytes per second: a slow download to interrupt).
 
 It also counts every request by method and path, for tests and benchmarks
 (GET /sandbox/stats).
@@ -46,6 +47,7 @@ class ScriptedFault:
     seconds: float = 0.0
     process: bool = False
     location: str = ""
+    rate: float = 0.0                # bytes per second, for "throttle"
 
     def matches(self, method: str, path: str) -> bool:
         return ((self.method is None or self.method.upper() == method)
@@ -57,7 +59,9 @@ def _is_api(path: str) -> bool:
 
 
 def _is_download(path: str) -> bool:
-    return path.startswith("/sandbox/outputs/") or (path.startswith("/sandbox/files/") and path.count("/") >= 4)
+    """Finished videos: where random truncation applies (hosted inputs are the
+    service's own fetches; breaking those would fail jobs, not test the client)."""
+    return path.startswith("/sandbox/outputs/")
 
 
 class FaultMiddleware:
@@ -141,6 +145,8 @@ class FaultMiddleware:
             raise DroppedConnection("fault injection: connection dropped")
         elif fault.kind == "truncate":
             await self.app(scope, receive, _Truncating(send))
+        elif fault.kind == "throttle":
+            await self.app(scope, receive, _Throttled(send, fault.rate))
         else:  # pragma: no cover - a test asked for a kind that does not exist
             await _answer(send, 500, [], f"unknown fault kind {fault.kind}".encode())
 
@@ -183,3 +189,23 @@ class _Truncating:
                 raise DroppedConnection("fault injection: download truncated")
             self.sent += len(body)
         await self.send(message)
+
+
+class _Throttled:
+    """Passes a response through in small pieces at about `rate` bytes per second."""
+
+    def __init__(self, send: Send, rate: float) -> None:
+        self.send = send
+        self.rate = max(1.0, rate)
+
+    async def __call__(self, message: Message) -> None:
+        if message["type"] != "http.response.body":
+            await self.send(message)
+            return
+        body, more = message.get("body", b""), message.get("more_body", False)
+        piece = max(1, int(self.rate / 10))
+        for start in range(0, len(body), piece):
+            await self.send({"type": "http.response.body", "body": body[start:start + piece], "more_body": True})
+            await asyncio.sleep(0.1)
+        if not more:
+            await self.send({"type": "http.response.body", "body": b"", "more_body": False})
