@@ -141,8 +141,9 @@ def create_app(config: SandboxConfig) -> FaultMiddleware:
         for job in service.jobs.values():
             counts[job.status] = counts.get(job.status, 0) + 1
         return JSONResponse({"jobs": len(service.jobs), "by_status": counts,
+                             "names": [j.request.get("name") for j in service.jobs.values()],
                              "remaining_credits": float(service.credits),
-                             "requests": dict(faults.requests)})
+                             "requests": dict(faults.requests), "faults": dict(faults.injected)})
 
     async def add_faults(request: Request) -> Response:
         if not authorised(request):

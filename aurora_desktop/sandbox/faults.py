@@ -71,6 +71,7 @@ class FaultMiddleware:
         self.random = random.Random(rates.seed)
         self.scripted: list[ScriptedFault] = []
         self.requests: Counter[str] = Counter()
+        self.injected: Counter[str] = Counter()     # faults actually applied, by kind
 
     def add(self, faults: list[dict[str, Any]]) -> None:
         self.scripted.extend(ScriptedFault(**f) for f in faults)
@@ -115,6 +116,8 @@ class FaultMiddleware:
         if self.rates.latency and _is_api(path):
             await asyncio.sleep(self.rates.latency)
         fault = self._take_scripted(method, path) or self._random_fault(method, path)
+        if fault is not None:
+            self.injected[fault.kind if fault.kind != "status" else str(fault.status)] += 1
         if fault is None:
             await self.app(scope, receive, send)
         elif fault.kind == "delay":
