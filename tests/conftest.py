@@ -108,3 +108,58 @@ def cli_args(sb: Sandbox, profile: Path, *args: str) -> list[str]:
 
 def run_cli(args: list[str], env: dict[str, str], timeout: float = 120) -> subprocess.CompletedProcess[str]:
     return subprocess.run(args, env=env, capture_output=True, text=True, timeout=timeout, stdin=subprocess.DEVNULL)
+
+
+# ----------------------------------------------------------------------------- S3 (moto server on loopback)
+
+import socket  # noqa: E402
+import time  # noqa: E402
+
+
+@pytest.fixture(scope="session")
+def s3_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A real S3-protocol server (moto in server mode) on a free loopback port."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    log = open(tmp_path_factory.mktemp("moto") / "moto.log", "wb")  # noqa: SIM115
+    proc = subprocess.Popen([sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
+                            stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            httpx.get(url + "/moto-api/", timeout=1)
+            break
+        except httpx.HTTPError:
+            if time.monotonic() > deadline or proc.poll() is not None:
+                proc.kill()
+                raise RuntimeError("moto server did not start") from None
+            time.sleep(0.2)
+    yield url
+    proc.terminate()
+    proc.wait(10)
+    log.close()
+
+
+S3_KEY_ID, S3_SECRET = "AKIAAURORATEST", "aurora-test-secret"
+
+
+@pytest.fixture
+def s3_bucket(s3_server: str) -> Iterator[str]:
+    """A fresh bucket; yields its name. boto3 (from moto) only sets the bucket up."""
+    import uuid
+
+    import boto3
+    name = f"aurora-{uuid.uuid4().hex[:12]}"
+    s3 = boto3.client("s3", endpoint_url=s3_server, aws_access_key_id=S3_KEY_ID,
+                      aws_secret_access_key=S3_SECRET, region_name="us-east-1")
+    s3.create_bucket(Bucket=name)
+    yield name
+
+
+def bucket_keys(s3_server: str, bucket: str) -> list[str]:
+    import boto3
+    s3 = boto3.client("s3", endpoint_url=s3_server, aws_access_key_id=S3_KEY_ID,
+                      aws_secret_access_key=S3_SECRET, region_name="us-east-1")
+    return [o["Key"] for o in s3.list_objects_v2(Bucket=bucket).get("Contents", [])]
