@@ -54,7 +54,7 @@ from aurora_desktop.jobs.events import EngineEvent, Listener
 from aurora_desktop.jobs.gate import PriorityGate
 from aurora_desktop.jobs.library import move_into_place, write_sidecar
 from aurora_desktop.jobs.model import FINAL_STATES, LocalJob, State, new_token, utcnow
-from aurora_desktop.jobs.naming import DEFAULT_TEMPLATE, unique_path, video_stem
+from aurora_desktop.jobs.naming import DEFAULT_TEMPLATE, clean_text, unique_path, video_stem
 from aurora_desktop.jobs.prepare import PreparedInputs, is_link, sha256_file
 from aurora_desktop.jobs.store import AsyncStore, JobStore
 
@@ -158,8 +158,7 @@ class Engine:
                   text_prompt: str | None = None, guidance: float | None = None) -> LocalJob:
         """Record a new job (nothing spent yet) and start it."""
         spec = get_model(model)
-        # A display name is text: bytes that are not UTF-8 (odd command lines) become U+FFFD.
-        name = " ".join(name.encode("utf-8", "replace").decode("utf-8").split()) or "Untitled"
+        name = clean_text(name) or "Untitled"
         job = LocalJob(
             id=str(uuid.uuid4()), token=new_token(), name=name, model=spec.key,
             image_source=prepared.image_source, audio_source=prepared.audio_source,

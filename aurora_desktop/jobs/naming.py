@@ -30,9 +30,18 @@ def check_template(template: str) -> None:
                          f"Use {', '.join('{' + f + '}' for f in TEMPLATE_FIELDS)}.")
 
 
+def clean_text(text: str) -> str:
+    """User text as valid Unicode: bytes that were not UTF-8 (odd command lines and
+    file names arrive as surrogate escapes) become U+FFFD; whitespace runs fold."""
+    try:
+        text = text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    except UnicodeEncodeError:
+        text = text.encode("utf-8", "replace").decode("utf-8")
+    return " ".join(text.split())
+
+
 def safe_stem(text: str) -> str:
-    text = text.encode("utf-8", "replace").decode("utf-8")       # lone surrogates from odd argv
-    text = " ".join(text.split())                                 # newlines, tabs, runs of spaces
+    text = clean_text(text)
     stem = sanitize_filename(text, platform="universal", max_len=MAX_STEM)
     stem = stem.strip(" .")                                       # no hidden files, no "..", no trailing dot
     return stem or "video"
