@@ -130,6 +130,7 @@ class Engine:
             timeout=httpx.Timeout(60.0, connect=15.0), follow_redirects=True, trust_env=False,
             headers={"User-Agent": f"AuroraDesktop/{__version__}"})
         self.offline_since: float | None = None
+        self.poll_ticks = 0                              # diagnostics: completed status checks
         self._closed = False
 
     # ================================================================== public API
@@ -525,6 +526,7 @@ class Engine:
             jobs = [j for j in [await self.store.get(i) for i in watched.values()] if j]
             try:
                 remotes = await self.client.list(ids=list(watched))
+                self.poll_ticks += 1
                 self._set_online(True)
                 backoff = 0.0
                 for remote in remotes:
