@@ -2,8 +2,8 @@
 
 One small interface (`Hoster`): host a file, get a URL and its expiry; remove
 it later. Implementations: the user's S3-compatible bucket (s3.py), the
-sandbox's file endpoint (sandbox.py). Pasted links need no hosting; links.py
-checks them before credits are spent.
+sandbox's file endpoint (sandbox.py). Pasted links need no hosting;
+jobs/prepare.py fetches and checks them before credits are spent.
 """
 
 from aurora_desktop.hosting.base import HostedFile, Hoster, HostingError, NoHosting, ProgressCallback

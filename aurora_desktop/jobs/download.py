@@ -20,6 +20,7 @@ from tenacity import AsyncRetrying, retry_if_exception, stop_after_attempt, wait
 
 CHUNK = 1024 * 1024
 FLUSH_SECONDS = 0.25
+SYNC_BYTES = 64 * 1024 * 1024
 Progress = Callable[[int, int], None]
 
 
@@ -33,10 +34,41 @@ class DownloadError(Exception):
         self.expired = expired
 
 
-def _write(fh: BinaryIO, data: bytes) -> None:
-    """Into the OS's hands (survives the app being killed; fsync at the end covers power loss)."""
-    fh.write(data)
-    fh.flush()
+_datasync = getattr(os, "fdatasync", os.fsync)   # fdatasync is POSIX-only
+
+
+class _Writer:
+    """Writes blocks on a worker thread while the next block arrives (disk and
+    network overlap), syncing every SYNC_BYTES so the final fsync is short."""
+
+    def __init__(self, fh: BinaryIO) -> None:
+        self.fh = fh
+        self.unsynced = 0
+        self.busy: asyncio.Future[None] | None = None
+
+    def _write(self, data: bytes) -> None:
+        self.fh.write(data)
+        self.fh.flush()                  # in the OS's hands: survives the app being killed
+        self.unsynced += len(data)
+        if self.unsynced >= SYNC_BYTES:
+            _datasync(self.fh.fileno())
+            self.unsynced = 0
+
+    async def write(self, data: bytes) -> None:
+        if self.busy is not None:
+            await self.busy              # at most one block in flight: memory stays flat
+        self.busy = asyncio.ensure_future(asyncio.to_thread(self._write, data)) if data else None
+
+    async def finish(self) -> None:
+        if self.busy is not None:
+            await self.busy
+            self.busy = None
+        await asyncio.to_thread(os.fsync, self.fh.fileno())   # durable before it is renamed into place
+
+    async def abandon(self) -> None:
+        if self.busy is not None:        # an error mid-way: let the write end before closing
+            await asyncio.gather(self.busy, return_exceptions=True)
+            self.busy = None
 
 
 def _content_range_start(value: str | None) -> int | None:
@@ -71,23 +103,24 @@ async def _attempt(http: httpx.AsyncClient, url: str, partial: Path, progress: P
             length = response.headers.get("content-length")
             total = done + int(length) if length and length.isdigit() else 0
             fh = await asyncio.to_thread(open, partial, mode)
+            writer = _Writer(fh)
             try:
-                # Write in big blocks for speed, but at least every FLUSH_SECONDS, so a
-                # slow link keeps what it got if the app dies.
                 pending, last_flush = bytearray(), 0.0
                 async for chunk in response.aiter_bytes():
                     pending += chunk
                     done += len(chunk)
+                    # Big blocks for speed, but at least every FLUSH_SECONDS, so a slow
+                    # link keeps what it got if the app dies.
                     if len(pending) >= CHUNK or time.monotonic() - last_flush >= FLUSH_SECONDS:
-                        await asyncio.to_thread(_write, fh, bytes(pending))
+                        await writer.write(bytes(pending))
                         pending.clear()
                         last_flush = time.monotonic()
                     if progress:
                         progress(done, total)
-                if pending:
-                    await asyncio.to_thread(_write, fh, bytes(pending))
-                await asyncio.to_thread(os.fsync, fh.fileno())
+                await writer.write(bytes(pending))
+                await writer.finish()
             finally:
+                await writer.abandon()
                 fh.close()
     except httpx.HTTPError as exc:
         raise DownloadError("The download was interrupted; resuming.", detail=f"{type(exc).__name__}: {exc}",

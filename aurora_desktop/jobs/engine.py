@@ -677,6 +677,7 @@ class Engine:
         if not self.config.delete_hosted_inputs:
             return
         changes: dict[str, Any] = {}
+        kinds: list[str] = []
         for kind in ("image", "audio"):
             key = getattr(job, f"{kind}_key")
             if not key:
@@ -686,6 +687,8 @@ class Engine:
             except HostingError as exc:
                 log.warning("could not delete hosted %s of job %s: %s", kind, job.id, exc.detail)
                 continue
-            changes[f"{kind}_key"] = None
+            kinds.append(kind)
+            # The link is dead now: a retry must host the file again.
+            changes.update({f"{kind}_key": None, f"{kind}_url": None, f"{kind}_expires": None})
         if changes:
-            await self.store.update(job.id, "inputs-deleted", {"kinds": [k[:-4] for k in changes]}, **changes)
+            await self.store.update(job.id, "inputs-deleted", {"kinds": kinds}, **changes)

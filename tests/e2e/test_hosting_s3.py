@@ -99,23 +99,28 @@ def test_whole_job_through_s3_hosting_then_privacy_delete(make_sandbox, s3_serve
         client = AuroraClient(sb.credentials(), sb.url, retry=FAST_RETRY)
         engine = Engine(JobStore(tmp_path / "jobs.sqlite3"), client, _hoster(s3_server, s3_bucket), config)
         keys_while_running: list[str] = []
-        engine.subscribe(lambda e: keys_while_running.extend(bucket_keys(s3_server, s3_bucket))
-                         if e.kind == "job" and e.job and e.job.state is State.REMOTE else None)
+        links: list[str] = []
+
+        def at_creatify(e) -> None:
+            if e.kind == "job" and e.job and e.job.state is State.REMOTE:
+                keys_while_running.extend(bucket_keys(s3_server, s3_bucket))
+                links.append(e.job.image_url)
+        engine.subscribe(at_creatify)
         try:
             await engine.start()
             prepared = await prepare(str(SAMPLE_IMAGE), str(SAMPLE_AUDIO), get_model("aurora_v1"),
                                      work_dir=tmp_path / "cache")
             job = await engine.add(prepared, name="Via S3", model="aurora_v1")
-            return await engine.wait(job.id), keys_while_running, engine.store.sync.events(job.id)
+            return await engine.wait(job.id), keys_while_running, links, engine.store.sync.events(job.id)
         finally:
             await engine.close()
             await client.aclose()
 
-    job, keys_while_running, events = run(scenario())
+    job, keys_while_running, links, events = run(scenario())
     assert job.state is State.SAVED, job.error_message
     assert sorted(keys_while_running) == sorted([f"aurora-desktop/{job.id}/image.png",
                                                  f"aurora-desktop/{job.id}/audio.wav"])
-    assert job.image_url and "X-Amz-Signature" in job.image_url
+    assert links and "X-Amz-Signature" in links[0]                # Creatify got a pre-signed link
     assert bucket_keys(s3_server, s3_bucket) == []          # privacy: gone once saved
-    assert job.image_key is None and job.audio_key is None
+    assert job.image_key is None and job.audio_key is None and job.image_url is None
     assert [e["kind"] for e in events][-1] == "inputs-deleted"
