@@ -105,19 +105,21 @@ async def _attempt(http: httpx.AsyncClient, url: str, partial: Path, progress: P
             fh = await asyncio.to_thread(open, partial, mode)
             writer = _Writer(fh)
             try:
-                pending, last_flush = bytearray(), 0.0
+                pending: list[bytes] = []
+                pending_size, last_flush = 0, 0.0
                 async for chunk in response.aiter_bytes():
-                    pending += chunk
+                    pending.append(chunk)
+                    pending_size += len(chunk)
                     done += len(chunk)
                     # Big blocks for speed, but at least every FLUSH_SECONDS, so a slow
                     # link keeps what it got if the app dies.
-                    if len(pending) >= CHUNK or time.monotonic() - last_flush >= FLUSH_SECONDS:
-                        await writer.write(bytes(pending))
+                    if pending_size >= CHUNK or time.monotonic() - last_flush >= FLUSH_SECONDS:
+                        await writer.write(b"".join(pending))
                         pending.clear()
-                        last_flush = time.monotonic()
+                        pending_size, last_flush = 0, time.monotonic()
                     if progress:
                         progress(done, total)
-                await writer.write(bytes(pending))
+                await writer.write(b"".join(pending))
                 await writer.finish()
             finally:
                 await writer.abandon()
