@@ -1,8 +1,8 @@
-"""QApplication + qasync bootstrap, and wiring services into the window.
+"""QApplication + qasync bootstrap, excepthook, and the window.
 
-The real window is built in a later issue; this one proves the plumbing: the
-qasync loop runs httpx on the Qt thread without freezing it, demo mode starts
-the sandbox process, and everything shuts down within bounded time.
+Order matters (ENGINEERING.md 3): PySide6 is imported before qasync, the loop
+is created and set before any widget exists, and the app quits itself after
+the window has closed its services, within bounded time.
 """
 
 from __future__ import annotations
@@ -10,78 +10,49 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
-import os
+import logging.handlers
+import sys
 
-# PySide6 must be imported before qasync so qasync binds to it (ENGINEERING.md 3).
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QApplication
 
 import qasync
 
-from aurora_desktop import APP_NAME, __version__
-from aurora_desktop.api import ApiError, AuroraClient, Credentials
-from aurora_desktop.api.client import DEFAULT_BASE_URL
-from aurora_desktop.sandbox.process import SandboxProcess
+from aurora_desktop import APP_ID, APP_NAME, __version__, paths
 
 log = logging.getLogger(__name__)
 
 
-class MainWindow(QMainWindow):
-    def __init__(self, demo: bool) -> None:
-        super().__init__()
-        self.setWindowTitle(self.tr("{app} — demo mode").format(app=APP_NAME) if demo else APP_NAME)
-        self.resize(960, 600)
-        body = QWidget(self)
-        layout = QVBoxLayout(body)
-        self.mode_label = QLabel(
-            self.tr("Demo mode: a local stand-in for Creatify makes the videos. Nothing is spent.")
-            if demo else self.tr("Connected to Creatify."), body)
-        self.credits_label = QLabel(self.tr("Checking your credits…"), body)
-        self.credits_label.setAccessibleName(self.tr("Remaining credits"))
-        layout.addWidget(self.mode_label)
-        layout.addWidget(self.credits_label)
-        layout.addStretch(1)
-        self.setCentralWidget(body)
-
-    def show_credits(self, credits: float) -> None:
-        self.credits_label.setText(self.tr("Remaining credits: {n:g}").format(n=credits))
-
-    def show_error(self, message: str) -> None:
-        self.credits_label.setText(message)
-
-
-async def _session(args: argparse.Namespace, app: QApplication) -> int:
-    api_id, api_key = os.environ.get("AURORA_API_ID"), os.environ.get("AURORA_API_KEY")
-    demo = args.sandbox or not (api_id and api_key)
-    sandbox: SandboxProcess | None = None
-    if demo:
-        sandbox = await asyncio.to_thread(SandboxProcess(["--job-seconds", "8"]).start)
-        base, creds = sandbox.url, Credentials(sandbox.api_id, sandbox.api_key)
-    else:
-        base, creds = args.api_base or DEFAULT_BASE_URL, Credentials(api_id or "", api_key or "")
-    window = MainWindow(demo)
-    window.show()
-    closed = asyncio.Event()
-    app.lastWindowClosed.connect(closed.set)
-    if args.quit_after is not None:
-        QTimer.singleShot(int(args.quit_after * 1000), window.close)
-    try:
-        async with AuroraClient(creds, base) as client:
-            try:
-                window.show_credits(await client.remaining_credits())
-            except ApiError as exc:
-                window.show_error(exc.user_message)
-            await closed.wait()
-    finally:
-        if sandbox is not None:
-            await asyncio.to_thread(sandbox.stop)
-    return 0
+def setup_logging() -> None:
+    handler = logging.handlers.RotatingFileHandler(paths.log_dir() / "aurora-desktop.log",
+                                                   maxBytes=2_000_000, backupCount=3, encoding="utf-8")
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root = logging.getLogger()
+    root.addHandler(handler)
+    root.setLevel(logging.INFO)
+    logging.getLogger("httpx").setLevel(logging.WARNING)   # one line per poll is noise, not news
 
 
 def run(args: argparse.Namespace) -> int:
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    app = QApplication.instance() or QApplication([])
+    setup_logging()
+    app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName(APP_NAME)
     app.setApplicationVersion(__version__)
-    app.setQuitOnLastWindowClosed(False)  # we quit ourselves, after tidying up
-    return qasync.run(_session(args, app))
+    app.setDesktopFileName(APP_ID)
+    app.setQuitOnLastWindowClosed(False)    # we quit ourselves, after tidying up
+    loop = qasync.QEventLoop(app)
+    asyncio.set_event_loop(loop)
+
+    from aurora_desktop.ui.main_window import AppOptions, MainWindow
+    window = MainWindow(AppOptions(sandbox=args.sandbox, api_base=args.api_base))
+    sys.excepthook = window.errors.excepthook
+    done = asyncio.Event()
+    window.closed.connect(done.set)
+    window.show()
+    window.start()
+    if args.quit_after is not None:
+        QTimer.singleShot(int(args.quit_after * 1000), window.close)
+    with loop:
+        loop.run_until_complete(done.wait())
+    log.info("bye")
+    return 0

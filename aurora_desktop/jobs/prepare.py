@@ -74,38 +74,55 @@ async def _fetch_link(url: str, what: str, folder: Path) -> Path:
     return target
 
 
+async def inspect_image_source(source: str, work_dir: Path) -> ImageFacts:
+    """Facts about a portrait given as a local path or a link."""
+    if is_link(source):
+        with tempfile.TemporaryDirectory(dir=_ready(work_dir), prefix="links-") as tmp:
+            return await asyncio.to_thread(inspect_image, await _fetch_link(source, "image", Path(tmp)))
+    return await asyncio.to_thread(inspect_image, Path(source).expanduser())
+
+
+async def inspect_audio_source(source: str, work_dir: Path, *, keep_samples: bool = False) -> AudioFacts:
+    """Facts about a voice clip given as a local path or a link. Local clips in other
+    formats are inspected too (they will be converted); links must be MP3 or WAV."""
+    if is_link(source):
+        with tempfile.TemporaryDirectory(dir=_ready(work_dir), prefix="links-") as tmp:
+            fetched = await _fetch_link(source, "audio", Path(tmp))
+            return await asyncio.to_thread(inspect_audio, fetched, keep_samples=keep_samples)
+    path = Path(source).expanduser()
+    if not path.is_file():
+        raise InputError(f"The audio file {path.name!r} does not exist (was it moved or deleted?).")
+    return await asyncio.to_thread(inspect_audio, path, keep_samples=keep_samples, allow_other_formats=True)
+
+
+def _ready(folder: Path) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
 async def prepare(image: str, audio: str, model: ModelSpec, *, work_dir: Path) -> PreparedInputs:
     """Validate both inputs for `model` and return their facts; raise InputError with a plain message."""
-    work_dir.mkdir(parents=True, exist_ok=True)
     notes: list[str] = []
-    with tempfile.TemporaryDirectory(dir=work_dir, prefix="links-") as tmp:
-        if is_link(image):
-            image_facts = await asyncio.to_thread(inspect_image, await _fetch_link(image, "image", Path(tmp)))
-            image_hash = None
-        else:
-            image_path = Path(image).expanduser().resolve()
-            image_facts = await asyncio.to_thread(inspect_image, image_path)
-            image_hash = await asyncio.to_thread(sha256_file, image_path)
-            image = str(image_path)
+    image_facts = await inspect_image_source(image, work_dir)
+    image_hash = None
+    if not is_link(image):
+        image_path = Path(image).expanduser().resolve()
+        image_hash = await asyncio.to_thread(sha256_file, image_path)
+        image = str(image_path)
 
-        if is_link(audio):
-            fetched = await _fetch_link(audio, "audio", Path(tmp))
-            audio_facts = await asyncio.to_thread(inspect_audio, fetched)
-            audio_hash = None
-        else:
-            audio_path = Path(audio).expanduser().resolve()
-            if not audio_path.is_file():
-                raise InputError(f"The audio file {audio_path.name!r} does not exist (was it moved or deleted?).")
-            audio_facts = await asyncio.to_thread(inspect_audio, audio_path, allow_other_formats=True)
-            if not audio_facts.supported:
-                digest = await asyncio.to_thread(sha256_file, audio_path)
-                wav = work_dir / "converted" / f"{digest[:20]}.wav"
-                if not wav.exists():
-                    await asyncio.to_thread(convert_to_wav, audio_path, wav)
-                notes.append(f"The audio ({audio_facts.format}) was converted to WAV, which Creatify accepts.")
-                audio_path = wav
-                audio_facts = await asyncio.to_thread(inspect_audio, wav)
-            audio_hash = await asyncio.to_thread(sha256_file, audio_path)
-            audio = str(audio_path)
+    audio_facts = await inspect_audio_source(audio, work_dir)
+    audio_hash = None
+    if not is_link(audio):
+        audio_path = Path(audio).expanduser().resolve()
+        if not audio_facts.supported:
+            digest = await asyncio.to_thread(sha256_file, audio_path)
+            wav = _ready(work_dir / "converted") / f"{digest[:20]}.wav"
+            if not wav.exists():
+                await asyncio.to_thread(convert_to_wav, audio_path, wav)
+            notes.append(f"The audio ({audio_facts.format}) was converted to WAV, which Creatify accepts.")
+            audio_path = wav
+            audio_facts = await asyncio.to_thread(inspect_audio, wav)
+        audio_hash = await asyncio.to_thread(sha256_file, audio_path)
+        audio = str(audio_path)
     check_audio_length(audio_facts.duration, model)
     return PreparedInputs(image, audio, image_facts, audio_facts, image_hash, audio_hash, notes)

@@ -1,0 +1,461 @@
+"""The create panel: portrait and voice in, price shown, Generate."""
+
+from __future__ import annotations
+
+import math
+from array import array
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+
+from PySide6.QtCore import QSize, Qt, QUrl, Signal
+from PySide6.QtGui import QDragEnterEvent, QDropEvent, QImageReader, QKeySequence, QPainter, QPalette, \
+    QPixmap, QShortcut
+from PySide6.QtMultimedia import QAudioOutput, QMediaPlayer
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDoubleSpinBox,
+    QFileDialog,
+    QFormLayout,
+    QFrame,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
+
+from aurora_desktop.api.catalog import CATALOG, DEFAULT_MODEL, ModelSpec, audio_too_long, cost_credits, get_model
+from aurora_desktop.jobs.prepare import inspect_audio_source, inspect_image_source, is_link
+from aurora_desktop.media.inspect import AudioFacts, ImageFacts, InputError
+from aurora_desktop.ui.tasks import TaskRunner
+
+IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".webp", ".gif", ".bmp", ".tif", ".tiff", ".heic"}
+AUDIO_SUFFIXES = {".mp3", ".wav", ".m4a", ".aac", ".ogg", ".oga", ".opus", ".flac", ".mp4", ".mov", ".webm", ".wma"}
+IMAGE_FILTER = "Images (*.png *.jpg *.jpeg *.webp);;All files (*)"
+AUDIO_FILTER = "Audio (*.mp3 *.wav *.m4a *.aac *.ogg *.flac *.mp4);;All files (*)"
+
+
+@dataclass
+class CreateSpec:
+    image: str
+    audio: str
+    model: str
+    name: str
+    text_prompt: str | None
+    guidance: float | None
+
+
+def kind_of(url: QUrl) -> str | None:
+    """"image" or "audio" for a dropped local file or link, by its suffix."""
+    path = url.toLocalFile() if url.isLocalFile() else url.path()
+    suffix = Path(path).suffix.lower()
+    if suffix in IMAGE_SUFFIXES:
+        return "image"
+    if suffix in AUDIO_SUFFIXES:
+        return "audio"
+    return None
+
+
+def source_of(url: QUrl) -> str:
+    return url.toLocalFile() if url.isLocalFile() else url.toString()
+
+
+class Waveform(QWidget):
+    """Peaks of the clip, drawn once per resize."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.peaks: list[float] = []
+        self.setMinimumHeight(40)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self.setAccessibleName(self.tr("Waveform of the voice clip"))
+
+    def set_samples(self, samples: array | None, bars: int = 160) -> None:
+        self.peaks = []
+        if samples:
+            step = max(1, len(samples) // bars)
+            peaks = [max(abs(min(samples[i:i + step])), abs(max(samples[i:i + step])))
+                     for i in range(0, len(samples), step)]
+            top = max(peaks) or 1
+            self.peaks = [p / top for p in peaks]
+        self.update()
+
+    def paintEvent(self, event) -> None:  # noqa: ANN001, N802
+        if not self.peaks:
+            return
+        painter = QPainter(self)
+        colour = self.palette().color(QPalette.ColorRole.Highlight)
+        w, h = self.width(), self.height()
+        bar = w / len(self.peaks)
+        for i, peak in enumerate(self.peaks):
+            height = max(1, int(peak * (h - 4)))
+            painter.fillRect(int(i * bar), (h - height) // 2, max(1, int(bar) - 1), height, colour)
+
+
+class DropZone(QFrame):
+    """One input: drop, click to browse, or paste a link."""
+
+    chosen = Signal(str)          # a local path or a link
+
+    def __init__(self, kind: str, title: str, file_filter: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.kind = kind
+        self.file_filter = file_filter
+        self.setAcceptDrops(True)
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.setAccessibleName(title)
+        self.title = QLabel(f"<b>{title}</b>", self)
+        self.hint = QLabel(self.tr("Drop a file here, click to choose one, or paste a link below."), self)
+        self.hint.setWordWrap(True)
+        self.preview = QLabel(self)
+        self.preview.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.facts = QLabel(self)
+        self.facts.setWordWrap(True)
+        self.warning = QLabel(self)
+        self.warning.setWordWrap(True)
+        self.warning.setStyleSheet("color: #c62828;")
+        self.warning.setAccessibleName(self.tr("{title} problem").format(title=title))
+        self.link = QLineEdit(self)
+        self.link.setPlaceholderText(self.tr("…or paste a link (https://…)"))
+        self.link.setAccessibleName(self.tr("{title} link").format(title=title))
+        self.link.returnPressed.connect(lambda: self.chosen.emit(self.link.text().strip()))
+        browse = QPushButton(self.tr("Choose file…"), self)
+        browse.setAccessibleName(self.tr("Choose {kind} file").format(kind=kind))
+        browse.clicked.connect(self.browse)
+        self.extra = QVBoxLayout()
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.title)
+        layout.addWidget(self.hint)
+        layout.addWidget(self.preview)
+        layout.addLayout(self.extra)
+        layout.addWidget(self.facts)
+        layout.addWidget(self.warning)
+        row = QHBoxLayout()
+        row.addWidget(self.link, 1)
+        row.addWidget(browse)
+        layout.addLayout(row)
+        self._dialog: QFileDialog | None = None
+
+    def browse(self) -> None:
+        # open() + a signal, never exec(): a nested modal loop inside qasync deadlocks.
+        self._dialog = QFileDialog(self, self.tr("Choose a file"), "", self.file_filter)
+        self._dialog.setFileMode(QFileDialog.FileMode.ExistingFile)
+        self._dialog.fileSelected.connect(self.chosen.emit)
+        self._dialog.open()
+
+    def mousePressEvent(self, event) -> None:  # noqa: ANN001, N802
+        if event.button() == Qt.MouseButton.LeftButton:
+            self.browse()
+
+    def keyPressEvent(self, event) -> None:  # noqa: ANN001, N802
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Space):
+            self.browse()
+        else:
+            super().keyPressEvent(event)
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802
+        if event.mimeData().hasUrls() or event.mimeData().hasText():
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802
+        mime = event.mimeData()
+        if mime.hasUrls():
+            self.chosen.emit(source_of(mime.urls()[0]))
+        elif mime.hasText():
+            self.chosen.emit(mime.text().strip())
+        event.acceptProposedAction()
+
+    def show_state(self, facts: str = "", warning: str = "", pixmap: QPixmap | None = None) -> None:
+        self.facts.setText(facts)
+        self.warning.setText(warning)
+        self.warning.setVisible(bool(warning))
+        self.preview.setPixmap(pixmap or QPixmap())
+        self.preview.setVisible(pixmap is not None)
+        self.hint.setVisible(not facts and not warning)
+
+
+class CreatePanel(QWidget):
+    generateRequested = Signal(object)    # CreateSpec
+
+    def __init__(self, tasks: TaskRunner, work_dir: Path, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.tasks = tasks
+        self.work_dir = work_dir
+        self.setAcceptDrops(True)
+        self.image_source: str | None = None
+        self.audio_source: str | None = None
+        self.image_facts: ImageFacts | None = None
+        self.audio_facts: AudioFacts | None = None
+        self.image_error = ""
+        self.audio_error = ""
+        self.remaining: float | None = None
+        self.busy = False
+
+        self.image_zone = DropZone("image", self.tr("Portrait"), IMAGE_FILTER, self)
+        self.image_zone.chosen.connect(self.set_image)
+        self.audio_zone = DropZone("audio", self.tr("Voice"), AUDIO_FILTER, self)
+        self.audio_zone.chosen.connect(self.set_audio)
+        self.waveform = Waveform(self.audio_zone)
+        self.listen = QPushButton(self.tr("▶ Listen"), self.audio_zone)
+        self.listen.setAccessibleName(self.tr("Play or stop the voice clip"))
+        self.listen.setEnabled(False)
+        self.listen.clicked.connect(self._toggle_listen)
+        self.audio_zone.extra.addWidget(self.waveform)
+        self.audio_zone.extra.addWidget(self.listen)
+        self._preview_player = QMediaPlayer(self)
+        self._preview_player.setAudioOutput(QAudioOutput(self._preview_player))
+        self._preview_player.playbackStateChanged.connect(self._listen_state)
+
+        self.model_box = QComboBox(self)
+        self.model_box.setAccessibleName(self.tr("Model"))
+        for spec in CATALOG:
+            note = "" if spec.documented else self.tr(" (newer model)")
+            self.model_box.addItem(self.tr("{label} — {output}, {price:g} credits/s, up to {limit:g} s{note}").format(
+                label=spec.label, output=spec.output, price=spec.credits_per_second,
+                limit=spec.max_audio_seconds, note=note), spec.key)
+        self.model_box.currentIndexChanged.connect(lambda _: self.refresh())
+        self.name_edit = QLineEdit(self)
+        self.name_edit.setAccessibleName(self.tr("Video name"))
+        self.name_edit.setMaxLength(200)
+        self.name_edit.setPlaceholderText(self.tr("Name of the video"))
+        self.prompt_edit = QPlainTextEdit(self)
+        self.prompt_edit.setAccessibleName(self.tr("Text prompt"))
+        self.prompt_edit.setPlaceholderText(self.tr("Optional: style, camera, lighting or motion (e.g. “warm light, "
+                                                    "slight smile”)"))
+        self.prompt_edit.setMaximumHeight(70)
+        self.guidance = QDoubleSpinBox(self)
+        self.guidance.setAccessibleName(self.tr("Prompt guidance"))
+        self.guidance.setRange(0.0, 10.0)
+        self.guidance.setSingleStep(0.5)
+        self.guidance.setValue(1.0)
+        self.advanced = QGroupBox(self.tr("Advanced"), self)
+        self.advanced.setCheckable(True)
+        self.advanced.setChecked(False)
+        adv = QFormLayout(self.advanced)
+        adv.addRow(self.tr("Prompt"), self.prompt_edit)
+        adv.addRow(self.tr("Guidance (0–10)"), self.guidance)
+        self.advanced.toggled.connect(lambda on: [w.setVisible(on) for w in (self.prompt_edit, self.guidance)])
+        self.prompt_edit.setVisible(False)
+        self.guidance.setVisible(False)
+
+        self.price = QLabel(self)
+        self.price.setAccessibleName(self.tr("Price"))
+        self.price.setWordWrap(True)
+        self.generate_button = QPushButton(self.tr("Generate video"), self)
+        self.generate_button.setAccessibleName(self.tr("Generate video"))
+        self.generate_button.setDefault(True)
+        self.generate_button.clicked.connect(self.generate)
+        self.reason = QLabel(self)
+        self.reason.setWordWrap(True)
+        self.reason.setAccessibleName(self.tr("Why Generate is not available"))
+
+        zones = QHBoxLayout()
+        zones.addWidget(self.image_zone, 1)
+        zones.addWidget(self.audio_zone, 1)
+        form = QFormLayout()
+        form.addRow(self.tr("Model"), self.model_box)
+        form.addRow(self.tr("Name"), self.name_edit)
+        layout = QVBoxLayout(self)
+        layout.addLayout(zones, 1)
+        layout.addLayout(form)
+        layout.addWidget(self.advanced)
+        layout.addWidget(self.price)
+        row = QHBoxLayout()
+        row.addWidget(self.reason, 1)
+        row.addWidget(self.generate_button)
+        layout.addLayout(row)
+
+        QShortcut(QKeySequence.StandardKey.Open, self, activated=self._open_next)
+        QShortcut(QKeySequence("Ctrl+Return"), self, activated=self.generate)
+        QShortcut(QKeySequence("Ctrl+Enter"), self, activated=self.generate)
+        QShortcut(QKeySequence(Qt.Key.Key_Escape), self, activated=self.clear)
+        self.refresh()
+
+    # ------------------------------------------------------------------ state
+
+    @property
+    def model(self) -> ModelSpec:
+        return get_model(self.model_box.currentData() or DEFAULT_MODEL)
+
+    def set_model(self, key: str) -> None:
+        index = self.model_box.findData(get_model(key).key)
+        if index >= 0:
+            self.model_box.setCurrentIndex(index)
+
+    def set_credits(self, remaining: float | None) -> None:
+        self.remaining = remaining
+        self.refresh()
+
+    def set_busy(self, busy: bool) -> None:
+        self.busy = busy
+        self.refresh()
+
+    def clear(self) -> None:
+        self._preview_player.stop()
+        self.image_source = self.audio_source = None
+        self.image_facts = self.audio_facts = None
+        self.image_error = self.audio_error = ""
+        self.image_zone.show_state()
+        self.audio_zone.show_state()
+        self.image_zone.link.clear()
+        self.audio_zone.link.clear()
+        self.waveform.set_samples(None)
+        self.listen.setEnabled(False)
+        self.name_edit.clear()
+        self.refresh()
+
+    def fill(self, image: str, audio: str, model: str, name: str, prompt: str | None, guidance: float | None) -> None:
+        """"Make again": the same inputs, ready to check and generate."""
+        self.set_model(model)
+        self.name_edit.setText(name)
+        self.prompt_edit.setPlainText(prompt or "")
+        if prompt or guidance is not None:
+            self.advanced.setChecked(True)
+        if guidance is not None:
+            self.guidance.setValue(guidance)
+        self.set_image(image)
+        self.set_audio(audio)
+
+    # ------------------------------------------------------------------ inputs
+
+    def set_image(self, source: str) -> None:
+        if not source:
+            return
+        self.image_source, self.image_facts, self.image_error = source, None, ""
+        self.image_zone.show_state(self.tr("Checking…"))
+        self.refresh()
+        self.tasks.spawn(self._inspect_image(source), key="inspect-image")
+
+    async def _inspect_image(self, source: str) -> None:
+        try:
+            facts = await inspect_image_source(source, self.work_dir)
+        except InputError as exc:
+            self.image_error = exc.message
+            self.image_zone.show_state(warning=exc.message)
+        else:
+            self.image_facts = facts
+            pixmap = None
+            if not is_link(source):
+                reader = QImageReader(source)
+                reader.setAutoTransform(True)
+                reader.setScaledSize(QSize(facts.width, facts.height).scaled(
+                    220, 220, Qt.AspectRatioMode.KeepAspectRatio))
+                pixmap = QPixmap.fromImage(reader.read())
+            self.image_zone.show_state(self.tr("{w} × {h} px {fmt}. The video will have this shape ({shape}).").format(
+                w=facts.width, h=facts.height, fmt=facts.format, shape=facts.shape), pixmap=pixmap)
+        self.refresh()
+
+    def set_audio(self, source: str) -> None:
+        if not source:
+            return
+        self._preview_player.stop()
+        self.audio_source, self.audio_facts, self.audio_error = source, None, ""
+        self.audio_zone.show_state(self.tr("Checking…"))
+        self.waveform.set_samples(None)
+        self.listen.setEnabled(False)
+        if not self.name_edit.text():
+            self.name_edit.setText(Path(QUrl(source).path() if is_link(source) else source).stem[:200])
+        self.refresh()
+        self.tasks.spawn(self._inspect_audio(source), key="inspect-audio")
+
+    async def _inspect_audio(self, source: str) -> None:
+        try:
+            facts = await inspect_audio_source(source, self.work_dir, keep_samples=True)
+        except InputError as exc:
+            self.audio_error = exc.message
+            self.audio_zone.show_state(warning=exc.message)
+        else:
+            self.audio_facts = facts
+            note = "" if facts.supported else self.tr(" It will be converted to WAV, which Creatify accepts.")
+            self.audio_zone.show_state(self.tr("{seconds:.1f} seconds of {fmt}.{note}").format(
+                seconds=facts.duration, fmt=facts.format.upper(), note=note))
+            self.waveform.set_samples(facts.samples)
+            self.listen.setEnabled(True)
+            self._preview_player.setSource(QUrl(source) if is_link(source) else QUrl.fromLocalFile(source))
+        self.refresh()
+
+    def _toggle_listen(self) -> None:
+        if self._preview_player.playbackState() == QMediaPlayer.PlaybackState.PlayingState:
+            self._preview_player.stop()
+        else:
+            self._preview_player.play()
+
+    def _listen_state(self, state: QMediaPlayer.PlaybackState) -> None:
+        playing = state == QMediaPlayer.PlaybackState.PlayingState
+        self.listen.setText(self.tr("■ Stop") if playing else self.tr("▶ Listen"))
+
+    def _open_next(self) -> None:
+        (self.audio_zone if self.image_facts else self.image_zone).browse()
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802
+        if event.mimeData().hasUrls():
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802
+        """Dropping both files at once (anywhere on the panel) fills both inputs."""
+        for url in event.mimeData().urls():
+            kind = kind_of(url)
+            if kind == "image":
+                self.set_image(source_of(url))
+            elif kind == "audio":
+                self.set_audio(source_of(url))
+        event.acceptProposedAction()
+
+    # ------------------------------------------------------------------ price and Generate
+
+    def cost(self) -> Decimal | None:
+        return cost_credits(self.model, self.audio_facts.duration) if self.audio_facts else None
+
+    def blocked_reason(self) -> str:
+        if self.busy:
+            return self.tr("Starting the video…")
+        if self.image_error:
+            return self.image_error
+        if self.audio_error:
+            return self.audio_error
+        if not self.image_source:
+            return self.tr("Add a portrait to begin.")
+        if not self.audio_source:
+            return self.tr("Add a voice clip.")
+        if self.image_facts is None or self.audio_facts is None:
+            return self.tr("Checking your files…")
+        if audio_too_long(self.model, self.audio_facts.duration):
+            return self.tr("The audio is {s:.1f} seconds long; {model} accepts at most {limit:g} seconds. "
+                           "Shorten the clip or choose another model.").format(
+                s=self.audio_facts.duration, model=self.model.label, limit=self.model.max_audio_seconds)
+        cost = self.cost()
+        if cost is not None and self.remaining is not None and self.remaining < cost:
+            return self.tr("Not enough credits: this video costs {cost:g} and you have {left:g}.").format(
+                cost=cost, left=self.remaining)
+        return ""
+
+    def refresh(self) -> None:
+        cost = self.cost()
+        left = self.tr("Remaining credits: {n:g}.").format(n=self.remaining) if self.remaining is not None \
+            else self.tr("Remaining credits: checking…")
+        if cost is not None:
+            self.price.setText(self.tr("<b>This video will cost {cost:g} credits</b> ({s} s × {p:g}/s). {left}").format(
+                cost=cost, s=math.ceil(round(self.audio_facts.duration, 6)) if self.audio_facts else 0,
+                p=self.model.credits_per_second, left=left))
+        else:
+            self.price.setText(left)
+        reason = self.blocked_reason()
+        self.generate_button.setEnabled(not reason)
+        self.reason.setText(reason)
+        self.reason.setStyleSheet("" if not (self.image_error or self.audio_error) else "color: #c62828;")
+        self.generate_button.setToolTip(reason or self.tr("Generate the video (Ctrl+Enter)"))
+
+    def generate(self) -> None:
+        if self.blocked_reason() or self.image_source is None or self.audio_source is None:
+            return
+        prompt = self.prompt_edit.toPlainText().strip() if self.advanced.isChecked() else ""
+        self.generateRequested.emit(CreateSpec(
+            image=self.image_source, audio=self.audio_source, model=self.model.key,
+            name=self.name_edit.text().strip() or Path(self.audio_source).stem,
+            text_prompt=prompt or None, guidance=self.guidance.value() if self.advanced.isChecked() else None))

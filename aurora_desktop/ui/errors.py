@@ -1,0 +1,78 @@
+"""Errors a person can read, non-modal, with "Copy details" (never a secret)."""
+
+from __future__ import annotations
+
+import logging
+import platform
+import sys
+import traceback
+from types import TracebackType
+
+from PySide6 import __version__ as pyside_version
+from PySide6.QtCore import qVersion
+from PySide6.QtWidgets import QApplication, QDialog, QDialogButtonBox, QLabel, QPlainTextEdit, QVBoxLayout, QWidget
+
+from aurora_desktop import APP_NAME, __version__
+
+log = logging.getLogger(__name__)
+
+
+def environment_text() -> str:
+    return (f"{APP_NAME} {__version__}; Qt {qVersion()}; PySide6 {pyside_version}; "
+            f"Python {platform.python_version()}; {platform.platform()}")
+
+
+class ErrorDialog(QDialog):
+    def __init__(self, message: str, detail: str = "", parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("{app} — something needs your attention").format(app=APP_NAME))
+        self.setModal(False)
+        self.message = QLabel(message, self)
+        self.message.setWordWrap(True)
+        self.message.setAccessibleName(self.tr("Error message"))
+        self.details = QPlainTextEdit(f"{environment_text()}\n\n{detail}".strip(), self)
+        self.details.setReadOnly(True)
+        self.details.setVisible(False)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
+        copy = buttons.addButton(self.tr("Copy details"), QDialogButtonBox.ButtonRole.ActionRole)
+        show = buttons.addButton(self.tr("Show details"), QDialogButtonBox.ButtonRole.HelpRole)
+        copy.clicked.connect(self.copy_details)
+        show.clicked.connect(lambda: self.details.setVisible(not self.details.isVisible()))
+        buttons.rejected.connect(self.close)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.message)
+        layout.addWidget(self.details)
+        layout.addWidget(buttons)
+        self.resize(520, 180)
+
+    def copy_details(self) -> None:
+        QApplication.clipboard().setText(f"{self.message.text()}\n\n{self.details.toPlainText()}")
+
+
+class ErrorReporter:
+    """Shows errors without blocking; also the sys.excepthook, so nothing crashes silently."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        self.parent = parent
+        self.dialogs: list[ErrorDialog] = []
+        self.last_message = ""
+
+    def show(self, message: str, detail: str = "") -> ErrorDialog:
+        self.last_message = message
+        dialog = ErrorDialog(message, detail, self.parent)
+        self.dialogs = [d for d in self.dialogs if d.isVisible()] + [dialog]
+        dialog.show()
+        return dialog
+
+    def exception(self, exc: BaseException) -> None:
+        detail = "".join(traceback.format_exception(exc))
+        message = getattr(exc, "user_message", None) or \
+            "Something unexpected went wrong. Your videos and jobs are safe; copy the details for support."
+        log.error("unexpected error: %s", detail)
+        self.show(message, detail)
+
+    def excepthook(self, kind: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
+        if issubclass(kind, KeyboardInterrupt):
+            sys.__excepthook__(kind, exc, tb)
+            return
+        self.exception(exc.with_traceback(tb))

@@ -1,0 +1,186 @@
+"""The library as a Qt model: every job, newest first, live from the engine's events."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractListModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+)
+
+from aurora_desktop.api.catalog import get_model
+from aurora_desktop.jobs.model import LocalJob, State
+
+Index = QModelIndex | QPersistentModelIndex
+
+JobRole = Qt.ItemDataRole.UserRole + 1
+StateRole = Qt.ItemDataRole.UserRole + 2
+PhaseRole = Qt.ItemDataRole.UserRole + 3      # (phase, done, total) or None
+ElapsedRole = Qt.ItemDataRole.UserRole + 4
+
+# Filter choices for the status box: label -> states.
+STATUS_FILTERS: dict[str, frozenset[State] | None] = {
+    "All": None,
+    "In progress": frozenset({State.DRAFT, State.HOSTING, State.SUBMITTING, State.REMOTE, State.DOWNLOADING}),
+    "Finished": frozenset({State.SAVED}),
+    "Needs attention": frozenset({State.FAILED, State.REJECTED, State.NEEDS_ATTENTION}),
+}
+
+
+def status_text(job: LocalJob) -> str:
+    """The short status chip text a person reads."""
+    return {
+        State.DRAFT: "Preparing",
+        State.HOSTING: "Uploading inputs",
+        State.SUBMITTING: "Requesting",
+        State.REMOTE: {"pending": "Waiting", "in_queue": "In queue", "running": "Generating"}.get(
+            job.remote_status or "", "Generating"),
+        State.DOWNLOADING: "Downloading",
+        State.SAVED: "Ready",
+        State.FAILED: "Failed",
+        State.REJECTED: "Rejected",
+        State.NEEDS_ATTENTION: "Needs attention",
+        State.CANCELLED: "Cancelled",
+    }[job.state]
+
+
+def detail_text(job: LocalJob) -> str:
+    parts = [job.created_at.astimezone().strftime("%Y-%m-%d %H:%M")]
+    try:
+        parts.append(get_model(job.model).label)
+    except KeyError:
+        parts.append(job.model)
+    if job.audio_seconds:
+        parts.append(f"{job.audio_seconds:.1f} s")
+    credits = job.credits_used if job.credits_used is not None else job.cost_estimate
+    if credits is not None:
+        parts.append(f"{credits:g} credits")
+    return " · ".join(parts)
+
+
+@dataclass
+class _Row:
+    job: LocalJob
+    phase: tuple[str, float, float] | None = None
+    started: float = 0.0
+
+
+class JobListModel(QAbstractListModel):
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._rows: list[_Row] = []
+        self._by_id: dict[str, int] = {}
+
+    # ------------------------------------------------------------------ Qt API
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802 - Qt's signature
+        return 0 if parent.isValid() else len(self._rows)
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        row = self._rows[index.row()]
+        job = row.job
+        if role == Qt.ItemDataRole.DisplayRole:
+            return job.name
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return job.error_message or job.output_path or status_text(job)
+        if role == Qt.ItemDataRole.AccessibleTextRole:
+            return f"{job.name}, {status_text(job)}, {detail_text(job)}"
+        if role == JobRole:
+            return job
+        if role == StateRole:
+            return job.state.value
+        if role == PhaseRole:
+            return row.phase
+        if role == ElapsedRole:
+            return time.monotonic() - row.started if row.started and not job.state.is_final else None
+        return None
+
+    # ------------------------------------------------------------------ updates
+
+    def reset(self, jobs: list[LocalJob]) -> None:
+        self.beginResetModel()
+        self._rows = [_Row(j, started=time.monotonic()) for j in jobs]   # newest first from the store
+        self._reindex()
+        self.endResetModel()
+
+    def _reindex(self) -> None:
+        self._by_id = {row.job.id: i for i, row in enumerate(self._rows)}
+
+    def upsert(self, job: LocalJob) -> None:
+        i = self._by_id.get(job.id)
+        if i is None:
+            self.beginInsertRows(QModelIndex(), 0, 0)
+            self._rows.insert(0, _Row(job, started=time.monotonic()))
+            self._reindex()
+            self.endInsertRows()
+            return
+        row = self._rows[i]
+        row.job = job
+        if job.state.is_final:
+            row.phase = None
+        elif row.phase and not _phase_matches(row.phase[0], job.state):
+            row.phase = None
+        self._changed(i)
+
+    def set_progress(self, job_id: str, phase: str, done: float, total: float) -> None:
+        i = self._by_id.get(job_id)
+        if i is not None:
+            self._rows[i].phase = (phase, done, total)
+            self._changed(i)
+
+    def remove(self, job_id: str) -> None:
+        i = self._by_id.get(job_id)
+        if i is not None:
+            self.beginRemoveRows(QModelIndex(), i, i)
+            del self._rows[i]
+            self._reindex()
+            self.endRemoveRows()
+
+    def job(self, job_id: str) -> LocalJob | None:
+        i = self._by_id.get(job_id)
+        return self._rows[i].job if i is not None else None
+
+    def running_count(self) -> int:
+        return sum(1 for r in self._rows if not r.job.state.is_final)
+
+    def _changed(self, i: int) -> None:
+        index = self.index(i)
+        self.dataChanged.emit(index, index)
+
+
+def _phase_matches(phase: str, state: State) -> bool:
+    return {"hosting": State.HOSTING, "generating": State.REMOTE, "downloading": State.DOWNLOADING}.get(phase) is state
+
+
+class JobFilterModel(QSortFilterProxyModel):
+    """Search by name, filter by status."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._states: frozenset[State] | None = None
+        self.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+
+    def set_status_filter(self, label: str) -> None:
+        self._states = STATUS_FILTERS.get(label)
+        self.invalidateFilter()
+
+    def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:  # noqa: N802
+        job: LocalJob = self.sourceModel().index(source_row, 0, source_parent).data(JobRole)
+        if self._states is not None and job.state not in self._states:
+            return False
+        return super().filterAcceptsRow(source_row, source_parent)
+
+
+def thumbnail_source(job: LocalJob) -> Path | None:
+    path = Path(job.image_source)
+    return path if not job.image_source.startswith(("http://", "https://")) and path.exists() else None

@@ -1,0 +1,228 @@
+"""The library panel: search, status filter, and a list of jobs painted by a delegate."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QColor, QImageReader, QPainter, QPalette, QPixmap
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QLineEdit,
+    QListView,
+    QMenu,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from aurora_desktop.jobs.model import LocalJob, State
+from aurora_desktop.ui.job_model import (
+    STATUS_FILTERS,
+    JobFilterModel,
+    JobListModel,
+    JobRole,
+    PhaseRole,
+    detail_text,
+    status_text,
+    thumbnail_source,
+)
+
+THUMB = 56
+ROW_HEIGHT = 76
+CHIP_COLOURS = {
+    State.SAVED: "#2e7d32", State.FAILED: "#c62828", State.REJECTED: "#c62828",
+    State.NEEDS_ATTENTION: "#ef6c00", State.CANCELLED: "#757575",
+}
+
+
+def _mb(n: float) -> str:
+    return f"{n / 1e6:.1f} MB"
+
+
+def phase_text(phase: tuple[str, float, float] | None) -> tuple[str, float | None]:
+    """("Uploading inputs 1.2/3.4 MB", 0.35) or ("", None)."""
+    if not phase:
+        return "", None
+    name, done, total = phase
+    if name == "generating":
+        return f"Generating {int(done * 100)}%", done
+    label = "Uploading inputs" if name == "hosting" else "Downloading"
+    if total:
+        return f"{label} {_mb(done)} of {_mb(total)}", done / total
+    return f"{label} {_mb(done)}", None
+
+
+class JobDelegate(QStyledItemDelegate):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._thumbs: dict[str, QPixmap] = {}
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> QSize:  # noqa: N802
+        return QSize(320, ROW_HEIGHT)
+
+    def _thumb(self, job: LocalJob) -> QPixmap | None:
+        if job.id not in self._thumbs:
+            path = thumbnail_source(job)
+            pixmap = QPixmap()
+            if path is not None:
+                reader = QImageReader(str(path))
+                reader.setAutoTransform(True)
+                size = reader.size()
+                if size.isValid():   # decode only what the thumbnail needs
+                    reader.setScaledSize(size.scaled(THUMB, THUMB, Qt.AspectRatioMode.KeepAspectRatio))
+                pixmap = QPixmap.fromImage(reader.read())
+            self._thumbs[job.id] = pixmap
+        pixmap = self._thumbs[job.id]
+        return None if pixmap.isNull() else pixmap
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> None:
+        job: LocalJob = index.data(JobRole)
+        painter.save()
+        style = option.widget.style() if option.widget else None
+        if style:
+            style.drawPrimitive(QStyle.PrimitiveElement.PE_PanelItemViewItem, option, painter, option.widget)
+        pal = option.palette
+        selected = bool(option.state & QStyle.StateFlag.State_Selected)
+        text_colour = pal.color(QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text)
+        r = option.rect.adjusted(8, 8, -8, -8)
+
+        thumb_rect = QRect(r.left(), r.top(), THUMB, THUMB)
+        pixmap = self._thumb(job)
+        if pixmap is not None:
+            target = pixmap.rect()
+            target.moveCenter(thumb_rect.center())
+            painter.drawPixmap(target, pixmap)
+        else:
+            painter.fillRect(thumb_rect, pal.color(QPalette.ColorRole.Mid))
+
+        x = thumb_rect.right() + 12
+        chip = status_text(job)
+        font = painter.font()
+        chip_w = painter.fontMetrics().horizontalAdvance(chip) + 16
+        chip_rect = QRect(r.right() - chip_w, r.top(), chip_w, 20)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setBrush(QColor(CHIP_COLOURS.get(job.state, "#1565c0")))
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.drawRoundedRect(chip_rect, 10, 10)
+        painter.setPen(QColor("white"))
+        painter.drawText(chip_rect, Qt.AlignmentFlag.AlignCenter, chip)
+
+        painter.setPen(text_colour)
+        bold = font
+        bold.setBold(True)
+        painter.setFont(bold)
+        name_rect = QRect(x, r.top(), chip_rect.left() - x - 8, 20)
+        painter.drawText(name_rect, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+                         painter.fontMetrics().elidedText(job.name, Qt.TextElideMode.ElideRight, name_rect.width()))
+        bold.setBold(False)
+        painter.setFont(bold)
+        painter.drawText(QRect(x, r.top() + 22, r.right() - x, 18), Qt.AlignmentFlag.AlignLeft, detail_text(job))
+
+        text, fraction = phase_text(index.data(PhaseRole))
+        if job.state.is_final and job.error_message:
+            text, fraction = job.error_message, None
+        if text:
+            line = QRect(x, r.top() + 42, r.right() - x, 16)
+            if fraction is not None:
+                bar = QRect(line.left(), line.top() + 4, min(160, line.width() // 3), 8)
+                painter.setPen(Qt.PenStyle.NoPen)
+                painter.setBrush(pal.color(QPalette.ColorRole.Mid))
+                painter.drawRoundedRect(bar, 4, 4)
+                painter.setBrush(pal.color(QPalette.ColorRole.Highlight) if not selected else QColor("white"))
+                painter.drawRoundedRect(QRect(bar.left(), bar.top(), int(bar.width() * min(1.0, fraction)),
+                                              bar.height()), 4, 4)
+                line.setLeft(bar.right() + 8)
+            painter.setPen(text_colour)
+            painter.drawText(line, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+                             painter.fontMetrics().elidedText(text, Qt.TextElideMode.ElideRight, line.width()))
+        painter.restore()
+
+
+class LibraryPanel(QWidget):
+    """Search + filter + list. Emits what the user asks for; the window does it."""
+
+    playRequested = Signal(object)          # LocalJob
+    actionRequested = Signal(str, object)   # action name, LocalJob
+
+    ACTIONS = (("play", "Play"), ("folder", "Show in folder"), ("save_as", "Save a copy as…"),
+               ("copy_link", "Copy the video link"), ("retry", "Try again"), ("again", "Make again with these inputs"),
+               ("remove", "Remove from library…"))
+
+    def __init__(self, model: JobListModel, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.model = model
+        self.proxy = JobFilterModel(self)
+        self.proxy.setSourceModel(model)
+
+        self.search = QLineEdit(self)
+        self.search.setPlaceholderText(self.tr("Search by name"))
+        self.search.setAccessibleName(self.tr("Search videos by name"))
+        self.search.setClearButtonEnabled(True)
+        self.search.textChanged.connect(self.proxy.setFilterFixedString)
+        self.status = QComboBox(self)
+        self.status.setAccessibleName(self.tr("Show videos by status"))
+        for label in STATUS_FILTERS:
+            self.status.addItem(self.tr(label), label)
+        self.status.currentIndexChanged.connect(lambda _: self.proxy.set_status_filter(self.status.currentData()))
+
+        self.view = QListView(self)
+        self.view.setModel(self.proxy)
+        self.view.setItemDelegate(JobDelegate(self.view))
+        self.view.setAccessibleName(self.tr("Your videos"))
+        self.view.setUniformItemSizes(True)          # fast with thousands of jobs
+        self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.view.customContextMenuRequested.connect(self._menu)
+        self.view.activated.connect(lambda index: self.playRequested.emit(index.data(JobRole)))
+
+        top = QHBoxLayout()
+        top.addWidget(self.search, 1)
+        top.addWidget(self.status)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(top)
+        layout.addWidget(self.view, 1)
+
+        # Elapsed times and progress repaint while something runs.
+        self._tick = QTimer(self)
+        self._tick.setInterval(1000)
+        self._tick.timeout.connect(self.view.viewport().update)
+        self._tick.start()
+
+    def selected_job(self) -> LocalJob | None:
+        index = self.view.currentIndex()
+        return index.data(JobRole) if index.isValid() else None
+
+    def select_job(self, job_id: str) -> None:
+        for row in range(self.proxy.rowCount()):
+            index = self.proxy.index(row, 0)
+            if index.data(JobRole).id == job_id:
+                self.view.setCurrentIndex(index)
+                return
+
+    def actions_for(self, job: LocalJob) -> list[tuple[str, str]]:
+        allowed = {"again"}
+        if job.state is State.SAVED and job.output_path and Path(job.output_path).exists():
+            allowed |= {"play", "folder", "save_as"}
+        if job.video_url:
+            allowed.add("copy_link")
+        if job.state in (State.FAILED, State.REJECTED, State.NEEDS_ATTENTION, State.CANCELLED):
+            allowed.add("retry")
+        if job.state.is_final:
+            allowed.add("remove")
+        return [(key, self.tr(label)) for key, label in self.ACTIONS if key in allowed]
+
+    def _menu(self, pos) -> None:  # noqa: ANN001 - QPoint
+        index = self.view.indexAt(pos)
+        if not index.isValid():
+            return
+        job: LocalJob = index.data(JobRole)
+        menu = QMenu(self)
+        for key, label in self.actions_for(job):
+            action = QAction(label, menu)
+            action.triggered.connect(lambda _=False, k=key, j=job: self.actionRequested.emit(k, j))
+            menu.addAction(action)
+        menu.popup(self.view.viewport().mapToGlobal(pos))

@@ -1,0 +1,364 @@
+"""The main window: welcome, create panel, player and library; wiring to the services."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from PySide6.QtCore import Qt, QUrl, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QGuiApplication, QIcon, QKeySequence
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QSplitter,
+    QStackedWidget,
+    QSystemTrayIcon,
+    QVBoxLayout,
+    QWidget,
+)
+
+from aurora_desktop import APP_NAME, paths
+from aurora_desktop.api import ApiError
+from aurora_desktop.hosting import HostingError, NoHosting
+from aurora_desktop.hosting.base import NO_STORAGE_MESSAGE
+from aurora_desktop.jobs.model import LocalJob, State
+from aurora_desktop.jobs.prepare import is_link, prepare
+from aurora_desktop.media.inspect import InputError
+from aurora_desktop.secrets import SecretStore
+from aurora_desktop.services import CredentialsMissing, Services, open_services
+from aurora_desktop.settings import Settings
+from aurora_desktop.ui.bridge import EngineBridge
+from aurora_desktop.ui.create_panel import CreatePanel, CreateSpec
+from aurora_desktop.ui.errors import ErrorReporter
+from aurora_desktop.ui.job_model import JobListModel
+from aurora_desktop.ui.library_view import LibraryPanel
+from aurora_desktop.ui.player import PlayerWidget
+from aurora_desktop.ui.settings_dialog import SettingsDialog
+from aurora_desktop.ui.tasks import TaskRunner
+from aurora_desktop.ui.welcome import WelcomeView
+
+log = logging.getLogger(__name__)
+SHUTDOWN_TIMEOUT = 5.0
+
+
+@dataclass
+class AppOptions:
+    sandbox: bool = False                 # demo mode from the start
+    api_base: str | None = None
+    hosting: str = "auto"
+    sandbox_args: list[str] = field(default_factory=list)
+
+
+class MainWindow(QMainWindow):
+    servicesReady = Signal()
+    closed = Signal()
+
+    def __init__(self, options: AppOptions) -> None:
+        super().__init__()
+        self.options = options
+        self.settings = Settings.load()
+        self.services: Services | None = None
+        self.bridge: EngineBridge | None = None
+        self.errors = ErrorReporter(self)
+        self.tasks = TaskRunner(on_error=self.errors.exception)
+        self.demo = False
+        self._closing = False
+        self.setWindowTitle(APP_NAME)
+        self.resize(1280, 760)
+        self.setWindowIcon(QIcon(str(paths.resource("icons", "aurora.png"))))
+
+        self.model = JobListModel(self)
+        self.welcome = WelcomeView(self)
+        self.welcome.connectRequested.connect(self.open_settings)
+        self.welcome.demoRequested.connect(self.start_demo)
+        self.create_panel = CreatePanel(self.tasks, paths.cache_dir(), self)
+        self.create_panel.set_model(self.settings.default_model)
+        self.create_panel.generateRequested.connect(self._generate)
+        self.player = PlayerWidget(self)
+        self.library = LibraryPanel(self.model, self)
+        self.library.playRequested.connect(self.play)
+        self.library.actionRequested.connect(self._action)
+
+        self.banner = QLabel(self)
+        self.banner.setAccessibleName(self.tr("Mode"))
+        self.banner.setStyleSheet("background: #fff3cd; color: #5c4400; padding: 6px; border-radius: 4px;")
+        self.banner.setVisible(False)
+        right = QSplitter(Qt.Orientation.Vertical, self)
+        right.addWidget(self.player)
+        right.addWidget(self.library)
+        right.setSizes([360, 400])
+        split = QSplitter(Qt.Orientation.Horizontal, self)
+        split.addWidget(self.create_panel)
+        split.addWidget(right)
+        split.setSizes([600, 680])
+        work = QWidget(self)
+        wl = QVBoxLayout(work)
+        wl.addWidget(self.banner)
+        wl.addWidget(split, 1)
+        self.pages = QStackedWidget(self)
+        self.pages.addWidget(self.welcome)
+        self.pages.addWidget(work)
+        self.work_page = work
+        self.setCentralWidget(self.pages)
+
+        settings_action = QAction(self.tr("Settings…"), self)
+        settings_action.setShortcut(QKeySequence.StandardKey.Preferences)
+        settings_action.triggered.connect(self.open_settings)
+        folder_action = QAction(self.tr("Open videos folder"), self)
+        folder_action.triggered.connect(lambda: QDesktopServices.openUrl(
+            QUrl.fromLocalFile(str(self.settings.library_dir()))))
+        toolbar = self.addToolBar(self.tr("Main"))
+        toolbar.setObjectName("main-toolbar")
+        toolbar.addAction(settings_action)
+        toolbar.addAction(folder_action)
+        self.online_label = QLabel(self)
+        self.statusBar().addPermanentWidget(self.online_label)
+
+        self.tray: QSystemTrayIcon | None = None
+        if QSystemTrayIcon.isSystemTrayAvailable():
+            self.tray = QSystemTrayIcon(self.windowIcon(), self)
+            self.tray.messageClicked.connect(self._focus_last_notified)
+            self.tray.show()
+        self._last_notified: str | None = None
+
+    # ================================================================== start and modes
+
+    def start(self) -> None:
+        self.tasks.spawn(self._start(), key="services")
+
+    async def _start(self) -> None:
+        if self.options.sandbox:
+            await self._open(demo=True)
+            return
+        secrets = SecretStore()
+        try:
+            has_keys = await secrets.api_credentials() is not None
+        except Exception:  # no keyring at all: the welcome view offers both paths
+            has_keys = False
+        finally:
+            secrets.close()
+        if has_keys:
+            await self._open(demo=False)
+        else:
+            self.pages.setCurrentWidget(self.welcome)
+
+    def start_demo(self) -> None:
+        self.tasks.spawn(self._open(demo=True, samples=True), key="services")
+
+    async def _open(self, *, demo: bool, samples: bool = False) -> None:
+        await self._close_services()
+        self.pages.setCurrentWidget(self.work_page)
+        self.statusBar().showMessage(self.tr("Starting…"))
+        try:
+            self.services = await open_services(sandbox=demo, api_base=self.options.api_base,
+                                                hosting=self.options.hosting, settings=self.settings,
+                                                sandbox_args=self.options.sandbox_args)
+        except CredentialsMissing as exc:
+            self.pages.setCurrentWidget(self.welcome)
+            self.errors.show(exc.user_message, exc.detail)
+            return
+        except (HostingError, ApiError) as exc:
+            self.errors.show(exc.user_message, exc.detail)
+            return
+        self.demo = demo
+        self.banner.setText(self.tr("Demo mode: videos are made by a local stand-in on this computer. "
+                                    "Nothing is uploaded and nothing is spent.") if demo else "")
+        self.banner.setVisible(demo)
+        self.bridge = EngineBridge(self.services.engine, self)
+        self.bridge.jobChanged.connect(self._job_changed)
+        self.bridge.jobRemoved.connect(self.model.remove)
+        self.bridge.progress.connect(self.model.set_progress)
+        self.bridge.onlineChanged.connect(self._online)
+        self.bridge.notice.connect(lambda text: self.statusBar().showMessage(text, 10000))
+        self.model.reset(await self.services.engine.store.list())
+        resumed = await self.services.engine.start()
+        self._update_title()
+        if resumed:
+            self.statusBar().showMessage(self.tr("Continuing {n} unfinished video(s).").format(n=len(resumed)), 8000)
+        else:
+            self.statusBar().clearMessage()
+        if samples:
+            self.create_panel.fill(str(paths.resource("samples", "portrait.png")),
+                                   str(paths.resource("samples", "voice.wav")), self.settings.default_model,
+                                   self.tr("My first talking portrait"), None, None)
+        self.refresh_credits()
+        self.servicesReady.emit()
+
+    async def _close_services(self) -> None:
+        if self.bridge is not None:
+            self.bridge.detach()
+            self.bridge.deleteLater()
+            self.bridge = None
+        if self.services is not None:
+            services, self.services = self.services, None
+            await asyncio.wait_for(services.close(), SHUTDOWN_TIMEOUT)
+
+    def refresh_credits(self) -> None:
+        self.tasks.spawn(self._refresh_credits(), key="credits")
+
+    async def _refresh_credits(self) -> None:
+        if self.services is None:
+            return
+        try:
+            credits = await self.services.client.remaining_credits()
+        except ApiError as exc:
+            self.create_panel.set_credits(None)
+            self.errors.show(exc.user_message, exc.detail)
+            return
+        self.create_panel.set_credits(credits)
+
+    # ================================================================== creating
+
+    def _generate(self, spec: CreateSpec) -> None:
+        self.tasks.spawn(self._submit(spec), key="generate")
+
+    async def _submit(self, spec: CreateSpec) -> None:
+        services = self.services
+        if services is None:
+            return
+        self.create_panel.set_busy(True)
+        try:
+            local = [s for s in (spec.image, spec.audio) if not is_link(s)]
+            if local and isinstance(services.hoster, NoHosting):
+                self.errors.show(self.tr(NO_STORAGE_MESSAGE))
+                return
+            from aurora_desktop.api.catalog import get_model
+            try:
+                prepared = await prepare(spec.image, spec.audio, get_model(spec.model), work_dir=paths.cache_dir())
+            except InputError as exc:
+                self.errors.show(exc.message)
+                return
+            for note in prepared.notes:
+                self.statusBar().showMessage(note, 8000)
+            job = await services.engine.add(prepared, name=spec.name, model=spec.model,
+                                            text_prompt=spec.text_prompt, guidance=spec.guidance)
+            self.library.select_job(job.id)
+        finally:
+            self.create_panel.set_busy(False)
+
+    # ================================================================== jobs
+
+    def _job_changed(self, job: LocalJob) -> None:
+        before = self.model.job(job.id)
+        self.model.upsert(job)
+        self._update_title()
+        if before is not None and before.state != job.state and job.state.is_final:
+            self._finished(job)
+
+    def _finished(self, job: LocalJob) -> None:
+        self.refresh_credits()
+        if job.state is State.SAVED:
+            text = self.tr("“{name}” is ready.").format(name=job.name)
+            if self.library.selected_job() is None or self.library.selected_job().id == job.id:  # type: ignore[union-attr]
+                self.play(job)
+        else:
+            text = self.tr("“{name}”: {problem}").format(name=job.name, problem=job.error_message or job.state.value)
+            if job.error_code in ("auth", "credits", "storage", "disk"):
+                self.errors.show(job.error_message or text, job.error_detail or "")
+        self.statusBar().showMessage(text, 15000)
+        if self.tray is not None and self.settings.notifications:
+            self._last_notified = job.id
+            icon = QSystemTrayIcon.MessageIcon.Information if job.state is State.SAVED else \
+                QSystemTrayIcon.MessageIcon.Warning
+            self.tray.showMessage(APP_NAME, text, icon, 8000)
+
+    def _focus_last_notified(self) -> None:
+        self.showNormal()
+        self.raise_()
+        self.activateWindow()
+        if self._last_notified:
+            self.library.select_job(self._last_notified)
+
+    def _update_title(self) -> None:
+        running = self.model.running_count()
+        title = APP_NAME + (self.tr(" — demo") if self.demo else "")
+        if running:
+            title += self.tr(" ({n} running)").format(n=running)
+        self.setWindowTitle(title)
+        if self.tray is not None:
+            self.tray.setToolTip(title)
+
+    def _online(self, online: bool) -> None:
+        self.online_label.setText("" if online else self.tr("Offline — waiting for the connection"))
+
+    def play(self, job: LocalJob) -> None:
+        if job.state is State.SAVED and job.output_path and Path(job.output_path).exists():
+            self.player.load(Path(job.output_path))
+
+    def _action(self, action: str, job: LocalJob) -> None:
+        services = self.services
+        if action == "play":
+            self.play(job)
+        elif action == "folder" and job.output_path:
+            QDesktopServices.openUrl(QUrl.fromLocalFile(str(Path(job.output_path).parent)))
+        elif action == "save_as" and job.output_path:
+            dialog = QFileDialog(self, self.tr("Save a copy as"), Path(job.output_path).name)
+            dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
+            dialog.fileSelected.connect(lambda target: self.tasks.spawn(
+                asyncio.to_thread(shutil.copyfile, job.output_path, target)))
+            dialog.open()
+        elif action == "copy_link" and job.video_url:
+            QGuiApplication.clipboard().setText(job.video_url)
+            self.statusBar().showMessage(self.tr("Link copied. It works for at least 7 days after the video was "
+                                                 "made."), 6000)
+        elif action == "retry" and services is not None:
+            self.tasks.spawn(services.engine.retry(job.id))
+        elif action == "again":
+            self.create_panel.fill(job.image_source, job.audio_source, job.model, job.name, job.text_prompt,
+                                   job.guidance)
+        elif action == "remove" and services is not None:
+            box = QMessageBox(QMessageBox.Icon.Question, self.tr("Remove from library"),
+                              self.tr("Remove “{name}” from the library?").format(name=job.name),
+                              QMessageBox.StandardButton.Cancel, self)
+            keep = box.addButton(self.tr("Remove, keep the file"), QMessageBox.ButtonRole.AcceptRole)
+            delete = box.addButton(self.tr("Remove and delete the file"), QMessageBox.ButtonRole.DestructiveRole)
+
+            def chosen(button) -> None:  # noqa: ANN001
+                if button in (keep, delete):
+                    self.tasks.spawn(services.engine.remove(job.id, delete_file=button is delete))
+            box.buttonClicked.connect(chosen)
+            box.open()   # never exec(): no nested loop while jobs run
+
+    # ================================================================== settings
+
+    def open_settings(self) -> None:
+        dialog = SettingsDialog(self.settings, SecretStore(), self.tasks, self)
+        dialog.saved.connect(self._settings_saved)
+        dialog.open()
+
+    def _settings_saved(self, settings: Settings) -> None:
+        self.settings = settings
+        if not self.demo or self.services is None:
+            self.tasks.spawn(self._open(demo=False), key="services")
+
+    # ================================================================== closing
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+        """Jobs keep their state in the store and continue next time: closing asks nothing."""
+        if self._closing:
+            event.accept()
+            return
+        event.ignore()
+        self._closing = True
+        running = self.model.running_count()
+        if running:
+            self.statusBar().showMessage(self.tr("{n} video(s) will continue the next time you open the app.")
+                                         .format(n=running))
+        self.tasks.spawn(self._shutdown())
+
+    async def _shutdown(self) -> None:
+        self.player.stop()
+        try:
+            await asyncio.wait_for(self._close_services(), SHUTDOWN_TIMEOUT)
+        except (TimeoutError, Exception):  # never hang on exit
+            log.exception("shutdown was not clean")
+        if self.tray is not None:
+            self.tray.hide()
+        self.hide()
+        self.closed.emit()
+        self.close()

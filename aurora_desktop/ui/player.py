@@ -1,0 +1,161 @@
+"""The embedded player, degrading to "Open in system player" when no backend loads."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt, QUrl, Signal
+from PySide6.QtGui import QDesktopServices, QKeyEvent
+from PySide6.QtMultimedia import QAudioOutput, QMediaPlayer
+from PySide6.QtMultimediaWidgets import QVideoWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSlider, QStackedLayout, QVBoxLayout, QWidget
+
+
+def _clock(ms: int) -> str:
+    s = max(0, ms) // 1000
+    return f"{s // 60}:{s % 60:02d}"
+
+
+def multimedia_available() -> bool:
+    """QMediaPlayer loads its backend lazily; a player with no backend reports it."""
+    probe = QMediaPlayer()
+    ok = probe.isAvailable()
+    probe.deleteLater()
+    return ok
+
+
+class PlayerWidget(QWidget):
+    endOfMedia = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.setAccessibleName(self.tr("Video player"))
+        self.path: Path | None = None
+        self.available = multimedia_available()
+
+        self.video = QVideoWidget(self)
+        self.video.setMinimumHeight(200)
+        self.placeholder = QLabel(self.tr("Your finished video plays here."), self)
+        self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.fallback = QWidget(self)
+        fb = QVBoxLayout(self.fallback)
+        self.fallback_text = QLabel(self.tr("Videos cannot be played inside the app on this computer."), self.fallback)
+        self.fallback_text.setWordWrap(True)
+        self.external = QPushButton(self.tr("Open in system player"), self.fallback)
+        self.external.clicked.connect(self.open_external)
+        fb.addWidget(self.fallback_text)
+        fb.addWidget(self.external)
+        self.screen = QStackedLayout()
+        for w in (self.placeholder, self.video, self.fallback):
+            self.screen.addWidget(w)
+
+        self.play_button = QPushButton(self.tr("Play"), self)
+        self.play_button.setAccessibleName(self.tr("Play or pause"))
+        self.play_button.clicked.connect(self.toggle)
+        self.seek = QSlider(Qt.Orientation.Horizontal, self)
+        self.seek.setAccessibleName(self.tr("Position"))
+        self.time = QLabel("0:00 / 0:00", self)
+        self.volume = QSlider(Qt.Orientation.Horizontal, self)
+        self.volume.setAccessibleName(self.tr("Volume"))
+        self.volume.setRange(0, 100)
+        self.volume.setValue(80)
+        self.volume.setMaximumWidth(100)
+        self.full = QPushButton(self.tr("Full screen"), self)
+        self.full.clicked.connect(self.toggle_fullscreen)
+        controls = QHBoxLayout()
+        for w in (self.play_button, self.seek, self.time, self.volume, self.full):
+            controls.addWidget(w, 1 if w is self.seek else 0)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(self.screen, 1)
+        layout.addLayout(controls)
+
+        self.player = QMediaPlayer(self)
+        self.audio = QAudioOutput(self)
+        self.audio.setVolume(0.8)
+        self.player.setAudioOutput(self.audio)
+        self.player.setVideoOutput(self.video)
+        self.volume.valueChanged.connect(lambda v: self.audio.setVolume(v / 100))
+        self.player.durationChanged.connect(lambda d: (self.seek.setRange(0, d), self._show_time()))
+        self.player.positionChanged.connect(self._position)
+        self.seek.sliderMoved.connect(self.player.setPosition)
+        self.player.playbackStateChanged.connect(self._state)
+        self.player.mediaStatusChanged.connect(self._status)
+        self.player.errorOccurred.connect(self._error)
+        self._set_controls(False)
+        if not self.available:
+            self.screen.setCurrentWidget(self.fallback)
+
+    def _set_controls(self, on: bool) -> None:
+        for w in (self.play_button, self.seek, self.full):
+            w.setEnabled(on and self.available)
+        self.external.setEnabled(self.path is not None)
+
+    def load(self, path: Path, autoplay: bool = True) -> None:
+        self.path = path
+        self._set_controls(True)
+        if not self.available:
+            self.screen.setCurrentWidget(self.fallback)
+            return
+        self.screen.setCurrentWidget(self.video)
+        self.player.setSource(QUrl.fromLocalFile(str(path)))
+        if autoplay:
+            self.player.play()
+
+    def toggle(self) -> None:
+        if self.player.playbackState() == QMediaPlayer.PlaybackState.PlayingState:
+            self.player.pause()
+        else:
+            self.player.play()
+
+    def toggle_fullscreen(self) -> None:
+        self.video.setFullScreen(not self.video.isFullScreen())
+
+    def open_external(self) -> None:
+        if self.path is not None:
+            QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.path)))
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
+        key = event.key()
+        if key == Qt.Key.Key_Space:
+            self.toggle()
+        elif key == Qt.Key.Key_Right:
+            self.player.setPosition(min(self.player.duration(), self.player.position() + 5000))
+        elif key == Qt.Key.Key_Left:
+            self.player.setPosition(max(0, self.player.position() - 5000))
+        elif key == Qt.Key.Key_Up:
+            self.volume.setValue(min(100, self.volume.value() + 10))
+        elif key == Qt.Key.Key_Down:
+            self.volume.setValue(max(0, self.volume.value() - 10))
+        elif key == Qt.Key.Key_F:
+            self.toggle_fullscreen()
+        elif key == Qt.Key.Key_Escape and self.video.isFullScreen():
+            self.video.setFullScreen(False)
+        else:
+            super().keyPressEvent(event)
+
+    def _position(self, ms: int) -> None:
+        if not self.seek.isSliderDown():
+            self.seek.setValue(ms)
+        self._show_time()
+
+    def _show_time(self) -> None:
+        self.time.setText(f"{_clock(self.player.position())} / {_clock(self.player.duration())}")
+
+    def _state(self, state: QMediaPlayer.PlaybackState) -> None:
+        self.play_button.setText(self.tr("Pause") if state == QMediaPlayer.PlaybackState.PlayingState
+                                 else self.tr("Play"))
+
+    def _status(self, status: QMediaPlayer.MediaStatus) -> None:
+        if status == QMediaPlayer.MediaStatus.EndOfMedia:
+            self.endOfMedia.emit()
+
+    def _error(self, _error: QMediaPlayer.Error, text: str) -> None:
+        self.fallback_text.setText(self.tr("This video could not be played inside the app ({text}).").format(text=text))
+        self.screen.setCurrentWidget(self.fallback)
+        self.external.setEnabled(self.path is not None)
+
+    def stop(self) -> None:
+        self.player.stop()
+        self.player.setSource(QUrl())
