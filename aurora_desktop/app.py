@@ -54,5 +54,6 @@ def run(args: argparse.Namespace) -> int:
         QTimer.singleShot(int(args.quit_after * 1000), window.close)
     with loop:
         loop.run_until_complete(done.wait())
+        loop.run_until_complete(asyncio.sleep(0.1))   # closed connections finish closing
     log.info("bye")
     return 0

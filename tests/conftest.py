@@ -25,8 +25,16 @@ FAST_RETRY = RetryPolicy(attempts=4, total_seconds=10, initial_wait=0.05, max_wa
 
 
 def run(coro: Any) -> Any:
-    """Run one coroutine on a fresh loop (domain tests need no Qt loop)."""
-    return asyncio.run(coro)
+    """Run one coroutine on a fresh loop (domain tests need no Qt loop). GUI tests keep
+    a qasync loop marked as running on this thread; step aside from it meanwhile."""
+    qt_loop = asyncio.events._get_running_loop()
+    asyncio.events._set_running_loop(None)
+    try:
+        return asyncio.run(coro)
+    finally:
+        if qt_loop is not None:
+            asyncio.events._set_running_loop(qt_loop)
+            asyncio.set_event_loop(qt_loop)
 
 
 class Sandbox:

@@ -115,6 +115,7 @@ class Engine:
         self.config = config
         self._listeners: list[Listener] = []
         self._drivers: dict[str, asyncio.Task[None]] = {}
+        self._rerun: set[str] = set()                    # jobs to drive again when their driver ends
         self._finished: dict[str, asyncio.Event] = {}
         self._watch: dict[str, str] = {}                 # remote id -> local id, jobs at Creatify
         self._left_remote: dict[str, asyncio.Event] = {}  # local id -> set when the poller moves it on
@@ -267,7 +268,11 @@ class Engine:
             self._emit(EngineEvent("progress", job, phase=phase, done=done, total=total))
 
     def _spawn(self, job_id: str) -> None:
-        if self._closed or job_id in self._drivers:
+        if self._closed:
+            return
+        running = self._drivers.get(job_id)
+        if running is not None and not running.done():
+            self._rerun.add(job_id)
             return
         task = asyncio.get_running_loop().create_task(self._drive(job_id), name=f"job:{job_id}")
         self._drivers[job_id] = task
@@ -307,35 +312,45 @@ class Engine:
     # ================================================================== a job's life
 
     async def _drive(self, job_id: str) -> None:
+        try:
+            while True:
+                await self._drive_once(job_id)
+                # retry() while this driver was finishing: go round again instead of a second driver.
+                if job_id not in self._rerun:
+                    break
+                self._rerun.discard(job_id)
+        finally:
+            self._notify_final(job_id)
+
+    async def _drive_once(self, job_id: str) -> None:
         steps: dict[State, Callable[[LocalJob], Awaitable[None]]] = {
             State.DRAFT: self._host, State.HOSTING: self._host, State.SUBMITTING: self._submit,
             State.REMOTE: self._await_remote, State.DOWNLOADING: self._download,
         }
         delay = 0.0
-        try:
-            while True:
-                job = await self.store.get(job_id)
-                if job is None or job.state.is_final:
-                    break
-                try:
-                    await steps[job.state](job)
-                    delay = 0.0
-                except _Wait as wait:
-                    if wait.offline:
-                        self._set_online(False, wait.message)
-                    delay = min(max(wait.delay, delay * 2 or 1.0), self.config.offline_max_wait) \
-                        if wait.offline else wait.delay
-                    log.info("job %s waits %.1fs: %s", job_id, delay, wait.message)
-                    await asyncio.sleep(delay)
-                except Exception as exc:  # an engine bug must not lose a paid job: park it for the user
-                    log.exception("job %s: unexpected error", job_id)
-                    await self._attention(job, "bug", "Something unexpected went wrong with this job. It is kept; "
-                                          "try again, or copy the details for support.",
-                                          f"{type(exc).__name__}: {exc}")
-            if job is not None and job.state in (State.SAVED, State.FAILED, State.REJECTED):
-                await self._delete_hosted(job)
-        finally:
-            self._notify_final(job_id)
+        while True:
+            job = await self.store.get(job_id)
+            if job is None:
+                return
+            if job.state.is_final:
+                if job.state in (State.SAVED, State.FAILED, State.REJECTED):
+                    await self._delete_hosted(job)
+                return
+            try:
+                await steps[job.state](job)
+                delay = 0.0
+            except _Wait as wait:
+                if wait.offline:
+                    self._set_online(False, wait.message)
+                    delay = min(max(wait.delay, delay * 2 or 1.0), self.config.offline_max_wait)
+                else:
+                    delay = wait.delay
+                log.info("job %s waits %.1fs: %s", job_id, delay, wait.message)
+                await asyncio.sleep(delay)
+            except Exception as exc:  # an engine bug must not lose a paid job: park it for the user
+                log.exception("job %s: unexpected error", job_id)
+                await self._attention(job, "bug", "Something unexpected went wrong with this job. It is kept; "
+                                      "try again, or copy the details for support.", f"{type(exc).__name__}: {exc}")
 
     # ------------------------------------------------------------------ hosting
 

@@ -1,0 +1,72 @@
+"""GUI test plumbing: a qasync loop per test, driven by qtbot's waits (ENGINEERING.md 3)."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+import qasync
+from PySide6.QtWidgets import QApplication
+
+from aurora_desktop import paths
+from aurora_desktop.ui.main_window import AppOptions, MainWindow
+from tests.conftest import Sandbox
+
+
+_SESSION_LOOP: list[qasync.QEventLoop] = []
+
+
+@pytest.fixture
+def qloop(qapp: QApplication, qtbot) -> Iterator[qasync.QEventLoop]:
+    """One qasync loop for the whole session, "already running": Qt's own loop (spun
+    by qtbot waits) runs the coroutines. Never stopped: loop.stop() would make every
+    later qtbot wait return at once. Leftover tasks are cancelled after each test."""
+    if not _SESSION_LOOP:
+        _SESSION_LOOP.append(qasync.QEventLoop(qapp, already_running=True))
+    loop = _SESSION_LOOP[0]
+    asyncio.set_event_loop(loop)
+    asyncio.events._set_running_loop(loop)
+    yield loop
+    leftovers = [t for t in asyncio.all_tasks(loop) if not t.done()]
+    for task in leftovers:
+        task.cancel()
+    qtbot.waitUntil(lambda: all(t.done() for t in leftovers), timeout=5_000)
+
+
+@pytest.fixture
+def open_window(qtbot, qloop, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Callable[..., MainWindow]:
+    """open_window(sandbox=..., profile=...) -> a shown MainWindow whose services are up."""
+    monkeypatch.setenv("DBUS_SESSION_BUS_ADDRESS", f"unix:path={tmp_path}/no-bus")  # never the developer's keyring
+    windows: list[MainWindow] = []
+
+    def factory(sb: Sandbox | None = None, *, profile: Path | None = None, demo: bool = False,
+                wait_ready: bool = True) -> MainWindow:
+        paths.use_profile(profile or tmp_path / "profile")
+        if sb is not None:
+            monkeypatch.setenv("AURORA_API_ID", sb.proc.api_id)
+            monkeypatch.setenv("AURORA_API_KEY", sb.proc.api_key)
+            options = AppOptions(api_base=sb.url, hosting="sandbox")
+        else:
+            monkeypatch.delenv("AURORA_API_ID", raising=False)
+            monkeypatch.delenv("AURORA_API_KEY", raising=False)
+            options = AppOptions(sandbox=demo, sandbox_args=["--job-seconds", "2"])
+        window = MainWindow(options)     # closed by us below (qtbot.addWidget would delete it mid-shutdown)
+        window.show()
+        if wait_ready:
+            with qtbot.waitSignal(window.servicesReady, timeout=30_000):
+                window.start()
+        else:
+            window.start()
+        windows.append(window)
+        return window
+
+    yield factory
+    for window in windows:
+        if not window._closing:
+            with qtbot.waitSignal(window.closed, timeout=15_000):
+                window.close()
+        window.deleteLater()
+    qtbot.wait(200)   # let the loop finish closing sockets the services released
+    paths.use_profile(None)

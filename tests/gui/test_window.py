@@ -1,0 +1,191 @@
+"""The real window, with the sandbox running as a real process."""
+
+from __future__ import annotations
+
+import wave
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
+from PySide6.QtGui import QDragEnterEvent, QDropEvent
+from PySide6.QtMultimedia import QMediaPlayer
+from PySide6.QtWidgets import QApplication, QWidget
+
+from aurora_desktop.jobs.model import State
+from tests.conftest import SAMPLE_AUDIO, SAMPLE_IMAGE, Sandbox
+
+pytestmark = pytest.mark.e2e
+
+
+def drop_files(widget: QWidget, *files: Path | str) -> bool:
+    """A real drag-and-drop: QDragEnterEvent then QDropEvent carrying file URLs."""
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(f)) if isinstance(f, Path) else QUrl(f) for f in files])
+    actions = Qt.DropAction.CopyAction
+    enter = QDragEnterEvent(QPointF(10, 10), actions, mime, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+    QApplication.sendEvent(widget, enter)
+    if not enter.isAccepted():
+        return False
+    drop = QDropEvent(QPointF(10, 10), actions, mime, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+    QApplication.sendEvent(widget, drop)
+    return drop.isAccepted()
+
+
+def wav(path: Path, seconds: float) -> Path:
+    with wave.open(str(path), "wb") as w:
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(8000)
+        w.writeframes(b"\x00\x10" * int(8000 * seconds))
+    return path
+
+
+def test_drop_generate_progress_done_and_play_to_the_end(qtbot, open_window, make_sandbox) -> None:
+    sb: Sandbox = make_sandbox("--job-seconds", "8")   # long enough for several 2-second polls
+    window = open_window(sb)
+    panel = window.create_panel
+    assert not panel.generate_button.isEnabled() and "portrait" in panel.reason.text()
+
+    assert drop_files(panel, SAMPLE_IMAGE, SAMPLE_AUDIO)           # both at once fill both inputs
+    qtbot.waitUntil(lambda: panel.generate_button.isEnabled(), timeout=15_000)
+    assert "This video will cost 8 credits" in panel.price.text() and "Remaining credits: 1000" in panel.price.text()
+    assert "720 × 960 px PNG" in panel.image_zone.facts.text() and "3:4" in panel.image_zone.facts.text()
+    assert "7.6 seconds" in panel.audio_zone.facts.text() and panel.waveform.peaks
+
+    phases: list[tuple[str, float]] = []
+    window.bridge.progress.connect(lambda _id, phase, done, total: phases.append((phase, done)))
+    qtbot.mouseClick(panel.generate_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.model.rowCount() == 1, timeout=10_000)
+    assert "running" in window.windowTitle()
+    qtbot.waitUntil(lambda: window.model.job(window.model.index(0).data(Qt.ItemDataRole.UserRole + 1).id).state
+                    is State.SAVED, timeout=60_000)
+    job = window.model.index(0).data(Qt.ItemDataRole.UserRole + 1)
+    assert Path(job.output_path).exists() and "running" not in window.windowTitle()
+    generating = [done for phase, done in phases if phase == "generating"]
+    assert {p for p, _ in phases} >= {"hosting", "generating", "downloading"}
+    assert generating == sorted(generating) and generating[-1] > generating[0]   # honest, rising progress
+    qtbot.waitUntil(lambda: "Remaining credits: 992" in panel.price.text(), timeout=10_000)  # refreshed
+
+    # The finished video plays in the embedded player, to the end.
+    player = window.player.player
+    qtbot.waitUntil(lambda: player.source().toLocalFile() == job.output_path, timeout=5_000)
+    with qtbot.waitSignal(player.mediaStatusChanged, timeout=30_000,
+                          check_params_cb=lambda s: s == QMediaPlayer.MediaStatus.EndOfMedia):
+        if player.playbackState() != QMediaPlayer.PlaybackState.PlayingState:
+            player.play()
+    assert abs(player.duration() / 1000 - 7.62) < 0.5
+
+
+def test_each_bad_input_shows_its_message_and_keeps_generate_disabled(qtbot, open_window, make_sandbox,
+                                                                    tmp_path: Path) -> None:
+    window = open_window(make_sandbox())
+    panel = window.create_panel
+    not_a_picture = tmp_path / "face.png"
+    not_a_picture.write_text("hello")
+    tiny = tmp_path / "tiny.png"
+    from PIL import Image
+    Image.new("RGB", (120, 400)).save(tiny)
+    empty = tmp_path / "empty.wav"
+    empty.write_bytes(b"")
+    cases = [
+        ("image", not_a_picture, "not a picture"),
+        ("image", tiny, "at least 256 pixels"),
+        ("image", tmp_path / "gone.png", "does not exist"),
+        ("audio", empty, "empty"),
+        ("audio", SAMPLE_IMAGE, "no sound"),
+    ]
+    for kind, path, words in cases:
+        panel.clear()
+        drop_files(panel.image_zone if kind == "image" else panel.audio_zone, path)
+        if kind == "image":
+            drop_files(panel.audio_zone, SAMPLE_AUDIO)
+        else:
+            drop_files(panel.image_zone, SAMPLE_IMAGE)
+        zone = panel.image_zone if kind == "image" else panel.audio_zone
+        qtbot.waitUntil(lambda: words in zone.warning.text(), timeout=10_000)
+        assert zone.warning.isVisible()
+        assert not panel.generate_button.isEnabled() and words in panel.reason.text()
+
+    # Audio longer than the chosen model allows: the message names the limit.
+    panel.clear()
+    drop_files(panel, SAMPLE_IMAGE, wav(tmp_path / "long.wav", 16))
+    qtbot.waitUntil(lambda: panel.generate_button.isEnabled(), timeout=10_000)
+    panel.set_model("aurora_v2_2k")
+    assert not panel.generate_button.isEnabled() and "at most 14.375 seconds" in panel.reason.text()
+    panel.set_model("aurora_v1")
+    assert panel.generate_button.isEnabled()
+    # Esc clears everything.
+    qtbot.keyClick(panel, Qt.Key.Key_Escape)
+    assert not panel.generate_button.isEnabled() and panel.image_source is None
+
+
+def test_not_enough_credits_is_said_before_spending(qtbot, open_window, make_sandbox) -> None:
+    window = open_window(make_sandbox("--credits", "5"))
+    panel = window.create_panel
+    drop_files(panel, SAMPLE_IMAGE, SAMPLE_AUDIO)
+    qtbot.waitUntil(lambda: "costs 8 and you have 5" in panel.reason.text(), timeout=10_000)
+    assert not panel.generate_button.isEnabled()
+
+
+def test_wrong_keys_show_a_plain_message(qtbot, open_window, make_sandbox) -> None:
+    sb = make_sandbox("--api-key", "the-real-key")      # the window sends the default key: wrong
+    window = open_window(sb)
+    qtbot.waitUntil(lambda: "API ID and key" in window.errors.last_message, timeout=10_000)
+    dialog = window.errors.dialogs[-1]
+    assert dialog.isVisible() and not dialog.isModal()
+    dialog.copy_details()
+    copied = QApplication.clipboard().text()
+    assert "HTTP 401" in copied and "Qt " in copied and "the-real-key" not in copied and "sandbox-key" not in copied
+
+
+def test_a_failed_job_says_why_and_can_be_retried(qtbot, open_window, make_sandbox) -> None:
+    sb = make_sandbox()
+    sb.fault(kind="status", status=404, body={"detail": "gone"}, method="GET", path="/sandbox/files/", times=1)
+    window = open_window(sb)
+    panel = window.create_panel
+    drop_files(panel, SAMPLE_IMAGE, SAMPLE_AUDIO)
+    qtbot.waitUntil(panel.generate_button.isEnabled, timeout=10_000)
+    qtbot.mouseClick(panel.generate_button, Qt.MouseButton.LeftButton)
+
+    def job():
+        return window.model.index(0).data(Qt.ItemDataRole.UserRole + 1) if window.model.rowCount() else None
+
+    qtbot.waitUntil(lambda: job() is not None and job().state is State.FAILED, timeout=30_000)
+    assert "could not make this video" in job().error_message and "refunded" in job().error_message
+    actions = [key for key, _ in window.library.actions_for(job())]
+    assert "retry" in actions and "again" in actions and "play" not in actions
+    window.library.actionRequested.emit("retry", job())
+    qtbot.waitUntil(lambda: job().state is State.SAVED, timeout=30_000)
+
+
+def test_closed_mid_job_then_reopened_continues_and_finishes(qtbot, open_window, make_sandbox,
+                                                            tmp_path: Path) -> None:
+    sb = make_sandbox("--job-seconds", "6")
+    profile = tmp_path / "same-profile"
+    window = open_window(sb, profile=profile)
+    drop_files(window.create_panel, SAMPLE_IMAGE, SAMPLE_AUDIO)
+    qtbot.waitUntil(window.create_panel.generate_button.isEnabled, timeout=10_000)
+    qtbot.mouseClick(window.create_panel.generate_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.model.rowCount() == 1 and
+                    window.model.index(0).data(Qt.ItemDataRole.UserRole + 1).state is State.REMOTE, timeout=20_000)
+    with qtbot.waitSignal(window.closed, timeout=15_000):
+        window.close()                                  # asks nothing; the job stays in the store
+
+    again = open_window(sb, profile=profile)
+    first = again.model.index(0).data(Qt.ItemDataRole.UserRole + 1)
+    assert again.model.rowCount() == 1 and not first.state.is_final   # shown, still going
+    qtbot.waitUntil(lambda: again.model.index(0).data(Qt.ItemDataRole.UserRole + 1).state is State.SAVED,
+                    timeout=60_000)
+    assert sb.stats()["jobs"] == 1                      # continued, not made twice
+
+
+def test_first_run_offers_both_paths_and_the_demo_is_ready_to_go(qtbot, open_window) -> None:
+    window = open_window(wait_ready=False)
+    qtbot.waitUntil(lambda: window.pages.currentWidget() is window.welcome, timeout=10_000)
+    with qtbot.waitSignal(window.servicesReady, timeout=30_000):
+        window.welcome.demoRequested.emit()
+    assert window.banner.isVisible() and "nothing is spent" in window.banner.text()
+    assert "demo" in window.windowTitle()
+    panel = window.create_panel
+    qtbot.waitUntil(panel.generate_button.isEnabled, timeout=15_000)   # sample portrait and voice pre-filled
+    assert "8 credits" in panel.price.text()
