@@ -6,7 +6,7 @@ BIN    := $(VENV)/bin
 # qasync must bind to PySide6 whatever else is installed.
 export QT_API := pyside6
 
-.PHONY: run test bench sandbox system-deps system-deps-test clean
+.PHONY: run test bench screenshots sandbox system-deps system-deps-test clean
 
 run: system-deps $(VENV)/.app
 	$(BIN)/aurora-desktop $(ARGS)
@@ -17,6 +17,12 @@ test: system-deps-test $(VENV)/.test
 # Benchmarks print figures (ratios against a baseline measured in the same run).
 bench: system-deps-test $(VENV)/.test
 	$(BIN)/python tests/benchmarks/bench_render.py
+	$(BIN)/python tests/benchmarks/bench_polling.py
+	$(BIN)/python tests/benchmarks/bench_transfer.py --mb 1024
+
+# The main states of the real window under a virtual screen, as PNGs in screenshots/.
+screenshots: system-deps-test $(VENV)/.test
+	xvfb-run -a -s "-screen 0 1280x800x24" $(BIN)/python build/screenshots.py screenshots
 
 sandbox: system-deps $(VENV)/.app
 	$(BIN)/python -m aurora_desktop.sandbox --port 8765 $(ARGS)

@@ -18,6 +18,18 @@ from tests.conftest import Sandbox
 _SESSION_LOOP: list[qasync.QEventLoop] = []
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _join_qasync_threads() -> Iterator[None]:
+    """qasync runs asyncio.to_thread work on QThreads; a QThread still running when
+    Python exits aborts the process (exit 134). The app closes its loop, which joins
+    them; the tests' loop is never closed, so join its executor at the end."""
+    yield
+    for loop in _SESSION_LOOP:
+        executor = getattr(loop, "_QEventLoop__default_executor", None)   # qasync keeps it private
+        if executor is not None:
+            executor.shutdown(wait=True)
+
+
 @pytest.fixture
 def qloop(qapp: QApplication, qtbot) -> Iterator[qasync.QEventLoop]:
     """One qasync loop for the whole session, "already running": Qt's own loop (spun
@@ -33,6 +45,7 @@ def qloop(qapp: QApplication, qtbot) -> Iterator[qasync.QEventLoop]:
     for task in leftovers:
         task.cancel()
     qtbot.waitUntil(lambda: all(t.done() for t in leftovers), timeout=5_000)
+    asyncio.events._set_running_loop(None)   # plain asyncio.run() works again outside GUI tests
 
 
 @pytest.fixture

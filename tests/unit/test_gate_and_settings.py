@@ -4,6 +4,7 @@ from pathlib import Path
 
 from aurora_desktop.jobs.gate import PriorityGate
 from aurora_desktop.settings import Settings, StorageSettings
+from tests.conftest import run
 
 
 def test_priority_gate_lets_the_most_urgent_in_first() -> None:
@@ -26,7 +27,7 @@ def test_priority_gate_lets_the_most_urgent_in_first() -> None:
         release.set()
         await asyncio.gather(first, *waiting)
 
-    asyncio.run(scenario())
+    run(scenario())
     assert order == ["first", "soonest", "mid", "later"]
 
 

@@ -1,0 +1,110 @@
+"""Renders the main states of the real app under a virtual screen into PNG files.
+
+    make screenshots        (runs this under Xvfb; PNGs land in screenshots/)
+
+States: first run, create panel with a price, a job in progress, a finished
+video playing, settings, an input error. Demo mode (the sandbox) makes the
+video, in a throwaway profile.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtMultimedia import QMediaPlayer
+from PySide6.QtWidgets import QApplication
+
+import qasync
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from aurora_desktop import paths  # noqa: E402
+from aurora_desktop.jobs.model import State  # noqa: E402
+
+
+async def until(check: Callable[[], bool], timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while not check():
+        if time.monotonic() > deadline:
+            raise TimeoutError("state not reached")
+        await asyncio.sleep(0.1)
+
+
+def shot(out: Path, name: str) -> None:
+    QApplication.processEvents()
+    QGuiApplication.primaryScreen().grabWindow(0).save(str(out / f"{name}.png"))
+    print("wrote", out / f"{name}.png")
+
+
+async def main(out: Path) -> None:
+    from aurora_desktop.ui.main_window import AppOptions, MainWindow
+    window = MainWindow(AppOptions(sandbox_args=["--job-seconds", "12"]))
+    window.move(0, 0)
+    window.resize(1280, 800)
+    window.show()
+    window.start()
+    await until(lambda: window.pages.currentWidget() is window.welcome)
+    await asyncio.sleep(0.5)
+    shot(out, "01-first-run")
+
+    window.start_demo()
+    panel = window.create_panel
+    await until(panel.generate_button.isEnabled)
+    await asyncio.sleep(0.5)
+    shot(out, "02-create-with-price")
+
+    panel.generate_button.click()
+    job = lambda: window.model.index(0).data(Qt.ItemDataRole.UserRole + 1) if window.model.rowCount() else None  # noqa: E731
+    await until(lambda: job() is not None and job().state is State.REMOTE and job().progress > 0.3)
+    await asyncio.sleep(0.3)
+    shot(out, "03-job-in-progress")
+
+    await until(lambda: job().state is State.SAVED)
+    await until(lambda: window.player.player.playbackState() == QMediaPlayer.PlaybackState.PlayingState)
+    await asyncio.sleep(2.5)
+    shot(out, "04-video-playing")
+    window.player.player.pause()
+
+    window.open_settings()
+    await asyncio.sleep(1.0)
+    shot(out, "05-settings")
+    for widget in QApplication.topLevelWidgets():
+        if widget is not window and widget.isVisible():
+            widget.close()
+
+    bad = out / "not-a-photo.png"
+    bad.write_text("this is not a picture")
+    panel.set_image(str(bad))
+    await until(lambda: bool(panel.image_zone.warning.text()))
+    window.errors.show("Creatify did not accept your API ID and key. Check them in Settings (copy both from the "
+                       "API Dashboard of your Creatify account).", "GET /api/remaining_credits/ -> HTTP 401")
+    await asyncio.sleep(0.8)
+    shot(out, "06-errors")
+    bad.unlink()
+    window.close()
+    await until(lambda: window._closing and not window.isVisible(), timeout=20)
+
+
+if __name__ == "__main__":
+    out = Path(sys.argv[1] if len(sys.argv) > 1 else "screenshots").resolve()
+    out.mkdir(parents=True, exist_ok=True)
+    os.environ["DBUS_SESSION_BUS_ADDRESS"] = "unix:path=/nonexistent"   # first run: no keys anywhere
+    os.environ.pop("AURORA_API_ID", None)
+    os.environ.pop("AURORA_API_KEY", None)
+    with tempfile.TemporaryDirectory() as profile:
+        paths.use_profile(profile)
+        app = QApplication(sys.argv[:1])
+        app.setQuitOnLastWindowClosed(False)
+        loop = qasync.QEventLoop(app)
+        asyncio.set_event_loop(loop)
+        with loop:
+            loop.run_until_complete(main(out))
