@@ -6,7 +6,7 @@ BIN    := $(VENV)/bin
 # qasync must bind to PySide6 whatever else is installed.
 export QT_API := pyside6
 
-.PHONY: run test bench screenshots sandbox system-deps system-deps-test clean
+.PHONY: run test bench screenshots package dist smoke-frozen sandbox system-deps system-deps-test clean
 
 run: system-deps $(VENV)/.app
 	$(BIN)/aurora-desktop $(ARGS)
@@ -23,6 +23,24 @@ bench: system-deps-test $(VENV)/.test
 # The main states of the real window under a virtual screen, as PNGs in screenshots/.
 screenshots: system-deps-test $(VENV)/.test
 	xvfb-run -a -s "-screen 0 1280x800x24" $(BIN)/python build/screenshots.py screenshots
+
+# The frozen app: dist/aurora-desktop/ (onedir), then its headless smoke test.
+VERSION = $(shell sed -n 's/^__version__ = "\(.*\)"/\1/p' aurora_desktop/__init__.py)
+package: system-deps $(VENV)/.build
+	$(BIN)/pyinstaller --noconfirm --clean --log-level WARN --distpath dist --workpath build/pyinstaller aurora.spec
+	@du -sh dist/aurora-desktop
+
+smoke-frozen: package $(VENV)/.test
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -p no:cacheprovider tests/e2e/test_frozen_app.py
+
+# A tarball for Linux users: the onedir build, a .desktop entry and the icon.
+dist: package
+	rm -rf dist/stage && mkdir -p dist/stage/aurora-desktop-$(VERSION)
+	cp -a dist/aurora-desktop/. dist/stage/aurora-desktop-$(VERSION)/
+	cp build/aurora-desktop.desktop build/icons/aurora.png dist/stage/aurora-desktop-$(VERSION)/
+	tar -C dist/stage -czf dist/aurora-desktop-$(VERSION)-linux-x86_64.tar.gz aurora-desktop-$(VERSION)
+	rm -rf dist/stage
+	@ls -la dist/aurora-desktop-$(VERSION)-linux-x86_64.tar.gz
 
 sandbox: system-deps $(VENV)/.app
 	$(BIN)/python -m aurora_desktop.sandbox --port 8765 $(ARGS)
@@ -45,5 +63,9 @@ $(VENV)/.test: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install -q -e '.[test]'
 	touch $@ $(VENV)/.app
 
+$(VENV)/.build: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install -q -e '.[build]'
+	touch $@ $(VENV)/.app
+
 clean:
-	rm -rf $(VENV) build/__pycache__ .pytest_cache dist
+	rm -rf $(VENV) build/__pycache__ build/pyinstaller .pytest_cache dist

@@ -3,7 +3,9 @@
 Provenance: both files are made here, from nothing third-party. The portrait is
 drawn with Pillow primitives by this script; the voice is Debian's espeak-ng
 (GPL-3 program; its output audio is not covered by its licence) speaking the
-text below, converted to 22.05 kHz mono WAV by sox.
+text below, converted to 22.05 kHz mono WAV by sox. clip.mp4 (a smoke-test
+clip for the player) is the sandbox's own render of a small copy of the
+portrait with the first two seconds of the voice.
 
     python build/make_samples.py   (needs espeak-ng and sox: build/install-system-deps.sh --test)
 """
@@ -52,8 +54,22 @@ def voice(path: Path) -> None:
         subprocess.run(["sox", str(raw), "-r", "22050", "-c", "1", "-b", "16", str(path)], check=True)
 
 
+def clip(path: Path) -> None:
+    import io
+    import sys
+    sys.path.insert(0, str(OUT.parent.parent))
+    from aurora_desktop.sandbox.render import render
+    with tempfile.TemporaryDirectory() as tmp:
+        short = Path(tmp) / "short.wav"
+        subprocess.run(["sox", str(OUT / "voice.wav"), str(short), "trim", "0", "2"], check=True)
+        small = io.BytesIO()
+        Image.open(OUT / "portrait.png").resize((360, 480)).save(small, "PNG")
+        render(small.getvalue(), short, path)
+
+
 if __name__ == "__main__":
     OUT.mkdir(parents=True, exist_ok=True)
     portrait(OUT / "portrait.png")
     voice(OUT / "voice.wav")
+    clip(OUT / "clip.mp4")
     print("wrote", *sorted(p.name for p in OUT.iterdir()))

@@ -171,3 +171,23 @@ def bucket_keys(s3_server: str, bucket: str) -> list[str]:
     s3 = boto3.client("s3", endpoint_url=s3_server, aws_access_key_id=S3_KEY_ID,
                       aws_secret_access_key=S3_SECRET, region_name="us-east-1")
     return [o["Key"] for o in s3.list_objects_v2(Bucket=bucket).get("Contents", [])]
+
+
+# ----------------------------------------------------------------------------- process exit
+
+_EXIT_STATUS: list[int] = []
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    _EXIT_STATUS.append(int(exitstatus))
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_unconfigure(config: pytest.Config) -> None:
+    """After GUI tests, PySide6 objects that pytest-qt keeps alive to the end can crash
+    the interpreter's final garbage collection (a shiboken refcount error; exit 134)
+    after every result is already reported. Skip that finalisation, keep the status."""
+    if "PySide6.QtWidgets" in sys.modules and _EXIT_STATUS:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(_EXIT_STATUS[-1])
