@@ -34,8 +34,8 @@ ALLOWED = [re.compile(p) for p in (
     r"^PulseAudioService: pa_context_connect\(\) failed",
     r"^No audio device detected",
     # FFmpeg's own description of the files it opens (our bundled clip and the sandbox's video).
-    r"^(Input #0|  Duration|  Stream #|  Metadata|    (major_brand|minor_version|compatible_brands|encoder"
-    r"|handler_name))",
+    r"^(Input #\d|\s+(Duration|Stream #|Metadata|major_brand|minor_version|compatible_brands|encoder"
+    r"|handler_name|vendor_id)\b)",
     # The offscreen platform cannot resize native windows.
     r"^This plugin does not support",
 )]
