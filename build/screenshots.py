@@ -29,6 +29,7 @@ sys.path.insert(0, str(ROOT))
 
 from aurora_desktop import paths  # noqa: E402
 from aurora_desktop.jobs.model import State  # noqa: E402
+from aurora_desktop.ui.job_model import PhaseRole  # noqa: E402
 
 
 async def until(check: Callable[[], bool], timeout: float = 60) -> None:
@@ -64,7 +65,8 @@ async def main(out: Path) -> None:
 
     panel.generate_button.click()
     job = lambda: window.model.index(0).data(Qt.ItemDataRole.UserRole + 1) if window.model.rowCount() else None  # noqa: E731
-    await until(lambda: job() is not None and job().state is State.REMOTE and job().progress > 0.3)
+    phase = lambda: window.model.index(0).data(PhaseRole) if window.model.rowCount() else None  # noqa: E731
+    await until(lambda: phase() is not None and phase()[0] == "generating" and phase()[1] > 0.3)
     await asyncio.sleep(0.3)
     shot(out, "03-job-in-progress")
 
@@ -108,3 +110,5 @@ if __name__ == "__main__":
         asyncio.set_event_loop(loop)
         with loop:
             loop.run_until_complete(main(out))
+    sys.stdout.flush()
+    os._exit(0)   # skip PySide6's interpreter-exit teardown (see tests/conftest.py)

@@ -591,9 +591,13 @@ class Engine:
                                          "Failed videos are refunded automatically.",
                            error_detail=f"remote job {remote.id}: status {remote.raw_status}")
             self._release_remote(local_id)
-        elif remote.status.value != job.remote_status or progress > job.progress + 1e-9:
-            job = await self.store.update(local_id, "remote-status" if remote.status.value != job.remote_status
-                                          else None, remote_status=remote.status.value, progress=progress)
+        elif remote.status.value != job.remote_status:
+            job = await self.store.update(local_id, "remote-status", remote_status=remote.status.value,
+                                          progress=progress)
+            self._emit(EngineEvent("job", job))          # pending -> in queue -> generating: a new chip
+            self._progress(job, "generating", progress, 1.0)
+        elif progress > job.progress + 1e-9:
+            job = await self.store.update(local_id, progress=progress)
             self._progress(job, "generating", progress, 1.0)
 
     async def _check_missing(self, remote_id: str, local_id: str) -> None:

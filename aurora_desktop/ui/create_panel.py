@@ -237,6 +237,7 @@ class CreatePanel(QWidget):
         self.advanced = QGroupBox(self.tr("Advanced"), self)
         self.advanced.setCheckable(True)
         self.advanced.setChecked(False)
+        self.advanced.setFlat(True)
         inner = QWidget(self.advanced)
         adv = QFormLayout(inner)
         adv.addRow(self.tr("Prompt"), self.prompt_edit)
