@@ -8,13 +8,12 @@ from __future__ import annotations
 
 import json
 import logging
-import os
-import tempfile
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
 from aurora_desktop import paths
+from aurora_desktop.fileio import write_atomic
 from aurora_desktop.api.catalog import DEFAULT_MODEL
 
 log = logging.getLogger(__name__)
@@ -86,14 +85,4 @@ class Settings:
 
     def save(self, path: Path | None = None) -> None:
         """Atomic: a crash mid-write leaves the old file, never half a file."""
-        path = path or paths.config_dir() / FILE_NAME
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".settings-", suffix=".json")
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                json.dump(asdict(self), fh, indent=2)
-                fh.flush()
-                os.fsync(fh.fileno())
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        write_atomic(path or paths.config_dir() / FILE_NAME, json.dumps(asdict(self), indent=2).encode("utf-8"))

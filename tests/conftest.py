@@ -24,6 +24,17 @@ SAMPLE_AUDIO = resource("samples", "voice.wav")
 FAST_RETRY = RetryPolicy(attempts=4, total_seconds=10, initial_wait=0.05, max_wait=2.0, jitter=0.05)
 
 
+def make_wav(path: Path, seconds: float, rate: int = 8000) -> Path:
+    """A mono 16-bit WAV of a quiet constant tone, `seconds` long."""
+    import wave
+    with wave.open(str(path), "wb") as w:
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(rate)
+        w.writeframes(b"\x00\x10" * int(seconds * rate))
+    return path
+
+
 def run(coro: Any) -> Any:
     """Run one coroutine on a fresh loop (domain tests need no Qt loop). GUI tests keep
     a qasync loop marked as running on this thread; step aside from it meanwhile."""

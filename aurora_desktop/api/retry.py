@@ -70,5 +70,3 @@ class RetryPolicy:
             reraise=True,
         )
 
-
-NO_RETRY = RetryPolicy(attempts=1)

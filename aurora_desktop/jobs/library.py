@@ -6,10 +6,10 @@ import errno
 import json
 import os
 import shutil
-import uuid
 from pathlib import Path
 from typing import Any
 
+from aurora_desktop.fileio import temp_beside, write_atomic
 from aurora_desktop.jobs.model import LocalJob
 
 
@@ -31,26 +31,6 @@ def sidecar_data(job: LocalJob) -> dict[str, Any]:
     }
 
 
-def _temp_beside(target: Path) -> Path:
-    """A hidden temp name in the target's folder (same file system: atomic rename).
-    Created with open(..., "xb") so the file gets the user's normal permissions
-    (mkstemp would make it private, 0600)."""
-    return target.with_name(f".{target.name}.{uuid.uuid4().hex[:8]}.tmp")
-
-
-def write_atomic(path: Path, data: bytes) -> None:
-    tmp = _temp_beside(path)
-    try:
-        with open(tmp, "xb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def write_sidecar(target: Path, job: LocalJob, saved_at: str) -> Path:
     data = sidecar_data(job) | {"saved_at": saved_at}
     path = target.with_suffix(".json")
@@ -67,7 +47,7 @@ def move_into_place(partial: Path, target: Path) -> None:
     except OSError as exc:
         if exc.errno != errno.EXDEV:
             raise
-    tmp = _temp_beside(target)
+    tmp = temp_beside(target)
     try:
         shutil.copyfile(partial, tmp)
         with open(tmp, "rb") as fh:

@@ -6,24 +6,15 @@ import json
 import os
 import shutil
 import sys
-import wave
 from pathlib import Path
 
 import pytest
 from PIL import Image
 
-from tests.conftest import SAMPLE_AUDIO, SAMPLE_IMAGE, Sandbox, cli_args, cli_env, run_cli
+from tests.conftest import SAMPLE_AUDIO, SAMPLE_IMAGE, Sandbox, cli_args, cli_env, make_wav, run_cli
 
 pytestmark = pytest.mark.e2e
 
-
-def _wav(path: Path, seconds: float) -> Path:
-    with wave.open(str(path), "wb") as w:
-        w.setnchannels(1)
-        w.setsampwidth(2)
-        w.setframerate(8000)
-        w.writeframes(b"\x00\x08" * int(8000 * seconds))
-    return path
 
 
 def test_run_saves_the_video_and_prints_its_path_last(make_sandbox, tmp_path: Path) -> None:
@@ -67,7 +58,7 @@ def _bad_inputs(tmp: Path) -> dict[str, tuple[list[str], str]]:
     odd_dir.mkdir()
     weird = odd_dir / (os.fsdecode(b"caf\xe9-\xff") + ".png")  # a name that is not valid UTF-8
     shutil.copy(SAMPLE_IMAGE, weird)
-    long_audio = _wav(tmp / "long.wav", 16.0)
+    long_audio = make_wav(tmp / "long.wav", 16.0)
     img, aud = str(SAMPLE_IMAGE), str(SAMPLE_AUDIO)
     return {
         "image is text": (["--image", str(text_as_image), "--audio", aud], "not a picture"),

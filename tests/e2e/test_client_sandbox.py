@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import io
 import uuid
-import wave
 from pathlib import Path
 
 import httpx
@@ -26,8 +25,7 @@ from aurora_desktop.api import (
     UnsafeRequestError,
     ValidationError,
 )
-from aurora_desktop.api.retry import NO_RETRY
-from tests.conftest import SAMPLE_AUDIO, SAMPLE_IMAGE, Sandbox, run
+from tests.conftest import SAMPLE_AUDIO, SAMPLE_IMAGE, Sandbox, make_wav, run
 
 pytestmark = pytest.mark.e2e
 
@@ -42,15 +40,6 @@ async def wait_terminal(client: AuroraClient, job_id: str, timeout: float = 60) 
                 return job, seen
             await asyncio.sleep(0.2)
 
-
-def tone_wav(seconds: float, rate: int = 8000) -> bytes:
-    buf = io.BytesIO()
-    with wave.open(buf, "wb") as w:
-        w.setnchannels(1)
-        w.setsampwidth(2)
-        w.setframerate(rate)
-        w.writeframes(b"\x00\x10" * int(seconds * rate))
-    return buf.getvalue()
 
 
 # ----------------------------------------------------------------------------- happy path
@@ -176,7 +165,7 @@ def test_bad_fields_are_validation_errors_with_field_messages(shared_sandbox, sa
     ("audio_too_long", JobStatus.REJECTED, "accepts at most 14.375 seconds"),
     ("audio_empty", JobStatus.REJECTED, "empty"),
 ])
-def test_bad_inputs_end_the_job_with_a_readable_reason_and_a_refund(shared_sandbox, sample_urls,
+def test_bad_inputs_end_the_job_with_a_readable_reason_and_a_refund(shared_sandbox, sample_urls, tmp_path,
                                                                     case, status, words) -> None:
     from PIL import Image
     image, audio = sample_urls
@@ -193,7 +182,7 @@ def test_bad_inputs_end_the_job_with_a_readable_reason_and_a_refund(shared_sandb
         Image.new("RGB", (200, 400)).save(buf, "PNG")
         image = sb.host(buf.getvalue(), "small.png")
     elif case == "audio_too_long":
-        audio, model = sb.host(tone_wav(15.0), "long.wav"), "aurora_v2"
+        audio, model = sb.host(make_wav(tmp_path / "long.wav", 15.0)), "aurora_v2"
     elif case == "audio_empty":
         audio = sb.host(b"", "empty.wav")
 

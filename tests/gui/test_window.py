@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import wave
 from pathlib import Path
 
 import pytest
@@ -12,7 +11,7 @@ from PySide6.QtMultimedia import QMediaPlayer
 from PySide6.QtWidgets import QApplication, QWidget
 
 from aurora_desktop.jobs.model import State
-from tests.conftest import SAMPLE_AUDIO, SAMPLE_IMAGE, Sandbox
+from tests.conftest import SAMPLE_AUDIO, SAMPLE_IMAGE, Sandbox, make_wav
 
 pytestmark = pytest.mark.e2e
 
@@ -30,14 +29,6 @@ def drop_files(widget: QWidget, *files: Path | str) -> bool:
     QApplication.sendEvent(widget, drop)
     return drop.isAccepted()
 
-
-def wav(path: Path, seconds: float) -> Path:
-    with wave.open(str(path), "wb") as w:
-        w.setnchannels(1)
-        w.setsampwidth(2)
-        w.setframerate(8000)
-        w.writeframes(b"\x00\x10" * int(8000 * seconds))
-    return path
 
 
 def test_drop_generate_progress_done_and_play_to_the_end(qtbot, open_window, make_sandbox) -> None:
@@ -108,7 +99,7 @@ def test_each_bad_input_shows_its_message_and_keeps_generate_disabled(qtbot, ope
 
     # Audio longer than the chosen model allows: the message names the limit.
     panel.clear()
-    drop_files(panel, SAMPLE_IMAGE, wav(tmp_path / "long.wav", 16))
+    drop_files(panel, SAMPLE_IMAGE, make_wav(tmp_path / "long.wav", 16))
     qtbot.waitUntil(lambda: panel.generate_button.isEnabled(), timeout=10_000)
     panel.set_model("aurora_v2_2k")
     assert not panel.generate_button.isEnabled() and "at most 14.375 seconds" in panel.reason.text()
