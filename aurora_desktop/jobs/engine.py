@@ -391,7 +391,7 @@ class Engine:
                                       "Nothing was spent; check the file and create the video again.")
                 return
 
-            def on_bytes(done: int, _total: int, kind: str = kind) -> None:
+            def on_bytes(done: int, _total: int, kind: str = kind, job: LocalJob = job) -> None:
                 sent[kind] = done
                 self._progress(job, "hosting", sum(sent.values()), total)
 
