@@ -10,13 +10,12 @@ import os
 import tempfile
 from pathlib import Path
 
-import av
-
 from aurora_desktop.media.inspect import InputError
 
 
 def convert_to_wav(source: Path, target: Path) -> Path:
     """Decode source's first audio stream into a WAV at target (atomically)."""
+    import av   # loaded on first use, not at start-up
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".convert-", suffix=".wav")
     os.close(fd)

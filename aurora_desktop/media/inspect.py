@@ -12,7 +12,6 @@ from array import array
 from dataclasses import dataclass
 from pathlib import Path
 
-import av
 from PIL import Image, UnidentifiedImageError
 
 from aurora_desktop.api.catalog import ModelSpec, audio_too_long
@@ -116,6 +115,8 @@ def inspect_audio(path: Path, *, keep_samples: bool = False, allow_other_formats
     kind = sniff_audio(head)
     if kind is None and not allow_other_formats:
         raise InputError("The audio is not an MP3 or WAV file; only those two are supported.")
+    import av   # FFmpeg bindings: loaded on first use, not at start-up (~50 ms)
+
     samples = array("h")
     try:
         with av.open(str(path)) as container:
