@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import httpx
 
@@ -47,6 +48,7 @@ from aurora_desktop.api import (
     ValidationError,
 )
 from aurora_desktop.api.catalog import get_model
+from aurora_desktop.api.client import is_loopback_host
 from aurora_desktop.api.retry import NotSent
 from aurora_desktop.hosting import Hoster, HostingError
 from aurora_desktop.jobs.download import DownloadError, download
@@ -80,6 +82,10 @@ class EngineConfig:
     max_submit_attempts: int = 5
     missing_polls_before_lookup: int = 3
     download_attempts: int = 8
+
+
+def _is_loopback_url(url: str) -> bool:
+    return is_loopback_host(urlsplit(url).hostname or "")
 
 
 class _Wait(Exception):
@@ -145,7 +151,21 @@ class Engine:
         resumed = []
         for job in await self.store.unfinished():
             if job.api_base and job.api_base != self.client.base_url:
-                continue  # made against another service (e.g. an earlier demo session)
+                never_sent = job.state in (State.DRAFT, State.HOSTING) or (
+                    job.state is State.SUBMITTING and job.submit_attempts == 0)
+                if _is_loopback_url(job.api_base) and never_sent:
+                    # Not sent anywhere yet: it goes to this service instead, hosted afresh.
+                    job = await self.store.update(
+                        job.id, "moved", {"from": job.api_base}, api_base=self.client.base_url, state=State.DRAFT,
+                        image_url=None, image_key=None, image_expires=None,
+                        audio_url=None, audio_key=None, audio_expires=None)
+                elif _is_loopback_url(job.api_base):
+                    # An earlier demo session's sandbox, gone with its jobs: say so, do not wait forever.
+                    await self._attention(job, "lost", "The demo service that was making this video has "
+                                          "stopped. Make it again (demo videos cost nothing).")
+                    continue
+                else:
+                    continue  # made with another API address; it continues when that one is used again
             resumed.append(job)
             self._spawn(job.id)
         for job in await self.store.list([State.SAVED]):

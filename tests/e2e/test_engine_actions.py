@@ -143,3 +143,29 @@ def test_expired_hosted_links_are_hosted_again_before_submitting(make_sandbox, t
     job = run(second_run())
     assert job.state is State.SAVED
     assert sum(v for k, v in sb.stats()["requests"].items() if k.startswith("PUT")) == puts_before + 2
+
+
+def test_jobs_of_a_stopped_demo_service_are_not_left_waiting(make_sandbox, tmp_path: Path) -> None:
+    """Demo mode starts a new sandbox each session: an old session's job that was already
+    at its sandbox says what happened; one never sent goes to the new service."""
+    from aurora_desktop.jobs.model import LocalJob, new_token
+    sb = make_sandbox()
+    h = Harness(sb, tmp_path)
+
+    async def scenario():
+        prepared = await h.prepared()
+        store = JobStore(tmp_path / "jobs.sqlite3")
+        common = dict(model="aurora_v1", image_source=prepared.image_source, audio_source=prepared.audio_source,
+                      image_hash=prepared.image_hash, audio_hash=prepared.audio_hash, image_mime="image/png",
+                      audio_mime="audio/wav", api_base="http://127.0.0.1:9")
+        store.insert(LocalJob(id="was-at-old-sandbox", token=new_token(), name="Old", state=State.REMOTE,
+                              remote_id="r-old", **common))
+        store.insert(LocalJob(id="never-sent", token=new_token(), name="Fresh", state=State.HOSTING,
+                              image_url="http://127.0.0.1:9/sandbox/files/x/portrait.png", **common))
+        store.close()
+        async with h as engine:
+            return await engine.wait("was-at-old-sandbox"), await engine.wait("never-sent")
+
+    lost, moved = run(scenario())
+    assert lost.state is State.NEEDS_ATTENTION and "demo service" in lost.error_message
+    assert moved.state is State.SAVED and moved.api_base == sb.url
