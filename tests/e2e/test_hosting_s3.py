@@ -102,7 +102,7 @@ def test_whole_job_through_s3_hosting_then_privacy_delete(make_sandbox, s3_serve
         links: list[str] = []
 
         def at_creatify(e) -> None:
-            if e.kind == "job" and e.job and e.job.state is State.REMOTE:
+            if e.kind == "job" and e.job and e.job.state is State.REMOTE and not links:   # first time only
                 keys_while_running.extend(bucket_keys(s3_server, s3_bucket))
                 links.append(e.job.image_url)
         engine.subscribe(at_creatify)
