@@ -30,8 +30,10 @@ class SandboxHoster:
         name = key.rsplit("/", 1)[-1]
         try:
             async with self._client() as http:
+                # A known length instead of chunked encoding: cheaper for both ends to frame.
                 response = await http.put(f"/sandbox/files/{name}", content=read_chunks(path, progress),
-                                          headers={"Content-Type": content_type})
+                                          headers={"Content-Type": content_type,
+                                                   "Content-Length": str(path.stat().st_size)})
         except httpx.HTTPError as exc:
             raise HostingError("Could not reach the demo service to upload the file.",
                                detail=f"{type(exc).__name__}: {exc}", retryable=True) from None
