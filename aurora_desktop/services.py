@@ -43,6 +43,7 @@ class Services:
     engine: Engine
     demo: bool
     sandbox: SandboxProcess | None = None
+    owns_secrets: bool = True
     _closed: bool = field(default=False, repr=False)
 
     async def close(self) -> None:
@@ -51,7 +52,8 @@ class Services:
         self._closed = True
         await self.engine.close()
         await self.client.aclose()
-        self.secrets.close()
+        if self.owns_secrets:
+            self.secrets.close()
         if self.sandbox is not None:
             await asyncio.to_thread(self.sandbox.stop)
 
@@ -79,9 +81,12 @@ async def make_hoster(kind: str, settings: Settings, secrets: SecretStore, base_
 
 async def open_services(*, sandbox: bool = False, api_base: str | None = None, hosting: str = "auto",
                         out_dir: Path | None = None, sandbox_args: list[str] | None = None,
-                        settings: Settings | None = None) -> Services:
+                        settings: Settings | None = None, secrets: SecretStore | None = None) -> Services:
+    """Start everything. A given SecretStore is shared, not owned (the window keeps one for
+    its whole life, so "keep my keys for this session only" reaches the services too)."""
     settings = settings or Settings.load()
-    secrets = SecretStore()
+    owns_secrets = secrets is None
+    secrets = secrets or SecretStore()
     proc: SandboxProcess | None = None
     try:
         if sandbox:
@@ -101,7 +106,8 @@ async def open_services(*, sandbox: bool = False, api_base: str | None = None, h
         client = AuroraClient(credentials, base)
         hoster = await make_hoster(hosting, settings, secrets, client.base_url, credentials)
     except BaseException:
-        secrets.close()
+        if owns_secrets:
+            secrets.close()
         if proc is not None:
             await asyncio.to_thread(proc.stop)
         raise
@@ -112,4 +118,5 @@ async def open_services(*, sandbox: bool = False, api_base: str | None = None, h
         max_uploads=settings.max_uploads, max_active_jobs=settings.max_active_jobs,
         max_downloads=settings.max_downloads)
     engine = Engine(store, client, hoster, config)
-    return Services(settings, secrets, client, hoster, store, engine, demo=sandbox, sandbox=proc)
+    return Services(settings, secrets, client, hoster, store, engine, demo=sandbox, sandbox=proc,
+                    owns_secrets=owns_secrets)

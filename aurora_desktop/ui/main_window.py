@@ -62,6 +62,7 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.options = options
         self.settings = Settings.load()
+        self.secrets = SecretStore()          # one for the window's life: session-only keys live here
         self.services: Services | None = None
         self.bridge: EngineBridge | None = None
         self.errors = ErrorReporter(self)
@@ -135,13 +136,10 @@ class MainWindow(QMainWindow):
         if self.options.sandbox:
             await self._open(demo=True)
             return
-        secrets = SecretStore()
         try:
-            has_keys = await secrets.api_credentials() is not None
+            has_keys = await self.secrets.api_credentials() is not None
         except Exception:  # no keyring at all: the welcome view offers both paths
             has_keys = False
-        finally:
-            secrets.close()
         if has_keys:
             await self._open(demo=False)
         else:
@@ -157,7 +155,7 @@ class MainWindow(QMainWindow):
         try:
             self.services = await open_services(sandbox=demo, api_base=self.options.api_base,
                                                 hosting=self.options.hosting, settings=self.settings,
-                                                sandbox_args=self.options.sandbox_args)
+                                                sandbox_args=self.options.sandbox_args, secrets=self.secrets)
         except CredentialsMissing as exc:
             self.pages.setCurrentWidget(self.welcome)
             self.errors.show(exc.user_message, exc.detail)
@@ -327,7 +325,7 @@ class MainWindow(QMainWindow):
     # ================================================================== settings
 
     def open_settings(self) -> None:
-        dialog = SettingsDialog(self.settings, SecretStore(), self.tasks, self)
+        dialog = SettingsDialog(self.settings, self.secrets, self.tasks, self)
         dialog.saved.connect(self._settings_saved)
         dialog.open()
 
@@ -357,6 +355,7 @@ class MainWindow(QMainWindow):
             await asyncio.wait_for(self._close_services(), SHUTDOWN_TIMEOUT)
         except (TimeoutError, Exception):  # never hang on exit
             log.exception("shutdown was not clean")
+        self.secrets.close()
         if self.tray is not None:
             self.tray.hide()
         self.hide()

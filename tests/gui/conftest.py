@@ -55,11 +55,15 @@ def open_window(qtbot, qloop, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -
     windows: list[MainWindow] = []
 
     def factory(sb: Sandbox | None = None, *, profile: Path | None = None, demo: bool = False,
-                wait_ready: bool = True) -> MainWindow:
+                wait_ready: bool = True, keys_in_env: bool = True) -> MainWindow:
         paths.use_profile(profile or tmp_path / "profile")
         if sb is not None:
-            monkeypatch.setenv("AURORA_API_ID", sb.proc.api_id)
-            monkeypatch.setenv("AURORA_API_KEY", sb.proc.api_key)
+            if keys_in_env:
+                monkeypatch.setenv("AURORA_API_ID", sb.proc.api_id)
+                monkeypatch.setenv("AURORA_API_KEY", sb.proc.api_key)
+            else:
+                monkeypatch.delenv("AURORA_API_ID", raising=False)
+                monkeypatch.delenv("AURORA_API_KEY", raising=False)
             options = AppOptions(api_base=sb.url, hosting="sandbox")
         else:
             monkeypatch.delenv("AURORA_API_ID", raising=False)

@@ -8,7 +8,7 @@ import pytest
 from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtMultimedia import QMediaPlayer
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QApplication, QDialogButtonBox, QWidget
 
 from aurora_desktop.jobs.model import State
 from tests.conftest import SAMPLE_AUDIO, SAMPLE_IMAGE, Sandbox, make_wav
@@ -180,3 +180,25 @@ def test_first_run_offers_both_paths_and_the_demo_is_ready_to_go(qtbot, open_win
     panel = window.create_panel
     qtbot.waitUntil(panel.generate_button.isEnabled, timeout=15_000)   # sample portrait and voice pre-filled
     assert "8 credits" in panel.price.text()
+
+
+def test_without_a_keyring_keys_can_be_kept_for_this_session_only(qtbot, open_window, make_sandbox,
+                                                                 tmp_path: Path) -> None:
+    from aurora_desktop.ui.settings_dialog import SettingsDialog
+    sb = make_sandbox()
+    window = open_window(sb, keys_in_env=False, wait_ready=False, profile=tmp_path / "p")
+    qtbot.waitUntil(lambda: window.pages.currentWidget() is window.welcome, timeout=10_000)
+    window.welcome.connectRequested.emit()
+    dialog = window.findChild(SettingsDialog)
+    qtbot.waitUntil(lambda: "no password store" in dialog.where.text(), timeout=10_000)
+    assert dialog.session_only.isVisibleTo(dialog)             # the way forward is offered
+    dialog.api_id.setText(sb.proc.api_id)
+    dialog.api_key.setText(sb.proc.api_key)
+    dialog.session_only.setChecked(True)
+    with qtbot.waitSignal(window.servicesReady, timeout=30_000):
+        dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Save).click()
+    qtbot.waitUntil(lambda: "Remaining credits: 1000" in window.create_panel.price.text(), timeout=10_000)
+    assert window.secrets.session_only
+    for path in (tmp_path / "p").rglob("*"):                  # never written to disk
+        if path.is_file():
+            assert sb.proc.api_key.encode() not in path.read_bytes(), path
