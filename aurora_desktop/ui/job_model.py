@@ -175,6 +175,8 @@ class JobFilterModel(QSortFilterProxyModel):
         self.invalidateFilter()
 
     def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:  # noqa: N802
+        if self._states is None and not self.filterRegularExpression().pattern():
+            return True   # no filter: skip the per-row work (10,000 jobs show at once)
         job: LocalJob = self.sourceModel().index(source_row, 0, source_parent).data(JobRole)
         if self._states is not None and job.state not in self._states:
             return False

@@ -65,8 +65,10 @@ class JobDelegate(QStyledItemDelegate):
         return QSize(320, ROW_HEIGHT)
 
     def _thumb(self, job: LocalJob) -> QPixmap | None:
-        if job.id not in self._thumbs:
-            path = thumbnail_source(job)
+        """Decoded once per portrait file (many videos share one photo), at thumbnail size."""
+        path = thumbnail_source(job)
+        key = str(path) if path is not None else ""
+        if key not in self._thumbs:
             pixmap = QPixmap()
             if path is not None:
                 reader = QImageReader(str(path))
@@ -75,8 +77,8 @@ class JobDelegate(QStyledItemDelegate):
                 if size.isValid():   # decode only what the thumbnail needs
                     reader.setScaledSize(size.scaled(THUMB, THUMB, Qt.AspectRatioMode.KeepAspectRatio))
                 pixmap = QPixmap.fromImage(reader.read())
-            self._thumbs[job.id] = pixmap
-        pixmap = self._thumbs[job.id]
+            self._thumbs[key] = pixmap
+        pixmap = self._thumbs[key]
         return None if pixmap.isNull() else pixmap
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> None:
