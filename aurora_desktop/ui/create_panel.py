@@ -382,6 +382,10 @@ class CreatePanel(QWidget):
             self._preview_player.setSource(QUrl(source) if is_link(source) else QUrl.fromLocalFile(source))
         self.refresh()
 
+    def stop_preview(self) -> None:
+        self._preview_player.stop()
+        self._preview_player.setSource(QUrl())
+
     def _toggle_listen(self) -> None:
         if self._preview_player.playbackState() == QMediaPlayer.PlaybackState.PlayingState:
             self._preview_player.stop()

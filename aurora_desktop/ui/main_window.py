@@ -351,6 +351,7 @@ class MainWindow(QMainWindow):
 
     async def _shutdown(self) -> None:
         self.player.stop()
+        self.create_panel.stop_preview()
         try:
             await asyncio.wait_for(self._close_services(), SHUTDOWN_TIMEOUT)
         except (TimeoutError, Exception):  # never hang on exit

@@ -8,7 +8,7 @@ from PySide6.QtCore import Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QKeyEvent
 from PySide6.QtMultimedia import QAudioOutput, QMediaPlayer
 from PySide6.QtMultimediaWidgets import QVideoWidget
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSlider, QStackedLayout, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QApplication, QHBoxLayout, QLabel, QPushButton, QSlider, QStackedLayout, QVBoxLayout, QWidget
 
 
 def _clock(ms: int) -> str:
@@ -16,12 +16,16 @@ def _clock(ms: int) -> str:
     return f"{s // 60}:{s % 60:02d}"
 
 
+_AVAILABLE: list[bool] = []
+
+
 def multimedia_available() -> bool:
-    """QMediaPlayer loads its backend lazily; a player with no backend reports it."""
-    probe = QMediaPlayer()
-    ok = probe.isAvailable()
-    probe.deleteLater()
-    return ok
+    """Whether a QtMultimedia backend loads. Asked once per process: the probe player
+    is kept, not deleted while its backend may still be starting up."""
+    if not _AVAILABLE:
+        probe = QMediaPlayer(QApplication.instance())
+        _AVAILABLE.append(probe.isAvailable())
+    return _AVAILABLE[0]
 
 
 class PlayerWidget(QWidget):

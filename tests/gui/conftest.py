@@ -16,6 +16,7 @@ from tests.conftest import Sandbox
 
 
 _SESSION_LOOP: list[qasync.QEventLoop] = []
+_KEEP: list[MainWindow] = []
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -84,6 +85,8 @@ def open_window(qtbot, qloop, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -
         if not window._closing:
             with qtbot.waitSignal(window.closed, timeout=15_000):
                 window.close()
-        window.deleteLater()
+    # Windows are closed (services stopped, players stopped) but not deleted: destroying
+    # QtMultimedia objects mid-run has crashed Qt's FFmpeg threads; the process ends them.
     qtbot.wait(200)   # let the loop finish closing sockets the services released
+    _KEEP.extend(windows)
     paths.use_profile(None)
