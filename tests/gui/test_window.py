@@ -39,7 +39,9 @@ def test_drop_generate_progress_done_and_play_to_the_end(qtbot, open_window, mak
 
     assert drop_files(panel, SAMPLE_IMAGE, SAMPLE_AUDIO)           # both at once fill both inputs
     qtbot.waitUntil(lambda: panel.generate_button.isEnabled(), timeout=15_000)
-    assert "This video will cost 8 credits" in panel.price.text() and "Remaining credits: 1000" in panel.price.text()
+    # The balance arrives on its own request; the price does not wait for it.
+    qtbot.waitUntil(lambda: "Remaining credits: 1000" in panel.price.text(), timeout=10_000)
+    assert "This video will cost 8 credits" in panel.price.text()
     assert "720 × 960 px PNG" in panel.image_zone.facts.text() and "3:4" in panel.image_zone.facts.text()
     assert "7.6 seconds" in panel.audio_zone.facts.text() and panel.waveform.peaks
 
