@@ -24,6 +24,7 @@ import keyring.errors
 from keyring.backend import KeyringBackend
 
 from aurora_desktop.api.client import Credentials
+from aurora_desktop.errors import UserError
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -45,12 +46,10 @@ LOCKED_MESSAGE = (
     "or keep the keys for this session only.")
 
 
-class SecretsUnavailable(Exception):
+class SecretsUnavailable(UserError):
     def __init__(self, user_message: str, *, detail: str = "", locked: bool = False) -> None:
-        super().__init__(user_message)
-        self.user_message = user_message
-        self.detail = detail
         self.locked = locked
+        super().__init__(user_message, detail=detail)
 
 
 @dataclass(frozen=True, slots=True)

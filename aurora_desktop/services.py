@@ -10,6 +10,7 @@ from pathlib import Path
 from aurora_desktop import paths
 from aurora_desktop.api import AuroraClient, Credentials
 from aurora_desktop.api.client import DEFAULT_BASE_URL
+from aurora_desktop.errors import UserError
 from aurora_desktop.hosting import Hoster, HostingError, NoHosting
 from aurora_desktop.hosting.sandbox import SandboxHoster
 from aurora_desktop.jobs.engine import Engine, EngineConfig
@@ -26,11 +27,8 @@ NO_KEYS_MESSAGE = ("No Creatify API keys are set up. Add your API ID and API key
                    "or use demo mode (--sandbox).")
 
 
-class CredentialsMissing(Exception):
-    def __init__(self, message: str = NO_KEYS_MESSAGE, detail: str = "") -> None:
-        super().__init__(message)
-        self.user_message = message
-        self.detail = detail
+class CredentialsMissing(UserError):
+    default_message = NO_KEYS_MESSAGE
 
 
 @dataclass
@@ -99,7 +97,7 @@ async def open_services(*, sandbox: bool = False, api_base: str | None = None, h
             try:
                 credentials = await secrets.api_credentials()
             except SecretsUnavailable as exc:
-                raise CredentialsMissing(exc.user_message, exc.detail) from None
+                raise CredentialsMissing(exc.user_message, detail=exc.detail) from None
             if credentials is None:
                 raise CredentialsMissing()
             base = api_base or settings.api_base or DEFAULT_BASE_URL

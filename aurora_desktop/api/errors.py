@@ -11,8 +11,10 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from aurora_desktop.errors import UserError
 
-class ApiError(Exception):
+
+class ApiError(UserError):
     """Base of everything the Aurora client raises."""
 
     default_message = "Something went wrong while talking to Creatify."
@@ -21,13 +23,8 @@ class ApiError(Exception):
 
     def __init__(self, user_message: str | None = None, *, detail: str = "",
                  status: int | None = None) -> None:
-        self.user_message = user_message or self.default_message
-        self.detail = detail
         self.status = status
-        super().__init__(self.user_message)
-
-    def __str__(self) -> str:
-        return self.user_message
+        super().__init__(user_message, detail=detail)
 
 
 class AuthError(ApiError):

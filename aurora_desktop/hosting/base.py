@@ -9,16 +9,18 @@ from datetime import datetime
 from pathlib import Path
 from typing import Protocol
 
+from aurora_desktop.errors import UserError
+
 ProgressCallback = Callable[[int, int], None]   # (bytes sent, total bytes)
 CHUNK = 1024 * 1024
 
 
-class HostingError(Exception):
+class HostingError(UserError):
+    default_message = "The file could not be put where Creatify can fetch it."
+
     def __init__(self, user_message: str, *, detail: str = "", retryable: bool = False) -> None:
-        super().__init__(user_message)
-        self.user_message = user_message
-        self.detail = detail
         self.retryable = retryable
+        super().__init__(user_message, detail=detail)
 
 
 @dataclass(frozen=True, slots=True)

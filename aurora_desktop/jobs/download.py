@@ -18,20 +18,20 @@ from typing import BinaryIO
 import httpx
 from tenacity import AsyncRetrying, retry_if_exception, stop_after_attempt, wait_exponential_jitter
 
+from aurora_desktop.errors import UserError
+
 CHUNK = 1024 * 1024
 FLUSH_SECONDS = 0.25
 SYNC_BYTES = 64 * 1024 * 1024
 Progress = Callable[[int, int], None]
 
 
-class DownloadError(Exception):
+class DownloadError(UserError):
     def __init__(self, user_message: str, *, detail: str = "", retryable: bool = False,
                  expired: bool = False) -> None:
-        super().__init__(user_message)
-        self.user_message = user_message
-        self.detail = detail
         self.retryable = retryable
         self.expired = expired
+        super().__init__(user_message, detail=detail)
 
 
 _datasync = getattr(os, "fdatasync", os.fsync)   # fdatasync is POSIX-only

@@ -13,6 +13,7 @@ from PySide6.QtCore import qVersion
 from PySide6.QtWidgets import QApplication, QDialog, QDialogButtonBox, QLabel, QPlainTextEdit, QVBoxLayout, QWidget
 
 from aurora_desktop import APP_NAME, __version__
+from aurora_desktop.errors import UserError
 
 log = logging.getLogger(__name__)
 
@@ -66,8 +67,10 @@ class ErrorReporter:
 
     def exception(self, exc: BaseException) -> None:
         detail = "".join(traceback.format_exception(exc))
-        message = getattr(exc, "user_message", None) or \
-            "Something unexpected went wrong. Your videos and jobs are safe; copy the details for support."
+        if isinstance(exc, UserError):
+            message, detail = exc.user_message, f"{exc.detail}\n\n{detail}".strip()
+        else:
+            message = "Something unexpected went wrong. Your videos and jobs are safe; copy the details for support."
         log.error("unexpected error: %s", detail)
         self.show(message, detail)
 

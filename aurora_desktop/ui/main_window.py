@@ -24,7 +24,8 @@ from PySide6.QtWidgets import (
 
 from aurora_desktop import APP_NAME, paths
 from aurora_desktop.api import ApiError
-from aurora_desktop.hosting import HostingError, NoHosting
+from aurora_desktop.errors import UserError
+from aurora_desktop.hosting import NoHosting
 from aurora_desktop.hosting.base import NO_STORAGE_MESSAGE
 from aurora_desktop.jobs.model import LocalJob, State
 from aurora_desktop.jobs.prepare import is_link, prepare
@@ -160,7 +161,7 @@ class MainWindow(QMainWindow):
             self.pages.setCurrentWidget(self.welcome)
             self.errors.show(exc.user_message, exc.detail)
             return
-        except (HostingError, ApiError) as exc:
+        except UserError as exc:          # unreachable storage, an unsafe API address, ...
             self.errors.show(exc.user_message, exc.detail)
             return
         self.demo = demo
