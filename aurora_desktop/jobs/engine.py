@@ -558,7 +558,9 @@ class Engine:
                 await self._poll_wake.wait()
                 continue
             watched = dict(self._watch)
-            jobs = [j for j in [await self.store.get(i) for i in watched.values()] if j]
+            # One read of the store per tick (not one per job): these are the jobs at Creatify.
+            local = {j.id: j for j in await self.store.list([State.REMOTE])}
+            jobs = [local[i] for i in watched.values() if i in local]
             try:
                 remotes = await self.client.list(ids=list(watched))
                 self.poll_ticks += 1
@@ -568,7 +570,7 @@ class Engine:
                     local_id = watched.get(remote.id)
                     if local_id:
                         self._missing.pop(remote.id, None)
-                        await self._apply_remote(local_id, remote)
+                        await self._apply_remote(local.get(local_id), remote)
                 seen = {r.id for r in remotes}
                 for remote_id in set(watched) - seen:
                     await self._check_missing(remote_id, watched[remote_id])
@@ -590,10 +592,10 @@ class Engine:
             except TimeoutError:
                 pass
 
-    async def _apply_remote(self, local_id: str, remote: Job) -> None:
-        job = await self.store.get(local_id)
+    async def _apply_remote(self, job: LocalJob | None, remote: Job) -> None:
         if job is None or job.state is not State.REMOTE:
             return
+        local_id = job.id
         progress = max(job.progress, remote.progress)
         if remote.status is JobStatus.DONE and remote.video_output:
             expires = (remote.updated_at or utcnow()) + OUTPUT_LIFETIME
@@ -635,7 +637,7 @@ class Engine:
                 self._release_remote(local_id)
             return
         self._missing.pop(remote_id, None)
-        await self._apply_remote(local_id, remote)
+        await self._apply_remote(await self.store.get(local_id), remote)
 
     def _release_remote(self, local_id: str) -> None:
         event = self._left_remote.get(local_id)
