@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import math
 from array import array
 from dataclasses import dataclass
@@ -9,7 +10,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from PySide6.QtCore import QSize, Qt, QUrl, Signal
-from PySide6.QtGui import QDragEnterEvent, QDropEvent, QImageReader, QKeySequence, QPainter, QPalette, \
+from PySide6.QtGui import QDragEnterEvent, QDropEvent, QImage, QImageReader, QKeySequence, QPainter, QPalette, \
     QPixmap, QShortcut
 from PySide6.QtMultimedia import QAudioOutput, QMediaPlayer
 from PySide6.QtWidgets import (
@@ -63,6 +64,14 @@ def kind_of(url: QUrl) -> str | None:
 
 def source_of(url: QUrl) -> str:
     return url.toLocalFile() if url.isLocalFile() else url.toString()
+
+
+def read_thumbnail(path: str, size: QSize, box: int = 220) -> QImage:
+    """Decode at thumbnail size (safe on a worker thread: QImage, not QPixmap)."""
+    reader = QImageReader(path)
+    reader.setAutoTransform(True)
+    reader.setScaledSize(size.scaled(box, box, Qt.AspectRatioMode.KeepAspectRatio))
+    return reader.read()
 
 
 class Waveform(QWidget):
@@ -343,12 +352,9 @@ class CreatePanel(QWidget):
         else:
             self.image_facts = facts
             pixmap = None
-            if not is_link(source):
-                reader = QImageReader(source)
-                reader.setAutoTransform(True)
-                reader.setScaledSize(QSize(facts.width, facts.height).scaled(
-                    220, 220, Qt.AspectRatioMode.KeepAspectRatio))
-                pixmap = QPixmap.fromImage(reader.read())
+            if not is_link(source):   # decoding a big photo off the Qt thread; only the pixmap is made here
+                image = await asyncio.to_thread(read_thumbnail, source, QSize(facts.width, facts.height))
+                pixmap = QPixmap.fromImage(image)
             self.image_zone.show_state(self.tr("{w} × {h} px {fmt}. The video will have this shape ({shape}).").format(
                 w=facts.width, h=facts.height, fmt=facts.format, shape=facts.shape), pixmap=pixmap)
         self.refresh()
