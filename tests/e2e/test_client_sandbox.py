@@ -30,6 +30,14 @@ from tests.conftest import SAMPLE_AUDIO, SAMPLE_IMAGE, Sandbox, make_wav, run
 pytestmark = pytest.mark.e2e
 
 
+def remaining_credits(sb: Sandbox) -> float:
+    """One remaining_credits() call through the real client (with its retry policy)."""
+    async def call() -> float:
+        async with sb.client() as client:
+            return await client.remaining_credits()
+    return run(call())
+
+
 async def wait_terminal(client: AuroraClient, job_id: str, timeout: float = 60) -> tuple[Job, list[Job]]:
     seen: list[Job] = []
     async with asyncio.timeout(timeout):
@@ -204,14 +212,10 @@ def test_rate_limit_is_retried_then_surfaces(make_sandbox) -> None:
     sb = make_sandbox()
     sb.fault(kind="status", status=429, retry_after=0, path="/api/remaining_credits/", times=1)
 
-    async def once() -> float:
-        async with sb.client() as client:
-            return await client.remaining_credits()
-
-    assert run(once()) == 1000          # one 429, honoured Retry-After: 0, then success
+    assert remaining_credits(sb) == 1000          # one 429, honoured Retry-After: 0, then success
     sb.fault(kind="status", status=429, path="/api/remaining_credits/", times=50)  # no Retry-After
     with pytest.raises(RateLimitedError) as info:
-        run(once())
+        remaining_credits(sb)
     assert "busy" in info.value.user_message
     assert sb.stats()["requests"]["GET /api/remaining_credits/"] == 2 + 4  # 4 attempts in FAST_RETRY
 
@@ -221,11 +225,7 @@ def test_gateway_errors_are_retried_for_gets(make_sandbox, status: int) -> None:
     sb = make_sandbox()
     sb.fault(kind="status", status=status, body="<html><h1>Bad gateway</h1></html>", times=2)
 
-    async def once() -> float:
-        async with sb.client() as client:
-            return await client.remaining_credits()
-
-    assert run(once()) == 1000
+    assert remaining_credits(sb) == 1000
     assert sb.stats()["requests"]["GET /api/remaining_credits/"] == 3
 
 
@@ -233,12 +233,8 @@ def test_server_error_surfaces_in_plain_language(make_sandbox) -> None:
     sb = make_sandbox()
     sb.fault(kind="status", status=503, body="<html>Service Unavailable</html>", times=50)
 
-    async def once() -> float:
-        async with sb.client() as client:
-            return await client.remaining_credits()
-
     with pytest.raises(ServerUnavailableError) as info:
-        run(once())
+        remaining_credits(sb)
     assert "having trouble" in info.value.user_message and "Service Unavailable" in info.value.detail
 
 
@@ -260,11 +256,7 @@ def test_dropped_connection_get_recovers(make_sandbox) -> None:
     sb = make_sandbox()
     sb.fault(kind="drop", path="/api/remaining_credits/", times=2)
 
-    async def once() -> float:
-        async with sb.client() as client:
-            return await client.remaining_credits()
-
-    assert run(once()) == 1000
+    assert remaining_credits(sb) == 1000
     assert sb.stats()["requests"]["GET /api/remaining_credits/"] == 3
 
 

@@ -20,6 +20,11 @@ from tests.conftest import FAST_RETRY, SAMPLE_AUDIO, SAMPLE_IMAGE, Sandbox, run
 pytestmark = pytest.mark.e2e
 
 
+async def until_state(engine: Engine, job_id: str, state: State) -> None:
+    while (await engine.store.get(job_id)).state is not state:
+        await asyncio.sleep(0.01)
+
+
 class Harness:
     def __init__(self, sb: Sandbox, folder: Path) -> None:
         self.sb, self.folder = sb, folder
@@ -50,8 +55,7 @@ def test_cancel_while_hosting_spends_nothing(make_sandbox, tmp_path: Path) -> No
     async def scenario():
         async with h as engine:
             job = await engine.add(await h.prepared(), name="Never mind", model="aurora_v1")
-            while (await engine.store.get(job.id)).state is not State.HOSTING:
-                await asyncio.sleep(0.05)
+            await until_state(engine, job.id, State.HOSTING)
             return await engine.cancel(job.id)
 
     job = run(scenario())
@@ -66,8 +70,7 @@ def test_cannot_cancel_once_requested(make_sandbox, tmp_path: Path) -> None:
     async def scenario():
         async with h as engine:
             job = await engine.add(await h.prepared(), name="Keep", model="aurora_v1")
-            while (await engine.store.get(job.id)).state is not State.REMOTE:
-                await asyncio.sleep(0.05)
+            await until_state(engine, job.id, State.REMOTE)
             with pytest.raises(ValueError, match="cannot be cancelled"):
                 await engine.cancel(job.id)
             return await engine.wait(job.id)
@@ -122,8 +125,7 @@ def test_expired_hosted_links_are_hosted_again_before_submitting(make_sandbox, t
     async def first_run():
         async with h as engine:
             job = await engine.add(await h.prepared(), name="Stale links", model="aurora_v1")
-            while (await engine.store.get(job.id)).state is not State.SUBMITTING:
-                await asyncio.sleep(0.01)
+            await until_state(engine, job.id, State.SUBMITTING)
             return job.id
 
     sb.fault(kind="delay", seconds=3, method="POST", path="/api/aurora/")  # hold it at submitting
