@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -65,20 +66,28 @@ class NoHosting:
         raise HostingError(NO_STORAGE_MESSAGE)
 
 
-async def read_chunks(path: Path, progress: ProgressCallback | None = None,
-                      chunk_size: int = CHUNK) -> AsyncIterator[bytes]:
-    """Stream a file without blocking the event loop; memory stays at one chunk."""
+@contextlib.asynccontextmanager
+async def file_chunks(path: Path, progress: ProgressCallback | None = None,
+                      chunk_size: int = CHUNK) -> AsyncIterator[AsyncIterator[bytes]]:
+    """Stream a file without blocking the event loop; memory stays at one chunk.
+
+    A context manager rather than a bare async generator because the consumers
+    (httpx, obstore) abandon their content iterator when the upload is cancelled
+    or fails, and an abandoned generator is only finalised by the event loop --
+    which may be gone by then, leaking the open file.  Here the file is closed
+    when the upload's block ends, whatever ended it.
+    """
     total = path.stat().st_size
-    sent = 0
-    fh = await asyncio.to_thread(open, path, "rb")
-    try:
-        while True:
-            chunk = await asyncio.to_thread(fh.read, chunk_size)
-            if not chunk:
-                break
-            sent += len(chunk)
-            if progress:
-                progress(sent, total)
-            yield chunk
-    finally:
-        fh.close()
+    # Opening a local file is quick; only the reads go to a worker thread.  (An
+    # open() handed to a thread leaks its handle if the await is cancelled.)
+    with open(path, "rb") as fh:
+        async def chunks() -> AsyncIterator[bytes]:
+            sent = 0
+            while chunk := await asyncio.to_thread(fh.read, chunk_size):
+                sent += len(chunk)
+                if progress:
+                    progress(sent, total)
+                yield chunk
+
+        async with contextlib.aclosing(chunks()) as iterator:
+            yield iterator

@@ -18,7 +18,7 @@ import obstore
 import obstore.exceptions
 from obstore.store import S3Store
 
-from aurora_desktop.hosting.base import HostedFile, HostingError, ProgressCallback, read_chunks
+from aurora_desktop.hosting.base import HostedFile, HostingError, ProgressCallback, file_chunks
 from aurora_desktop.settings import StorageSettings
 
 
@@ -98,8 +98,9 @@ class S3Hoster:
                    progress: ProgressCallback | None = None) -> HostedFile:
         object_path = self._path(key)
         try:
-            await obstore.put_async(self._store, object_path, read_chunks(path, progress),
-                                    attributes={"Content-Type": content_type})
+            async with file_chunks(path, progress) as chunks:
+                await obstore.put_async(self._store, object_path, chunks,
+                                        attributes={"Content-Type": content_type})
             url = await obstore.sign_async(self._store, "GET", object_path, self.lifetime)
         except Exception as exc:  # obstore raises its own hierarchy plus OSError
             raise _hosting_error(exc) from None

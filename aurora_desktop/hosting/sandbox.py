@@ -8,7 +8,7 @@ from pathlib import Path
 import httpx
 
 from aurora_desktop.api.client import Credentials, check_base_url
-from aurora_desktop.hosting.base import HostedFile, HostingError, ProgressCallback, read_chunks
+from aurora_desktop.hosting.base import HostedFile, HostingError, ProgressCallback, file_chunks
 
 
 class SandboxHoster:
@@ -29,9 +29,9 @@ class SandboxHoster:
                    progress: ProgressCallback | None = None) -> HostedFile:
         name = key.rsplit("/", 1)[-1]
         try:
-            async with self._client() as http:
+            async with self._client() as http, file_chunks(path, progress) as chunks:
                 # A known length instead of chunked encoding: cheaper for both ends to frame.
-                response = await http.put(f"/sandbox/files/{name}", content=read_chunks(path, progress),
+                response = await http.put(f"/sandbox/files/{name}", content=chunks,
                                           headers={"Content-Type": content_type,
                                                    "Content-Length": str(path.stat().st_size)})
         except httpx.HTTPError as exc:
