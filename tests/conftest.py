@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -202,3 +203,12 @@ def pytest_unconfigure(config: pytest.Config) -> None:
         sys.stdout.flush()
         sys.stderr.flush()
         os._exit(_EXIT_STATUS[-1])
+
+
+@pytest.fixture(autouse=True)
+def _collect_garbage() -> Iterator[None]:
+    """A leaked file or socket held in a reference cycle warns only when the cycle is
+    collected, which can be several tests later: collect after each test so such a
+    leak is reported by the test that made it rather than by a bystander."""
+    yield
+    gc.collect()
