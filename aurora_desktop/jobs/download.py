@@ -102,28 +102,28 @@ async def _attempt(http: httpx.AsyncClient, url: str, partial: Path, progress: P
                 mode, done = "wb", 0
             length = response.headers.get("content-length")
             total = done + int(length) if length and length.isdigit() else 0
-            fh = await asyncio.to_thread(open, partial, mode)
-            writer = _Writer(fh)
-            try:
-                pending: list[bytes] = []
-                pending_size, last_flush = 0, 0.0
-                async for chunk in response.aiter_bytes():
-                    pending.append(chunk)
-                    pending_size += len(chunk)
-                    done += len(chunk)
-                    # Big blocks for speed, but at least every FLUSH_SECONDS, so a slow
-                    # link keeps what it got if the app dies.
-                    if pending_size >= CHUNK or time.monotonic() - last_flush >= FLUSH_SECONDS:
-                        await writer.write(b"".join(pending))
-                        pending.clear()
-                        pending_size, last_flush = 0, time.monotonic()
-                    if progress:
-                        progress(done, total)
-                await writer.write(b"".join(pending))
-                await writer.finish()
-            finally:
-                await writer.abandon()
-                fh.close()
+            # Opened here, not on a thread: a cancelled await would leak the handle.
+            with open(partial, mode) as fh:
+                writer = _Writer(fh)
+                try:
+                    pending: list[bytes] = []
+                    pending_size, last_flush = 0, 0.0
+                    async for chunk in response.aiter_bytes():
+                        pending.append(chunk)
+                        pending_size += len(chunk)
+                        done += len(chunk)
+                        # Big blocks for speed, but at least every FLUSH_SECONDS, so a slow
+                        # link keeps what it got if the app dies.
+                        if pending_size >= CHUNK or time.monotonic() - last_flush >= FLUSH_SECONDS:
+                            await writer.write(b"".join(pending))
+                            pending.clear()
+                            pending_size, last_flush = 0, time.monotonic()
+                        if progress:
+                            progress(done, total)
+                    await writer.write(b"".join(pending))
+                    await writer.finish()
+                finally:
+                    await writer.abandon()
     except httpx.HTTPError as exc:
         raise DownloadError("The download was interrupted; resuming.", detail=f"{type(exc).__name__}: {exc}",
                             retryable=True) from None
