@@ -188,6 +188,10 @@ class DropZone(QFrame):
         self.preview.setVisible(pixmap is not None)
         self.hint.setVisible(not facts and not warning)
 
+    def show_thumbnail(self, pixmap: QPixmap) -> None:
+        self.preview.setPixmap(pixmap)
+        self.preview.setVisible(True)
+
 
 class CreatePanel(QWidget):
     generateRequested = Signal(object)    # CreateSpec
@@ -349,15 +353,18 @@ class CreatePanel(QWidget):
         except InputError as exc:
             self.image_error = exc.message
             self.image_zone.show_state(warning=exc.message)
-        else:
-            self.image_facts = facts
-            pixmap = None
-            if not is_link(source):   # decoding a big photo off the Qt thread; only the pixmap is made here
-                image = await asyncio.to_thread(read_thumbnail, source, QSize(facts.width, facts.height))
-                pixmap = QPixmap.fromImage(image)
-            self.image_zone.show_state(self.tr("{w} × {h} px {fmt}. The video will have this shape ({shape}).").format(
-                w=facts.width, h=facts.height, fmt=facts.format, shape=facts.shape), pixmap=pixmap)
+            self.refresh()
+            return
+        self.image_facts = facts
+        self.image_zone.show_state(self.tr("{w} × {h} px {fmt}. The video will have this shape ({shape}).").format(
+            w=facts.width, h=facts.height, fmt=facts.format, shape=facts.shape))
         self.refresh()
+        # The thumbnail follows: a big photo is decoded off the Qt thread (only the
+        # pixmap is made here), and the facts and price need not wait for it.
+        if not is_link(source):
+            image = await asyncio.to_thread(read_thumbnail, source, QSize(facts.width, facts.height))
+            if self.image_source == source:
+                self.image_zone.show_thumbnail(QPixmap.fromImage(image))
 
     def set_audio(self, source: str) -> None:
         if not source:

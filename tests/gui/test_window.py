@@ -43,6 +43,7 @@ def test_drop_generate_progress_done_and_play_to_the_end(qtbot, open_window, mak
     qtbot.waitUntil(lambda: "Remaining credits: 1000" in panel.price.text(), timeout=10_000)
     assert "This video will cost 8 credits" in panel.price.text()
     assert "720 × 960 px PNG" in panel.image_zone.facts.text() and "3:4" in panel.image_zone.facts.text()
+    qtbot.waitUntil(lambda: not panel.image_zone.preview.pixmap().isNull(), timeout=10_000)   # the thumbnail
     assert "7.6 seconds" in panel.audio_zone.facts.text() and panel.waveform.peaks
 
     phases: list[tuple[str, float]] = []
