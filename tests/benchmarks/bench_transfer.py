@@ -66,6 +66,7 @@ def timed(cmd: list[str]) -> float:
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--mb", type=int, default=1024)
+    ap.add_argument("--rounds", type=int, default=4)
     args = ap.parse_args()
     if not shutil.which("curl"):
         sys.exit("curl is needed (build/install-system-deps.sh --test)")
@@ -81,28 +82,53 @@ def main() -> None:
         with SandboxProcess(["--max-input-mb", str(args.mb + 10), "--data-dir", str(tmp / "server")]) as sb:
             auth = ["-H", f"X-API-ID: {sb.api_id}", "-H", f"X-API-KEY: {sb.api_key}"]
             rows = []
-            for _ in range(3):  # interleaved rounds, so machine noise hits both sides alike
-                curl_up = timed(["curl", "-sf", "-T", str(big), *auth, f"{sb.url}/sandbox/files/curl.bin"])
-                ours_up = json.loads(subprocess.run([sys.executable, "-c", CHILD, str(ROOT), "upload", sb.url, str(big)],
-                                                    check=True, capture_output=True, text=True).stdout)
-                url = ours_up["result"]
-                curl_down = timed(["curl", "-sf", "-o", str(tmp / "curl.out"), url])
-                (tmp / "curl.out").unlink()
-                # The same durability as ours: the app fsyncs before moving a video into place.
-                curl_down_sync = timed(["sh", "-c", f"curl -sf -o '{tmp}/curl.out' '{url}' && sync '{tmp}/curl.out'"])
-                down = json.loads(subprocess.run([sys.executable, "-c", CHILD, str(ROOT), "download", url,
-                                                  str(tmp / "ours.part")], check=True, capture_output=True,
-                                                 text=True).stdout)
+            for round_no in range(args.rounds):
+                # Interleaved rounds, each transfer starting from a clean page cache (the
+                # previous one's dirty pages written back first, untimed), and the order
+                # alternating, so neither side pays for the other's writeback.
+                def curl_up() -> float:
+                    os.sync()
+                    return timed(["curl", "-sf", "-T", str(big), *auth, f"{sb.url}/sandbox/files/curl.bin"])
+
+                def ours_up() -> dict:
+                    os.sync()
+                    return json.loads(subprocess.run([sys.executable, "-c", CHILD, str(ROOT), "upload", sb.url,
+                                                      str(big)], check=True, capture_output=True, text=True).stdout)
+
+                def curl_down(url: str) -> tuple[float, float]:
+                    os.sync()
+                    plain = timed(["curl", "-sf", "-o", str(tmp / "curl.out"), url])
+                    (tmp / "curl.out").unlink()
+                    os.sync()
+                    # The same durability as ours: the app fsyncs before moving a video into place.
+                    synced = timed(["sh", "-c", f"curl -sf -o '{tmp}/curl.out' '{url}' && sync '{tmp}/curl.out'"])
+                    return plain, synced
+
+                def ours_down(url: str) -> dict:
+                    (tmp / "ours.part").unlink(missing_ok=True)
+                    os.sync()
+                    return json.loads(subprocess.run([sys.executable, "-c", CHILD, str(ROOT), "download", url,
+                                                      str(tmp / "ours.part")], check=True, capture_output=True,
+                                                     text=True).stdout)
+
+                if round_no % 2 == 0:
+                    c_up, o_up = curl_up(), ours_up()
+                    url = o_up["result"]
+                    (c_down, c_down_sync), down = curl_down(url), ours_down(url)
+                else:
+                    o_up, c_up = ours_up(), curl_up()
+                    url = o_up["result"]
+                    down, (c_down, c_down_sync) = ours_down(url), curl_down(url)
                 assert (tmp / "curl.out").stat().st_size == size and down["result"] == size
-                rows.append((curl_up, ours_up["seconds"], ours_up["growth"], curl_down, down["seconds"],
-                             down["growth"], curl_down_sync))
+                rows.append((c_up, o_up["seconds"], o_up["growth"], c_down, down["seconds"],
+                             down["growth"], c_down_sync))
                 for p in (tmp / "curl.out", tmp / "ours.part"):
                     p.unlink(missing_ok=True)
     mbps = lambda s: args.mb / s  # noqa: E731
     med = lambda i: statistics.median(r[i] for r in rows)  # noqa: E731
     cu, ou, ug = med(0), med(1), max(r[2] for r in rows)
     cd, od, dg, cds = med(3), med(4), max(r[5] for r in rows), med(6)
-    print(f"file: {args.mb} MB over loopback to the sandbox's file endpoint, median of {len(rows)} interleaved rounds")
+    print(f"file: {args.mb} MB over loopback to the sandbox's file endpoint, median of {len(rows)} interleaved rounds (order alternating)")
     print(f"upload:   curl {mbps(cu):7.1f} MB/s   ours {mbps(ou):7.1f} MB/s   ratio {cu / ou:.2f}x (goal >= 0.90)"
           f"   peak memory growth {ug / 1e6:.1f} MB (goal < 50)")
     print(f"download: curl {mbps(cd):7.1f} MB/s   ours {mbps(od):7.1f} MB/s   ratio {cd / od:.2f}x (goal >= 0.90)"
