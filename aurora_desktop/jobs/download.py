@@ -39,36 +39,49 @@ _datasync = getattr(os, "fdatasync", os.fsync)   # fdatasync is POSIX-only
 
 class _Writer:
     """Writes blocks on a worker thread while the next block arrives (disk and
-    network overlap), syncing every SYNC_BYTES so the final fsync is short."""
+    network overlap). Every SYNC_BYTES a data sync starts on another thread, so
+    dirty pages never pile up (the final fsync stays short) and the flush to disk
+    overlaps with the download instead of stalling it."""
 
     def __init__(self, fh: BinaryIO) -> None:
         self.fh = fh
         self.unsynced = 0
         self.busy: asyncio.Future[None] | None = None
+        self.syncing: asyncio.Future[None] | None = None
 
     def _write(self, data: bytes) -> None:
         self.fh.write(data)
         self.fh.flush()                  # in the OS's hands: survives the app being killed
-        self.unsynced += len(data)
-        if self.unsynced >= SYNC_BYTES:
-            _datasync(self.fh.fileno())
-            self.unsynced = 0
 
     async def write(self, data: bytes) -> None:
         if self.busy is not None:
             await self.busy              # at most one block in flight: memory stays flat
-        self.busy = asyncio.ensure_future(asyncio.to_thread(self._write, data)) if data else None
+        self.busy = None
+        if self.unsynced >= SYNC_BYTES and (self.syncing is None or self.syncing.done()):
+            if self.syncing is not None:
+                await self.syncing       # surfaces a failed sync
+            # One sync at a time; if the disk is slower than the network, writes
+            # carry on into the page cache and the next sync takes a bigger bite.
+            self.syncing = asyncio.ensure_future(asyncio.to_thread(_datasync, self.fh.fileno()))
+            self.unsynced = 0
+        if data:
+            self.unsynced += len(data)
+            self.busy = asyncio.ensure_future(asyncio.to_thread(self._write, data))
 
     async def finish(self) -> None:
-        if self.busy is not None:
-            await self.busy
-            self.busy = None
+        await self._settle(raise_errors=True)
         await asyncio.to_thread(os.fsync, self.fh.fileno())   # durable before it is renamed into place
 
     async def abandon(self) -> None:
-        if self.busy is not None:        # an error mid-way: let the write end before closing
-            await asyncio.gather(self.busy, return_exceptions=True)
-            self.busy = None
+        """An error mid-way: let writes and syncs in flight end before the file is closed."""
+        await self._settle(raise_errors=False)
+
+    async def _settle(self, *, raise_errors: bool) -> None:
+        pending = [f for f in (self.busy, self.syncing) if f is not None]
+        self.busy = self.syncing = None
+        for result in await asyncio.gather(*pending, return_exceptions=True):
+            if raise_errors and isinstance(result, BaseException):
+                raise result
 
 
 def _content_range_start(value: str | None) -> int | None:
