@@ -122,6 +122,8 @@ def main() -> None:
                 assert (tmp / "curl.out").stat().st_size == size and down["result"] == size
                 rows.append((c_up, o_up["seconds"], o_up["growth"], c_down, down["seconds"],
                              down["growth"], c_down_sync))
+                print(f"round {round_no + 1}: upload curl {c_up:.2f} s ours {o_up['seconds']:.2f} s; download curl "
+                      f"{c_down:.2f} s (+sync {c_down_sync:.2f} s) ours {down['seconds']:.2f} s", file=sys.stderr)
                 for p in (tmp / "curl.out", tmp / "ours.part"):
                     p.unlink(missing_ok=True)
     mbps = lambda s: args.mb / s  # noqa: E731
