@@ -19,13 +19,13 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QFormLayout,
     QFrame,
-    QGroupBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
     QSizePolicy,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -138,13 +138,16 @@ class DropZone(QFrame):
         browse.setAccessibleName(self.tr("Choose {kind} file").format(kind=kind))
         browse.clicked.connect(self.browse)
         self.extra = QVBoxLayout()
+        self.hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
         layout = QVBoxLayout(self)
-        layout.addWidget(self.title)
+        layout.addWidget(self.title)     # the title stays at the top, the link row at the bottom,
+        layout.addStretch(1)             # and what the zone shows sits in the middle
         layout.addWidget(self.hint)
         layout.addWidget(self.preview)
         layout.addLayout(self.extra)
         layout.addWidget(self.facts)
         layout.addWidget(self.warning)
+        layout.addStretch(1)
         row = QHBoxLayout()
         row.addWidget(self.link, 1)
         row.addWidget(browse)
@@ -229,8 +232,10 @@ class CreatePanel(QWidget):
         self.model_box.setAccessibleName(self.tr("Model"))
         for spec in CATALOG:
             note = "" if spec.documented else self.tr(" (newer model)")
-            self.model_box.addItem(self.tr("{label} — {output}, {price:g} credits/s, up to {limit:g} s{note}").format(
-                label=spec.label, output=spec.output, price=spec.credits_per_second,
+            price = (self.tr("1 credit per second") if spec.credits_per_second == 1 else
+                     self.tr("{price:g} credits per second").format(price=spec.credits_per_second))
+            self.model_box.addItem(self.tr("{label} — {output}, {price}, up to {limit:g} s{note}").format(
+                label=spec.label, output=spec.output, price=price,
                 limit=spec.max_audio_seconds, note=note), spec.key)
         self.model_box.currentIndexChanged.connect(lambda _: self.refresh())
         self.name_edit = QLineEdit(self)
@@ -247,17 +252,22 @@ class CreatePanel(QWidget):
         self.guidance.setRange(0.0, 10.0)
         self.guidance.setSingleStep(0.5)
         self.guidance.setValue(1.0)
-        self.advanced = QGroupBox(self.tr("Advanced"), self)
+        # A disclosure arrow rather than a checkable group box: closed, it takes one
+        # line and draws no empty frame; open, prompt and guidance are sent.
+        self.advanced = QToolButton(self)
+        self.advanced.setText(self.tr("Advanced"))
+        self.advanced.setAccessibleName(self.tr("Show advanced options"))
         self.advanced.setCheckable(True)
-        self.advanced.setChecked(False)
-        self.advanced.setFlat(True)
-        inner = QWidget(self.advanced)
-        adv = QFormLayout(inner)
+        self.advanced.setAutoRaise(True)
+        self.advanced.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.advanced.setArrowType(Qt.ArrowType.RightArrow)
+        self.advanced_options = QWidget(self)
+        adv = QFormLayout(self.advanced_options)
+        adv.setContentsMargins(0, 0, 0, 0)
         adv.addRow(self.tr("Prompt"), self.prompt_edit)
         adv.addRow(self.tr("Guidance (0–10)"), self.guidance)
-        QVBoxLayout(self.advanced).addWidget(inner)
-        self.advanced.toggled.connect(inner.setVisible)
-        inner.setVisible(False)
+        self.advanced_options.setVisible(False)
+        self.advanced.toggled.connect(self._show_advanced)
 
         self.price = QLabel(self)
         self.price.setAccessibleName(self.tr("Price"))
@@ -279,7 +289,8 @@ class CreatePanel(QWidget):
         layout = QVBoxLayout(self)
         layout.addLayout(zones, 1)
         layout.addLayout(form)
-        layout.addWidget(self.advanced)
+        layout.addWidget(self.advanced, 0, Qt.AlignmentFlag.AlignLeft)
+        layout.addWidget(self.advanced_options)
         layout.addWidget(self.price)
         row = QHBoxLayout()
         row.addWidget(self.reason, 1)
@@ -394,6 +405,10 @@ class CreatePanel(QWidget):
             self.listen.setEnabled(True)
             self._preview_player.setSource(QUrl(source) if is_link(source) else QUrl.fromLocalFile(source))
         self.refresh()
+
+    def _show_advanced(self, shown: bool) -> None:
+        self.advanced.setArrowType(Qt.ArrowType.DownArrow if shown else Qt.ArrowType.RightArrow)
+        self.advanced_options.setVisible(shown)
 
     def stop_preview(self) -> None:
         self._preview_player.stop()

@@ -144,6 +144,22 @@ class JobDelegate(QStyledItemDelegate):
         painter.restore()
 
 
+class JobListView(QListView):
+    """The list, with a word of guidance instead of a blank box when it shows nothing."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.empty_text = ""
+
+    def paintEvent(self, event) -> None:  # noqa: ANN001, N802
+        super().paintEvent(event)
+        if self.model() is not None and self.model().rowCount() == 0 and self.empty_text:
+            painter = QPainter(self.viewport())
+            painter.setPen(self.palette().color(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text))
+            painter.drawText(self.viewport().rect().adjusted(24, 24, -24, -24),
+                             Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap, self.empty_text)
+
+
 class LibraryPanel(QWidget):
     """Search + filter + list. Emits what the user asks for; the window does it."""
 
@@ -170,8 +186,10 @@ class LibraryPanel(QWidget):
         for label in STATUS_FILTERS:
             self.status.addItem(self.tr(label), label)
         self.status.currentIndexChanged.connect(lambda _: self.proxy.set_status_filter(self.status.currentData()))
+        self.search.textChanged.connect(lambda _: self._update_empty_text())
+        self.status.currentIndexChanged.connect(lambda _: self._update_empty_text())
 
-        self.view = QListView(self)
+        self.view = JobListView(self)
         self.view.setModel(self.proxy)
         self.view.setItemDelegate(JobDelegate(self.view))
         self.view.setAccessibleName(self.tr("Your videos"))
@@ -188,11 +206,20 @@ class LibraryPanel(QWidget):
         layout.addLayout(top)
         layout.addWidget(self.view, 1)
 
+        self._update_empty_text()
+
         # Elapsed times and progress repaint while something runs.
         self._tick = QTimer(self)
         self._tick.setInterval(1000)
         self._tick.timeout.connect(self.view.viewport().update)
         self._tick.start()
+
+    def _update_empty_text(self) -> None:
+        filtered = bool(self.search.text()) or self.status.currentIndex() > 0
+        self.view.empty_text = (self.tr("No video matches this search or filter.") if filtered else
+                                self.tr("Your videos will appear here. Add a portrait and a voice, then "
+                                        "press Generate video."))
+        self.view.viewport().update()
 
     def selected_job(self) -> LocalJob | None:
         index = self.view.currentIndex()

@@ -18,6 +18,7 @@ class WelcomeView(QWidget):
         intro = QLabel(self.tr("Turn a photo and a voice into a talking video. Drop in a portrait and a voice clip, "
                                "see the price, and press Generate."), self)
         intro.setWordWrap(True)
+        intro.setAlignment(Qt.AlignmentFlag.AlignCenter)
         connect = QPushButton(self.tr("Connect my Creatify account"), self)
         connect.setMinimumHeight(48)
         connect.clicked.connect(self.connectRequested.emit)

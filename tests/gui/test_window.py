@@ -36,6 +36,7 @@ def test_drop_generate_progress_done_and_play_to_the_end(qtbot, open_window, mak
     window = open_window(sb)
     panel = window.create_panel
     assert not panel.generate_button.isEnabled() and "portrait" in panel.reason.text()
+    assert "Your videos will appear here" in window.library.view.empty_text
 
     assert drop_files(panel, SAMPLE_IMAGE, SAMPLE_AUDIO)           # both at once fill both inputs
     qtbot.waitUntil(lambda: panel.generate_button.isEnabled(), timeout=15_000)
@@ -46,6 +47,12 @@ def test_drop_generate_progress_done_and_play_to_the_end(qtbot, open_window, mak
     qtbot.waitUntil(lambda: not panel.image_zone.preview.pixmap().isNull(), timeout=10_000)   # the thumbnail
     assert "7.6 seconds" in panel.audio_zone.facts.text() and panel.waveform.peaks
 
+    # Advanced options are hidden until asked for; once open, the prompt goes with the job.
+    assert not panel.prompt_edit.isVisible()
+    qtbot.mouseClick(panel.advanced, Qt.MouseButton.LeftButton)
+    assert panel.prompt_edit.isVisible()
+    panel.prompt_edit.setPlainText("warm light, slight smile")
+
     phases: list[tuple[str, float]] = []
     window.bridge.progress.connect(lambda _id, phase, done, total: phases.append((phase, done)))
     qtbot.mouseClick(panel.generate_button, Qt.MouseButton.LeftButton)
@@ -55,6 +62,10 @@ def test_drop_generate_progress_done_and_play_to_the_end(qtbot, open_window, mak
                     is State.SAVED, timeout=60_000)
     job = window.model.index(0).data(Qt.ItemDataRole.UserRole + 1)
     assert Path(job.output_path).exists() and "running" not in window.windowTitle()
+    assert job.text_prompt == "warm light, slight smile"
+    window.library.search.setText("no such video")
+    assert window.library.proxy.rowCount() == 0 and "No video matches" in window.library.view.empty_text
+    window.library.search.clear()
     generating = [done for phase, done in phases if phase == "generating"]
     assert {p for p, _ in phases} >= {"hosting", "generating", "downloading"}
     assert generating == sorted(generating) and generating[-1] > generating[0]   # honest, rising progress
