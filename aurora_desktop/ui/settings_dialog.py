@@ -175,7 +175,8 @@ class SettingsDialog(QDialog):
         info = await self.secrets.info()
         self.where.setText(info.backend + ("" if info.system_store or info.session_only else " ✗"))
         if info.problem:
-            self.where.setText(f"{info.backend}: {info.problem}")
+            # keyring's stand-in backends ("fail Keyring") mean nothing to a person: only the problem.
+            self.where.setText(f"{info.backend}: {info.problem}" if info.system_store else info.problem)
             self.session_only.setVisible(True)
             return
         try:

@@ -205,6 +205,7 @@ def test_without_a_keyring_keys_can_be_kept_for_this_session_only(qtbot, open_wi
     window.welcome.connectRequested.emit()
     dialog = window.findChild(SettingsDialog)
     qtbot.waitUntil(lambda: "no password store" in dialog.where.text(), timeout=10_000)
+    assert not dialog.where.text().startswith("fail")          # no raw backend name for a person
     assert dialog.session_only.isVisibleTo(dialog)             # the way forward is offered
     dialog.api_id.setText(sb.proc.api_id)
     dialog.api_key.setText(sb.proc.api_key)
