@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -17,7 +16,7 @@ from PySide6.QtCore import (
 )
 
 from aurora_desktop.api.catalog import get_model
-from aurora_desktop.jobs.model import LocalJob, State
+from aurora_desktop.jobs.model import LocalJob, State, utcnow
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -66,11 +65,23 @@ def detail_text(job: LocalJob) -> str:
     return " · ".join(parts)
 
 
+def elapsed_text(seconds: float) -> str:
+    """0:42, 12:05, 1:02:03 -- how long an active job has been going."""
+    seconds = max(0, int(seconds))
+    hours, rest = divmod(seconds, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+
+
+def elapsed_seconds(job: LocalJob) -> float | None:
+    """Seconds since the job was asked for (across restarts), while it is active."""
+    return None if job.state.is_final else (utcnow() - job.created_at).total_seconds()
+
+
 @dataclass
 class _Row:
     job: LocalJob
     phase: tuple[str, float, float] | None = None
-    started: float = 0.0
 
 
 class JobListModel(QAbstractListModel):
@@ -102,14 +113,14 @@ class JobListModel(QAbstractListModel):
         if role == PhaseRole:
             return row.phase
         if role == ElapsedRole:
-            return time.monotonic() - row.started if row.started and not job.state.is_final else None
+            return elapsed_seconds(job)
         return None
 
     # ------------------------------------------------------------------ updates
 
     def reset(self, jobs: list[LocalJob]) -> None:
         self.beginResetModel()
-        self._rows = [_Row(j, started=time.monotonic()) for j in jobs]   # newest first from the store
+        self._rows = [_Row(j) for j in jobs]   # newest first from the store
         self._reindex()
         self.endResetModel()
 
@@ -120,7 +131,7 @@ class JobListModel(QAbstractListModel):
         i = self._by_id.get(job.id)
         if i is None:
             self.beginInsertRows(QModelIndex(), 0, 0)
-            self._rows.insert(0, _Row(job, started=time.monotonic()))
+            self._rows.insert(0, _Row(job))
             self._reindex()
             self.endInsertRows()
             return

@@ -22,11 +22,13 @@ from PySide6.QtWidgets import (
 from aurora_desktop.jobs.model import LocalJob, State
 from aurora_desktop.ui.job_model import (
     STATUS_FILTERS,
+    ElapsedRole,
     JobFilterModel,
     JobListModel,
     JobRole,
     PhaseRole,
     detail_text,
+    elapsed_text,
     status_text,
     thumbnail_source,
 )
@@ -127,6 +129,10 @@ class JobDelegate(QStyledItemDelegate):
         text, fraction = phase_text(index.data(PhaseRole))
         if job.state.is_final and job.error_message:
             text, fraction = job.error_message, None
+        elapsed = index.data(ElapsedRole)
+        if elapsed is not None:           # active: how long it has been going (repainted each second)
+            clock = self.tr("{time} elapsed").format(time=elapsed_text(elapsed))
+            text = f"{text} · {clock}" if text else clock
         if text:
             line = QRect(x, r.top() + 42, r.right() - x, 16)
             if fraction is not None:

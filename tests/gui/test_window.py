@@ -11,6 +11,7 @@ from PySide6.QtMultimedia import QMediaPlayer
 from PySide6.QtWidgets import QApplication, QDialogButtonBox, QWidget
 
 from aurora_desktop.jobs.model import State
+from aurora_desktop.ui.job_model import ElapsedRole
 from tests.conftest import SAMPLE_AUDIO, SAMPLE_IMAGE, Sandbox, make_wav
 
 pytestmark = pytest.mark.e2e
@@ -58,11 +59,13 @@ def test_drop_generate_progress_done_and_play_to_the_end(qtbot, open_window, mak
     qtbot.mouseClick(panel.generate_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: window.model.rowCount() == 1, timeout=10_000)
     assert "running" in window.windowTitle()
+    assert window.model.index(0).data(ElapsedRole) >= 0          # active: elapsed time shown
     qtbot.waitUntil(lambda: window.model.job(window.model.index(0).data(Qt.ItemDataRole.UserRole + 1).id).state
                     is State.SAVED, timeout=60_000)
     job = window.model.index(0).data(Qt.ItemDataRole.UserRole + 1)
     assert Path(job.output_path).exists() and "running" not in window.windowTitle()
     assert job.text_prompt == "warm light, slight smile"
+    assert window.model.index(0).data(ElapsedRole) is None        # finished: no clock
     window.library.search.setText("no such video")
     assert window.library.proxy.rowCount() == 0 and "No video matches" in window.library.view.empty_text
     window.library.search.clear()
