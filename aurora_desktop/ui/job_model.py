@@ -8,6 +8,8 @@ from typing import Any
 
 from PySide6.QtCore import (
     QAbstractListModel,
+    QT_TRANSLATE_NOOP,
+    QCoreApplication,
     QModelIndex,
     QObject,
     QPersistentModelIndex,
@@ -26,29 +28,48 @@ PhaseRole = Qt.ItemDataRole.UserRole + 3      # (phase, done, total) or None
 ElapsedRole = Qt.ItemDataRole.UserRole + 4
 
 # Filter choices for the status box: label -> states.
+# Labels are marked for lupdate in the library panel's context, which shows them.
 STATUS_FILTERS: dict[str, frozenset[State] | None] = {
-    "All": None,
-    "In progress": frozenset({State.DRAFT, State.HOSTING, State.SUBMITTING, State.REMOTE, State.DOWNLOADING}),
-    "Finished": frozenset({State.SAVED}),
-    "Needs attention": frozenset({State.FAILED, State.REJECTED, State.NEEDS_ATTENTION}),
+    QT_TRANSLATE_NOOP("LibraryPanel", "All"): None,
+    QT_TRANSLATE_NOOP("LibraryPanel", "In progress"): frozenset({State.DRAFT, State.HOSTING, State.SUBMITTING,
+                                                                 State.REMOTE, State.DOWNLOADING}),
+    QT_TRANSLATE_NOOP("LibraryPanel", "Finished"): frozenset({State.SAVED}),
+    QT_TRANSLATE_NOOP("LibraryPanel", "Needs attention"): frozenset({State.FAILED, State.REJECTED,
+                                                                     State.NEEDS_ATTENTION}),
 }
 
 
 def status_text(job: LocalJob) -> str:
     """The short status chip text a person reads."""
-    return {
-        State.DRAFT: "Preparing",
-        State.HOSTING: "Uploading inputs",
-        State.SUBMITTING: "Requesting",
-        State.REMOTE: {"pending": "Waiting", "in_queue": "In queue", "running": "Generating"}.get(
-            job.remote_status or "", "Generating"),
-        State.DOWNLOADING: "Downloading",
-        State.SAVED: "Ready",
-        State.FAILED: "Failed",
-        State.REJECTED: "Rejected",
-        State.NEEDS_ATTENTION: "Needs attention",
-        State.CANCELLED: "Cancelled",
-    }[job.state]
+    if job.state is State.REMOTE:
+        text = _REMOTE_TEXT.get(job.remote_status or "", _REMOTE_TEXT["running"])
+    else:
+        text = _STATUS_TEXT[job.state]
+    return _tr(text)
+
+
+def _tr(text: str) -> str:
+    # One translation context for the library's texts (these helpers are not QObjects).
+    return QCoreApplication.translate("Library", text)
+
+
+# QT_TRANSLATE_NOOP marks the texts for lupdate; _tr() translates them at use.
+_STATUS_TEXT = {
+    State.DRAFT: QT_TRANSLATE_NOOP("Library", "Preparing"),
+    State.HOSTING: QT_TRANSLATE_NOOP("Library", "Uploading inputs"),
+    State.SUBMITTING: QT_TRANSLATE_NOOP("Library", "Requesting"),
+    State.DOWNLOADING: QT_TRANSLATE_NOOP("Library", "Downloading"),
+    State.SAVED: QT_TRANSLATE_NOOP("Library", "Ready"),
+    State.FAILED: QT_TRANSLATE_NOOP("Library", "Failed"),
+    State.REJECTED: QT_TRANSLATE_NOOP("Library", "Rejected"),
+    State.NEEDS_ATTENTION: QT_TRANSLATE_NOOP("Library", "Needs attention"),
+    State.CANCELLED: QT_TRANSLATE_NOOP("Library", "Cancelled"),
+}
+_REMOTE_TEXT = {
+    "pending": QT_TRANSLATE_NOOP("Library", "Waiting"),
+    "in_queue": QT_TRANSLATE_NOOP("Library", "In queue"),
+    "running": QT_TRANSLATE_NOOP("Library", "Generating"),
+}
 
 
 def detail_text(job: LocalJob) -> str:
@@ -61,7 +82,7 @@ def detail_text(job: LocalJob) -> str:
         parts.append(f"{job.audio_seconds:.1f} s")
     credits = job.credits_used if job.credits_used is not None else job.cost_estimate
     if credits is not None:
-        parts.append(f"{credits:g} credits")
+        parts.append(QCoreApplication.translate("Library", "{credits:g} credits").format(credits=credits))
     return " · ".join(parts)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QModelIndex, QPersistentModelIndex, QRect, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QColor, QImageReader, QPainter, QPalette, QPixmap
 from PySide6.QtWidgets import (
     QComboBox,
@@ -46,15 +46,20 @@ def _mb(n: float) -> str:
 
 
 def phase_text(phase: tuple[str, float, float] | None) -> tuple[str, float | None]:
-    """("Uploading inputs 1.2/3.4 MB", 0.35) or ("", None)."""
+    """("Uploading inputs 1.2 MB of 3.4 MB", 0.35) or ("", None)."""
     if not phase:
         return "", None
     name, done, total = phase
+    translate = QCoreApplication.translate
     if name == "generating":
-        return f"Generating {int(done * 100)}%", done
-    label = "Uploading inputs" if name == "hosting" else "Downloading"
+        return translate("Library", "Generating {percent}%").format(percent=int(done * 100)), done
+    if name == "hosting":
+        label = translate("Library", "Uploading inputs")
+    else:
+        label = translate("Library", "Downloading")
     if total:
-        return f"{label} {_mb(done)} of {_mb(total)}", done / total
+        text = translate("Library", "{label} {done} of {total}").format(label=label, done=_mb(done), total=_mb(total))
+        return text, done / total
     return f"{label} {_mb(done)}", None
 
 
@@ -172,9 +177,14 @@ class LibraryPanel(QWidget):
     playRequested = Signal(object)          # LocalJob
     actionRequested = Signal(str, object)   # action name, LocalJob
 
-    ACTIONS = (("play", "Play"), ("folder", "Show in folder"), ("save_as", "Save a copy as…"),
-               ("copy_link", "Copy the video link"), ("retry", "Try again"), ("again", "Make again with these inputs"),
-               ("remove", "Remove from library…"))
+    # QT_TRANSLATE_NOOP marks the labels for lupdate; self.tr() translates them when the menu is built.
+    ACTIONS = (("play", QT_TRANSLATE_NOOP("LibraryPanel", "Play")),
+               ("folder", QT_TRANSLATE_NOOP("LibraryPanel", "Show in folder")),
+               ("save_as", QT_TRANSLATE_NOOP("LibraryPanel", "Save a copy as…")),
+               ("copy_link", QT_TRANSLATE_NOOP("LibraryPanel", "Copy the video link")),
+               ("retry", QT_TRANSLATE_NOOP("LibraryPanel", "Try again")),
+               ("again", QT_TRANSLATE_NOOP("LibraryPanel", "Make again with these inputs")),
+               ("remove", QT_TRANSLATE_NOOP("LibraryPanel", "Remove from library…")))
 
     def __init__(self, model: JobListModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
