@@ -168,6 +168,11 @@ class Engine:
                     continue  # made with another API address; it continues when that one is used again
             resumed.append(job)
             self._spawn(job.id)
+        for job in await self.store.list([State.NEEDS_ATTENTION]):
+            # Stopped by the local disk (full, or the folder unwritable): the user was told
+            # "free some space; it continues", so a new start is the moment to try again.
+            if job.error_code == "disk" and job.api_base in ("", self.client.base_url):
+                resumed.append(await self.retry(job.id))
         for job in await self.store.list([State.SAVED]):
             if await self._saved_file_vanished(job):
                 job = await self.store.update(job.id, "file-missing", state=State.DOWNLOADING, output_path=None)
