@@ -23,6 +23,7 @@ from typing import Any, TextIO
 from aurora_desktop import paths
 from aurora_desktop.api import ApiError, AuthError, InsufficientCreditsError, NetworkError, ServerUnavailableError
 from aurora_desktop.api.catalog import CATALOG, DEFAULT_MODEL, get_model
+from aurora_desktop.formatting import megabytes
 from aurora_desktop.hosting import HostingError, NoHosting
 from aurora_desktop.hosting.base import NO_STORAGE_MESSAGE
 from aurora_desktop.jobs.events import EngineEvent
@@ -69,16 +70,12 @@ class Reporter:
             if event.phase == "generating":
                 line = f"[{event.job.name}] generating {int(float(event.done) * 100)}%"
             else:
-                line = f"[{event.job.name}] {event.phase} {_mb(event.done)}/{_mb(event.total)}"
+                line = f"[{event.job.name}] {event.phase} {megabytes(event.done)}/{megabytes(event.total)}"
         elif event.kind in ("offline", "online", "notice"):
             line = event.message or event.kind
         if line and line != self._last_line:
             self._last_line = line
             print(line, file=self.stream, flush=True)
-
-
-def _mb(n: float) -> str:
-    return f"{n / 1e6:.1f} MB"
 
 
 def add_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]

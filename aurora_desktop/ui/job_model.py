@@ -7,8 +7,8 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractListModel,
     QT_TRANSLATE_NOOP,
+    QAbstractListModel,
     QCoreApplication,
     QModelIndex,
     QObject,
@@ -84,14 +84,6 @@ def detail_text(job: LocalJob) -> str:
     if credits is not None:
         parts.append(QCoreApplication.translate("Library", "{credits:g} credits").format(credits=credits))
     return " · ".join(parts)
-
-
-def elapsed_text(seconds: float) -> str:
-    """0:42, 12:05, 1:02:03 -- how long an active job has been going."""
-    seconds = max(0, int(seconds))
-    hours, rest = divmod(seconds, 3600)
-    minutes, secs = divmod(rest, 60)
-    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
 
 
 def elapsed_seconds(job: LocalJob) -> float | None:

@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QModelIndex, QPersistentModelIndex, QRect, QSize, Qt, QTimer, Signal
+from PySide6.QtCore import (
+    QT_TRANSLATE_NOOP,
+    QCoreApplication,
+    QModelIndex,
+    QPersistentModelIndex,
+    QRect,
+    QSize,
+    Qt,
+    QTimer,
+    Signal,
+)
 from PySide6.QtGui import QAction, QColor, QImageReader, QPainter, QPalette, QPixmap
 from PySide6.QtWidgets import (
     QComboBox,
@@ -19,6 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from aurora_desktop.formatting import clock_text, megabytes
 from aurora_desktop.jobs.model import LocalJob, State
 from aurora_desktop.ui.job_model import (
     STATUS_FILTERS,
@@ -28,7 +39,6 @@ from aurora_desktop.ui.job_model import (
     JobRole,
     PhaseRole,
     detail_text,
-    elapsed_text,
     status_text,
     thumbnail_source,
 )
@@ -39,10 +49,6 @@ CHIP_COLOURS = {
     State.SAVED: "#2e7d32", State.FAILED: "#c62828", State.REJECTED: "#c62828",
     State.NEEDS_ATTENTION: "#ef6c00", State.CANCELLED: "#757575",
 }
-
-
-def _mb(n: float) -> str:
-    return f"{n / 1e6:.1f} MB"
 
 
 def phase_text(phase: tuple[str, float, float] | None) -> tuple[str, float | None]:
@@ -58,9 +64,9 @@ def phase_text(phase: tuple[str, float, float] | None) -> tuple[str, float | Non
     else:
         label = translate("Library", "Downloading")
     if total:
-        text = translate("Library", "{label} {done} of {total}").format(label=label, done=_mb(done), total=_mb(total))
+        text = translate("Library", "{label} {done} of {total}").format(label=label, done=megabytes(done), total=megabytes(total))
         return text, done / total
-    return f"{label} {_mb(done)}", None
+    return f"{label} {megabytes(done)}", None
 
 
 class JobDelegate(QStyledItemDelegate):
@@ -136,7 +142,7 @@ class JobDelegate(QStyledItemDelegate):
             text, fraction = job.error_message, None
         elapsed = index.data(ElapsedRole)
         if elapsed is not None:           # active: how long it has been going (repainted each second)
-            clock = self.tr("{time} elapsed").format(time=elapsed_text(elapsed))
+            clock = self.tr("{time} elapsed").format(time=clock_text(elapsed))
             text = f"{text} · {clock}" if text else clock
         if text:
             line = QRect(x, r.top() + 42, r.right() - x, 16)

@@ -10,10 +10,7 @@ from PySide6.QtMultimedia import QAudioOutput, QMediaPlayer
 from PySide6.QtMultimediaWidgets import QVideoWidget
 from PySide6.QtWidgets import QApplication, QHBoxLayout, QLabel, QPushButton, QSlider, QStackedLayout, QVBoxLayout, QWidget
 
-
-def _clock(ms: int) -> str:
-    s = max(0, ms) // 1000
-    return f"{s // 60}:{s % 60:02d}"
+from aurora_desktop.formatting import clock_text
 
 
 _AVAILABLE: list[bool] = []
@@ -145,7 +142,7 @@ class PlayerWidget(QWidget):
         self._show_time()
 
     def _show_time(self) -> None:
-        self.time.setText(f"{_clock(self.player.position())} / {_clock(self.player.duration())}")
+        self.time.setText(f"{clock_text(self.player.position() / 1000)} / {clock_text(self.player.duration() / 1000)}")
 
     def _state(self, state: QMediaPlayer.PlaybackState) -> None:
         self.play_button.setText(self.tr("Pause") if state == QMediaPlayer.PlaybackState.PlayingState

@@ -6,15 +6,16 @@ from datetime import timedelta
 
 import pytest
 
+from aurora_desktop.formatting import clock_text
 from aurora_desktop.jobs.model import LocalJob, State, utcnow
-from aurora_desktop.ui.job_model import elapsed_seconds, elapsed_text
+from aurora_desktop.ui.job_model import elapsed_seconds
 
 
 @pytest.mark.parametrize(("seconds", "text"), [
     (0, "0:00"), (42.9, "0:42"), (605, "10:05"), (3723, "1:02:03"), (-3, "0:00"),
 ])
-def test_elapsed_text(seconds: float, text: str) -> None:
-    assert elapsed_text(seconds) == text
+def test_clock_text(seconds: float, text: str) -> None:
+    assert clock_text(seconds) == text
 
 
 def test_elapsed_counts_from_the_request_and_stops_when_final() -> None:

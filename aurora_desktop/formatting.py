@@ -1,0 +1,15 @@
+"""How times and sizes read to a person, in one place for the window and the headless command."""
+
+from __future__ import annotations
+
+
+def clock_text(seconds: float) -> str:
+    """0:42, 12:05, 1:02:03: a play position, a duration, or how long a job has been going."""
+    seconds = max(0, int(seconds))
+    hours, rest = divmod(seconds, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+
+
+def megabytes(n: float) -> str:
+    return f"{n / 1e6:.1f} MB"
