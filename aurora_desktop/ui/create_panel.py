@@ -323,6 +323,9 @@ class CreatePanel(QWidget):
         self.refresh()
 
     def clear(self) -> None:
+        # A check still running would fill in the inputs just cleared.
+        self.tasks.cancel("inspect-image")
+        self.tasks.cancel("inspect-audio")
         self._preview_player.stop()
         self.image_source = self.audio_source = None
         self.image_facts = self.audio_facts = None
@@ -374,8 +377,7 @@ class CreatePanel(QWidget):
         # pixmap is made here), and the facts and price need not wait for it.
         if not is_link(source):
             image = await asyncio.to_thread(read_thumbnail, source, QSize(facts.width, facts.height))
-            if self.image_source == source:
-                self.image_zone.show_thumbnail(QPixmap.fromImage(image))
+            self.image_zone.show_thumbnail(QPixmap.fromImage(image))   # a newer choice or Esc cancels this task
 
     def set_audio(self, source: str) -> None:
         if not source:

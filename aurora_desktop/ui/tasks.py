@@ -42,6 +42,11 @@ class TaskRunner:
             if self.on_error:
                 self.on_error(exc)
 
+    def cancel(self, key: str) -> None:
+        """Cancel the task started under key, if it is still running."""
+        if (task := self._keyed.pop(key, None)) is not None and not task.done():
+            task.cancel()
+
     async def cancel_all(self, timeout: float = 3.0) -> None:
         tasks = list(self._tasks)
         for task in tasks:

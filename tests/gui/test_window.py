@@ -125,6 +125,11 @@ def test_each_bad_input_shows_its_message_and_keeps_generate_disabled(qtbot, ope
     # Esc clears everything.
     qtbot.keyClick(panel, Qt.Key.Key_Escape)
     assert not panel.generate_button.isEnabled() and panel.image_source is None
+    # Esc while the files are still being checked: the checks do not fill them back in.
+    drop_files(panel, SAMPLE_IMAGE, SAMPLE_AUDIO)
+    qtbot.keyClick(panel, Qt.Key.Key_Escape)
+    qtbot.wait(1500)
+    assert panel.image_facts is None and panel.audio_facts is None and not panel.image_zone.facts.text()
 
 
 def test_not_enough_credits_is_said_before_spending(qtbot, open_window, make_sandbox) -> None:
