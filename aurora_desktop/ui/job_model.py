@@ -45,15 +45,10 @@ def status_text(job: LocalJob) -> str:
         text = _REMOTE_TEXT.get(job.remote_status or "", _REMOTE_TEXT["running"])
     else:
         text = _STATUS_TEXT[job.state]
-    return _tr(text)
+    return QCoreApplication.translate("Library", text)   # these helpers are not QObjects: an explicit context
 
 
-def _tr(text: str) -> str:
-    # One translation context for the library's texts (these helpers are not QObjects).
-    return QCoreApplication.translate("Library", text)
-
-
-# QT_TRANSLATE_NOOP marks the texts for lupdate; _tr() translates them at use.
+# QT_TRANSLATE_NOOP marks the texts for lupdate; status_text() translates them at use.
 _STATUS_TEXT = {
     State.DRAFT: QT_TRANSLATE_NOOP("Library", "Preparing"),
     State.HOSTING: QT_TRANSLATE_NOOP("Library", "Uploading inputs"),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, Signal, SignalInstance
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from aurora_desktop import APP_NAME
@@ -19,26 +19,15 @@ class WelcomeView(QWidget):
                                "see the price, and press Generate."), self)
         intro.setWordWrap(True)
         intro.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        connect = QPushButton(self.tr("Connect my Creatify account"), self)
-        connect.setMinimumHeight(48)
-        connect.clicked.connect(self.connectRequested.emit)
-        connect_help = QLabel(self.tr("You need your API ID and API key from the API Dashboard of your Creatify "
-                                      "account (<a href='https://app.creatify.ai'>app.creatify.ai</a>)."), self)
-        connect_help.setWordWrap(True)
-        connect_help.setOpenExternalLinks(True)
-        demo = QPushButton(self.tr("Try the demo"), self)
-        demo.setMinimumHeight(48)
-        demo.clicked.connect(self.demoRequested.emit)
-        demo_help = QLabel(self.tr("A local stand-in makes simple videos from a sample portrait and voice. "
-                                   "Nothing is uploaded and nothing is spent."), self)
-        demo_help.setWordWrap(True)
         columns = QHBoxLayout()
-        for button, text in ((connect, connect_help), (demo, demo_help)):
-            col = QVBoxLayout()
-            col.addWidget(button)
-            col.addWidget(text)
-            col.addStretch(1)
-            columns.addLayout(col)
+        columns.addLayout(self._path(
+            self.tr("Connect my Creatify account"), self.connectRequested,
+            self.tr("You need your API ID and API key from the API Dashboard of your Creatify "
+                    "account (<a href='https://app.creatify.ai'>app.creatify.ai</a>).")))
+        columns.addLayout(self._path(
+            self.tr("Try the demo"), self.demoRequested,
+            self.tr("A local stand-in makes simple videos from a sample portrait and voice. "
+                    "Nothing is uploaded and nothing is spent.")))
         layout = QVBoxLayout(self)
         layout.addStretch(1)
         layout.addWidget(title, alignment=Qt.AlignmentFlag.AlignHCenter)
@@ -47,3 +36,17 @@ class WelcomeView(QWidget):
         layout.addLayout(columns)
         layout.addStretch(2)
         layout.setContentsMargins(80, 40, 80, 40)
+
+    def _path(self, label: str, chosen: SignalInstance, explanation: str) -> QVBoxLayout:
+        """One way in: a big button and what it means, top-aligned in its column."""
+        button = QPushButton(label, self)
+        button.setMinimumHeight(48)
+        button.clicked.connect(chosen.emit)
+        text = QLabel(explanation, self)
+        text.setWordWrap(True)
+        text.setOpenExternalLinks(True)
+        column = QVBoxLayout()
+        column.addWidget(button)
+        column.addWidget(text)
+        column.addStretch(1)
+        return column
