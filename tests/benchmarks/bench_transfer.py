@@ -58,9 +58,42 @@ print(json.dumps({"seconds": elapsed, "growth": growth, "result": result}))
 
 
 def timed(cmd: list[str]) -> float:
+    os.sync()   # each transfer starts from a clean page cache: nobody pays for the previous one's writeback
     t = time.perf_counter()
     subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
     return time.perf_counter() - t
+
+
+class Transfers:
+    """The four timed transfers of a round, against one sandbox."""
+
+    def __init__(self, sb: SandboxProcess, tmp: Path, big: Path) -> None:
+        self.sb, self.tmp, self.big = sb, tmp, big
+        self.auth = ["-H", f"X-API-ID: {sb.api_id}", "-H", f"X-API-KEY: {sb.api_key}"]
+
+    def ours(self, *args: str) -> dict:
+        """Our client in a fresh process, which times itself and reports its memory growth."""
+        os.sync()
+        return json.loads(subprocess.run([sys.executable, "-c", CHILD, str(ROOT), *args], check=True,
+                                         capture_output=True, text=True).stdout)
+
+    def curl_up(self) -> float:
+        return timed(["curl", "-sf", "-T", str(self.big), *self.auth, f"{self.sb.url}/sandbox/files/curl.bin"])
+
+    def ours_up(self) -> dict:
+        return self.ours("upload", self.sb.url, str(self.big))
+
+    def curl_down(self, url: str) -> tuple[float, float]:
+        out = self.tmp / "curl.out"
+        plain = timed(["curl", "-sf", "-o", str(out), url])
+        out.unlink()
+        # The same durability as ours: the app fsyncs before moving a video into place.
+        synced = timed(["sh", "-c", f"curl -sf -o '{out}' '{url}' && sync '{out}'"])
+        return plain, synced
+
+    def ours_down(self, url: str) -> dict:
+        (self.tmp / "ours.part").unlink(missing_ok=True)
+        return self.ours("download", url, str(self.tmp / "ours.part"))
 
 
 def main() -> None:
@@ -80,45 +113,17 @@ def main() -> None:
             for _ in range(args.mb - 1):
                 fh.write(block)
         with SandboxProcess(["--max-input-mb", str(args.mb + 10), "--data-dir", str(tmp / "server")]) as sb:
-            auth = ["-H", f"X-API-ID: {sb.api_id}", "-H", f"X-API-KEY: {sb.api_key}"]
+            t = Transfers(sb, tmp, big)
             rows = []
             for round_no in range(args.rounds):
-                # Interleaved rounds, each transfer starting from a clean page cache (the
-                # previous one's dirty pages written back first, untimed), and the order
-                # alternating, so neither side pays for the other's writeback.
-                def curl_up() -> float:
-                    os.sync()
-                    return timed(["curl", "-sf", "-T", str(big), *auth, f"{sb.url}/sandbox/files/curl.bin"])
-
-                def ours_up() -> dict:
-                    os.sync()
-                    return json.loads(subprocess.run([sys.executable, "-c", CHILD, str(ROOT), "upload", sb.url,
-                                                      str(big)], check=True, capture_output=True, text=True).stdout)
-
-                def curl_down(url: str) -> tuple[float, float]:
-                    os.sync()
-                    plain = timed(["curl", "-sf", "-o", str(tmp / "curl.out"), url])
-                    (tmp / "curl.out").unlink()
-                    os.sync()
-                    # The same durability as ours: the app fsyncs before moving a video into place.
-                    synced = timed(["sh", "-c", f"curl -sf -o '{tmp}/curl.out' '{url}' && sync '{tmp}/curl.out'"])
-                    return plain, synced
-
-                def ours_down(url: str) -> dict:
-                    (tmp / "ours.part").unlink(missing_ok=True)
-                    os.sync()
-                    return json.loads(subprocess.run([sys.executable, "-c", CHILD, str(ROOT), "download", url,
-                                                      str(tmp / "ours.part")], check=True, capture_output=True,
-                                                     text=True).stdout)
-
+                # Interleaved rounds with the order alternating, so machine noise and
+                # writeback hit both sides alike.
                 if round_no % 2 == 0:
-                    c_up, o_up = curl_up(), ours_up()
-                    url = o_up["result"]
-                    (c_down, c_down_sync), down = curl_down(url), ours_down(url)
+                    c_up, o_up = t.curl_up(), t.ours_up()
+                    (c_down, c_down_sync), down = t.curl_down(o_up["result"]), t.ours_down(o_up["result"])
                 else:
-                    o_up, c_up = ours_up(), curl_up()
-                    url = o_up["result"]
-                    down, (c_down, c_down_sync) = ours_down(url), curl_down(url)
+                    o_up, c_up = t.ours_up(), t.curl_up()
+                    down, (c_down, c_down_sync) = t.ours_down(o_up["result"]), t.curl_down(o_up["result"])
                 assert (tmp / "curl.out").stat().st_size == size and down["result"] == size
                 rows.append((c_up, o_up["seconds"], o_up["growth"], c_down, down["seconds"],
                              down["growth"], c_down_sync))
