@@ -78,12 +78,12 @@ class JobDelegate(QStyledItemDelegate):
         return QSize(320, ROW_HEIGHT)
 
     def _thumb(self, job: LocalJob) -> QPixmap | None:
-        """Decoded once per portrait file (many videos share one photo), at thumbnail size."""
-        path = thumbnail_source(job)
-        key = str(path) if path is not None else ""
+        """Decoded once per portrait (many videos share one photo), at thumbnail size. Keyed by
+        the source as given, so a repaint (one a second) touches no file."""
+        key = job.image_source
         if key not in self._thumbs:
             pixmap = QPixmap()
-            if path is not None:
+            if (path := thumbnail_source(job)) is not None:
                 reader = QImageReader(str(path))
                 reader.setAutoTransform(True)
                 size = reader.size()
