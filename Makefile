@@ -6,13 +6,19 @@ BIN    := $(VENV)/bin
 # qasync must bind to PySide6 whatever else is installed.
 export QT_API := pyside6
 
-.PHONY: run test bench screenshots package dist smoke-frozen sandbox system-deps system-deps-test clean
+.PHONY: run test lint bench screenshots package dist smoke-frozen sandbox system-deps system-deps-test clean
 
 run: system-deps $(VENV)/.app
 	$(BIN)/aurora-desktop $(ARGS)
 
 test: system-deps-test $(VENV)/.test
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Lint and types (ruff, mypy; settings in pyproject.toml). CI runs it before the tests.
+lint: $(VENV)/.test
+	$(BIN)/ruff check aurora_desktop tests build
+	$(BIN)/ruff format --check aurora_desktop tests build
+	$(BIN)/mypy
 
 # Benchmarks print figures (ratios against a baseline measured in the same run).
 bench: system-deps-test $(VENV)/.test

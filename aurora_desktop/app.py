@@ -1,6 +1,6 @@
 """QApplication + qasync bootstrap, excepthook, and the window.
 
-Order matters (ENGINEERING.md 3): PySide6 is imported before qasync, the loop
+Order matters (docs/architecture.md, "Async on the Qt loop"): PySide6 is imported before qasync, the loop
 is created and set before any widget exists, and the app quits itself after
 the window has closed its services, within bounded time.
 """
@@ -13,24 +13,27 @@ import logging
 import logging.handlers
 import sys
 
+import qasync
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
-import qasync
-
 from aurora_desktop import APP_ID, APP_NAME, __version__, paths
+from aurora_desktop.instance import AlreadyRunning, ProfileLock, instance_name
+
+EXIT_ALREADY_RUNNING = 5  # the same code as the headless commands use
 
 log = logging.getLogger(__name__)
 
 
 def setup_logging() -> None:
-    handler = logging.handlers.RotatingFileHandler(paths.log_dir() / "aurora-desktop.log",
-                                                   maxBytes=2_000_000, backupCount=3, encoding="utf-8")
+    handler = logging.handlers.RotatingFileHandler(
+        paths.log_dir() / "aurora-desktop.log", maxBytes=2_000_000, backupCount=3, encoding="utf-8"
+    )
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     root = logging.getLogger()
     root.addHandler(handler)
     root.setLevel(logging.INFO)
-    logging.getLogger("httpx").setLevel(logging.WARNING)   # one line per poll is noise, not news
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # one line per poll is noise, not news
 
 
 def run(args: argparse.Namespace) -> int:
@@ -39,13 +42,36 @@ def run(args: argparse.Namespace) -> int:
     app.setApplicationName(APP_NAME)
     app.setApplicationVersion(__version__)
     app.setDesktopFileName(APP_ID)
-    app.setQuitOnLastWindowClosed(False)    # we quit ourselves, after tidying up
+    app.setQuitOnLastWindowClosed(False)  # we quit ourselves, after tidying up
+
+    # One engine per profile: a second start brings the first window forward instead.
+    lock, name = ProfileLock(paths.data_dir()), instance_name(paths.data_dir())
+    try:
+        lock.acquire()
+    except AlreadyRunning as exc:
+        from aurora_desktop.ui.activation import activate_running
+
+        if activate_running(name):
+            log.info("already running with this profile: brought that window to the front")
+            return 0
+        print(exc.user_message, file=sys.stderr)
+        return EXIT_ALREADY_RUNNING
+    try:
+        return _run_window(app, args, name)
+    finally:
+        lock.release()
+
+
+def _run_window(app: QApplication, args: argparse.Namespace, instance: str) -> int:
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
 
+    from aurora_desktop.ui.activation import ActivationServer
     from aurora_desktop.ui.main_window import AppOptions, MainWindow
+
     window = MainWindow(AppOptions(sandbox=args.sandbox, api_base=args.api_base))
     sys.excepthook = window.errors.excepthook
+    ActivationServer(instance, window).activated.connect(window.bring_to_front)
     done = asyncio.Event()
     window.closed.connect(done.set)
     window.show()
@@ -54,6 +80,6 @@ def run(args: argparse.Namespace) -> int:
         QTimer.singleShot(int(args.quit_after * 1000), window.close)
     with loop:
         loop.run_until_complete(done.wait())
-        loop.run_until_complete(asyncio.sleep(0.1))   # closed connections finish closing
+        loop.run_until_complete(asyncio.sleep(0.1))  # closed connections finish closing
     log.info("bye")
     return 0

@@ -6,6 +6,8 @@ Exit codes (also in README and --help):
   2    bad input or usage; nothing was spent
   3    credentials or credits problem; nothing was spent
   4    the service could not be reached after retries; the job is kept and resumes next time
+  5    another Aurora Desktop (the window or a command) is already making videos with this
+       profile; nothing was done (`jobs` still works)
   130  interrupted; the job is kept and resumes next time
 """
 
@@ -21,18 +23,22 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from aurora_desktop import paths
-from aurora_desktop.api import ApiError, AuthError, InsufficientCreditsError, NetworkError, ServerUnavailableError
+from aurora_desktop.api import ApiError
 from aurora_desktop.api.catalog import CATALOG, DEFAULT_MODEL, get_model
 from aurora_desktop.formatting import megabytes
-from aurora_desktop.hosting import HostingError, NoHosting
-from aurora_desktop.hosting.base import NO_STORAGE_MESSAGE
-from aurora_desktop.jobs.events import EngineEvent
+from aurora_desktop.hosting import HostingError
+from aurora_desktop.instance import AlreadyRunning, ProfileLock
+from aurora_desktop.jobs import orders
+from aurora_desktop.jobs.events import Connectivity, EngineEvent, JobChanged, Notice, Progress, to_json
 from aurora_desktop.jobs.model import LocalJob, State
-from aurora_desktop.jobs.prepare import is_link, prepare
-from aurora_desktop.media.inspect import InputError
+from aurora_desktop.jobs.vocabulary import Blame, Phase, rule_for
 from aurora_desktop.services import CredentialsMissing, Services, open_services, open_store
 
-EXIT_OK, EXIT_JOB_FAILED, EXIT_INPUT, EXIT_CREDENTIALS, EXIT_UNREACHABLE, EXIT_INTERRUPTED = 0, 1, 2, 3, 4, 130
+EXIT_OK, EXIT_JOB_FAILED, EXIT_INPUT, EXIT_CREDENTIALS, EXIT_UNREACHABLE, EXIT_RUNNING = 0, 1, 2, 3, 4, 5
+EXIT_INTERRUPTED = 130
+# Before anything is spent (a quote's blockers) and after (a job that did not end saved).
+EXIT_BEFORE_SPENDING = {Blame.ACCOUNT: EXIT_CREDENTIALS, Blame.SERVICE: EXIT_UNREACHABLE}
+EXIT_FOR_JOB = {Blame.ACCOUNT: EXIT_CREDENTIALS, Blame.INPUT: EXIT_INPUT}
 EXIT_HELP = __doc__.split("Exit codes", 1)[1]
 
 
@@ -59,20 +65,22 @@ class Reporter:
 
     def __call__(self, event: EngineEvent) -> None:
         if self.as_json:
-            print(json.dumps(event.to_json()), file=self.stream, flush=True)
+            print(json.dumps(to_json(event)), file=self.stream, flush=True)
             return
         line = ""
-        if event.kind == "job" and event.job:
-            line = f"[{event.job.name}] {event.job.state.value.replace('_', ' ')}"
-            if event.job.error_message:
-                line += f": {event.job.error_message}"
-        elif event.kind == "progress" and event.job:
-            if event.phase == "generating":
-                line = f"[{event.job.name}] generating {int(float(event.done) * 100)}%"
-            else:
-                line = f"[{event.job.name}] {event.phase} {megabytes(event.done)}/{megabytes(event.total)}"
-        elif event.kind in ("offline", "online", "notice"):
-            line = event.message or event.kind
+        match event:
+            case JobChanged(job):
+                line = f"[{job.name}] {job.state.value.replace('_', ' ')}"
+                if job.error_message:
+                    line += f": {job.error_message}"
+            case Progress(job, Phase.GENERATING, done):
+                line = f"[{job.name}] generating {int(done * 100)}%"
+            case Progress(job, phase, done, total):
+                line = f"[{job.name}] {phase} {megabytes(done)}/{megabytes(total)}"
+            case Connectivity(online, message):
+                line = message or ("online" if online else "offline")
+            case Notice(message):
+                line = message
         if line and line != self._last_line:
             self._last_line = line
             print(line, file=self.stream, flush=True)
@@ -86,15 +94,28 @@ def add_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-
     where = service.add_mutually_exclusive_group()
     where.add_argument("--sandbox", action="store_true", help="demo mode: a local stand-in that spends nothing")
     where.add_argument("--api-base", help="the Aurora API address (default: Creatify's)")
-    service.add_argument("--hosting", choices=("auto", "s3", "sandbox", "none"), default="auto",
-                         help="where local files are put for Creatify to fetch (default: your storage bucket)")
-    service.add_argument("--patience", type=float, default=120.0,
-                         help="seconds to keep trying while the service is unreachable (default 120)")
+    service.add_argument(
+        "--hosting",
+        choices=("auto", "s3", "sandbox", "none"),
+        default="auto",
+        help="where local files are put for Creatify to fetch (default: your storage bucket)",
+    )
+    service.add_argument(
+        "--patience",
+        type=float,
+        default=120.0,
+        help="seconds to keep trying while the service is unreachable (default 120)",
+    )
     service.add_argument("--out", help="folder for the finished video (default: the library folder)")
 
     models = ", ".join(m.key for m in CATALOG)
-    run = sub.add_parser("run", parents=[common, service], help="make one video and wait for it",
-                         epilog="exit codes:" + EXIT_HELP, formatter_class=argparse.RawDescriptionHelpFormatter)
+    run = sub.add_parser(
+        "run",
+        parents=[common, service],
+        help="make one video and wait for it",
+        epilog="exit codes:" + EXIT_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     run.add_argument("--image", required=True, help="portrait: a PNG/JPEG/WebP file or link")
     run.add_argument("--audio", required=True, help="voice: an MP3/WAV file or link (other audio is converted)")
     run.add_argument("--name", default=None, help="a name for the video")
@@ -107,8 +128,13 @@ def add_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-
     jobs = sub.add_parser("jobs", parents=[common], help="list the library")
     jobs.set_defaults(func=cmd_jobs)
 
-    resume = sub.add_parser("resume", parents=[common, service], help="finish every unfinished job",
-                            epilog="exit codes:" + EXIT_HELP, formatter_class=argparse.RawDescriptionHelpFormatter)
+    resume = sub.add_parser(
+        "resume",
+        parents=[common, service],
+        help="finish every unfinished job",
+        epilog="exit codes:" + EXIT_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     resume.set_defaults(func=cmd_resume)
 
 
@@ -151,15 +177,25 @@ async def _guarded(args: argparse.Namespace) -> int:
 
 # ---------------------------------------------------------------------- commands
 
+
 async def _open(args: argparse.Namespace, report: Reporter) -> Services:
+    """The services, with this profile's engine lock held until they close."""
+    lock = ProfileLock(paths.data_dir())
     try:
-        services = await open_services(sandbox=args.sandbox, api_base=args.api_base, hosting=args.hosting,
-                                       out_dir=Path(args.out).expanduser() if args.out else None)
+        lock.acquire()
+    except AlreadyRunning as exc:
+        raise Exit(EXIT_RUNNING, exc.user_message) from None
+    try:
+        services = await open_services(
+            sandbox=args.sandbox,
+            api_base=args.api_base,
+            hosting=args.hosting,
+            out_dir=Path(args.out).expanduser() if args.out else None,
+            lock=lock,
+        )
     except CredentialsMissing as exc:
         raise Exit(EXIT_CREDENTIALS, exc.user_message) from None
-    except HostingError as exc:
-        raise Exit(EXIT_INPUT, exc.user_message) from None
-    except ApiError as exc:  # e.g. an unsafe --api-base
+    except (HostingError, ApiError) as exc:  # storage not set up; an unsafe --api-base
         raise Exit(EXIT_INPUT, exc.user_message) from None
     services.engine.subscribe(report)
     return services
@@ -171,12 +207,15 @@ async def _wait_all(services: Services, job_ids: list[str], patience: float) -> 
     waiters = [asyncio.ensure_future(engine.wait(j)) for j in job_ids]
     try:
         while True:
-            done, pending = await asyncio.wait(waiters, timeout=0.5)
+            _, pending = await asyncio.wait(waiters, timeout=0.5)
             if not pending:
                 return [w.result() for w in waiters]
             if engine.offline_since is not None and time.monotonic() - engine.offline_since > patience:
-                raise Exit(EXIT_UNREACHABLE, "Creatify could not be reached. The job is kept; run "
-                           "`aurora-desktop resume` when you are back online.")
+                raise Exit(
+                    EXIT_UNREACHABLE,
+                    "Creatify could not be reached. The job is kept; run "
+                    "`aurora-desktop resume` when you are back online.",
+                )
     finally:
         for w in waiters:
             w.cancel()
@@ -185,11 +224,7 @@ async def _wait_all(services: Services, job_ids: list[str], patience: float) -> 
 def _exit_code_for(job: LocalJob) -> int:
     if job.state is State.SAVED:
         return EXIT_OK
-    if job.error_code in ("auth", "credits"):
-        return EXIT_CREDENTIALS
-    if job.error_code == "input":
-        return EXIT_INPUT
-    return EXIT_JOB_FAILED
+    return EXIT_FOR_JOB.get(rule_for(job.error_code).blame, EXIT_JOB_FAILED)
 
 
 async def cmd_run(args: argparse.Namespace) -> int:
@@ -197,43 +232,30 @@ async def cmd_run(args: argparse.Namespace) -> int:
     try:
         model = get_model(args.model or DEFAULT_MODEL)
     except KeyError:
-        raise Exit(EXIT_INPUT, f"Unknown model {args.model!r}. Choose one of: "
-                              f"{', '.join(m.key for m in CATALOG)}.") from None
-    if args.guidance is not None and not 0 <= args.guidance <= 10:
-        raise Exit(EXIT_INPUT, "Prompt guidance must be between 0 and 10.")
+        raise Exit(
+            EXIT_INPUT, f"Unknown model {args.model!r}. Choose one of: {', '.join(m.key for m in CATALOG)}."
+        ) from None
     name = args.name if args.name is not None else Path(str(args.audio)).stem
-    if len(name) > 200:
+    options = orders.Options(name=name, text_prompt=args.prompt, guidance=args.guidance)
+    if len(name) > orders.NAME_LIMIT:
         report.say("The name is long; it is shortened for Creatify.")
-    try:
-        prepared = await prepare(args.image, args.audio, model, work_dir=paths.cache_dir())
-    except InputError as exc:
-        raise Exit(EXIT_INPUT, exc.message) from None
-    for note in prepared.notes:
+    # Inputs and options first: a bad file is reported without keys, a service or the lock.
+    quote = await orders.check_inputs(args.image, args.audio, model, options, work_dir=paths.cache_dir())
+    if not quote.ok:
+        _refuse(quote)
+    for note in quote.notes:
         report.say(note)
-
     services = await _open(args, report)
     try:
-        local = [s for s in (prepared.image_source, prepared.audio_source) if not is_link(s)]
-        if local and isinstance(services.hoster, NoHosting):
-            raise Exit(EXIT_INPUT, NO_STORAGE_MESSAGE)
-        cost = prepared.cost(model)
-        try:
-            credits = await services.client.remaining_credits()
-        except (AuthError, InsufficientCreditsError) as exc:
-            raise Exit(EXIT_CREDENTIALS, exc.user_message) from None
-        except (NetworkError, ServerUnavailableError) as exc:
-            raise Exit(EXIT_UNREACHABLE, exc.user_message) from None
-        except ApiError as exc:
-            raise Exit(EXIT_UNREACHABLE, exc.user_message) from None
-        report.say(f"This video will cost {cost:g} credits ({prepared.audio.duration:.1f} s of audio on "
-                   f"{model.label}); you have {credits:g}.", cost=float(cost), remaining=credits)
-        if credits < cost:
-            raise Exit(EXIT_CREDENTIALS, f"Not enough credits: this video costs {cost:g} and you have {credits:g}.")
-        if args.max_credits is not None and cost > args.max_credits:
-            raise Exit(EXIT_INPUT, f"This video costs {cost:g} credits, more than --max-credits {args.max_credits:g}.")
+        quote = await orders.with_account(
+            quote, client=services.client, hoster=services.hoster, max_credits=args.max_credits
+        )
+        if quote.remaining is not None and quote.price is not None:
+            report.say(quote.price_sentence(), cost=float(quote.price), remaining=quote.remaining)
+        if not quote.ok:
+            _refuse(quote)
         await services.engine.start()
-        job = await services.engine.add(prepared, name=name, model=model.key, text_prompt=args.prompt,
-                                        guidance=args.guidance)
+        job = await orders.place(services.engine, quote)
         [final] = await _wait_all(services, [job.id], args.patience)
         code = _exit_code_for(final)
         if code == EXIT_OK:
@@ -243,6 +265,11 @@ async def cmd_run(args: argparse.Namespace) -> int:
         return code
     finally:
         await asyncio.shield(services.close())
+
+
+def _refuse(quote: orders.Quote) -> None:
+    first = quote.blockers[0]
+    raise Exit(EXIT_BEFORE_SPENDING.get(first.blame, EXIT_INPUT), first.message)
 
 
 async def cmd_resume(args: argparse.Namespace) -> int:

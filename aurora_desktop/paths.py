@@ -27,8 +27,14 @@ def _dir(kind: str) -> Path:
         path = _profile / kind
     else:
         dirs = platformdirs.PlatformDirs(APP_ID, appauthor=False)
-        path = Path({"data": dirs.user_data_dir, "config": dirs.user_config_dir,
-                     "logs": dirs.user_log_dir, "cache": dirs.user_cache_dir}[kind])
+        path = Path(
+            {
+                "data": dirs.user_data_dir,
+                "config": dirs.user_config_dir,
+                "logs": dirs.user_log_dir,
+                "cache": dirs.user_cache_dir,
+            }[kind]
+        )
     path.mkdir(parents=True, exist_ok=True)
     return path
 

@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import os
 from collections.abc import Callable, Mapping
@@ -39,11 +40,13 @@ ENV_API_ID, ENV_API_KEY = "AURORA_API_ID", "AURORA_API_KEY"
 NO_KEYRING_MESSAGE = (
     "This computer has no password store the app can use to keep your keys safe. "
     "You can keep them for this session only (you will enter them again next time), "
-    "or set up a password store (GNOME Keyring or KWallet on Linux) and try again.")
+    "or set up a password store (GNOME Keyring or KWallet on Linux) and try again."
+)
 LOCKED_MESSAGE = (
     "Your password store is locked, so the app cannot read or save your keys. "
     "Unlock it (log in again, or open your keyring/passwords app) and try again, "
-    "or keep the keys for this session only.")
+    "or keep the keys for this session only."
+)
 
 
 class SecretsUnavailable(UserError):
@@ -54,10 +57,10 @@ class SecretsUnavailable(UserError):
 
 @dataclass(frozen=True, slots=True)
 class StoreInfo:
-    backend: str          # e.g. "SecretService Keyring", "macOS Keyring", "this session only"
-    system_store: bool    # a real OS store (keychain, Secret Service, Credential Manager...)
+    backend: str  # e.g. "SecretService Keyring", "macOS Keyring", "this session only"
+    system_store: bool  # a real OS store (keychain, Secret Service, Credential Manager...)
     session_only: bool
-    problem: str | None   # why secrets cannot be kept, in plain words
+    problem: str | None  # why secrets cannot be kept, in plain words
 
 
 def _is_system_backend(backend: KeyringBackend) -> bool:
@@ -65,7 +68,7 @@ def _is_system_backend(backend: KeyringBackend) -> bool:
     # keyring's own fail/null backends store nothing; keyrings.alt ones are plain files.
     if module.startswith("keyrings.alt") or module in ("keyring.backends.fail", "keyring.backends.null"):
         return False
-    return backend.priority > 0  # type: ignore[operator]
+    return backend.priority > 0
 
 
 class SecretStore:
@@ -158,10 +161,8 @@ class SecretStore:
                 assert value is not None
                 backend.set_password(self.service, name, value)
                 return None
-            try:
+            with contextlib.suppress(keyring.errors.PasswordDeleteError):  # nothing stored: deleting is done
                 backend.delete_password(self.service, name)
-            except keyring.errors.PasswordDeleteError:
-                pass  # nothing stored: deleting is done
             return None
         except keyring.errors.KeyringLocked as exc:
             raise SecretsUnavailable(LOCKED_MESSAGE, detail=type(exc).__name__, locked=True) from None
@@ -170,6 +171,6 @@ class SecretStore:
         except keyring.errors.KeyringError as exc:
             # Never include the value; the backend's message names the service at most.
             raise SecretsUnavailable(NO_KEYRING_MESSAGE, detail=f"{type(exc).__name__}: {exc}") from None
-        except Exception as exc:  # D-Bus failures surface as assorted exception types
+        except Exception as exc:  # noqa: BLE001 - D-Bus failures surface as assorted exception types
             log.warning("keyring %s failed: %s", keyring_op, type(exc).__name__)
             raise SecretsUnavailable(NO_KEYRING_MESSAGE, detail=type(exc).__name__) from None

@@ -13,6 +13,7 @@ from aurora_desktop.api.client import DEFAULT_BASE_URL
 from aurora_desktop.errors import UserError
 from aurora_desktop.hosting import Hoster, HostingError, NoHosting
 from aurora_desktop.hosting.sandbox import SandboxHoster
+from aurora_desktop.instance import ProfileLock
 from aurora_desktop.jobs.engine import Engine, EngineConfig
 from aurora_desktop.jobs.store import JobStore
 from aurora_desktop.sandbox.process import SandboxProcess
@@ -22,9 +23,11 @@ from aurora_desktop.settings import Settings
 log = logging.getLogger(__name__)
 
 DB_NAME = "jobs.sqlite3"
-NO_KEYS_MESSAGE = ("No Creatify API keys are set up. Add your API ID and API key (from the API Dashboard "
-                   "of your Creatify account) in Settings, or set AURORA_API_ID and AURORA_API_KEY; "
-                   "or use demo mode (--sandbox).")
+NO_KEYS_MESSAGE = (
+    "No Creatify API keys are set up. Add your API ID and API key (from the API Dashboard "
+    "of your Creatify account) in Settings, or set AURORA_API_ID and AURORA_API_KEY; "
+    "or use demo mode (--sandbox)."
+)
 
 
 class CredentialsMissing(UserError):
@@ -42,6 +45,7 @@ class Services:
     demo: bool
     sandbox: SandboxProcess | None = None
     owns_secrets: bool = True
+    lock: ProfileLock | None = None  # this profile's engine lock, released on close
     _closed: bool = field(default=False, repr=False)
 
     async def close(self) -> None:
@@ -54,18 +58,22 @@ class Services:
             self.secrets.close()
         if self.sandbox is not None:
             await asyncio.to_thread(self.sandbox.stop)
+        if self.lock is not None:
+            self.lock.release()
 
 
 def open_store() -> JobStore:
     return JobStore(paths.data_dir() / DB_NAME)
 
 
-async def make_hoster(kind: str, settings: Settings, secrets: SecretStore, base_url: str,
-                      credentials: Credentials) -> Hoster:
+async def make_hoster(
+    kind: str, settings: Settings, secrets: SecretStore, base_url: str, credentials: Credentials
+) -> Hoster:
     if kind == "sandbox":
         return SandboxHoster(base_url, credentials)
     if kind in ("s3", "auto") and settings.storage.configured:
         from aurora_desktop.hosting.s3 import S3Hoster  # obstore loads only when storage is used
+
         try:
             key_id = await secrets.get(STORAGE_ACCESS_KEY_ID) or ""
             secret = await secrets.get(STORAGE_SECRET) or ""
@@ -77,19 +85,30 @@ async def make_hoster(kind: str, settings: Settings, secrets: SecretStore, base_
     return NoHosting()
 
 
-async def open_services(*, sandbox: bool = False, api_base: str | None = None, hosting: str = "auto",
-                        out_dir: Path | None = None, sandbox_args: list[str] | None = None,
-                        settings: Settings | None = None, secrets: SecretStore | None = None) -> Services:
+async def open_services(
+    *,
+    sandbox: bool = False,
+    api_base: str | None = None,
+    hosting: str = "auto",
+    out_dir: Path | None = None,
+    sandbox_args: list[str] | None = None,
+    settings: Settings | None = None,
+    secrets: SecretStore | None = None,
+    lock: ProfileLock | None = None,
+) -> Services:
     """Start everything. A given SecretStore is shared, not owned (the window keeps one for
-    its whole life, so "keep my keys for this session only" reaches the services too)."""
+    its whole life, so "keep my keys for this session only" reaches the services too).
+    A given lock (held) is released when the services close, or at once if they fail to open."""
     settings = settings or Settings.load()
     owns_secrets = secrets is None
     secrets = secrets or SecretStore()
     proc: SandboxProcess | None = None
     try:
         if sandbox:
-            proc = SandboxProcess(["--data-dir", str(paths.data_dir() / "sandbox"), *(sandbox_args or [])],
-                                  stderr_path=paths.log_dir() / "sandbox.log")
+            proc = SandboxProcess(
+                ["--data-dir", str(paths.data_dir() / "sandbox"), *(sandbox_args or [])],
+                stderr_path=paths.log_dir() / "sandbox.log",
+            )
             await asyncio.to_thread(proc.start)
             credentials, base = Credentials(proc.api_id, proc.api_key), proc.url
             hosting = "sandbox"
@@ -108,13 +127,29 @@ async def open_services(*, sandbox: bool = False, api_base: str | None = None, h
             secrets.close()
         if proc is not None:
             await asyncio.to_thread(proc.stop)
+        if lock is not None:
+            lock.release()
         raise
     store = open_store()
     config = EngineConfig(
-        library_dir=out_dir or settings.library_dir(), partial_dir=paths.data_dir() / "partial",
-        filename_template=settings.filename_template, delete_hosted_inputs=settings.delete_hosted_inputs,
-        max_uploads=settings.max_uploads, max_active_jobs=settings.max_active_jobs,
-        max_downloads=settings.max_downloads)
+        library_dir=out_dir or settings.library_dir(),
+        partial_dir=paths.data_dir() / "partial",
+        filename_template=settings.filename_template,
+        delete_hosted_inputs=settings.delete_hosted_inputs,
+        max_uploads=settings.max_uploads,
+        max_active_jobs=settings.max_active_jobs,
+        max_downloads=settings.max_downloads,
+    )
     engine = Engine(store, client, hoster, config)
-    return Services(settings, secrets, client, hoster, store, engine, demo=sandbox, sandbox=proc,
-                    owns_secrets=owns_secrets)
+    return Services(
+        settings,
+        secrets,
+        client,
+        hoster,
+        store,
+        engine,
+        demo=sandbox,
+        sandbox=proc,
+        owns_secrets=owns_secrets,
+        lock=lock,
+    )

@@ -13,8 +13,8 @@ from pathlib import Path
 from typing import Any
 
 from aurora_desktop import paths
-from aurora_desktop.fileio import write_atomic
 from aurora_desktop.api.catalog import DEFAULT_MODEL
+from aurora_desktop.fileio import write_atomic
 
 log = logging.getLogger(__name__)
 FILE_NAME = "settings.json"
@@ -22,13 +22,13 @@ FILE_NAME = "settings.json"
 
 @dataclass
 class StorageSettings:
-    provider: str = ""                # key of hosting.s3.PROVIDERS; "" = not set up
+    provider: str = ""  # key of hosting.s3.PROVIDERS; "" = not set up
     bucket: str = ""
     region: str = ""
-    endpoint: str = ""                # custom/MinIO, or derived from the provider preset
-    account_id: str = ""              # Cloudflare R2
+    endpoint: str = ""  # custom/MinIO, or derived from the provider preset
+    account_id: str = ""  # Cloudflare R2
     prefix: str = "aurora-desktop"
-    url_lifetime_hours: float = 6.0   # long enough for a job that waits in Creatify's queue
+    url_lifetime_hours: float = 6.0  # long enough for a job that waits in Creatify's queue
 
     @property
     def configured(self) -> bool:
@@ -37,11 +37,11 @@ class StorageSettings:
 
 @dataclass
 class Settings:
-    api_base: str = ""                              # "" = Creatify's
-    output_dir: str = ""                            # "" = paths.videos_dir()
+    api_base: str = ""  # "" = Creatify's
+    output_dir: str = ""  # "" = paths.videos_dir()
     filename_template: str = "{date} {name}"
     default_model: str = DEFAULT_MODEL
-    delete_hosted_inputs: bool = True               # privacy: remove uploads once the video is saved
+    delete_hosted_inputs: bool = True  # privacy: remove uploads once the video is saved
     notifications: bool = True
     max_uploads: int = 2
     max_active_jobs: int = 20
@@ -58,7 +58,7 @@ class Settings:
     # ------------------------------------------------------------------ persistence
 
     @classmethod
-    def load(cls, path: Path | None = None) -> "Settings":
+    def load(cls, path: Path | None = None) -> Settings:
         path = path or paths.config_dir() / FILE_NAME
         try:
             raw = json.loads(path.read_text(encoding="utf-8"))
@@ -70,7 +70,7 @@ class Settings:
         return cls.from_dict(raw if isinstance(raw, dict) else {})
 
     @classmethod
-    def from_dict(cls, raw: dict[str, Any]) -> "Settings":
+    def from_dict(cls, raw: dict[str, Any]) -> Settings:
         known = {f.name: f for f in fields(cls)}
         values: dict[str, Any] = {}
         for key, value in raw.items():

@@ -20,6 +20,7 @@ from typing import Any
 
 def _dist_version(name: str) -> str:
     from importlib.metadata import PackageNotFoundError, version
+
     try:
         return version(name)
     except PackageNotFoundError:
@@ -34,19 +35,28 @@ def long_version() -> dict[str, str]:
     from PySide6.QtCore import qVersion
 
     from aurora_desktop import __version__
-    info = {"app": __version__, "qt": qVersion(), "pyside6": pyside_version,
-            "qasync": _dist_version("qasync"), "httpx": httpx.__version__,
-            "python": sys.version.split()[0], "frozen": str(bool(getattr(sys, "frozen", False)))}
+
+    info = {
+        "app": __version__,
+        "qt": qVersion(),
+        "pyside6": pyside_version,
+        "qasync": _dist_version("qasync"),
+        "httpx": httpx.__version__,
+        "python": sys.version.split()[0],
+        "frozen": str(bool(getattr(sys, "frozen", False))),
+    }
     try:
         backend = keyring.get_keyring()
         info["keyring"] = f"{type(backend).__module__}.{type(backend).__name__}"
     except Exception as exc:  # noqa: BLE001 - report, do not crash a version query
         info["keyring"] = f"unavailable ({type(exc).__name__})"
     try:
-        from PySide6.QtMultimedia import QMediaFormat  # noqa: F401
-        from aurora_desktop.ui.player import multimedia_available
         from PySide6.QtCore import QCoreApplication
+        from PySide6.QtMultimedia import QMediaFormat  # noqa: F401
         from PySide6.QtWidgets import QApplication
+
+        from aurora_desktop.ui.player import multimedia_available
+
         if QCoreApplication.instance() is None:
             os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
             QApplication(sys.argv[:1])
@@ -66,12 +76,15 @@ def _play_to_end(path: Path, timeout: float = 60.0) -> float:
     player.setVideoOutput(sink)
     loop = QEventLoop()
     errors: list[str] = []
-    player.mediaStatusChanged.connect(lambda s: loop.quit() if s in (
-        QMediaPlayer.MediaStatus.EndOfMedia, QMediaPlayer.MediaStatus.InvalidMedia) else None)
+    player.mediaStatusChanged.connect(
+        lambda s: (
+            loop.quit() if s in (QMediaPlayer.MediaStatus.EndOfMedia, QMediaPlayer.MediaStatus.InvalidMedia) else None
+        )
+    )
     player.errorOccurred.connect(lambda _e, text: (errors.append(text), loop.quit()))
     QTimer.singleShot(int(timeout * 1000), loop.quit)
     player.setSource(QUrl.fromLocalFile(str(path)))
-    player.setPlaybackRate(4.0)   # the same decode path, a quarter of the wait
+    player.setPlaybackRate(4.0)  # the same decode path, a quarter of the wait
     player.play()
     loop.exec()
     status, duration = player.mediaStatus(), player.duration() / 1000
@@ -84,19 +97,25 @@ def _play_to_end(path: Path, timeout: float = 60.0) -> float:
 
 async def _sandbox_job(workdir: Path) -> dict[str, Any]:
     from aurora_desktop import paths
-    from aurora_desktop.jobs.model import State
-    from aurora_desktop.jobs.prepare import prepare
     from aurora_desktop.api.catalog import get_model
+    from aurora_desktop.jobs import orders
+    from aurora_desktop.jobs.model import State
     from aurora_desktop.services import open_services
 
     paths.use_profile(workdir)
     services = await open_services(sandbox=True, sandbox_args=["--job-seconds", "1"])
     try:
         await services.engine.start()
-        prepared = await prepare(str(paths.resource("samples", "portrait.png")),
-                                 str(paths.resource("samples", "voice.wav")), get_model("aurora_v1"),
-                                 work_dir=paths.cache_dir())
-        job = await services.engine.add(prepared, name="Smoke test", model="aurora_v1")
+        quote = await orders.quote(
+            str(paths.resource("samples", "portrait.png")),
+            str(paths.resource("samples", "voice.wav")),
+            get_model("aurora_v1"),
+            orders.Options(name="Smoke test"),
+            work_dir=paths.cache_dir(),
+            client=services.client,
+            hoster=services.hoster,
+        )
+        job = await orders.place(services.engine, quote)
         async with asyncio.timeout(120):
             job = await services.engine.wait(job.id)
         if job.state is not State.SAVED:
@@ -115,6 +134,7 @@ def run() -> int:
         if result["multimedia"] != "ffmpeg":
             raise RuntimeError("no QtMultimedia backend")
         from aurora_desktop import paths
+
         result["clip_seconds"] = round(_play_to_end(paths.resource("samples", "clip.mp4")), 2)
         with tempfile.TemporaryDirectory(prefix="aurora-smoke-") as tmp:
             job = asyncio.run(_sandbox_job(Path(tmp)))

@@ -1,6 +1,6 @@
 """Draws the app icon (made here, nothing third-party) in every format the builds need.
 
-    python build/make_icons.py   ->  resources/icons/aurora.png, build/icons/aurora.{png,ico,icns}
+python build/make_icons.py   ->  resources/icons/aurora.png, build/icons/aurora.{png,ico,icns}
 """
 
 from __future__ import annotations
@@ -19,12 +19,12 @@ def draw(size: int = 512) -> Image.Image:
     d.rounded_rectangle([16 * s, 16 * s, 496 * s, 496 * s], radius=110 * s, fill=(28, 36, 84, 255))
     glow = Image.new("RGBA", (size, size), (0, 0, 0, 0))
     g = ImageDraw.Draw(glow)
-    for i, colour in enumerate(((64, 224, 180), (90, 160, 255), (200, 110, 255))):   # the aurora bands
+    for i, colour in enumerate(((64, 224, 180), (90, 160, 255), (200, 110, 255))):  # the aurora bands
         y = (150 + i * 55) * s
-        g.arc([-120 * s, y, 632 * s, y + 420 * s], 200, 340, fill=colour + (255,), width=int(34 * s))
+        g.arc([-120 * s, y, 632 * s, y + 420 * s], 200, 340, fill=(*colour, 255), width=int(34 * s))
     img.alpha_composite(glow.filter(ImageFilter.GaussianBlur(6 * s)))
-    d.ellipse([196 * s, 250 * s, 316 * s, 370 * s], fill=(245, 222, 200, 255))          # a face
-    d.pieslice([222 * s, 318 * s, 290 * s, 350 * s], 0, 180, fill=(190, 60, 80, 255))   # speaking
+    d.ellipse([196 * s, 250 * s, 316 * s, 370 * s], fill=(245, 222, 200, 255))  # a face
+    d.pieslice([222 * s, 318 * s, 290 * s, 350 * s], 0, 180, fill=(190, 60, 80, 255))  # speaking
     return img
 
 

@@ -19,8 +19,7 @@ from pathlib import Path
 from PIL import Image, ImageDraw, ImageFilter
 
 OUT = Path(__file__).resolve().parent.parent / "resources" / "samples"
-VOICE_TEXT = ("Hello! I am Aurora, your talking portrait. "
-              "Drop in a photo and a voice, and I will bring them to life.")
+VOICE_TEXT = "Hello! I am Aurora, your talking portrait. Drop in a photo and a voice, and I will bring them to life."
 
 
 def portrait(path: Path, size: tuple[int, int] = (720, 960)) -> None:
@@ -31,18 +30,18 @@ def portrait(path: Path, size: tuple[int, int] = (720, 960)) -> None:
         t = y / h
         draw.line([(0, y), (w, y)], fill=(int(40 + 60 * t), int(70 + 50 * t), int(120 + 40 * t)))
     cx = w // 2
-    draw.ellipse([cx - 260, h - 260, cx + 260, h + 220], fill=(52, 84, 140))          # shoulders
-    draw.rectangle([cx - 55, h // 2 + 60, cx + 55, h - 200], fill=(224, 172, 140))     # neck
-    draw.ellipse([cx - 175, 150, cx + 175, 610], fill=(60, 40, 30))                    # hair back
-    draw.ellipse([cx - 150, 200, cx + 150, 600], fill=(236, 188, 156))                 # face
-    draw.chord([cx - 165, 150, cx + 165, 420], 180, 360, fill=(60, 40, 30))             # fringe
-    for ex in (cx - 62, cx + 62):                                                        # eyes
+    draw.ellipse([cx - 260, h - 260, cx + 260, h + 220], fill=(52, 84, 140))  # shoulders
+    draw.rectangle([cx - 55, h // 2 + 60, cx + 55, h - 200], fill=(224, 172, 140))  # neck
+    draw.ellipse([cx - 175, 150, cx + 175, 610], fill=(60, 40, 30))  # hair back
+    draw.ellipse([cx - 150, 200, cx + 150, 600], fill=(236, 188, 156))  # face
+    draw.chord([cx - 165, 150, cx + 165, 420], 180, 360, fill=(60, 40, 30))  # fringe
+    for ex in (cx - 62, cx + 62):  # eyes
         draw.ellipse([ex - 30, 370, ex + 30, 400], fill=(250, 250, 250))
         draw.ellipse([ex - 13, 372, ex + 13, 398], fill=(70, 110, 60))
         draw.ellipse([ex - 6, 379, ex + 6, 391], fill=(20, 20, 20))
-        draw.arc([ex - 38, 340, ex + 38, 372], 200, 340, fill=(60, 40, 30), width=6)    # brows
+        draw.arc([ex - 38, 340, ex + 38, 372], 200, 340, fill=(60, 40, 30), width=6)  # brows
     draw.line([(cx, 405), (cx - 12, 470), (cx + 6, 478)], fill=(200, 140, 115), width=5)  # nose
-    draw.chord([cx - 55, 500, cx + 55, 545], 0, 180, fill=(180, 70, 80))                # mouth
+    draw.chord([cx - 55, 500, cx + 55, 545], 0, 180, fill=(180, 70, 80))  # mouth
     img = img.filter(ImageFilter.GaussianBlur(1.2))
     img.save(path, optimize=True)
 
@@ -57,8 +56,10 @@ def voice(path: Path) -> None:
 def clip(path: Path) -> None:
     import io
     import sys
+
     sys.path.insert(0, str(OUT.parent.parent))
     from aurora_desktop.sandbox.render import render
+
     with tempfile.TemporaryDirectory() as tmp:
         short = Path(tmp) / "short.wav"
         subprocess.run(["sox", str(OUT / "voice.wav"), str(short), "trim", "0", "2"], check=True)

@@ -17,19 +17,18 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+import qasync
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtMultimedia import QMediaPlayer
 from PySide6.QtWidgets import QApplication
 
-import qasync
-
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from aurora_desktop import paths  # noqa: E402
-from aurora_desktop.jobs.model import State  # noqa: E402
-from aurora_desktop.ui.job_model import PhaseRole  # noqa: E402
+from aurora_desktop import paths
+from aurora_desktop.jobs.model import State
+from aurora_desktop.ui.job_model import PhaseRole
 
 
 async def until(check: Callable[[], bool], timeout: float = 60) -> None:
@@ -48,6 +47,7 @@ def shot(out: Path, name: str) -> None:
 
 async def main(out: Path) -> None:
     from aurora_desktop.ui.main_window import AppOptions, MainWindow
+
     window = MainWindow(AppOptions(sandbox_args=["--job-seconds", "12"]))
     window.move(0, 0)
     window.resize(1280, 800)
@@ -87,8 +87,11 @@ async def main(out: Path) -> None:
     bad.write_text("this is not a picture")
     panel.set_image(str(bad))
     await until(lambda: bool(panel.image_zone.warning.text()))
-    window.errors.show("Creatify did not accept your API ID and key. Check them in Settings (copy both from the "
-                       "API Dashboard of your Creatify account).", "GET /api/remaining_credits/ -> HTTP 401")
+    window.errors.show(
+        "Creatify did not accept your API ID and key. Check them in Settings (copy both from the "
+        "API Dashboard of your Creatify account).",
+        "GET /api/remaining_credits/ -> HTTP 401",
+    )
     await asyncio.sleep(0.8)
     shot(out, "06-errors")
     bad.unlink()
@@ -99,7 +102,7 @@ async def main(out: Path) -> None:
 if __name__ == "__main__":
     out = Path(sys.argv[1] if len(sys.argv) > 1 else "screenshots").resolve()
     out.mkdir(parents=True, exist_ok=True)
-    os.environ["DBUS_SESSION_BUS_ADDRESS"] = "unix:path=/nonexistent"   # first run: no keys anywhere
+    os.environ["DBUS_SESSION_BUS_ADDRESS"] = "unix:path=/nonexistent"  # first run: no keys anywhere
     os.environ.pop("AURORA_API_ID", None)
     os.environ.pop("AURORA_API_KEY", None)
     with tempfile.TemporaryDirectory() as profile:
@@ -111,4 +114,4 @@ if __name__ == "__main__":
         with loop:
             loop.run_until_complete(main(out))
     sys.stdout.flush()
-    os._exit(0)   # skip PySide6's interpreter-exit teardown (see tests/conftest.py)
+    os._exit(0)  # skip PySide6's interpreter-exit teardown (see tests/conftest.py)

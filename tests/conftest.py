@@ -15,10 +15,10 @@ import pytest
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("QT_API", "pyside6")
 
-from aurora_desktop.api import AuroraClient, Credentials  # noqa: E402
-from aurora_desktop.api.retry import RetryPolicy  # noqa: E402
-from aurora_desktop.paths import resource  # noqa: E402
-from aurora_desktop.sandbox.process import SandboxProcess  # noqa: E402
+from aurora_desktop.api import AuroraClient, Credentials
+from aurora_desktop.api.retry import RetryPolicy
+from aurora_desktop.paths import resource
+from aurora_desktop.sandbox.process import SandboxProcess
 
 SAMPLE_IMAGE = resource("samples", "portrait.png")
 SAMPLE_AUDIO = resource("samples", "voice.wav")
@@ -28,6 +28,7 @@ FAST_RETRY = RetryPolicy(attempts=4, total_seconds=10, initial_wait=0.05, max_wa
 def make_wav(path: Path, seconds: float, rate: int = 8000) -> Path:
     """A mono 16-bit WAV of a quiet constant tone, `seconds` long."""
     import wave
+
     with wave.open(str(path), "wb") as w:
         w.setnchannels(1)
         w.setsampwidth(2)
@@ -84,8 +85,9 @@ def make_sandbox(tmp_path: Path) -> Iterator[Callable[..., Sandbox]]:
     started: list[SandboxProcess] = []
 
     def factory(*args: str) -> Sandbox:
-        proc = SandboxProcess(["--job-seconds", "1", *args],
-                              stderr_path=tmp_path / f"sandbox-{len(started)}.log").start()
+        proc = SandboxProcess(
+            ["--job-seconds", "1", *args], stderr_path=tmp_path / f"sandbox-{len(started)}.log"
+        ).start()
         started.append(proc)
         return Sandbox(proc)
 
@@ -122,8 +124,18 @@ def cli_env(sb: Sandbox | None = None, **extra: str) -> dict[str, str]:
 
 def cli_args(sb: Sandbox, profile: Path, *args: str) -> list[str]:
     """`aurora-desktop <args>` against an already running sandbox (survives the command being killed)."""
-    return [sys.executable, "-m", "aurora_desktop", *args, "--profile", str(profile),
-            "--api-base", sb.url, "--hosting", "sandbox"]
+    return [
+        sys.executable,
+        "-m",
+        "aurora_desktop",
+        *args,
+        "--profile",
+        str(profile),
+        "--api-base",
+        sb.url,
+        "--hosting",
+        "sandbox",
+    ]
 
 
 def run_cli(args: list[str], env: dict[str, str], timeout: float = 120) -> subprocess.CompletedProcess[str]:
@@ -143,8 +155,12 @@ def s3_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     log = open(tmp_path_factory.mktemp("moto") / "moto.log", "wb")  # noqa: SIM115
-    proc = subprocess.Popen([sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
-                            stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        stdin=subprocess.DEVNULL,
+    )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 30
     while True:
@@ -171,17 +187,29 @@ def s3_bucket(s3_server: str) -> Iterator[str]:
     import uuid
 
     import boto3
+
     name = f"aurora-{uuid.uuid4().hex[:12]}"
-    s3 = boto3.client("s3", endpoint_url=s3_server, aws_access_key_id=S3_KEY_ID,
-                      aws_secret_access_key=S3_SECRET, region_name="us-east-1")
+    s3 = boto3.client(
+        "s3",
+        endpoint_url=s3_server,
+        aws_access_key_id=S3_KEY_ID,
+        aws_secret_access_key=S3_SECRET,
+        region_name="us-east-1",
+    )
     s3.create_bucket(Bucket=name)
     yield name
 
 
 def bucket_keys(s3_server: str, bucket: str) -> list[str]:
     import boto3
-    s3 = boto3.client("s3", endpoint_url=s3_server, aws_access_key_id=S3_KEY_ID,
-                      aws_secret_access_key=S3_SECRET, region_name="us-east-1")
+
+    s3 = boto3.client(
+        "s3",
+        endpoint_url=s3_server,
+        aws_access_key_id=S3_KEY_ID,
+        aws_secret_access_key=S3_SECRET,
+        region_name="us-east-1",
+    )
     return [o["Key"] for o in s3.list_objects_v2(Bucket=bucket).get("Contents", [])]
 
 

@@ -14,29 +14,32 @@ from decimal import Decimal
 
 @dataclass(frozen=True, slots=True)
 class ModelSpec:
-    key: str                  # our unique key (model_version + resolution)
-    model_version: str        # the value sent as `model_version`
-    resolution: str | None    # aurora_v2 only; the request field name is unconfirmed
-    label: str                # short name for people
-    output: str               # what the video looks like
+    key: str  # our unique key (model_version + resolution)
+    model_version: str  # the value sent as `model_version`
+    resolution: str | None  # aurora_v2 only; the request field name is unconfirmed
+    label: str  # short name for people
+    output: str  # what the video looks like
     credits_per_second: Decimal
     max_audio_seconds: float
-    documented: bool          # False: seen on a newer model page, not in the API reference
+    documented: bool  # False: seen on a newer model page, not in the API reference
 
 
 CATALOG: tuple[ModelSpec, ...] = (
-    ModelSpec("aurora_v1", "aurora_v1", None, "Aurora v1", "720p, best quality",
-              Decimal("1"), 300.0, True),
-    ModelSpec("aurora_v1_fast", "aurora_v1_fast", None, "Aurora v1 Fast",
-              "below 720p, faster and cheaper", Decimal("0.5"), 300.0, True),
-    ModelSpec("aurora_v2_480p", "aurora_v2", "480p", "Aurora v2 480p", "480p",
-              Decimal("0.4"), 59.7, False),
-    ModelSpec("aurora_v2_720p", "aurora_v2", "720p", "Aurora v2 720p", "720p",
-              Decimal("0.7"), 59.7, False),
-    ModelSpec("aurora_v2_1080p", "aurora_v2", "1080p", "Aurora v2 1080p", "1080p",
-              Decimal("1.4"), 59.7, False),
-    ModelSpec("aurora_v2_2k", "aurora_v2", "2k", "Aurora v2 2K", "2K",
-              Decimal("2.8"), 14.375, False),
+    ModelSpec("aurora_v1", "aurora_v1", None, "Aurora v1", "720p, best quality", Decimal("1"), 300.0, True),
+    ModelSpec(
+        "aurora_v1_fast",
+        "aurora_v1_fast",
+        None,
+        "Aurora v1 Fast",
+        "below 720p, faster and cheaper",
+        Decimal("0.5"),
+        300.0,
+        True,
+    ),
+    ModelSpec("aurora_v2_480p", "aurora_v2", "480p", "Aurora v2 480p", "480p", Decimal("0.4"), 59.7, False),
+    ModelSpec("aurora_v2_720p", "aurora_v2", "720p", "Aurora v2 720p", "720p", Decimal("0.7"), 59.7, False),
+    ModelSpec("aurora_v2_1080p", "aurora_v2", "1080p", "Aurora v2 1080p", "1080p", Decimal("1.4"), 59.7, False),
+    ModelSpec("aurora_v2_2k", "aurora_v2", "2k", "Aurora v2 2K", "2K", Decimal("2.8"), 14.375, False),
 )
 
 DEFAULT_MODEL = "aurora_v1"

@@ -1,6 +1,6 @@
 """The Aurora API client: one httpx.AsyncClient, explicit timeouts, safe retries.
 
-Safety rules (ENGINEERING.md 5): credentials go only to the configured base
+Safety rules (docs/architecture.md, "HTTP"): credentials go only to the configured base
 URL (no redirects are followed), a non-loopback base URL must be https, and the
 key never appears in a repr, a log line or an exception.
 """
@@ -10,6 +10,7 @@ from __future__ import annotations
 import ipaddress
 import logging
 import platform
+import time
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
@@ -32,7 +33,9 @@ log = logging.getLogger(__name__)
 
 DEFAULT_BASE_URL = "https://api.creatify.ai"
 MAX_IDS_PER_LIST = 100
-USER_AGENT = f"AuroraDesktop/{__version__} ({platform.system()}; Python {platform.python_version()}) httpx/{httpx.__version__}"
+USER_AGENT = (
+    f"AuroraDesktop/{__version__} ({platform.system()}; Python {platform.python_version()}) httpx/{httpx.__version__}"
+)
 DEFAULT_TIMEOUT = httpx.Timeout(connect=10.0, read=30.0, write=30.0, pool=10.0)
 
 
@@ -66,16 +69,23 @@ def check_base_url(base_url: str) -> str:
         raise UnsafeRequestError(
             "The API address must start with https:// (plain http is only allowed for this "
             "computer's own test service), so your keys are never sent unencrypted.",
-            detail=f"refused base URL {base_url}")
+            detail=f"refused base URL {base_url}",
+        )
     return base_url.rstrip("/")
 
 
 class AuroraClient:
     """Async client for the four Aurora endpoints. Use as an async context manager."""
 
-    def __init__(self, credentials: Credentials, base_url: str = DEFAULT_BASE_URL, *,
-                 timeout: httpx.Timeout = DEFAULT_TIMEOUT, retry: RetryPolicy | None = None,
-                 transport: httpx.AsyncBaseTransport | None = None) -> None:
+    def __init__(
+        self,
+        credentials: Credentials,
+        base_url: str = DEFAULT_BASE_URL,
+        *,
+        timeout: httpx.Timeout = DEFAULT_TIMEOUT,
+        retry: RetryPolicy | None = None,
+        transport: httpx.AsyncBaseTransport | None = None,
+    ) -> None:
         self.base_url = check_base_url(base_url)
         self.retry = retry or RetryPolicy()
         self._credentials = credentials
@@ -83,15 +93,15 @@ class AuroraClient:
             base_url=self.base_url,
             headers={"User-Agent": USER_AGENT, "Accept": "application/json", **credentials.headers()},
             timeout=timeout,
-            follow_redirects=False,   # never carry the key to another host
+            follow_redirects=False,  # never carry the key to another host
             transport=transport,
-            trust_env=False,          # a stray proxy variable must not see the key either
+            trust_env=False,  # a stray proxy variable must not see the key either
         )
 
     def __repr__(self) -> str:
         return f"AuroraClient(base_url={self.base_url!r}, api_id={self._credentials.api_id!r})"
 
-    async def __aenter__(self) -> "AuroraClient":
+    async def __aenter__(self) -> AuroraClient:
         return self
 
     async def __aexit__(self, *exc: object) -> None:
@@ -123,7 +133,7 @@ class AuroraClient:
         jobs: list[Job] = []
         unique = list(dict.fromkeys(ids))
         for start in range(0, len(unique), MAX_IDS_PER_LIST):
-            chunk = unique[start:start + MAX_IDS_PER_LIST]
+            chunk = unique[start : start + MAX_IDS_PER_LIST]
             data = await self._call("GET", "/api/aurora/", params={**params, "ids": ",".join(chunk)})
             jobs.extend(parse_job_list(data))
         return jobs
@@ -140,15 +150,18 @@ class AuroraClient:
 
     # ------------------------------------------------------------------ plumbing
 
-    async def _call(self, method: str, path: str, *, params: dict[str, str] | None = None,
-                    json: Any = None, idempotent: bool = True) -> Any:
+    async def _call(
+        self, method: str, path: str, *, params: dict[str, str] | None = None, json: Any = None, idempotent: bool = True
+    ) -> Any:
         async for attempt in self.retry.retrying(idempotent=idempotent):
             with attempt:
                 return await self._send_once(method, path, params=params, json=json, idempotent=idempotent)
         raise AssertionError("unreachable: tenacity reraises the last error")  # pragma: no cover
 
-    async def _send_once(self, method: str, path: str, *, params: dict[str, str] | None,
-                         json: Any, idempotent: bool) -> Any:
+    async def _send_once(
+        self, method: str, path: str, *, params: dict[str, str] | None, json: Any, idempotent: bool
+    ) -> Any:
+        started = time.monotonic()
         try:
             response = await self._http.request(method, path, params=params, json=json)
         except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout) as exc:
@@ -159,13 +172,19 @@ class AuroraClient:
             if idempotent:
                 raise NetworkError(detail=detail) from None
             raise OutcomeUnknownError(detail=detail) from None
-        log.debug("%s %s -> %s in %.0f ms", method, path, response.status_code,
-                  response.elapsed.total_seconds() * 1000)
+        # Timed here, not by response.elapsed, which only transports that stream their body set.
+        log.debug("%s %s -> %s in %.0f ms", method, path, response.status_code, (time.monotonic() - started) * 1000)
         if not response.is_success:
-            raise error_for_response(response.status_code, response.text, method=method,
-                                     path=path, retry_after=response.headers.get("Retry-After"))
+            raise error_for_response(
+                response.status_code,
+                response.text,
+                method=method,
+                path=path,
+                retry_after=response.headers.get("Retry-After"),
+            )
         try:
             return response.json()
         except ValueError:
             raise InvalidResponseError(
-                detail=f"{method} {path} -> HTTP {response.status_code}, not JSON:\n{excerpt(response.text)}") from None
+                detail=f"{method} {path} -> HTTP {response.status_code}, not JSON:\n{excerpt(response.text)}"
+            ) from None

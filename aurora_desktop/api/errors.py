@@ -9,6 +9,7 @@ response, never from request headers.
 from __future__ import annotations
 
 import json
+from datetime import UTC
 from typing import Any
 
 from aurora_desktop.errors import UserError
@@ -21,28 +22,36 @@ class ApiError(UserError):
     #: Whether trying the same thing again later may succeed.
     retryable = False
 
-    def __init__(self, user_message: str | None = None, *, detail: str = "",
-                 status: int | None = None) -> None:
+    def __init__(self, user_message: str | None = None, *, detail: str = "", status: int | None = None) -> None:
         self.status = status
         super().__init__(user_message, detail=detail)
 
 
 class AuthError(ApiError):
-    default_message = ("Creatify did not accept your API ID and key. Check them in "
-                       "Settings (copy both from the API Dashboard of your Creatify account).")
+    default_message = (
+        "Creatify did not accept your API ID and key. Check them in "
+        "Settings (copy both from the API Dashboard of your Creatify account)."
+    )
 
 
 class InsufficientCreditsError(ApiError):
-    default_message = ("Your Creatify account does not have enough credits for this video. "
-                       "Add credits or choose a shorter clip or a cheaper model.")
+    default_message = (
+        "Your Creatify account does not have enough credits for this video. "
+        "Add credits or choose a shorter clip or a cheaper model."
+    )
 
 
 class ValidationError(ApiError):
     default_message = "Creatify rejected the request."
 
-    def __init__(self, user_message: str | None = None, *, detail: str = "",
-                 status: int | None = None,
-                 field_errors: dict[str, list[str]] | None = None) -> None:
+    def __init__(
+        self,
+        user_message: str | None = None,
+        *,
+        detail: str = "",
+        status: int | None = None,
+        field_errors: dict[str, list[str]] | None = None,
+    ) -> None:
         self.field_errors = field_errors or {}
         super().__init__(user_message, detail=detail, status=status)
 
@@ -55,8 +64,14 @@ class RateLimitedError(ApiError):
     default_message = "Creatify is busy right now. The app will try again in a moment."
     retryable = True
 
-    def __init__(self, user_message: str | None = None, *, detail: str = "",
-                 status: int | None = 429, retry_after: float | None = None) -> None:
+    def __init__(
+        self,
+        user_message: str | None = None,
+        *,
+        detail: str = "",
+        status: int | None = 429,
+        retry_after: float | None = None,
+    ) -> None:
         self.retry_after = retry_after
         super().__init__(user_message, detail=detail, status=status)
 
@@ -67,8 +82,10 @@ class ServerUnavailableError(ApiError):
 
 
 class NetworkError(ApiError):
-    default_message = ("Could not reach Creatify. Check your internet connection; "
-                       "your work is kept and will continue when the connection is back.")
+    default_message = (
+        "Could not reach Creatify. Check your internet connection; "
+        "your work is kept and will continue when the connection is back."
+    )
     retryable = True
 
 
@@ -80,13 +97,17 @@ class OutcomeUnknownError(NetworkError):
     sending it again, or the user could be charged twice.
     """
 
-    default_message = ("The connection dropped while the video was being requested. "
-                       "The app will check with Creatify before trying again, so you are never charged twice.")
+    default_message = (
+        "The connection dropped while the video was being requested. "
+        "The app will check with Creatify before trying again, so you are never charged twice."
+    )
 
 
 class InvalidResponseError(ApiError):
-    default_message = ("Creatify answered with something the app does not understand. "
-                       "Please try again later; if it keeps happening, copy the details for support.")
+    default_message = (
+        "Creatify answered with something the app does not understand. "
+        "Please try again later; if it keeps happening, copy the details for support."
+    )
 
 
 class UnsafeRequestError(ApiError):
@@ -134,19 +155,19 @@ def parse_retry_after(value: str | None) -> float | None:
         return max(0.0, float(value))
     except ValueError:
         pass
+    from datetime import datetime
     from email.utils import parsedate_to_datetime
-    from datetime import datetime, timezone
+
     try:
         when = parsedate_to_datetime(value)
     except (TypeError, ValueError):
         return None
     if when.tzinfo is None:
-        when = when.replace(tzinfo=timezone.utc)
-    return max(0.0, (when - datetime.now(timezone.utc)).total_seconds())
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - datetime.now(UTC)).total_seconds())
 
 
-def error_for_response(status: int, text: str, *, method: str, path: str,
-                       retry_after: str | None = None) -> ApiError:
+def error_for_response(status: int, text: str, *, method: str, path: str, retry_after: str | None = None) -> ApiError:
     """Map one non-success HTTP answer to the right ApiError."""
     detail = f"{method} {path} -> HTTP {status}\n{excerpt(text)}"
     try:
@@ -167,8 +188,7 @@ def error_for_response(status: int, text: str, *, method: str, path: str,
     if status == 404:
         return NotFoundError(detail=detail, status=status)
     if status == 429:
-        return RateLimitedError(detail=detail, status=status,
-                                retry_after=parse_retry_after(retry_after))
+        return RateLimitedError(detail=detail, status=status, retry_after=parse_retry_after(retry_after))
     if status >= 500:
         return ServerUnavailableError(detail=detail, status=status)
     if status in (400, 402, 409, 413, 415, 422):
@@ -181,5 +201,7 @@ def error_for_response(status: int, text: str, *, method: str, path: str,
         return UnsafeRequestError(
             "Creatify's address answered with a redirect, which the app does not follow "
             "(your keys are only ever sent to the configured address). Check the API address.",
-            detail=detail, status=status)
+            detail=detail,
+            status=status,
+        )
     return ApiError(detail=detail, status=status)

@@ -11,7 +11,7 @@ import enum
 import math
 import uuid
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -19,7 +19,7 @@ from aurora_desktop.api.catalog import DEFAULT_MODEL
 from aurora_desktop.api.errors import InvalidResponseError, excerpt
 
 
-class JobStatus(str, enum.Enum):
+class JobStatus(enum.StrEnum):
     PENDING = "pending"
     IN_QUEUE = "in_queue"
     RUNNING = "running"
@@ -34,7 +34,7 @@ class JobStatus(str, enum.Enum):
         return self in (JobStatus.DONE, JobStatus.FAILED, JobStatus.REJECTED)
 
     @classmethod
-    def parse(cls, value: Any) -> "JobStatus":
+    def parse(cls, value: Any) -> JobStatus:
         if not isinstance(value, str):
             raise InvalidResponseError(detail=f"job status is not text: {value!r}")
         try:
@@ -44,6 +44,7 @@ class JobStatus(str, enum.Enum):
 
 
 # ----------------------------------------------------------------------------- helpers
+
 
 def parse_timestamp(value: Any) -> datetime | None:
     """ISO 8601 with or without fractions or zone; naive times are taken as UTC."""
@@ -55,7 +56,7 @@ def parse_timestamp(value: Any) -> datetime | None:
         parsed = datetime.fromisoformat(value.strip())
     except ValueError as exc:
         raise InvalidResponseError(detail=f"unreadable timestamp {value!r}") from exc
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
 def _number(value: Any, what: str) -> float | None:
@@ -98,11 +99,12 @@ def _text(value: Any) -> str | None:
 
 # ----------------------------------------------------------------------------- job
 
+
 @dataclass(frozen=True, slots=True)
 class Job:
     id: str
     status: JobStatus
-    progress: float = 0.0                   # always 0..1
+    progress: float = 0.0  # always 0..1
     video_output: str | None = None
     preview: str | None = None
     failed_reason: str | None = None
@@ -122,7 +124,7 @@ class Job:
     raw_status: str = ""
 
     @classmethod
-    def from_api(cls, data: Any) -> "Job":
+    def from_api(cls, data: Any) -> Job:
         if not isinstance(data, dict):
             raise InvalidResponseError(detail=f"expected a job object, got: {excerpt(repr(data))}")
         raw_id = data.get("id")
@@ -212,8 +214,7 @@ class CreateRequest:
             raise ValueError(f"Prompt guidance must be between {GUIDANCE_MIN:g} and {GUIDANCE_MAX:g}.")
 
     def to_api(self) -> dict[str, Any]:
-        body: dict[str, Any] = {"image": self.image, "audio": self.audio,
-                                "model_version": self.model_version}
+        body: dict[str, Any] = {"image": self.image, "audio": self.audio, "model_version": self.model_version}
         for key in ("name", "text_prompt", "prompt_guidance_scale", "webhook_url", "resolution"):
             value = getattr(self, key)
             if value not in (None, ""):

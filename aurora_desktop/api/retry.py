@@ -1,4 +1,4 @@
-"""The one retry policy for API calls (ENGINEERING.md 5).
+"""The one retry policy for API calls (docs/architecture.md, "HTTP").
 
 Only requests that are safe to repeat are retried: idempotent GETs on network
 errors, 429 and 502/503/504, and any request that provably never left this
@@ -69,4 +69,3 @@ class RetryPolicy:
             stop=stop_after_attempt(self.attempts) | stop_after_delay(self.total_seconds),
             reraise=True,
         )
-

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncGenerator, AsyncIterator, Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -12,7 +12,7 @@ from typing import Protocol
 
 from aurora_desktop.errors import UserError
 
-ProgressCallback = Callable[[int, int], None]   # (bytes sent, total bytes)
+ProgressCallback = Callable[[int, int], None]  # (bytes sent, total bytes)
 CHUNK = 1024 * 1024
 
 
@@ -27,15 +27,16 @@ class HostingError(UserError):
 @dataclass(frozen=True, slots=True)
 class HostedFile:
     url: str
-    expires_at: datetime | None     # None: does not expire (as far as we know)
-    key: str | None                 # what remove() needs; None when nothing to remove
+    expires_at: datetime | None  # None: does not expire (as far as we know)
+    key: str | None  # what remove() needs; None when nothing to remove
 
 
 class Hoster(Protocol):
     name: str
 
-    async def host(self, path: Path, *, key: str, content_type: str,
-                   progress: ProgressCallback | None = None) -> HostedFile: ...
+    async def host(
+        self, path: Path, *, key: str, content_type: str, progress: ProgressCallback | None = None
+    ) -> HostedFile: ...
 
     async def remove(self, key: str) -> None: ...
 
@@ -47,7 +48,8 @@ class Hoster(Protocol):
 NO_STORAGE_MESSAGE = (
     "Local files need a storage bucket so Creatify can fetch them. Set one up in "
     "Settings → Storage (AWS S3, Cloudflare R2, Backblaze B2, Wasabi or MinIO), "
-    "or paste links to your image and audio instead.")
+    "or paste links to your image and audio instead."
+)
 
 
 class NoHosting:
@@ -55,8 +57,9 @@ class NoHosting:
 
     name = "none"
 
-    async def host(self, path: Path, *, key: str, content_type: str,
-                   progress: ProgressCallback | None = None) -> HostedFile:
+    async def host(
+        self, path: Path, *, key: str, content_type: str, progress: ProgressCallback | None = None
+    ) -> HostedFile:
         raise HostingError(NO_STORAGE_MESSAGE)
 
     async def remove(self, key: str) -> None:
@@ -67,8 +70,9 @@ class NoHosting:
 
 
 @contextlib.asynccontextmanager
-async def file_chunks(path: Path, progress: ProgressCallback | None = None,
-                      chunk_size: int = CHUNK) -> AsyncIterator[AsyncIterator[bytes]]:
+async def file_chunks(
+    path: Path, progress: ProgressCallback | None = None, chunk_size: int = CHUNK
+) -> AsyncIterator[AsyncIterator[bytes]]:
     """Stream a file without blocking the event loop; memory stays at one chunk.
 
     A context manager rather than a bare async generator because the consumers
@@ -81,7 +85,8 @@ async def file_chunks(path: Path, progress: ProgressCallback | None = None,
     # Opening a local file is quick; only the reads go to a worker thread.  (An
     # open() handed to a thread leaks its handle if the await is cancelled.)
     with open(path, "rb") as fh:
-        async def chunks() -> AsyncIterator[bytes]:
+
+        async def chunks() -> AsyncGenerator[bytes]:
             sent = 0
             while chunk := await asyncio.to_thread(fh.read, chunk_size):
                 sent += len(chunk)

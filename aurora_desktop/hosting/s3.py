@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
 import obstore
@@ -21,12 +21,15 @@ from obstore.store import S3Store
 from aurora_desktop.hosting.base import HostedFile, HostingError, ProgressCallback, file_chunks
 from aurora_desktop.settings import StorageSettings
 
+if TYPE_CHECKING:
+    from obstore.store import ClientConfig  # a TypedDict, only in the type stubs
+
 
 @dataclass(frozen=True, slots=True)
 class Provider:
     key: str
     label: str
-    endpoint: str            # template: {region}, {account_id}; "" = AWS default
+    endpoint: str  # template: {region}, {account_id}; "" = AWS default
     default_region: str
     virtual_hosted: bool
     help: str
@@ -34,14 +37,33 @@ class Provider:
 
 PROVIDERS: tuple[Provider, ...] = (
     Provider("aws", "Amazon S3", "", "us-east-1", True, "Region such as eu-west-1."),
-    Provider("r2", "Cloudflare R2", "https://{account_id}.r2.cloudflarestorage.com", "auto", False,
-             "Needs your Cloudflare account ID."),
-    Provider("b2", "Backblaze B2", "https://s3.{region}.backblazeb2.com", "us-west-004", False,
-             "Region from the bucket's endpoint, such as us-west-004."),
-    Provider("wasabi", "Wasabi", "https://s3.{region}.wasabisys.com", "us-east-1", False,
-             "Region such as eu-central-1."),
-    Provider("minio", "MinIO / other S3-compatible", "", "us-east-1", False,
-             "The server's address, such as https://minio.example.com."),
+    Provider(
+        "r2",
+        "Cloudflare R2",
+        "https://{account_id}.r2.cloudflarestorage.com",
+        "auto",
+        False,
+        "Needs your Cloudflare account ID.",
+    ),
+    Provider(
+        "b2",
+        "Backblaze B2",
+        "https://s3.{region}.backblazeb2.com",
+        "us-west-004",
+        False,
+        "Region from the bucket's endpoint, such as us-west-004.",
+    ),
+    Provider(
+        "wasabi", "Wasabi", "https://s3.{region}.wasabisys.com", "us-east-1", False, "Region such as eu-central-1."
+    ),
+    Provider(
+        "minio",
+        "MinIO / other S3-compatible",
+        "",
+        "us-east-1",
+        False,
+        "The server's address, such as https://minio.example.com.",
+    ),
 )
 _BY_KEY = {p.key: p for p in PROVIDERS}
 
@@ -58,8 +80,7 @@ def endpoint_for(settings: StorageSettings) -> str | None:
         return None
     if "{account_id}" in provider.endpoint and not settings.account_id:
         raise HostingError("Enter your Cloudflare account ID in Settings → Storage.")
-    return provider.endpoint.format(region=settings.region or provider.default_region,
-                                    account_id=settings.account_id)
+    return provider.endpoint.format(region=settings.region or provider.default_region, account_id=settings.account_id)
 
 
 class S3Hoster:
@@ -82,7 +103,7 @@ class S3Hoster:
         }
         if endpoint:
             config["endpoint"] = endpoint
-        client_options: dict[str, Any] = {"timeout": "120s", "connect_timeout": "10s"}
+        client_options: ClientConfig = {"timeout": "120s", "connect_timeout": "10s"}
         if endpoint and endpoint.startswith("http://"):
             client_options["allow_http"] = True  # a local MinIO; keys stay on this machine's network
         self._store = S3Store(settings.bucket, client_options=client_options, **config)
@@ -94,24 +115,24 @@ class S3Hoster:
         prefix = self.settings.prefix.strip("/")
         return f"{prefix}/{key}" if prefix else key
 
-    async def host(self, path: Path, *, key: str, content_type: str,
-                   progress: ProgressCallback | None = None) -> HostedFile:
+    async def host(
+        self, path: Path, *, key: str, content_type: str, progress: ProgressCallback | None = None
+    ) -> HostedFile:
         object_path = self._path(key)
         try:
             async with file_chunks(path, progress) as chunks:
-                await obstore.put_async(self._store, object_path, chunks,
-                                        attributes={"Content-Type": content_type})
+                await obstore.put_async(self._store, object_path, chunks, attributes={"Content-Type": content_type})
             url = await obstore.sign_async(self._store, "GET", object_path, self.lifetime)
-        except Exception as exc:  # obstore raises its own hierarchy plus OSError
+        except Exception as exc:  # noqa: BLE001 - obstore raises its own hierarchy plus OSError
             raise _hosting_error(exc) from None
-        return HostedFile(url=url, expires_at=datetime.now(timezone.utc) + self.lifetime, key=key)
+        return HostedFile(url=url, expires_at=datetime.now(UTC) + self.lifetime, key=key)
 
     async def remove(self, key: str) -> None:
         try:
             await obstore.delete_async(self._store, self._path(key))
         except obstore.exceptions.NotFoundError:
             return
-        except Exception as exc:
+        except Exception as exc:  # noqa: BLE001 - obstore's own hierarchy plus OSError
             raise _hosting_error(exc) from None
 
     async def test(self) -> str:
@@ -121,20 +142,24 @@ class S3Hoster:
         try:
             await obstore.put_async(self._store, self._path(key), body, attributes={"Content-Type": "text/plain"})
             url = await obstore.sign_async(self._store, "GET", self._path(key), timedelta(minutes=5))
-        except Exception as exc:
+        except Exception as exc:  # noqa: BLE001 - obstore's own hierarchy plus OSError
             raise _hosting_error(exc) from None
         try:
             async with httpx.AsyncClient(timeout=20, trust_env=False) as http:
                 response = await http.get(url)
         except httpx.HTTPError as exc:
-            raise HostingError("The test file was uploaded but could not be fetched back through its link.",
-                               detail=f"{type(exc).__name__}: {exc}") from None
+            raise HostingError(
+                "The test file was uploaded but could not be fetched back through its link.",
+                detail=f"{type(exc).__name__}: {exc}",
+            ) from None
         finally:
             await self.remove(key)
         if response.status_code != 200 or response.content != body:
-            raise HostingError("The test file was uploaded but its link did not give it back "
-                               f"(HTTP {response.status_code}). Check the bucket's region and endpoint.",
-                               detail=response.text[:300])
+            raise HostingError(
+                "The test file was uploaded but its link did not give it back "
+                f"(HTTP {response.status_code}). Check the bucket's region and endpoint.",
+                detail=response.text[:300],
+            )
         return "Storage works: a test file was uploaded, fetched through a private link, and deleted."
 
 
@@ -142,14 +167,25 @@ def _hosting_error(exc: BaseException) -> HostingError:
     name = type(exc).__name__
     text = str(exc)
     detail = f"{name}: {text[:500]}"
-    if "PermissionDenied" in name or "Unauthenticated" in name or "403" in text or "InvalidAccessKeyId" in text \
-            or "SignatureDoesNotMatch" in text:
-        return HostingError("The storage bucket refused the access key. Check the key and its permissions "
-                            "in Settings → Storage.", detail=detail)
+    if (
+        "PermissionDenied" in name
+        or "Unauthenticated" in name
+        or "403" in text
+        or "InvalidAccessKeyId" in text
+        or "SignatureDoesNotMatch" in text
+    ):
+        return HostingError(
+            "The storage bucket refused the access key. Check the key and its permissions in Settings → Storage.",
+            detail=detail,
+        )
     if "NoSuchBucket" in text or ("NotFound" in name and "bucket" in text.lower()):
-        return HostingError("The storage bucket does not exist. Check its name and region in Settings → Storage.",
-                            detail=detail)
+        return HostingError(
+            "The storage bucket does not exist. Check its name and region in Settings → Storage.", detail=detail
+        )
     if isinstance(exc, OSError) and not isinstance(exc, ConnectionError):
         return HostingError("A file to upload could not be read from disk.", detail=detail)
-    return HostingError("Could not upload to your storage bucket. Check your connection; the app will "
-                        "try again.", detail=detail, retryable=True)
+    return HostingError(
+        "Could not upload to your storage bucket. Check your connection; the app will try again.",
+        detail=detail,
+        retryable=True,
+    )

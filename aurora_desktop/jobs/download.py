@@ -13,7 +13,7 @@ import os
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import BinaryIO
+from typing import IO
 
 import httpx
 from tenacity import AsyncRetrying, retry_if_exception, stop_after_attempt, wait_exponential_jitter
@@ -27,14 +27,22 @@ Progress = Callable[[int, int], None]
 
 
 class DownloadError(UserError):
-    def __init__(self, user_message: str, *, detail: str = "", retryable: bool = False,
-                 expired: bool = False) -> None:
+    def __init__(
+        self,
+        user_message: str,
+        *,
+        detail: str = "",
+        retryable: bool = False,
+        expired: bool = False,
+        local: bool = False,
+    ) -> None:
         self.retryable = retryable
         self.expired = expired
+        self.local = local  # this computer's fault (disk full, folder unwritable), not the server's
         super().__init__(user_message, detail=detail)
 
 
-_datasync = getattr(os, "fdatasync", os.fsync)   # fdatasync is POSIX-only
+_datasync = getattr(os, "fdatasync", os.fsync)  # fdatasync is POSIX-only
 
 
 class _Writer:
@@ -43,7 +51,7 @@ class _Writer:
     dirty pages never pile up (the final fsync stays short) and the flush to disk
     overlaps with the download instead of stalling it."""
 
-    def __init__(self, fh: BinaryIO) -> None:
+    def __init__(self, fh: IO[bytes]) -> None:
         self.fh = fh
         self.unsynced = 0
         self.busy: asyncio.Future[None] | None = None
@@ -51,15 +59,15 @@ class _Writer:
 
     def _write(self, data: bytes) -> None:
         self.fh.write(data)
-        self.fh.flush()                  # in the OS's hands: survives the app being killed
+        self.fh.flush()  # in the OS's hands: survives the app being killed
 
     async def write(self, data: bytes) -> None:
         if self.busy is not None:
-            await self.busy              # at most one block in flight: memory stays flat
+            await self.busy  # at most one block in flight: memory stays flat
         self.busy = None
         if self.unsynced >= SYNC_BYTES and (self.syncing is None or self.syncing.done()):
             if self.syncing is not None:
-                await self.syncing       # surfaces a failed sync
+                await self.syncing  # surfaces a failed sync
             # One sync at a time; if the disk is slower than the network, writes
             # carry on into the page cache and the next sync takes a bigger bite.
             self.syncing = asyncio.ensure_future(asyncio.to_thread(_datasync, self.fh.fileno()))
@@ -70,7 +78,7 @@ class _Writer:
 
     async def finish(self) -> None:
         await self._settle(raise_errors=True)
-        await asyncio.to_thread(os.fsync, self.fh.fileno())   # durable before it is renamed into place
+        await asyncio.to_thread(os.fsync, self.fh.fileno())  # durable before it is renamed into place
 
     async def abandon(self) -> None:
         """An error mid-way: let writes and syncs in flight end before the file is closed."""
@@ -100,18 +108,21 @@ async def _attempt(http: httpx.AsyncClient, url: str, partial: Path, progress: P
     try:
         async with http.stream("GET", url, headers=headers) as response:
             status = response.status_code
-            if status == 416 and offset:           # we already have every byte
+            if status == 416 and offset:  # we already have every byte
                 return offset
             if status in (401, 403, 404, 410):
-                raise DownloadError("The link to the finished video no longer works (it may have expired).",
-                                    detail=f"HTTP {status}", expired=True)
+                raise DownloadError(
+                    "The link to the finished video no longer works (it may have expired).",
+                    detail=f"HTTP {status}",
+                    expired=True,
+                )
             if status == 429 or status >= 500:
                 raise DownloadError("The video server is busy; retrying.", detail=f"HTTP {status}", retryable=True)
             if status not in (200, 206):
                 raise DownloadError("The video could not be downloaded.", detail=f"HTTP {status}")
             if status == 206 and _content_range_start(response.headers.get("content-range")) == offset:
                 mode, done = "ab", offset
-            else:                                  # the server ignored Range: start over
+            else:  # the server ignored Range: start over
                 mode, done = "wb", 0
             length = response.headers.get("content-length")
             total = done + int(length) if length and length.isdigit() else 0
@@ -138,26 +149,38 @@ async def _attempt(http: httpx.AsyncClient, url: str, partial: Path, progress: P
                 finally:
                     await writer.abandon()
     except httpx.HTTPError as exc:
-        raise DownloadError("The download was interrupted; resuming.", detail=f"{type(exc).__name__}: {exc}",
-                            retryable=True) from None
+        raise DownloadError(
+            "The download was interrupted; resuming.", detail=f"{type(exc).__name__}: {exc}", retryable=True
+        ) from None
     except OSError as exc:
-        raise DownloadError("The video could not be written to disk (is the disk full?). "
-                            "Free some space; the download resumes where it stopped.",
-                            detail=f"{type(exc).__name__}: {exc}", retryable=False) from None
+        raise DownloadError(
+            "The video could not be written to disk (is the disk full?). "
+            "Free some space; the download resumes where it stopped.",
+            detail=f"{type(exc).__name__}: {exc}",
+            local=True,
+        ) from None
     if total and done != total:
-        raise DownloadError("The download stopped early; resuming.", detail=f"{done} of {total} bytes",
-                            retryable=True)
+        raise DownloadError("The download stopped early; resuming.", detail=f"{done} of {total} bytes", retryable=True)
     return done
 
 
-async def download(http: httpx.AsyncClient, url: str, partial: Path, *, progress: Progress | None = None,
-                   attempts: int = 8, max_wait: float = 30.0) -> int:
+async def download(
+    http: httpx.AsyncClient,
+    url: str,
+    partial: Path,
+    *,
+    progress: Progress | None = None,
+    attempts: int = 8,
+    max_wait: float = 30.0,
+) -> int:
     """Download url into partial (resuming what is there); return its size."""
     partial.parent.mkdir(parents=True, exist_ok=True)
     retrying = AsyncRetrying(
         retry=retry_if_exception(lambda e: isinstance(e, DownloadError) and e.retryable),
         wait=wait_exponential_jitter(multiplier=0.5, max=max_wait, jitter=0.5),
-        stop=stop_after_attempt(attempts), reraise=True)
+        stop=stop_after_attempt(attempts),
+        reraise=True,
+    )
     async for attempt in retrying:
         with attempt:
             size = await _attempt(http, url, partial, progress)
@@ -165,6 +188,9 @@ async def download(http: httpx.AsyncClient, url: str, partial: Path, *, progress
         head = fh.read(12)
     if head[4:8] != b"ftyp":
         partial.unlink(missing_ok=True)
-        raise DownloadError("The downloaded file is not a video. The app will fetch it again.",
-                            detail=f"starts with {head!r}", retryable=True)
+        raise DownloadError(
+            "The downloaded file is not a video. The app will fetch it again.",
+            detail=f"starts with {head!r}",
+            retryable=True,
+        )
     return size

@@ -30,7 +30,7 @@ class PriorityGate:
                 await future
             except asyncio.CancelledError:
                 if future.done() and not future.cancelled():
-                    self._release()      # we were handed a slot as we were cancelled: pass it on
+                    self._release()  # we were handed a slot as we were cancelled: pass it on
                 else:
                     self._waiters = [w for w in self._waiters if w[2] is not future]
                     heapq.heapify(self._waiters)

@@ -4,16 +4,20 @@ from __future__ import annotations
 
 import enum
 import secrets
+from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
-from datetime import datetime, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any
+from urllib.parse import urlsplit
+
+from aurora_desktop.api.models import NAME_MAX
 
 
-class State(str, enum.Enum):
+class State(enum.StrEnum):
     DRAFT = "draft"
     HOSTING = "hosting"
     SUBMITTING = "submitting"
-    REMOTE = "remote"                 # pending / in_queue / running at Creatify (see remote_status)
+    REMOTE = "remote"  # pending / in_queue / running at Creatify (see remote_status)
     DOWNLOADING = "downloading"
     SAVED = "saved"
     FAILED = "failed"
@@ -33,16 +37,70 @@ class State(str, enum.Enum):
 
 FINAL_STATES = frozenset({State.SAVED, State.FAILED, State.REJECTED, State.NEEDS_ATTENTION, State.CANCELLED})
 TOKEN_PREFIX = "ad-"
+_TOKEN_BYTES = 5
+# The remote name is "<user's name> [<token>]".
+REMOTE_NAME_SUFFIX_LENGTH = len(" []") + len(TOKEN_PREFIX) + 2 * _TOKEN_BYTES
 
 
 def new_token() -> str:
     """A short unique client token, carried in the remote job's name so a POST
     whose answer was lost can be found again instead of sent twice."""
-    return TOKEN_PREFIX + secrets.token_hex(5)
+    return TOKEN_PREFIX + secrets.token_hex(_TOKEN_BYTES)
 
 
 def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
+
+
+def is_link(source: str) -> bool:
+    return urlsplit(source).scheme in ("http", "https")
+
+
+class InputKind(enum.StrEnum):
+    IMAGE = "image"
+    AUDIO = "audio"
+
+
+@dataclass(frozen=True, slots=True)
+class InputFile:
+    """One input of a job: where it came from, and the link Creatify fetches it from.
+
+    A new kind of input (a script's speech, a recording, a crop) is one more
+    InputKind; everything that hosts, checks, removes or shows inputs loops
+    over a job's inputs instead of naming fields.
+    """
+
+    kind: InputKind
+    source: str  # a local path or a link, as it will be sent (after any conversion)
+    hash: str | None = None  # sha256 of a local file: detects a file changed after the price was shown
+    mime: str | None = None
+    url: str | None = None  # the link Creatify fetches: the pasted link itself, or the hosted copy
+    key: str | None = None  # the hosting key, for removal; None when nothing is hosted
+    expires: datetime | None = None  # when the hosted copy's link stops working
+
+    # The store keeps one column per field, named "<kind>_<field>" (image_source, ...).
+    STORED = ("source", "hash", "mime", "url", "key", "expires")
+
+    @property
+    def is_link(self) -> bool:
+        return is_link(self.source)
+
+    def link_fresh(self, margin: timedelta, now: datetime | None = None) -> bool:
+        """A link Creatify can still fetch for at least `margin`."""
+        if not self.url:
+            return False
+        return self.expires is None or self.expires - (now or utcnow()) > margin
+
+    def unhosted(self) -> InputFile:
+        """The same input after its hosted copy was removed: a retry must host it again."""
+        return replace(self, url=None, key=None, expires=None)
+
+    def columns(self) -> dict[str, Any]:
+        return {f"{self.kind}_{name}": getattr(self, name) for name in self.STORED}
+
+    @classmethod
+    def from_columns(cls, kind: InputKind, row: Mapping[str, Any]) -> InputFile:
+        return cls(kind, **{name: row[f"{kind}_{name}"] for name in cls.STORED})
 
 
 @dataclass(frozen=True)
@@ -50,24 +108,14 @@ class LocalJob:
     id: str
     token: str
     name: str
-    model: str                            # catalog key
-    image_source: str                     # local path or URL, as the user gave it
-    audio_source: str
+    model: str  # catalog key
+    image: InputFile
+    audio: InputFile
     state: State = State.DRAFT
     text_prompt: str | None = None
     guidance: float | None = None
-    image_hash: str | None = None         # sha256 of local inputs: detects a changed file on resume
-    audio_hash: str | None = None
-    image_mime: str | None = None
-    audio_mime: str | None = None
     audio_seconds: float | None = None
     cost_estimate: float | None = None
-    image_url: str | None = None
-    image_key: str | None = None          # hosting key, for removal
-    image_expires: datetime | None = None
-    audio_url: str | None = None
-    audio_key: str | None = None
-    audio_expires: datetime | None = None
     api_base: str = ""
     remote_id: str | None = None
     remote_status: str | None = None
@@ -79,7 +127,7 @@ class LocalJob:
     output_path: str | None = None
     error_message: str | None = None
     error_detail: str | None = None
-    error_code: str | None = None         # auth, credits, input, storage, network, remote, disk, lost, bug
+    error_code: str | None = None  # a jobs.vocabulary.ErrorCode value
     submit_attempts: int = 0
     bytes_done: int = 0
     bytes_total: int = 0
@@ -88,26 +136,76 @@ class LocalJob:
     submitted_at: datetime | None = None
     finished_at: datetime | None = None
 
-    def with_changes(self, **changes: Any) -> "LocalJob":
+    def with_changes(self, **changes: Any) -> LocalJob:
         return replace(self, **changes)
 
     @property
+    def inputs(self) -> tuple[InputFile, InputFile]:
+        return (self.image, self.audio)
+
+    def input(self, kind: InputKind) -> InputFile:
+        return self.image if kind is InputKind.IMAGE else self.audio
+
+    @staticmethod
+    def input_change(updated: InputFile) -> dict[str, InputFile]:
+        """The `changes` that put one updated input back on its job."""
+        return {str(updated.kind): updated}
+
+    @property
     def remote_name(self) -> str:
-        """The name sent to Creatify: the user's name plus the client token, within 255 characters."""
+        """The name sent to Creatify: the user's name plus the client token, within Creatify's limit."""
         suffix = f" [{self.token}]"
-        return self.name[: 255 - len(suffix)] + suffix
+        return self.name[: NAME_MAX - len(suffix)] + suffix
 
     def to_summary(self) -> dict[str, Any]:
         return {
-            "id": self.id, "name": self.name, "state": self.state.value, "model": self.model,
-            "remote_id": self.remote_id, "remote_status": self.remote_status,
-            "progress": round(self.progress, 3), "credits_used": self.credits_used,
-            "cost_estimate": self.cost_estimate, "audio_seconds": self.audio_seconds,
-            "output_path": self.output_path, "error": self.error_message, "error_code": self.error_code,
+            "id": self.id,
+            "name": self.name,
+            "state": self.state.value,
+            "model": self.model,
+            "remote_id": self.remote_id,
+            "remote_status": self.remote_status,
+            "progress": round(self.progress, 3),
+            "credits_used": self.credits_used,
+            "cost_estimate": self.cost_estimate,
+            "audio_seconds": self.audio_seconds,
+            "output_path": self.output_path,
+            "error": self.error_message,
+            "error_code": self.error_code,
             "created_at": self.created_at.isoformat(),
             "finished_at": self.finished_at.isoformat() if self.finished_at else None,
         }
 
 
-COLUMNS = tuple(f.name for f in fields(LocalJob))
-DATETIME_COLUMNS = frozenset(f.name for f in fields(LocalJob) if "datetime" in str(f.type))
+INPUT_FIELDS = tuple(str(kind) for kind in InputKind)  # LocalJob fields that hold an InputFile
+JOB_FIELDS = tuple(f.name for f in fields(LocalJob))
+# The store's columns: the job's plain fields, and each input's fields flattened.
+COLUMNS = tuple(
+    column
+    for name in JOB_FIELDS
+    for column in ([f"{name}_{part}" for part in InputFile.STORED] if name in INPUT_FIELDS else [name])
+)
+DATETIME_COLUMNS = frozenset(
+    {f.name for f in fields(LocalJob) if "datetime" in str(f.type)} | {f"{kind}_expires" for kind in INPUT_FIELDS}
+)
+
+
+def job_columns(job_or_changes: Mapping[str, Any]) -> dict[str, Any]:
+    """Job fields (or changes to them) as store columns: each InputFile flattened."""
+    out: dict[str, Any] = {}
+    for name, value in job_or_changes.items():
+        if isinstance(value, InputFile):
+            if name != value.kind:
+                raise ValueError(f"the {value.kind} input cannot be stored as {name!r}")
+            out.update(value.columns())
+        else:
+            out[name] = value
+    return out
+
+
+def job_from_columns(row: Mapping[str, Any]) -> LocalJob:
+    values = {name: row[name] for name in JOB_FIELDS if name not in INPUT_FIELDS}
+    for kind in InputKind:
+        values[str(kind)] = InputFile.from_columns(kind, row)
+    values["state"] = State(values["state"])
+    return LocalJob(**values)

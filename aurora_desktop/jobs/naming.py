@@ -26,8 +26,10 @@ def check_template(template: str) -> None:
         raise ValueError(f"The file name template is malformed: {exc}.") from None
     unknown = names - set(TEMPLATE_FIELDS)
     if unknown:
-        raise ValueError(f"Unknown field(s) in the file name template: {', '.join(sorted(unknown))}. "
-                         f"Use {', '.join('{' + f + '}' for f in TEMPLATE_FIELDS)}.")
+        raise ValueError(
+            f"Unknown field(s) in the file name template: {', '.join(sorted(unknown))}. "
+            f"Use {', '.join('{' + f + '}' for f in TEMPLATE_FIELDS)}."
+        )
 
 
 def clean_text(text: str) -> str:
@@ -43,7 +45,7 @@ def clean_text(text: str) -> str:
 def safe_stem(text: str) -> str:
     text = clean_text(text)
     stem = sanitize_filename(text, platform="universal", max_len=MAX_STEM)
-    stem = stem.strip(" .")                                       # no hidden files, no "..", no trailing dot
+    stem = stem.strip(" .")  # no hidden files, no "..", no trailing dot
     return stem or "video"
 
 
@@ -53,8 +55,9 @@ def video_stem(template: str, *, name: str, model: str, job_id: str, when: datet
     except ValueError:
         template = DEFAULT_TEMPLATE
     local = when.astimezone()
-    text = template.format(date=local.strftime("%Y-%m-%d"), time=local.strftime("%H-%M"),
-                           name=name or "video", model=model, id=job_id[:8])
+    text = template.format(
+        date=local.strftime("%Y-%m-%d"), time=local.strftime("%H-%M"), name=name or "video", model=model, id=job_id[:8]
+    )
     return safe_stem(text)
 
 

@@ -13,20 +13,15 @@ import tempfile
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import httpx
 
 from aurora_desktop.api.catalog import ModelSpec, cost_credits
+from aurora_desktop.jobs.model import is_link
 from aurora_desktop.media.convert import convert_to_wav
-from aurora_desktop.media.inspect import AudioFacts, ImageFacts, InputError, check_audio_length, inspect_audio, \
-    inspect_image
+from aurora_desktop.media.inspect import AudioFacts, ImageFacts, InputError, inspect_audio, inspect_image
 
 MAX_LINK_BYTES = 100 * 1024 * 1024
-
-
-def is_link(source: str) -> bool:
-    return urlsplit(source).scheme in ("http", "https")
 
 
 def sha256_file(path: Path) -> str:
@@ -39,13 +34,13 @@ def sha256_file(path: Path) -> str:
 
 @dataclass(frozen=True)
 class PreparedInputs:
-    image_source: str          # what will be hosted or sent: a local path or the pasted link
+    image_source: str  # what will be hosted or sent: a local path or the pasted link
     audio_source: str
     image: ImageFacts
     audio: AudioFacts
     image_hash: str | None
     audio_hash: str | None
-    notes: list[str] = field(default_factory=list)   # things the user should know ("converted to WAV")
+    notes: list[str] = field(default_factory=list)  # things the user should know ("converted to WAV")
 
     def cost(self, model: ModelSpec) -> Decimal:
         return cost_credits(model, self.audio.duration)
@@ -55,22 +50,28 @@ async def _fetch_link(url: str, what: str, folder: Path) -> Path:
     """Download a pasted link (bounded) to inspect it; the link itself is what gets sent."""
     target = folder / f"{what}-{hashlib.sha256(url.encode()).hexdigest()[:16]}"
     try:
-        async with httpx.AsyncClient(timeout=30, follow_redirects=True, trust_env=False) as http:
-            async with http.stream("GET", url) as response:
-                if response.status_code != 200:
-                    raise InputError(f"The {what} link does not work (the server answered HTTP "
-                                     f"{response.status_code}). It may have expired or be private.")
-                size = 0
-                with open(target, "wb") as fh:
-                    async for chunk in response.aiter_bytes(1024 * 1024):
-                        size += len(chunk)
-                        if size > MAX_LINK_BYTES:
-                            raise InputError(f"The {what} behind the link is larger than "
-                                             f"{MAX_LINK_BYTES // (1024 * 1024)} MB.")
-                        await asyncio.to_thread(fh.write, chunk)
+        async with (
+            httpx.AsyncClient(timeout=30, follow_redirects=True, trust_env=False) as http,
+            http.stream("GET", url) as response,
+        ):
+            if response.status_code != 200:
+                raise InputError(
+                    f"The {what} link does not work (the server answered HTTP "
+                    f"{response.status_code}). It may have expired or be private."
+                )
+            size = 0
+            with open(target, "wb") as fh:
+                async for chunk in response.aiter_bytes(1024 * 1024):
+                    size += len(chunk)
+                    if size > MAX_LINK_BYTES:
+                        raise InputError(
+                            f"The {what} behind the link is larger than {MAX_LINK_BYTES // (1024 * 1024)} MB."
+                        )
+                    await asyncio.to_thread(fh.write, chunk)
     except httpx.HTTPError as exc:
-        raise InputError(f"The {what} link could not be opened ({type(exc).__name__}). "
-                         "Check it in a browser.") from None
+        raise InputError(
+            f"The {what} link could not be opened ({type(exc).__name__}). Check it in a browser."
+        ) from None
     return target
 
 
@@ -100,8 +101,9 @@ def _ready(folder: Path) -> Path:
     return folder
 
 
-async def prepare(image: str, audio: str, model: ModelSpec, *, work_dir: Path) -> PreparedInputs:
-    """Validate both inputs for `model` and return their facts; raise InputError with a plain message."""
+async def prepare(image: str, audio: str, *, work_dir: Path) -> PreparedInputs:
+    """Validate both inputs and return their facts; raise InputError with a plain message.
+    Whether they fit a model (length, price) is for jobs/orders.py to say."""
     notes: list[str] = []
     image_facts = await inspect_image_source(image, work_dir)
     image_hash = None
@@ -124,5 +126,4 @@ async def prepare(image: str, audio: str, model: ModelSpec, *, work_dir: Path) -
             audio_facts = await asyncio.to_thread(inspect_audio, wav)
         audio_hash = await asyncio.to_thread(sha256_file, audio_path)
         audio = str(audio_path)
-    check_audio_length(audio_facts.duration, model)
     return PreparedInputs(image, audio, image_facts, audio_facts, image_hash, audio_hash, notes)

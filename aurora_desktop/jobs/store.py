@@ -11,6 +11,7 @@ The store is synchronous; the engine calls it through one worker thread
 from __future__ import annotations
 
 import asyncio
+import builtins
 import json
 import os
 import sqlite3
@@ -21,7 +22,17 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
-from aurora_desktop.jobs.model import COLUMNS, DATETIME_COLUMNS, FINAL_STATES, LocalJob, State, utcnow
+from aurora_desktop.jobs.model import (
+    COLUMNS,
+    DATETIME_COLUMNS,
+    FINAL_STATES,
+    LocalJob,
+    State,
+    job_columns,
+    job_from_columns,
+    utcnow,
+)
+from aurora_desktop.jobs.vocabulary import History
 
 T = TypeVar("T")
 
@@ -55,6 +66,10 @@ class StoreError(Exception):
     pass
 
 
+class StateConflict(StoreError):
+    """The job is no longer in the state the caller read: someone else moved it on."""
+
+
 # File paths may hold bytes that are not UTF-8 (os.fsdecode gives surrogates);
 # those are stored as BLOBs of the raw bytes and read back exactly.
 PATH_COLUMNS = frozenset({"image_source", "audio_source", "output_path"})
@@ -83,17 +98,15 @@ def _decode(row: sqlite3.Row) -> LocalJob:
             value = os.fsdecode(value)
         elif value is not None and column in DATETIME_COLUMNS:
             value = datetime.fromisoformat(value)
-        elif column == "state":
-            value = State(value)
         values[column] = value
-    return LocalJob(**values)
+    return job_from_columns(values)
 
 
 class JobStore:
     def __init__(self, path: Path) -> None:
         self.path = path
         path.parent.mkdir(parents=True, exist_ok=True)
-        self._lock = threading.Lock()   # one writer at a time, whoever calls
+        self._lock = threading.Lock()  # one writer at a time, whoever calls
         self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None, timeout=30)
         self._db.row_factory = sqlite3.Row
         self._db.execute("PRAGMA journal_mode=WAL")
@@ -105,8 +118,10 @@ class JobStore:
         with self._lock:
             version = self._db.execute("PRAGMA user_version").fetchone()[0]
             if version > len(MIGRATIONS):
-                raise StoreError(f"The job library at {self.path} was made by a newer version of the app "
-                                 f"(schema {version}); please update the app.")
+                raise StoreError(
+                    f"The job library at {self.path} was made by a newer version of the app "
+                    f"(schema {version}); please update the app."
+                )
             for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
                 self._db.execute("BEGIN IMMEDIATE")
                 try:
@@ -129,8 +144,10 @@ class JobStore:
     # ------------------------------------------------------------------ writes
 
     def _event(self, job_id: str, kind: str, data: dict[str, Any] | None) -> None:
-        self._db.execute("INSERT INTO events(job_id, at, kind, data) VALUES (?, ?, ?, ?)",
-                         (job_id, utcnow().isoformat(), kind, json.dumps(data or {}, default=str)))
+        self._db.execute(
+            "INSERT INTO events(job_id, at, kind, data) VALUES (?, ?, ?, ?)",
+            (job_id, utcnow().isoformat(), kind, json.dumps(data or {}, default=str)),
+        )
 
     def insert(self, job: LocalJob) -> LocalJob:
         with self._lock:
@@ -138,34 +155,77 @@ class JobStore:
             try:
                 self._db.execute(
                     f"INSERT INTO jobs ({', '.join(COLUMNS)}) VALUES ({', '.join('?' * len(COLUMNS))})",
-                    [_encode(c, getattr(job, c)) for c in COLUMNS])
-                self._event(job.id, "created", {"state": job.state.value})
+                    [_encode(c, v) for c, v in job_columns(vars(job)).items()],
+                )
+                self._event(job.id, History.CREATED, {"state": job.state.value})
                 self._db.execute("COMMIT")
             except BaseException:
                 self._db.execute("ROLLBACK")
                 raise
         return job
 
-    def update(self, job_id: str, event: str | None = None, data: dict[str, Any] | None = None,
-               **changes: Any) -> LocalJob:
-        """Apply changes and record an event in one transaction; return the new record."""
-        unknown = set(changes) - set(COLUMNS)
+    def update(
+        self, job_id: str, event: History | None = None, data: dict[str, Any] | None = None, **changes: Any
+    ) -> LocalJob:
+        """Apply changes (never to `state`) and record an event in one transaction; return the new record."""
+        if "state" in changes:
+            raise StoreError("a job's state changes only through jobs.transitions.move()")
+        return self._write(job_id, None, event, data, changes)
+
+    def set_state(
+        self,
+        job_id: str,
+        expected: State,
+        state: State,
+        event: History,
+        data: dict[str, Any] | None = None,
+        **changes: Any,
+    ) -> LocalJob:
+        """Compare-and-set: move the job to `state` only if it is still in `expected`.
+        Called by jobs.transitions.move(), which checks the move is allowed."""
+        payload = {"state": state.value, **(data or {})}
+        return self._write(job_id, expected, event, payload, {**changes, "state": state})
+
+    def claim_submit_attempt(self, job_id: str, attempts: int) -> LocalJob:
+        """Count one more POST attempt, only if the job is still submitting with `attempts`
+        counted: of two drivers that read the same record, exactly one wins."""
+        return self._write(
+            job_id, State.SUBMITTING, History.SUBMIT_INTENT, None, {"submit_attempts": attempts + 1}, attempts=attempts
+        )
+
+    def _write(
+        self,
+        job_id: str,
+        expected: State | None,
+        event: History | None,
+        data: dict[str, Any] | None,
+        changes: dict[str, Any],
+        *,
+        attempts: int | None = None,
+    ) -> LocalJob:
+        columns = job_columns(changes)
+        unknown = set(columns) - set(COLUMNS)
         if unknown:
             raise StoreError(f"unknown job fields: {sorted(unknown)}")
-        changes["updated_at"] = utcnow()
+        columns["updated_at"] = utcnow()
+        where, args = "id = ?", list[Any]([job_id])
+        if expected is not None:
+            where += " AND state = ?"
+            args.append(expected.value)
+        if attempts is not None:
+            where += " AND submit_attempts = ?"
+            args.append(attempts)
         with self._lock:
             self._db.execute("BEGIN IMMEDIATE")
             try:
                 cur = self._db.execute(
-                    f"UPDATE jobs SET {', '.join(f'{c} = ?' for c in changes)} WHERE id = ?",
-                    [*(_encode(c, v) for c, v in changes.items()), job_id])
+                    f"UPDATE jobs SET {', '.join(f'{c} = ?' for c in columns)} WHERE {where}",
+                    [*(_encode(c, v) for c, v in columns.items()), *args],
+                )
                 if cur.rowcount != 1:
-                    raise StoreError(f"no job {job_id}")
+                    raise self._missed(job_id, expected)
                 if event:
-                    payload = dict(data or {})
-                    if "state" in changes:
-                        payload.setdefault("state", _encode("state", changes["state"]))
-                    self._event(job_id, event, payload)
+                    self._event(job_id, event, data)
                 row = self._db.execute("SELECT * FROM jobs WHERE id = ?", (job_id,)).fetchone()
                 self._db.execute("COMMIT")
             except BaseException:
@@ -173,11 +233,20 @@ class JobStore:
                 raise
         return _decode(row)
 
+    def _missed(self, job_id: str, expected: State | None) -> StoreError:
+        row = self._db.execute("SELECT state, submit_attempts FROM jobs WHERE id = ?", (job_id,)).fetchone()
+        if row is None:
+            return StoreError(f"no job {job_id}")
+        return StateConflict(
+            f"job {job_id} is {row['state']} with {row['submit_attempts']} attempt(s), "
+            f"not {expected.value if expected else '?'} as read"
+        )
+
     def delete(self, job_id: str) -> None:
         with self._lock:
             self._db.execute("BEGIN IMMEDIATE")
             self._db.execute("DELETE FROM jobs WHERE id = ?", (job_id,))
-            self._event(job_id, "removed", None)
+            self._event(job_id, History.REMOVED, None)
             self._db.execute("COMMIT")
 
     # ------------------------------------------------------------------ reads
@@ -187,7 +256,7 @@ class JobStore:
             row = self._db.execute("SELECT * FROM jobs WHERE id = ?", (job_id,)).fetchone()
         return _decode(row) if row else None
 
-    def list(self, states: Iterable[State] | None = None, *, limit: int | None = None) -> list[LocalJob]:
+    def list(self, states: Iterable[State] | None = None, *, limit: int | None = None) -> builtins.list[LocalJob]:
         sql, args = "SELECT * FROM jobs", []
         if states is not None:
             wanted = [s.value for s in states]
@@ -200,13 +269,14 @@ class JobStore:
             rows = self._db.execute(sql, args).fetchall()
         return [_decode(r) for r in rows]
 
-    def unfinished(self) -> list[LocalJob]:
+    def unfinished(self) -> builtins.list[LocalJob]:
         return self.list([s for s in State if s not in FINAL_STATES])
 
-    def events(self, job_id: str) -> list[dict[str, Any]]:
+    def events(self, job_id: str) -> builtins.list[dict[str, Any]]:
         with self._lock:
-            rows = self._db.execute("SELECT at, kind, data FROM events WHERE job_id = ? ORDER BY seq",
-                                    (job_id,)).fetchall()
+            rows = self._db.execute(
+                "SELECT at, kind, data FROM events WHERE job_id = ? ORDER BY seq", (job_id,)
+            ).fetchall()
         return [{"at": r["at"], "kind": r["kind"], **json.loads(r["data"])} for r in rows]
 
 
@@ -223,17 +293,32 @@ class AsyncStore:
     async def insert(self, job: LocalJob) -> LocalJob:
         return await self._run(self.sync.insert, job)
 
-    async def update(self, job_id: str, event: str | None = None, data: dict[str, Any] | None = None,
-                     **changes: Any) -> LocalJob:
+    async def update(
+        self, job_id: str, event: History | None = None, data: dict[str, Any] | None = None, **changes: Any
+    ) -> LocalJob:
         return await self._run(self.sync.update, job_id, event, data, **changes)
+
+    async def set_state(
+        self,
+        job_id: str,
+        expected: State,
+        state: State,
+        event: History,
+        data: dict[str, Any] | None = None,
+        **changes: Any,
+    ) -> LocalJob:
+        return await self._run(self.sync.set_state, job_id, expected, state, event, data, **changes)
+
+    async def claim_submit_attempt(self, job_id: str, attempts: int) -> LocalJob:
+        return await self._run(self.sync.claim_submit_attempt, job_id, attempts)
 
     async def get(self, job_id: str) -> LocalJob | None:
         return await self._run(self.sync.get, job_id)
 
-    async def list(self, states: Iterable[State] | None = None) -> list[LocalJob]:
+    async def list(self, states: Iterable[State] | None = None) -> builtins.list[LocalJob]:
         return await self._run(self.sync.list, states)
 
-    async def unfinished(self) -> list[LocalJob]:
+    async def unfinished(self) -> builtins.list[LocalJob]:
         return await self._run(self.sync.unfinished)
 
     async def delete(self, job_id: str) -> None:

@@ -17,5 +17,15 @@ from aurora_desktop.media.inspect import (
     sniff_audio,
 )
 
-__all__ = ["AUDIO_FORMATS", "IMAGE_FORMATS", "AudioFacts", "ImageFacts", "InputError",
-           "check_audio_length", "inspect_audio", "inspect_image", "inspect_image_bytes", "sniff_audio"]
+__all__ = [
+    "AUDIO_FORMATS",
+    "IMAGE_FORMATS",
+    "AudioFacts",
+    "ImageFacts",
+    "InputError",
+    "check_audio_length",
+    "inspect_audio",
+    "inspect_image",
+    "inspect_image_bytes",
+    "sniff_audio",
+]

@@ -15,7 +15,8 @@ from aurora_desktop.media.inspect import InputError
 
 def convert_to_wav(source: Path, target: Path) -> Path:
     """Decode source's first audio stream into a WAV at target (atomically)."""
-    import av   # loaded on first use, not at start-up
+    import av  # loaded on first use, not at start-up
+
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".convert-", suffix=".wav")
     os.close(fd)
@@ -37,8 +38,7 @@ def convert_to_wav(source: Path, target: Path) -> Path:
                 dst.mux(out.encode(None))
         os.replace(tmp, target)
     except (av.FFmpegError, ValueError) as exc:
-        raise InputError("The audio could not be converted; the file may be damaged or in an "
-                         "unusual format.") from exc
+        raise InputError("The audio could not be converted; the file may be damaged or in an unusual format.") from exc
     finally:
         Path(tmp).unlink(missing_ok=True)
     return target

@@ -37,7 +37,7 @@ class InputError(ValueError):
 class ImageFacts:
     width: int
     height: int
-    format: str          # PNG, JPEG, WEBP
+    format: str  # PNG, JPEG, WEBP
 
     @property
     def mime(self) -> str:
@@ -56,9 +56,9 @@ class ImageFacts:
 
 @dataclass(frozen=True, slots=True)
 class AudioFacts:
-    format: str          # wav, mp3, or the decoder's name for others
-    duration: float      # seconds
-    samples: array | None = None  # mono s16 at ENVELOPE_RATE when asked for
+    format: str  # wav, mp3, or the decoder's name for others
+    duration: float  # seconds
+    samples: array[int] | None = None  # mono s16 at ENVELOPE_RATE when asked for
 
     @property
     def mime(self) -> str:
@@ -77,15 +77,15 @@ def inspect_image_bytes(data: bytes) -> ImageFacts:
             fmt, (w, h) = img.format or "", img.size
             img.verify()
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
-        raise InputError("The image is not a picture in a supported format (PNG, JPEG or WebP), "
-                         "or the file is damaged.") from None
+        raise InputError(
+            "The image is not a picture in a supported format (PNG, JPEG or WebP), or the file is damaged."
+        ) from None
     if fmt not in IMAGE_FORMATS:
         raise InputError(f"The image is a {fmt} file; only PNG, JPEG and WebP are supported.")
     if min(w, h) < MIN_SIDE:
         raise InputError(f"The image is {w}×{h} pixels; each side must be at least {MIN_SIDE} pixels.")
     if max(w, h) / min(w, h) > MAX_ASPECT:
-        raise InputError(f"The image is {w}×{h} pixels, too long and thin; its shape must be "
-                         "between 1:4 and 4:1.")
+        raise InputError(f"The image is {w}×{h} pixels, too long and thin; its shape must be between 1:4 and 4:1.")
     return ImageFacts(w, h, fmt)
 
 
@@ -115,7 +115,7 @@ def inspect_audio(path: Path, *, keep_samples: bool = False, allow_other_formats
     kind = sniff_audio(head)
     if kind is None and not allow_other_formats:
         raise InputError("The audio is not an MP3 or WAV file; only those two are supported.")
-    import av   # FFmpeg bindings: loaded on first use, not at start-up (~50 ms)
+    import av  # FFmpeg bindings: loaded on first use, not at start-up (~50 ms)
 
     samples = array("h")
     try:
@@ -140,10 +140,16 @@ def inspect_audio(path: Path, *, keep_samples: bool = False, allow_other_formats
     return AudioFacts(kind, duration, samples if keep_samples else None)
 
 
+def too_long_message(duration: float, model: ModelSpec) -> str:
+    return (
+        f"The audio is {duration:.1f} seconds long; {model.label} accepts at most "
+        f"{model.max_audio_seconds:g} seconds. Shorten the clip or choose another model."
+    )
+
+
 def check_audio_length(duration: float, model: ModelSpec) -> None:
     if audio_too_long(model, duration):
-        raise InputError(f"The audio is {duration:.1f} seconds long; {model.label} accepts at most "
-                         f"{model.max_audio_seconds:g} seconds. Shorten the clip or choose another model.")
+        raise InputError(too_long_message(duration, model))
 
 
 def _read(path: Path, what: str) -> bytes:

@@ -36,9 +36,11 @@ def main(argv: list[str] | None = None) -> int:
     print(f"http://{shown_host}:{port}", flush=True)
 
     logging.getLogger("uvicorn.error").addFilter(_HideInjectedDrops())
-    server = uvicorn.Server(uvicorn.Config(
-        create_app(config), log_level=args.log_level, access_log=False,
-        lifespan="on", timeout_graceful_shutdown=3))
+    server = uvicorn.Server(
+        uvicorn.Config(
+            create_app(config), log_level=args.log_level, access_log=False, lifespan="on", timeout_graceful_shutdown=3
+        )
+    )
     server.run(sockets=[sock])
     return 0
 

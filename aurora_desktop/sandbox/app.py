@@ -1,6 +1,6 @@
 """The sandbox's HTTP routes (Starlette): the Aurora contract plus sandbox extras.
 
-Contract routes (shared/aurora-api.md): /api/aurora/, /api/aurora/{id}/,
+Contract routes (docs/api-contract.md): /api/aurora/, /api/aurora/{id}/,
 /api/remaining_credits/, authenticated with X-API-ID / X-API-KEY.
 Extras under /sandbox/: hosting (PUT a file, get a URL the sandbox can fetch),
 outputs and previews (with HTTP Range), stats and scripted faults for tests.
@@ -13,7 +13,7 @@ import hmac
 import re
 import secrets
 from collections.abc import AsyncIterator
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from starlette.applications import Starlette
@@ -41,8 +41,9 @@ def create_app(config: SandboxConfig) -> FaultMiddleware:
     def authorised(request: Request) -> bool:
         api_id = request.headers.get("x-api-id", "")
         api_key = request.headers.get("x-api-key", "")
-        return (hmac.compare_digest(api_id.encode(), config.api_id.encode())
-                and hmac.compare_digest(api_key.encode(), config.api_key.encode()))
+        return hmac.compare_digest(api_id.encode(), config.api_id.encode()) and hmac.compare_digest(
+            api_key.encode(), config.api_key.encode()
+        )
 
     def deny(request: Request) -> JSONResponse:
         if not request.headers.get("x-api-key"):
@@ -109,9 +110,15 @@ def create_app(config: SandboxConfig) -> FaultMiddleware:
                 if size > config.max_input_bytes:
                     return _detail("File too large for the sandbox.", 413)
                 fh.write(chunk)
-        expires = datetime.now(timezone.utc) + timedelta(days=1)
-        return JSONResponse({"url": f"{base_url(request)}/sandbox/files/{token}/{name}",
-                             "size": size, "expires_at": expires.isoformat()}, status_code=201)
+        expires = datetime.now(UTC) + timedelta(days=1)
+        return JSONResponse(
+            {
+                "url": f"{base_url(request)}/sandbox/files/{token}/{name}",
+                "size": size,
+                "expires_at": expires.isoformat(),
+            },
+            status_code=201,
+        )
 
     async def hosted_file(request: Request) -> Response:
         token, name = request.path_params["token"], request.path_params["name"]
@@ -140,10 +147,16 @@ def create_app(config: SandboxConfig) -> FaultMiddleware:
         counts: dict[str, int] = {}
         for job in service.jobs.values():
             counts[job.status] = counts.get(job.status, 0) + 1
-        return JSONResponse({"jobs": len(service.jobs), "by_status": counts,
-                             "names": [j.request.get("name") for j in service.jobs.values()],
-                             "remaining_credits": float(service.credits),
-                             "requests": dict(faults.requests), "faults": dict(faults.injected)})
+        return JSONResponse(
+            {
+                "jobs": len(service.jobs),
+                "by_status": counts,
+                "names": [j.request.get("name") for j in service.jobs.values()],
+                "remaining_credits": float(service.credits),
+                "requests": dict(faults.requests),
+                "faults": dict(faults.injected),
+            }
+        )
 
     async def add_faults(request: Request) -> Response:
         if not authorised(request):
@@ -160,16 +173,19 @@ def create_app(config: SandboxConfig) -> FaultMiddleware:
         finally:
             await service.stop()
 
-    app = Starlette(routes=[
-        Route("/api/aurora/", aurora_collection, methods=["GET", "POST"]),
-        Route("/api/aurora/{job_id}/", aurora_item, methods=["GET"]),
-        Route("/api/remaining_credits/", remaining_credits, methods=["GET"]),
-        Route("/sandbox/files/{name}", upload, methods=["PUT"]),
-        Route("/sandbox/files/{token}/{name}", hosted_file, methods=["GET", "HEAD", "DELETE"]),
-        Route("/sandbox/outputs/{name}", output, methods=["GET", "HEAD"]),
-        Route("/sandbox/stats", stats, methods=["GET"]),
-        Route("/sandbox/faults", add_faults, methods=["POST"]),
-    ], lifespan=lifespan)
+    app = Starlette(
+        routes=[
+            Route("/api/aurora/", aurora_collection, methods=["GET", "POST"]),
+            Route("/api/aurora/{job_id}/", aurora_item, methods=["GET"]),
+            Route("/api/remaining_credits/", remaining_credits, methods=["GET"]),
+            Route("/sandbox/files/{name}", upload, methods=["PUT"]),
+            Route("/sandbox/files/{token}/{name}", hosted_file, methods=["GET", "HEAD", "DELETE"]),
+            Route("/sandbox/outputs/{name}", output, methods=["GET", "HEAD"]),
+            Route("/sandbox/stats", stats, methods=["GET"]),
+            Route("/sandbox/faults", add_faults, methods=["POST"]),
+        ],
+        lifespan=lifespan,
+    )
     app.state.service = service
     faults = FaultMiddleware(app, config.faults)
     return faults

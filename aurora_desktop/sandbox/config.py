@@ -14,12 +14,12 @@ DEFAULT_API_KEY = "sandbox-key"
 class FaultRates:
     """Random faults on API calls, each a share of requests (0..1). Seeded: repeatable."""
 
-    latency: float = 0.0              # seconds added to every API answer
-    server_error: float = 0.0         # answer 503 (or 500/502/504, picked at random)
-    rate_limit: float = 0.0           # answer 429
-    retry_after: float | None = 1.0   # Retry-After seconds on those 429s; None sends no header
-    drop: float = 0.0                 # cut the connection mid-answer
-    truncate: float = 0.0             # cut video/file downloads part-way
+    latency: float = 0.0  # seconds added to every API answer
+    server_error: float = 0.0  # answer 503 (or 500/502/504, picked at random)
+    rate_limit: float = 0.0  # answer 429
+    retry_after: float | None = 1.0  # Retry-After seconds on those 429s; None sends no header
+    drop: float = 0.0  # cut the connection mid-answer
+    truncate: float = 0.0  # cut video/file downloads part-way
     seed: int = 0
 
     @property
@@ -31,16 +31,16 @@ class FaultRates:
 class SandboxConfig:
     api_id: str = DEFAULT_API_ID
     api_key: str = DEFAULT_API_KEY
-    auth_status: int = 401            # the real code for bad keys is unknown: 401 or 403
+    auth_status: int = 401  # the real code for bad keys is unknown: 401 or 403
     credits: Decimal = Decimal(1000)
-    credits_status: int = 400         # status of "not enough credits" (unknown: 400, 402 or 403)
-    progress_scale: int = 1           # 1: progress 0..1; 100: progress 0..100
-    job_seconds: float = 4.0          # least time from pending to done
-    slow_progress: float = 1.0        # fault: multiply job_seconds
-    render_workers: int = 1           # jobs rendering at once; others wait in_queue
+    credits_status: int = 400  # status of "not enough credits" (unknown: 400, 402 or 403)
+    progress_scale: int = 1  # 1: progress 0..1; 100: progress 0..100
+    job_seconds: float = 4.0  # least time from pending to done
+    slow_progress: float = 1.0  # fault: multiply job_seconds
+    render_workers: int = 1  # jobs rendering at once; others wait in_queue
     max_input_bytes: int = 50 * 1024 * 1024
     fetch_timeout: float = 20.0
-    data_dir: str | None = None       # outputs and hosted files; a temp dir when None
+    data_dir: str | None = None  # outputs and hosted files; a temp dir when None
     faults: FaultRates = field(default_factory=FaultRates)
 
 
@@ -48,7 +48,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="python -m aurora_desktop.sandbox",
         description="A local stand-in for Creatify's Aurora API over real HTTP. "
-                    "Prints its base URL on the first line of stdout.")
+        "Prints its base URL on the first line of stdout.",
+    )
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=0, help="0 picks a free port (default)")
     p.add_argument("--api-id", default=DEFAULT_API_ID, help=f"accepted X-API-ID (default {DEFAULT_API_ID})")
@@ -71,8 +72,7 @@ def build_parser() -> argparse.ArgumentParser:
     f.add_argument("--drops", type=float, default=0.0, help="share of connections cut mid-answer")
     f.add_argument("--truncates", type=float, default=0.0, help="share of downloads cut part-way")
     f.add_argument("--slow-progress", type=float, default=1.0, help="multiply --job-seconds")
-    f.add_argument("--faults", type=float, default=None,
-                   help="shortcut: this share of every fault kind at once")
+    f.add_argument("--faults", type=float, default=None, help="shortcut: this share of every fault kind at once")
     f.add_argument("--seed", type=int, default=0)
     return p
 
@@ -89,10 +89,17 @@ def config_from_args(args: argparse.Namespace) -> SandboxConfig:
         seed=args.seed,
     )
     return SandboxConfig(
-        api_id=args.api_id, api_key=args.api_key, auth_status=args.auth_status,
-        credits=args.credits, credits_status=args.credits_status,
-        progress_scale=args.progress_scale, job_seconds=args.job_seconds,
-        slow_progress=args.slow_progress, render_workers=args.render_workers,
-        max_input_bytes=int(args.max_input_mb * 1024 * 1024), fetch_timeout=args.fetch_timeout,
-        data_dir=args.data_dir, faults=faults,
+        api_id=args.api_id,
+        api_key=args.api_key,
+        auth_status=args.auth_status,
+        credits=args.credits,
+        credits_status=args.credits_status,
+        progress_scale=args.progress_scale,
+        job_seconds=args.job_seconds,
+        slow_progress=args.slow_progress,
+        render_workers=args.render_workers,
+        max_input_bytes=int(args.max_input_mb * 1024 * 1024),
+        fetch_timeout=args.fetch_timeout,
+        data_dir=args.data_dir,
+        faults=faults,
     )

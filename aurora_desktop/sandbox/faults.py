@@ -39,7 +39,7 @@ class DroppedConnection(Exception):
 class ScriptedFault:
     kind: str
     method: str | None = None
-    path: str | None = None          # a prefix of the request path
+    path: str | None = None  # a prefix of the request path
     times: int = 1
     status: int = 503
     retry_after: float | None = None
@@ -47,11 +47,12 @@ class ScriptedFault:
     seconds: float = 0.0
     process: bool = False
     location: str = ""
-    rate: float = 0.0                # bytes per second, for "throttle"
+    rate: float = 0.0  # bytes per second, for "throttle"
 
     def matches(self, method: str, path: str) -> bool:
-        return ((self.method is None or self.method.upper() == method)
-                and (self.path is None or path.startswith(self.path)))
+        return (self.method is None or self.method.upper() == method) and (
+            self.path is None or path.startswith(self.path)
+        )
 
 
 def _is_api(path: str) -> bool:
@@ -71,7 +72,7 @@ class FaultMiddleware:
         self.random = random.Random(rates.seed)
         self.scripted: list[ScriptedFault] = []
         self.requests: Counter[str] = Counter()
-        self.injected: Counter[str] = Counter()     # faults actually applied, by kind
+        self.injected: Counter[str] = Counter()  # faults actually applied, by kind
 
     def add(self, faults: list[dict[str, Any]]) -> None:
         self.scripted.extend(ScriptedFault(**f) for f in faults)
@@ -96,8 +97,9 @@ class FaultMiddleware:
             return ScriptedFault("status", status=self.random.choice((500, 502, 503, 504)))
         roll -= r.server_error
         if roll < r.rate_limit:
-            return ScriptedFault("status", status=429, retry_after=r.retry_after,
-                                 body={"detail": "Request was throttled."})
+            return ScriptedFault(
+                "status", status=429, retry_after=r.retry_after, body={"detail": "Request was throttled."}
+            )
         roll -= r.rate_limit
         if roll < r.drop:
             # Half the drops happen after the request took effect: the nasty case.
@@ -127,6 +129,7 @@ class FaultMiddleware:
                 if message["type"] == "http.response.start":
                     await asyncio.sleep(fault.seconds)
                 await send(message)
+
             await self.app(scope, receive, late_send)
         elif fault.kind == "status":
             headers = [(b"content-type", b"application/json")]
@@ -142,8 +145,13 @@ class FaultMiddleware:
         elif fault.kind == "drop":
             if fault.process:
                 await self.app(scope, receive, _discard)
-            await send({"type": "http.response.start", "status": 200,
-                        "headers": [(b"content-type", b"application/json"), (b"content-length", b"100")]})
+            await send(
+                {
+                    "type": "http.response.start",
+                    "status": 200,
+                    "headers": [(b"content-type", b"application/json"), (b"content-length", b"100")],
+                }
+            )
             await send({"type": "http.response.body", "body": b'{"id": ', "more_body": True})
             raise DroppedConnection("fault injection: connection dropped")
         elif fault.kind == "truncate":
@@ -161,8 +169,13 @@ def _route(path: str) -> str:
 
 
 async def _answer(send: Send, status: int, headers: list[tuple[bytes, bytes]], body: bytes) -> None:
-    await send({"type": "http.response.start", "status": status,
-                "headers": headers + [(b"content-length", str(len(body)).encode())]})
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [*headers, (b"content-length", str(len(body)).encode())],
+        }
+    )
     await send({"type": "http.response.body", "body": body})
 
 
@@ -208,7 +221,7 @@ class _Throttled:
         body, more = message.get("body", b""), message.get("more_body", False)
         piece = max(1, int(self.rate / 10))
         for start in range(0, len(body), piece):
-            await self.send({"type": "http.response.body", "body": body[start:start + piece], "more_body": True})
+            await self.send({"type": "http.response.body", "body": body[start : start + piece], "more_body": True})
             await asyncio.sleep(0.1)
         if not more:
             await self.send({"type": "http.response.body", "body": b"", "more_body": False})

@@ -21,9 +21,11 @@ async def fetch(client: httpx.AsyncClient, url: str, what: str, max_bytes: int) 
     try:
         async with client.stream("GET", url) as response:
             if response.status_code != 200:
-                raise InputError(f"The {what} link could not be downloaded (the server answered "
-                                 f"HTTP {response.status_code}). Check that the link works and has not expired.",
-                                 "failed")
+                raise InputError(
+                    f"The {what} link could not be downloaded (the server answered "
+                    f"HTTP {response.status_code}). Check that the link works and has not expired.",
+                    "failed",
+                )
             chunks, size = [], 0
             async for chunk in response.aiter_bytes():
                 size += len(chunk)

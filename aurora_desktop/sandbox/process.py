@@ -29,8 +29,9 @@ class SandboxProcess:
     api_id = DEFAULT_API_ID
     api_key = DEFAULT_API_KEY
 
-    def __init__(self, args: list[str] | None = None, *, stderr_path: Path | None = None,
-                 start_timeout: float = 30.0) -> None:
+    def __init__(
+        self, args: list[str] | None = None, *, stderr_path: Path | None = None, start_timeout: float = 30.0
+    ) -> None:
         self.args = list(args or [])
         self.stderr_path = stderr_path
         self.start_timeout = start_timeout
@@ -38,12 +39,16 @@ class SandboxProcess:
         self._proc: subprocess.Popen[bytes] | None = None
         self._stderr = None
 
-    def start(self) -> "SandboxProcess":
+    def start(self) -> SandboxProcess:
         self._stderr = open(self.stderr_path, "ab") if self.stderr_path else subprocess.DEVNULL  # noqa: SIM115
         env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-        self._proc = subprocess.Popen([*sandbox_command(), "--port", "0", *self.args],
-                                      stdout=subprocess.PIPE, stderr=self._stderr,
-                                      stdin=subprocess.DEVNULL, env=env)
+        self._proc = subprocess.Popen(
+            [*sandbox_command(), "--port", "0", *self.args],
+            stdout=subprocess.PIPE,
+            stderr=self._stderr,
+            stdin=subprocess.DEVNULL,
+            env=env,
+        )
         assert self._proc.stdout is not None
         sel = selectors.DefaultSelector()
         sel.register(self._proc.stdout, selectors.EVENT_READ)
@@ -80,10 +85,10 @@ class SandboxProcess:
             if proc.stdout:
                 proc.stdout.close()
         if self._stderr not in (None, subprocess.DEVNULL):
-            self._stderr.close()  # type: ignore[union-attr]
+            self._stderr.close()
             self._stderr = None
 
-    def __enter__(self) -> "SandboxProcess":
+    def __enter__(self) -> SandboxProcess:
         return self.start()
 
     def __exit__(self, *exc: object) -> None:

@@ -26,16 +26,16 @@ from PIL import Image, ImageDraw, ImageOps
 from aurora_desktop.media.inspect import ENVELOPE_RATE, inspect_audio
 
 FPS = 25
-LEVELS = 12           # loudness steps
-PHASES = 8            # breathing steps per cycle
+LEVELS = 12  # loudness steps
+PHASES = 8  # breathing steps per cycle
 BREATH_SECONDS = 4.0
 MAX_LONG_SIDE, MAX_SHORT_SIDE = 1280, 720
 
 
 @dataclass(frozen=True, slots=True)
 class AudioInfo:
-    duration: float          # seconds
-    envelope: list[float]    # loudness per video frame, 0..1
+    duration: float  # seconds
+    envelope: list[float]  # loudness per video frame, 0..1
 
 
 def video_size(width: int, height: int) -> tuple[int, int]:
@@ -51,7 +51,7 @@ def analyse_audio(path: Path, fps: int = FPS) -> AudioInfo:
     per_frame = ENVELOPE_RATE // fps
     rms = []
     for start in range(0, len(samples), per_frame):
-        chunk = samples[start:start + per_frame]
+        chunk = samples[start : start + per_frame]
         rms.append(math.sqrt(sum(s * s for s in chunk) / len(chunk)) if chunk else 0.0)
     # Normalise against a loud-but-not-peak reference so speech fills the range.
     ref = sorted(rms)[int(len(rms) * 0.95)] if rms else 0.0
@@ -80,19 +80,26 @@ class _FrameCache:
         zoom = 1.0 + 0.06 * loud + 0.01 * (breath + 1)
         cw, ch = w / zoom, h / zoom
         left = (w - cw) / 2
-        top = (h - ch) / 2 - 0.01 * h * breath      # a slight nod with the breath
-        img = self.base.resize(self.size, Image.Resampling.BILINEAR,
-                               box=(left, max(0.0, top), left + cw, min(float(h), top + ch)))
+        top = (h - ch) / 2 - 0.01 * h * breath  # a slight nod with the breath
+        img = self.base.resize(
+            self.size, Image.Resampling.BILINEAR, box=(left, max(0.0, top), left + cw, min(float(h), top + ch))
+        )
         draw = ImageDraw.Draw(img)
-        bar = int(w * 0.6 * loud)                       # a loudness meter along the bottom
+        bar = int(w * 0.6 * loud)  # a loudness meter along the bottom
         y = h - max(6, h // 40)
         draw.rectangle([(w - bar) // 2, y, (w + bar) // 2, h - 2], fill=(255, 200, 60))
         return img
 
 
-def render(image_bytes: bytes, audio_path: Path, out_path: Path, preview_path: Path | None = None,
-           *, progress: Callable[[float], None] | None = None,
-           audio: AudioInfo | None = None) -> AudioInfo:
+def render(
+    image_bytes: bytes,
+    audio_path: Path,
+    out_path: Path,
+    preview_path: Path | None = None,
+    *,
+    progress: Callable[[float], None] | None = None,
+    audio: AudioInfo | None = None,
+) -> AudioInfo:
     """Write an H.264/AAC MP4 (MPEG-4 Part 2 if x264 is missing) as long as the audio."""
     portrait = ImageOps.exif_transpose(Image.open(io.BytesIO(image_bytes))).convert("RGB")
     info = audio or analyse_audio(audio_path)

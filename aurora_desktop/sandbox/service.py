@@ -15,7 +15,7 @@ import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -40,7 +40,7 @@ class NotEnoughCredits(Exception):
 
 
 def _now() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 @dataclass
@@ -152,8 +152,7 @@ class SandboxService:
         self.data_dir = Path(config.data_dir or self._tmp.name)  # type: ignore[union-attr]
         (self.data_dir / "outputs").mkdir(parents=True, exist_ok=True)
         (self.data_dir / "files").mkdir(parents=True, exist_ok=True)
-        self._executor = ThreadPoolExecutor(max_workers=config.render_workers,
-                                            thread_name_prefix="sandbox-render")
+        self._executor = ThreadPoolExecutor(max_workers=config.render_workers, thread_name_prefix="sandbox-render")
         self._render_slots = asyncio.Semaphore(config.render_workers)
         self._tasks: set[asyncio.Task[None]] = set()
         self._http: httpx.AsyncClient | None = None
@@ -161,8 +160,7 @@ class SandboxService:
     # ---------------------------------------------------------------- lifecycle
 
     async def start(self) -> None:
-        self._http = httpx.AsyncClient(timeout=self.config.fetch_timeout, follow_redirects=True,
-                                       trust_env=False)
+        self._http = httpx.AsyncClient(timeout=self.config.fetch_timeout, follow_redirects=True, trust_env=False)
 
     async def stop(self) -> None:
         for task in list(self._tasks):
@@ -208,10 +206,8 @@ class SandboxService:
         try:
             try:
                 assert self._http is not None
-                image_bytes = await inputs.fetch(self._http, job.request["image"], "image",
-                                                 self.config.max_input_bytes)
-                audio_bytes = await inputs.fetch(self._http, job.request["audio"], "audio",
-                                                 self.config.max_input_bytes)
+                image_bytes = await inputs.fetch(self._http, job.request["image"], "image", self.config.max_input_bytes)
+                audio_bytes = await inputs.fetch(self._http, job.request["audio"], "audio", self.config.max_input_bytes)
                 inputs.check_image(image_bytes)
                 audio_path, audio = await asyncio.to_thread(inputs.check_audio, audio_bytes, workdir, job.model)
             except InputError as problem:
@@ -219,8 +215,10 @@ class SandboxService:
                 return
             cost = cost_credits(job.model, audio.duration)
             if self.credits < cost:
-                job.set(status="failed", failed_reason=(
-                    f"Not enough credits: this video costs {cost} credits and {self.credits} remain."))
+                job.set(
+                    status="failed",
+                    failed_reason=(f"Not enough credits: this video costs {cost} credits and {self.credits} remain."),
+                )
                 return
             self.credits -= cost
             reserved = cost
@@ -242,8 +240,9 @@ class SandboxService:
                 out = self.data_dir / "outputs" / f"{job.id}.mp4"
                 preview = self.data_dir / "outputs" / f"{job.id}.jpg"
                 future = asyncio.get_running_loop().run_in_executor(
-                    self._executor, lambda: render.render(image_bytes, audio_path, out, preview,
-                                                          progress=on_progress, audio=audio))
+                    self._executor,
+                    lambda: render.render(image_bytes, audio_path, out, preview, progress=on_progress, audio=audio),
+                )
                 while True:
                     timed = (time.monotonic() - run_started) / run_seconds if run_seconds else 1.0
                     # Honest progress: never ahead of the render, never ahead of the clock.
@@ -253,9 +252,12 @@ class SandboxService:
                     await asyncio.sleep(0.1)
                 future.result()
             reserved = Decimal(0)
-            job.set(status="done", progress=1.0,
-                    video_output=f"{job.base_url}/sandbox/outputs/{job.id}.mp4",
-                    preview=f"{job.base_url}/sandbox/outputs/{job.id}.jpg")
+            job.set(
+                status="done",
+                progress=1.0,
+                video_output=f"{job.base_url}/sandbox/outputs/{job.id}.mp4",
+                preview=f"{job.base_url}/sandbox/outputs/{job.id}.jpg",
+            )
         except asyncio.CancelledError:
             raise
         except Exception as exc:  # a render bug must fail the job, never hang it
@@ -263,7 +265,7 @@ class SandboxService:
             job.set(status="failed", failed_reason=f"The video could not be made ({type(exc).__name__}).")
         finally:
             if reserved and job.status in ("failed", "rejected"):
-                self.credits += reserved     # failed videos are refunded automatically
+                self.credits += reserved  # failed videos are refunded automatically
                 job.set(credits_used=Decimal(0))
             if job.status in ("done", "failed", "rejected"):
                 await self._webhook(job)
@@ -272,8 +274,12 @@ class SandboxService:
         url = job.request.get("webhook_url")
         if not url or self._http is None:
             return
-        payload = {"id": job.id, "status": job.status, "failed_reason": job.failed_reason,
-                   "video_output": job.video_output}
+        payload = {
+            "id": job.id,
+            "status": job.status,
+            "failed_reason": job.failed_reason,
+            "video_output": job.video_output,
+        }
         try:
             await self._http.post(url, json=payload, timeout=5.0)
         except httpx.HTTPError as exc:

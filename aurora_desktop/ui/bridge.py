@@ -5,13 +5,13 @@ from __future__ import annotations
 from PySide6.QtCore import QObject, Signal
 
 from aurora_desktop.jobs.engine import Engine
-from aurora_desktop.jobs.events import EngineEvent
+from aurora_desktop.jobs.events import Connectivity, EngineEvent, JobChanged, JobRemoved, Notice, Progress
 
 
 class EngineBridge(QObject):
-    jobChanged = Signal(object)                  # LocalJob
-    jobRemoved = Signal(str)                     # job id
-    progress = Signal(str, str, float, float)    # job id, phase, done, total
+    jobChanged = Signal(object)  # LocalJob
+    jobRemoved = Signal(str)  # job id
+    progress = Signal(str, str, float, float)  # job id, phase, done, total
     onlineChanged = Signal(bool)
     notice = Signal(str)
 
@@ -24,14 +24,14 @@ class EngineBridge(QObject):
 
     def _on_event(self, event: EngineEvent) -> None:
         # Engine events arrive on the qasync loop, which is the Qt thread: emit directly.
-        if event.kind == "job" and event.job is not None:
-            if event.message == "removed":
-                self.jobRemoved.emit(event.job.id)
-            else:
-                self.jobChanged.emit(event.job)
-        elif event.kind == "progress" and event.job is not None and event.phase:
-            self.progress.emit(event.job.id, event.phase, float(event.done), float(event.total))
-        elif event.kind in ("offline", "online"):
-            self.onlineChanged.emit(event.kind == "online")
-        elif event.kind == "notice" and event.message:
-            self.notice.emit(event.message)
+        match event:
+            case JobChanged(job):
+                self.jobChanged.emit(job)
+            case JobRemoved(job):
+                self.jobRemoved.emit(job.id)
+            case Progress(job, phase, done, total):
+                self.progress.emit(job.id, str(phase), float(done), float(total))
+            case Connectivity(online):
+                self.onlineChanged.emit(online)
+            case Notice(message) if message:
+                self.notice.emit(message)

@@ -10,8 +10,17 @@ from decimal import Decimal
 from pathlib import Path
 
 from PySide6.QtCore import QSize, Qt, QUrl, Signal
-from PySide6.QtGui import QDragEnterEvent, QDropEvent, QImage, QImageReader, QKeySequence, QPainter, QPalette, \
-    QPixmap, QShortcut
+from PySide6.QtGui import (
+    QDragEnterEvent,
+    QDropEvent,
+    QImage,
+    QImageReader,
+    QKeySequence,
+    QPainter,
+    QPalette,
+    QPixmap,
+    QShortcut,
+)
 from PySide6.QtMultimedia import QAudioOutput, QMediaPlayer
 from PySide6.QtWidgets import (
     QComboBox,
@@ -30,8 +39,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from aurora_desktop.api.catalog import CATALOG, DEFAULT_MODEL, ModelSpec, audio_too_long, cost_credits, get_model
-from aurora_desktop.jobs.prepare import inspect_audio_source, inspect_image_source, is_link
+from aurora_desktop.api.catalog import CATALOG, DEFAULT_MODEL, ModelSpec, cost_credits, get_model
+from aurora_desktop.api.models import GUIDANCE_MAX, GUIDANCE_MIN
+from aurora_desktop.jobs.model import is_link
+from aurora_desktop.jobs.orders import NAME_LIMIT, blockers_for
+from aurora_desktop.jobs.prepare import inspect_audio_source, inspect_image_source
 from aurora_desktop.media.inspect import AudioFacts, ImageFacts, InputError
 from aurora_desktop.ui.tasks import TaskRunner
 
@@ -52,7 +64,7 @@ class CreateSpec:
 
 
 def kind_of(url: QUrl) -> str | None:
-    """"image" or "audio" for a dropped local file or link, by its suffix."""
+    """ "image" or "audio" for a dropped local file or link, by its suffix."""
     path = url.toLocalFile() if url.isLocalFile() else url.path()
     suffix = Path(path).suffix.lower()
     if suffix in IMAGE_SUFFIXES:
@@ -88,13 +100,15 @@ class Waveform(QWidget):
         self.peaks = []
         if samples:
             step = max(1, len(samples) // bars)
-            peaks = [max(abs(min(samples[i:i + step])), abs(max(samples[i:i + step])))
-                     for i in range(0, len(samples), step)]
+            peaks = [
+                max(abs(min(samples[i : i + step])), abs(max(samples[i : i + step])))
+                for i in range(0, len(samples), step)
+            ]
             top = max(peaks) or 1
             self.peaks = [p / top for p in peaks]
         self.update()
 
-    def paintEvent(self, event) -> None:  # noqa: ANN001, N802
+    def paintEvent(self, event) -> None:
         if not self.peaks:
             return
         painter = QPainter(self)
@@ -109,7 +123,7 @@ class Waveform(QWidget):
 class DropZone(QFrame):
     """One input: drop, click to browse, or paste a link."""
 
-    chosen = Signal(str)          # a local path or a link
+    chosen = Signal(str)  # a local path or a link
 
     def __init__(self, kind: str, title: str, file_filter: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -140,8 +154,8 @@ class DropZone(QFrame):
         self.extra = QVBoxLayout()
         self.hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
         layout = QVBoxLayout(self)
-        layout.addWidget(self.title)     # the title stays at the top, the link row at the bottom,
-        layout.addStretch(1)             # and what the zone shows sits in the middle
+        layout.addWidget(self.title)  # the title stays at the top, the link row at the bottom,
+        layout.addStretch(1)  # and what the zone shows sits in the middle
         layout.addWidget(self.hint)
         layout.addWidget(self.preview)
         layout.addLayout(self.extra)
@@ -161,21 +175,21 @@ class DropZone(QFrame):
         self._dialog.fileSelected.connect(self.chosen.emit)
         self._dialog.open()
 
-    def mousePressEvent(self, event) -> None:  # noqa: ANN001, N802
+    def mousePressEvent(self, event) -> None:
         if event.button() == Qt.MouseButton.LeftButton:
             self.browse()
 
-    def keyPressEvent(self, event) -> None:  # noqa: ANN001, N802
+    def keyPressEvent(self, event) -> None:
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Space):
             self.browse()
         else:
             super().keyPressEvent(event)
 
-    def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
         if event.mimeData().hasUrls() or event.mimeData().hasText():
             event.acceptProposedAction()
 
-    def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802
+    def dropEvent(self, event: QDropEvent) -> None:
         mime = event.mimeData()
         if mime.hasUrls():
             self.chosen.emit(source_of(mime.urls()[0]))
@@ -197,7 +211,7 @@ class DropZone(QFrame):
 
 
 class CreatePanel(QWidget):
-    generateRequested = Signal(object)    # CreateSpec
+    generateRequested = Signal(object)  # CreateSpec
 
     def __init__(self, tasks: TaskRunner, work_dir: Path, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -232,24 +246,31 @@ class CreatePanel(QWidget):
         self.model_box.setAccessibleName(self.tr("Model"))
         for spec in CATALOG:
             note = "" if spec.documented else self.tr(" (newer model)")
-            price = (self.tr("1 credit per second") if spec.credits_per_second == 1 else
-                     self.tr("{price:g} credits per second").format(price=spec.credits_per_second))
-            self.model_box.addItem(self.tr("{label} — {output}, {price}, up to {limit:g} s{note}").format(
-                label=spec.label, output=spec.output, price=price,
-                limit=spec.max_audio_seconds, note=note), spec.key)
+            price = (
+                self.tr("1 credit per second")
+                if spec.credits_per_second == 1
+                else self.tr("{price:g} credits per second").format(price=spec.credits_per_second)
+            )
+            self.model_box.addItem(
+                self.tr("{label} — {output}, {price}, up to {limit:g} s{note}").format(
+                    label=spec.label, output=spec.output, price=price, limit=spec.max_audio_seconds, note=note
+                ),
+                spec.key,
+            )
         self.model_box.currentIndexChanged.connect(lambda _: self.refresh())
         self.name_edit = QLineEdit(self)
         self.name_edit.setAccessibleName(self.tr("Video name"))
-        self.name_edit.setMaxLength(200)
+        self.name_edit.setMaxLength(NAME_LIMIT)
         self.name_edit.setPlaceholderText(self.tr("Name of the video"))
         self.prompt_edit = QPlainTextEdit(self)
         self.prompt_edit.setAccessibleName(self.tr("Text prompt"))
-        self.prompt_edit.setPlaceholderText(self.tr("Optional: style, camera, lighting or motion (e.g. “warm light, "
-                                                    "slight smile”)"))
+        self.prompt_edit.setPlaceholderText(
+            self.tr("Optional: style, camera, lighting or motion (e.g. “warm light, slight smile”)")
+        )
         self.prompt_edit.setMaximumHeight(70)
         self.guidance = QDoubleSpinBox(self)
         self.guidance.setAccessibleName(self.tr("Prompt guidance"))
-        self.guidance.setRange(0.0, 10.0)
+        self.guidance.setRange(GUIDANCE_MIN, GUIDANCE_MAX)
         self.guidance.setSingleStep(0.5)
         self.guidance.setValue(1.0)
         # A disclosure arrow rather than a checkable group box: closed, it takes one
@@ -265,7 +286,7 @@ class CreatePanel(QWidget):
         adv = QFormLayout(self.advanced_options)
         adv.setContentsMargins(0, 0, 0, 0)
         adv.addRow(self.tr("Prompt"), self.prompt_edit)
-        adv.addRow(self.tr("Guidance (0–10)"), self.guidance)
+        adv.addRow(self.tr("Guidance ({low:g}–{high:g})").format(low=GUIDANCE_MIN, high=GUIDANCE_MAX), self.guidance)
         self.advanced_options.setVisible(False)
         self.advanced.toggled.connect(self._show_advanced)
 
@@ -340,7 +361,7 @@ class CreatePanel(QWidget):
         self.refresh()
 
     def fill(self, image: str, audio: str, model: str, name: str, prompt: str | None, guidance: float | None) -> None:
-        """"Make again": the same inputs, ready to check and generate."""
+        """ "Make again": the same inputs, ready to check and generate."""
         self.set_model(model)
         self.name_edit.setText(name)
         self.prompt_edit.setPlainText(prompt or "")
@@ -370,14 +391,17 @@ class CreatePanel(QWidget):
             self.refresh()
             return
         self.image_facts = facts
-        self.image_zone.show_state(self.tr("{w} × {h} px {fmt}. The video will have this shape ({shape}).").format(
-            w=facts.width, h=facts.height, fmt=facts.format, shape=facts.shape))
+        self.image_zone.show_state(
+            self.tr("{w} × {h} px {fmt}. The video will have this shape ({shape}).").format(
+                w=facts.width, h=facts.height, fmt=facts.format, shape=facts.shape
+            )
+        )
         self.refresh()
         # The thumbnail follows: a big photo is decoded off the Qt thread (only the
         # pixmap is made here), and the facts and price need not wait for it.
         if not is_link(source):
             image = await asyncio.to_thread(read_thumbnail, source, QSize(facts.width, facts.height))
-            self.image_zone.show_thumbnail(QPixmap.fromImage(image))   # a newer choice or Esc cancels this task
+            self.image_zone.show_thumbnail(QPixmap.fromImage(image))  # a newer choice or Esc cancels this task
 
     def set_audio(self, source: str) -> None:
         if not source:
@@ -388,7 +412,7 @@ class CreatePanel(QWidget):
         self.waveform.set_samples(None)
         self.listen.setEnabled(False)
         if not self.name_edit.text():
-            self.name_edit.setText(Path(QUrl(source).path() if is_link(source) else source).stem[:200])
+            self.name_edit.setText(Path(QUrl(source).path() if is_link(source) else source).stem[:NAME_LIMIT])
         self.refresh()
         self.tasks.spawn(self._inspect_audio(source), key="inspect-audio")
 
@@ -401,8 +425,11 @@ class CreatePanel(QWidget):
         else:
             self.audio_facts = facts
             note = "" if facts.supported else self.tr(" It will be converted to WAV, which Creatify accepts.")
-            self.audio_zone.show_state(self.tr("{seconds:.1f} seconds of {fmt}.{note}").format(
-                seconds=facts.duration, fmt=facts.format.upper(), note=note))
+            self.audio_zone.show_state(
+                self.tr("{seconds:.1f} seconds of {fmt}.{note}").format(
+                    seconds=facts.duration, fmt=facts.format.upper(), note=note
+                )
+            )
             self.waveform.set_samples(facts.samples)
             self.listen.setEnabled(True)
             self._preview_player.setSource(QUrl(source) if is_link(source) else QUrl.fromLocalFile(source))
@@ -429,11 +456,11 @@ class CreatePanel(QWidget):
     def _open_next(self) -> None:
         (self.audio_zone if self.image_facts else self.image_zone).browse()
 
-    def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
         if event.mimeData().hasUrls():
             event.acceptProposedAction()
 
-    def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802
+    def dropEvent(self, event: QDropEvent) -> None:
         """Dropping both files at once (anywhere on the panel) fills both inputs."""
         for url in event.mimeData().urls():
             kind = kind_of(url)
@@ -461,24 +488,25 @@ class CreatePanel(QWidget):
             return self.tr("Add a voice clip.")
         if self.image_facts is None or self.audio_facts is None:
             return self.tr("Checking your files…")
-        if audio_too_long(self.model, self.audio_facts.duration):
-            return self.tr("The audio is {s:.1f} seconds long; {model} accepts at most {limit:g} seconds. "
-                           "Shorten the clip or choose another model.").format(
-                s=self.audio_facts.duration, model=self.model.label, limit=self.model.max_audio_seconds)
-        cost = self.cost()
-        if cost is not None and self.remaining is not None and self.remaining < cost:
-            return self.tr("Not enough credits: this video costs {cost:g} and you have {left:g}.").format(
-                cost=cost, left=self.remaining)
-        return ""
+        blockers = blockers_for(self.model, audio_seconds=self.audio_facts.duration, remaining=self.remaining)
+        return blockers[0].message if blockers else ""
 
     def refresh(self) -> None:
         cost = self.cost()
-        left = self.tr("Remaining credits: {n:g}.").format(n=self.remaining) if self.remaining is not None \
+        left = (
+            self.tr("Remaining credits: {n:g}.").format(n=self.remaining)
+            if self.remaining is not None
             else self.tr("Remaining credits: checking…")
+        )
         if cost is not None:
-            self.price.setText(self.tr("<b>This video will cost {cost:g} credits</b> ({s} s × {p:g}/s). {left}").format(
-                cost=cost, s=math.ceil(round(self.audio_facts.duration, 6)) if self.audio_facts else 0,
-                p=self.model.credits_per_second, left=left))
+            self.price.setText(
+                self.tr("<b>This video will cost {cost:g} credits</b> ({s} s × {p:g}/s). {left}").format(
+                    cost=cost,
+                    s=math.ceil(round(self.audio_facts.duration, 6)) if self.audio_facts else 0,
+                    p=self.model.credits_per_second,
+                    left=left,
+                )
+            )
         else:
             self.price.setText(left)
         reason = self.blocked_reason()
@@ -491,7 +519,13 @@ class CreatePanel(QWidget):
         if self.blocked_reason() or self.image_source is None or self.audio_source is None:
             return
         prompt = self.prompt_edit.toPlainText().strip() if self.advanced.isChecked() else ""
-        self.generateRequested.emit(CreateSpec(
-            image=self.image_source, audio=self.audio_source, model=self.model.key,
-            name=self.name_edit.text().strip() or Path(self.audio_source).stem,
-            text_prompt=prompt or None, guidance=self.guidance.value() if self.advanced.isChecked() else None))
+        self.generateRequested.emit(
+            CreateSpec(
+                image=self.image_source,
+                audio=self.audio_source,
+                model=self.model.key,
+                name=self.name_edit.text().strip() or Path(self.audio_source).stem,
+                text_prompt=prompt or None,
+                guidance=self.guidance.value() if self.advanced.isChecked() else None,
+            )
+        )

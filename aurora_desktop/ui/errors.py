@@ -19,8 +19,10 @@ log = logging.getLogger(__name__)
 
 
 def environment_text() -> str:
-    return (f"{APP_NAME} {__version__}; Qt {qVersion()}; PySide6 {pyside_version}; "
-            f"Python {platform.python_version()}; {platform.platform()}")
+    return (
+        f"{APP_NAME} {__version__}; Qt {qVersion()}; PySide6 {pyside_version}; "
+        f"Python {platform.python_version()}; {platform.platform()}"
+    )
 
 
 class ErrorDialog(QDialog):

@@ -19,23 +19,26 @@ from PySide6.QtCore import (
 
 from aurora_desktop.api.catalog import get_model
 from aurora_desktop.jobs.model import LocalJob, State, utcnow
+from aurora_desktop.jobs.vocabulary import Phase
 
 Index = QModelIndex | QPersistentModelIndex
 
 JobRole = Qt.ItemDataRole.UserRole + 1
 StateRole = Qt.ItemDataRole.UserRole + 2
-PhaseRole = Qt.ItemDataRole.UserRole + 3      # (phase, done, total) or None
+PhaseRole = Qt.ItemDataRole.UserRole + 3  # (phase, done, total) or None
 ElapsedRole = Qt.ItemDataRole.UserRole + 4
 
 # Filter choices for the status box: label -> states.
 # Labels are marked for lupdate in the library panel's context, which shows them.
 STATUS_FILTERS: dict[str, frozenset[State] | None] = {
     QT_TRANSLATE_NOOP("LibraryPanel", "All"): None,
-    QT_TRANSLATE_NOOP("LibraryPanel", "In progress"): frozenset({State.DRAFT, State.HOSTING, State.SUBMITTING,
-                                                                 State.REMOTE, State.DOWNLOADING}),
+    QT_TRANSLATE_NOOP("LibraryPanel", "In progress"): frozenset(
+        {State.DRAFT, State.HOSTING, State.SUBMITTING, State.REMOTE, State.DOWNLOADING}
+    ),
     QT_TRANSLATE_NOOP("LibraryPanel", "Finished"): frozenset({State.SAVED}),
-    QT_TRANSLATE_NOOP("LibraryPanel", "Needs attention"): frozenset({State.FAILED, State.REJECTED,
-                                                                     State.NEEDS_ATTENTION}),
+    QT_TRANSLATE_NOOP("LibraryPanel", "Needs attention"): frozenset(
+        {State.FAILED, State.REJECTED, State.NEEDS_ATTENTION}
+    ),
 }
 
 
@@ -45,7 +48,7 @@ def status_text(job: LocalJob) -> str:
         text = _REMOTE_TEXT.get(job.remote_status or "", _REMOTE_TEXT["running"])
     else:
         text = _STATUS_TEXT[job.state]
-    return QCoreApplication.translate("Library", text)   # these helpers are not QObjects: an explicit context
+    return QCoreApplication.translate("Library", text)  # these helpers are not QObjects: an explicit context
 
 
 # QT_TRANSLATE_NOOP marks the texts for lupdate; status_text() translates them at use.
@@ -100,7 +103,7 @@ class JobListModel(QAbstractListModel):
 
     # ------------------------------------------------------------------ Qt API
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802 - Qt's signature
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
         return 0 if parent.isValid() else len(self._rows)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -128,7 +131,7 @@ class JobListModel(QAbstractListModel):
 
     def reset(self, jobs: list[LocalJob]) -> None:
         self.beginResetModel()
-        self._rows = [_Row(j) for j in jobs]   # newest first from the store
+        self._rows = [_Row(j) for j in jobs]  # newest first from the store
         self._reindex()
         self.endResetModel()
 
@@ -145,9 +148,7 @@ class JobListModel(QAbstractListModel):
             return
         row = self._rows[i]
         row.job = job
-        if job.state.is_final:
-            row.phase = None
-        elif row.phase and not _phase_matches(row.phase[0], job.state):
+        if job.state.is_final or (row.phase and Phase(row.phase[0]).state is not job.state):
             row.phase = None
         self._changed(i)
 
@@ -177,10 +178,6 @@ class JobListModel(QAbstractListModel):
         self.dataChanged.emit(index, index)
 
 
-def _phase_matches(phase: str, state: State) -> bool:
-    return {"hosting": State.HOSTING, "generating": State.REMOTE, "downloading": State.DOWNLOADING}.get(phase) is state
-
-
 class JobFilterModel(QSortFilterProxyModel):
     """Search by name, filter by status."""
 
@@ -193,9 +190,9 @@ class JobFilterModel(QSortFilterProxyModel):
         self._states = STATUS_FILTERS.get(label)
         self.invalidateFilter()
 
-    def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:  # noqa: N802
+    def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:
         if self._states is None and not self.filterRegularExpression().pattern():
-            return True   # no filter: skip the per-row work (10,000 jobs show at once)
+            return True  # no filter: skip the per-row work (10,000 jobs show at once)
         job: LocalJob = self.sourceModel().index(source_row, 0, source_parent).data(JobRole)
         if self._states is not None and job.state not in self._states:
             return False
@@ -203,5 +200,5 @@ class JobFilterModel(QSortFilterProxyModel):
 
 
 def thumbnail_source(job: LocalJob) -> Path | None:
-    path = Path(job.image_source)
-    return path if not job.image_source.startswith(("http://", "https://")) and path.exists() else None
+    path = Path(job.image.source)
+    return path if not job.image.is_link and path.exists() else None

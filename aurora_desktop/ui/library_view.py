@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 
 from aurora_desktop.formatting import clock_text, megabytes
 from aurora_desktop.jobs.model import LocalJob, State
+from aurora_desktop.jobs.vocabulary import LibraryAction, Phase
 from aurora_desktop.ui.job_model import (
     STATUS_FILTERS,
     ElapsedRole,
@@ -46,8 +47,11 @@ from aurora_desktop.ui.job_model import (
 THUMB = 56
 ROW_HEIGHT = 76
 CHIP_COLOURS = {
-    State.SAVED: "#2e7d32", State.FAILED: "#c62828", State.REJECTED: "#c62828",
-    State.NEEDS_ATTENTION: "#ef6c00", State.CANCELLED: "#757575",
+    State.SAVED: "#2e7d32",
+    State.FAILED: "#c62828",
+    State.REJECTED: "#c62828",
+    State.NEEDS_ATTENTION: "#ef6c00",
+    State.CANCELLED: "#757575",
 }
 
 
@@ -57,14 +61,16 @@ def phase_text(phase: tuple[str, float, float] | None) -> tuple[str, float | Non
         return "", None
     name, done, total = phase
     translate = QCoreApplication.translate
-    if name == "generating":
+    if name == Phase.GENERATING:
         return translate("Library", "Generating {percent}%").format(percent=int(done * 100)), done
-    if name == "hosting":
+    if name == Phase.HOSTING:
         label = translate("Library", "Uploading inputs")
     else:
         label = translate("Library", "Downloading")
     if total:
-        text = translate("Library", "{label} {done} of {total}").format(label=label, done=megabytes(done), total=megabytes(total))
+        text = translate("Library", "{label} {done} of {total}").format(
+            label=label, done=megabytes(done), total=megabytes(total)
+        )
         return text, done / total
     return f"{label} {megabytes(done)}", None
 
@@ -74,27 +80,29 @@ class JobDelegate(QStyledItemDelegate):
         super().__init__(parent)
         self._thumbs: dict[str, QPixmap] = {}
 
-    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> QSize:  # noqa: N802
+    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> QSize:
         return QSize(320, ROW_HEIGHT)
 
     def _thumb(self, job: LocalJob) -> QPixmap | None:
         """Decoded once per portrait (many videos share one photo), at thumbnail size. Keyed by
         the source as given, so a repaint (one a second) touches no file."""
-        key = job.image_source
+        key = job.image.source
         if key not in self._thumbs:
             pixmap = QPixmap()
             if (path := thumbnail_source(job)) is not None:
                 reader = QImageReader(str(path))
                 reader.setAutoTransform(True)
                 size = reader.size()
-                if size.isValid():   # decode only what the thumbnail needs
+                if size.isValid():  # decode only what the thumbnail needs
                     reader.setScaledSize(size.scaled(THUMB, THUMB, Qt.AspectRatioMode.KeepAspectRatio))
                 pixmap = QPixmap.fromImage(reader.read())
             self._thumbs[key] = pixmap
         pixmap = self._thumbs[key]
         return None if pixmap.isNull() else pixmap
 
-    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> None:
+    def paint(
+        self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
+    ) -> None:
         job: LocalJob = index.data(JobRole)
         painter.save()
         style = option.widget.style() if option.widget else None
@@ -131,8 +139,11 @@ class JobDelegate(QStyledItemDelegate):
         bold.setBold(True)
         painter.setFont(bold)
         name_rect = QRect(x, r.top(), chip_rect.left() - x - 8, 20)
-        painter.drawText(name_rect, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-                         painter.fontMetrics().elidedText(job.name, Qt.TextElideMode.ElideRight, name_rect.width()))
+        painter.drawText(
+            name_rect,
+            Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+            painter.fontMetrics().elidedText(job.name, Qt.TextElideMode.ElideRight, name_rect.width()),
+        )
         bold.setBold(False)
         painter.setFont(bold)
         painter.drawText(QRect(x, r.top() + 22, r.right() - x, 18), Qt.AlignmentFlag.AlignLeft, detail_text(job))
@@ -141,7 +152,7 @@ class JobDelegate(QStyledItemDelegate):
         if job.state.is_final and job.error_message:
             text, fraction = job.error_message, None
         elapsed = index.data(ElapsedRole)
-        if elapsed is not None:           # active: how long it has been going (repainted each second)
+        if elapsed is not None:  # active: how long it has been going (repainted each second)
             clock = self.tr("{time} elapsed").format(time=clock_text(elapsed))
             text = f"{text} · {clock}" if text else clock
         if text:
@@ -152,12 +163,16 @@ class JobDelegate(QStyledItemDelegate):
                 painter.setBrush(pal.color(QPalette.ColorRole.Mid))
                 painter.drawRoundedRect(bar, 4, 4)
                 painter.setBrush(pal.color(QPalette.ColorRole.Highlight) if not selected else QColor("white"))
-                painter.drawRoundedRect(QRect(bar.left(), bar.top(), int(bar.width() * min(1.0, fraction)),
-                                              bar.height()), 4, 4)
+                painter.drawRoundedRect(
+                    QRect(bar.left(), bar.top(), int(bar.width() * min(1.0, fraction)), bar.height()), 4, 4
+                )
                 line.setLeft(bar.right() + 8)
             painter.setPen(text_colour)
-            painter.drawText(line, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-                             painter.fontMetrics().elidedText(text, Qt.TextElideMode.ElideRight, line.width()))
+            painter.drawText(
+                line,
+                Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+                painter.fontMetrics().elidedText(text, Qt.TextElideMode.ElideRight, line.width()),
+            )
         painter.restore()
 
 
@@ -168,29 +183,34 @@ class JobListView(QListView):
         super().__init__(parent)
         self.empty_text = ""
 
-    def paintEvent(self, event) -> None:  # noqa: ANN001, N802
+    def paintEvent(self, event) -> None:
         super().paintEvent(event)
         if self.model() is not None and self.model().rowCount() == 0 and self.empty_text:
             painter = QPainter(self.viewport())
             painter.setPen(self.palette().color(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text))
-            painter.drawText(self.viewport().rect().adjusted(24, 24, -24, -24),
-                             Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap, self.empty_text)
+            painter.drawText(
+                self.viewport().rect().adjusted(24, 24, -24, -24),
+                Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap,
+                self.empty_text,
+            )
 
 
 class LibraryPanel(QWidget):
     """Search + filter + list. Emits what the user asks for; the window does it."""
 
-    playRequested = Signal(object)          # LocalJob
-    actionRequested = Signal(str, object)   # action name, LocalJob
+    playRequested = Signal(object)  # LocalJob
+    actionRequested = Signal(str, object)  # a LibraryAction value, LocalJob
 
     # QT_TRANSLATE_NOOP marks the labels for lupdate; self.tr() translates them when the menu is built.
-    ACTIONS = (("play", QT_TRANSLATE_NOOP("LibraryPanel", "Play")),
-               ("folder", QT_TRANSLATE_NOOP("LibraryPanel", "Show in folder")),
-               ("save_as", QT_TRANSLATE_NOOP("LibraryPanel", "Save a copy as…")),
-               ("copy_link", QT_TRANSLATE_NOOP("LibraryPanel", "Copy the video link")),
-               ("retry", QT_TRANSLATE_NOOP("LibraryPanel", "Try again")),
-               ("again", QT_TRANSLATE_NOOP("LibraryPanel", "Make again with these inputs")),
-               ("remove", QT_TRANSLATE_NOOP("LibraryPanel", "Remove from library…")))
+    ACTIONS = (
+        (LibraryAction.PLAY, QT_TRANSLATE_NOOP("LibraryPanel", "Play")),
+        (LibraryAction.FOLDER, QT_TRANSLATE_NOOP("LibraryPanel", "Show in folder")),
+        (LibraryAction.SAVE_AS, QT_TRANSLATE_NOOP("LibraryPanel", "Save a copy as…")),
+        (LibraryAction.COPY_LINK, QT_TRANSLATE_NOOP("LibraryPanel", "Copy the video link")),
+        (LibraryAction.RETRY, QT_TRANSLATE_NOOP("LibraryPanel", "Try again")),
+        (LibraryAction.AGAIN, QT_TRANSLATE_NOOP("LibraryPanel", "Make again with these inputs")),
+        (LibraryAction.REMOVE, QT_TRANSLATE_NOOP("LibraryPanel", "Remove from library…")),
+    )
 
     def __init__(self, model: JobListModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -215,7 +235,7 @@ class LibraryPanel(QWidget):
         self.view.setModel(self.proxy)
         self.view.setItemDelegate(JobDelegate(self.view))
         self.view.setAccessibleName(self.tr("Your videos"))
-        self.view.setUniformItemSizes(True)          # fast with thousands of jobs
+        self.view.setUniformItemSizes(True)  # fast with thousands of jobs
         self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.view.customContextMenuRequested.connect(self._menu)
         self.view.activated.connect(lambda index: self.playRequested.emit(index.data(JobRole)))
@@ -238,9 +258,11 @@ class LibraryPanel(QWidget):
 
     def _update_empty_text(self) -> None:
         filtered = bool(self.search.text()) or self.status.currentIndex() > 0
-        self.view.empty_text = (self.tr("No video matches this search or filter.") if filtered else
-                                self.tr("Your videos will appear here. Add a portrait and a voice, then "
-                                        "press Generate video."))
+        self.view.empty_text = (
+            self.tr("No video matches this search or filter.")
+            if filtered
+            else self.tr("Your videos will appear here. Add a portrait and a voice, then press Generate video.")
+        )
         self.view.viewport().update()
 
     def selected_job(self) -> LocalJob | None:
@@ -254,19 +276,19 @@ class LibraryPanel(QWidget):
                 self.view.setCurrentIndex(index)
                 return
 
-    def actions_for(self, job: LocalJob) -> list[tuple[str, str]]:
-        allowed = {"again"}
+    def actions_for(self, job: LocalJob) -> list[tuple[LibraryAction, str]]:
+        allowed = {LibraryAction.AGAIN}
         if job.state is State.SAVED and job.output_path and Path(job.output_path).exists():
-            allowed |= {"play", "folder", "save_as"}
+            allowed |= {LibraryAction.PLAY, LibraryAction.FOLDER, LibraryAction.SAVE_AS}
         if job.video_url:
-            allowed.add("copy_link")
+            allowed.add(LibraryAction.COPY_LINK)
         if job.state in (State.FAILED, State.REJECTED, State.NEEDS_ATTENTION, State.CANCELLED):
-            allowed.add("retry")
+            allowed.add(LibraryAction.RETRY)
         if job.state.is_final:
-            allowed.add("remove")
+            allowed.add(LibraryAction.REMOVE)
         return [(key, self.tr(label)) for key, label in self.ACTIONS if key in allowed]
 
-    def _menu(self, pos) -> None:  # noqa: ANN001 - QPoint
+    def _menu(self, pos) -> None:
         index = self.view.indexAt(pos)
         if not index.isValid():
             return

@@ -24,12 +24,11 @@ from PySide6.QtWidgets import (
 
 from aurora_desktop import APP_NAME, paths
 from aurora_desktop.api import ApiError
+from aurora_desktop.api.catalog import get_model
 from aurora_desktop.errors import UserError
-from aurora_desktop.hosting import NoHosting
-from aurora_desktop.hosting.base import NO_STORAGE_MESSAGE
+from aurora_desktop.jobs import orders
 from aurora_desktop.jobs.model import LocalJob, State
-from aurora_desktop.jobs.prepare import is_link, prepare
-from aurora_desktop.media.inspect import InputError
+from aurora_desktop.jobs.vocabulary import LibraryAction, rule_for
 from aurora_desktop.secrets import SecretStore
 from aurora_desktop.services import CredentialsMissing, Services, open_services
 from aurora_desktop.settings import Settings
@@ -49,7 +48,7 @@ SHUTDOWN_TIMEOUT = 5.0
 
 @dataclass
 class AppOptions:
-    sandbox: bool = False                 # demo mode from the start
+    sandbox: bool = False  # demo mode from the start
     api_base: str | None = None
     hosting: str = "auto"
     sandbox_args: list[str] = field(default_factory=list)
@@ -63,7 +62,7 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.options = options
         self.settings = Settings.load()
-        self.secrets = SecretStore()          # one for the window's life: session-only keys live here
+        self.secrets = SecretStore()  # one for the window's life: session-only keys live here
         self.services: Services | None = None
         self.bridge: EngineBridge | None = None
         self.errors = ErrorReporter(self)
@@ -112,8 +111,9 @@ class MainWindow(QMainWindow):
         settings_action.setShortcut(QKeySequence.StandardKey.Preferences)
         settings_action.triggered.connect(self.open_settings)
         folder_action = QAction(self.tr("Open videos folder"), self)
-        folder_action.triggered.connect(lambda: QDesktopServices.openUrl(
-            QUrl.fromLocalFile(str(self.settings.library_dir()))))
+        folder_action.triggered.connect(
+            lambda: QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.settings.library_dir())))
+        )
         toolbar = self.addToolBar(self.tr("Main"))
         toolbar.setObjectName("main-toolbar")
         toolbar.addAction(settings_action)
@@ -139,7 +139,7 @@ class MainWindow(QMainWindow):
             return
         try:
             has_keys = await self.secrets.api_credentials() is not None
-        except Exception:  # no keyring at all: the welcome view offers both paths
+        except Exception:  # noqa: BLE001 - no keyring at all: the welcome view offers both paths
             has_keys = False
         if has_keys:
             await self._open(demo=False)
@@ -154,19 +154,30 @@ class MainWindow(QMainWindow):
         self.pages.setCurrentWidget(self.work_page)
         self.statusBar().showMessage(self.tr("Starting…"))
         try:
-            self.services = await open_services(sandbox=demo, api_base=self.options.api_base,
-                                                hosting=self.options.hosting, settings=self.settings,
-                                                sandbox_args=self.options.sandbox_args, secrets=self.secrets)
+            self.services = await open_services(
+                sandbox=demo,
+                api_base=self.options.api_base,
+                hosting=self.options.hosting,
+                settings=self.settings,
+                sandbox_args=self.options.sandbox_args,
+                secrets=self.secrets,
+            )
         except CredentialsMissing as exc:
             self.pages.setCurrentWidget(self.welcome)
             self.errors.show(exc.user_message, exc.detail)
             return
-        except UserError as exc:          # unreachable storage, an unsafe API address, ...
+        except UserError as exc:  # unreachable storage, an unsafe API address, ...
             self.errors.show(exc.user_message, exc.detail)
             return
         self.demo = demo
-        self.banner.setText(self.tr("Demo mode: videos are made by a local stand-in on this computer. "
-                                    "Nothing is uploaded and nothing is spent.") if demo else "")
+        self.banner.setText(
+            self.tr(
+                "Demo mode: videos are made by a local stand-in on this computer. "
+                "Nothing is uploaded and nothing is spent."
+            )
+            if demo
+            else ""
+        )
         self.banner.setVisible(demo)
         self.bridge = EngineBridge(self.services.engine, self)
         self.bridge.jobChanged.connect(self._job_changed)
@@ -174,7 +185,7 @@ class MainWindow(QMainWindow):
         self.bridge.progress.connect(self.model.set_progress)
         self.bridge.onlineChanged.connect(self._online)
         self.bridge.notice.connect(lambda text: self.statusBar().showMessage(text, 10000))
-        self.model.reset(await self.services.engine.store.list())
+        self.model.reset(await self.services.engine.library())
         resumed = await self.services.engine.start()
         self._update_title()
         if resumed:
@@ -182,9 +193,14 @@ class MainWindow(QMainWindow):
         else:
             self.statusBar().clearMessage()
         if samples:
-            self.create_panel.fill(str(paths.resource("samples", "portrait.png")),
-                                   str(paths.resource("samples", "voice.wav")), self.settings.default_model,
-                                   self.tr("My first talking portrait"), None, None)
+            self.create_panel.fill(
+                str(paths.resource("samples", "portrait.png")),
+                str(paths.resource("samples", "voice.wav")),
+                self.settings.default_model,
+                self.tr("My first talking portrait"),
+                None,
+                None,
+            )
         self.refresh_credits()
         self.servicesReady.emit()
 
@@ -222,20 +238,23 @@ class MainWindow(QMainWindow):
             return
         self.create_panel.set_busy(True)
         try:
-            local = [s for s in (spec.image, spec.audio) if not is_link(s)]
-            if local and isinstance(services.hoster, NoHosting):
-                self.errors.show(self.tr(NO_STORAGE_MESSAGE))
+            # The panel already showed the price and the credits it knows; nothing is asked again.
+            quote = await orders.quote(
+                spec.image,
+                spec.audio,
+                get_model(spec.model),
+                orders.Options(name=spec.name, text_prompt=spec.text_prompt, guidance=spec.guidance),
+                work_dir=paths.cache_dir(),
+                hoster=services.hoster,
+                remaining=self.create_panel.remaining,
+            )
+            if not quote.ok:
+                first = quote.blockers[0]
+                self.errors.show(first.message, first.detail)
                 return
-            from aurora_desktop.api.catalog import get_model
-            try:
-                prepared = await prepare(spec.image, spec.audio, get_model(spec.model), work_dir=paths.cache_dir())
-            except InputError as exc:
-                self.errors.show(exc.message)
-                return
-            for note in prepared.notes:
+            for note in quote.notes:
                 self.statusBar().showMessage(note, 8000)
-            job = await services.engine.add(prepared, name=spec.name, model=spec.model,
-                                            text_prompt=spec.text_prompt, guidance=spec.guidance)
+            job = await orders.place(services.engine, quote)
             self.library.select_job(job.id)
         finally:
             self.create_panel.set_busy(False)
@@ -253,23 +272,30 @@ class MainWindow(QMainWindow):
         self.refresh_credits()
         if job.state is State.SAVED:
             text = self.tr("“{name}” is ready.").format(name=job.name)
-            if self.library.selected_job() is None or self.library.selected_job().id == job.id:  # type: ignore[union-attr]
+            selected = self.library.selected_job()
+            if selected is None or selected.id == job.id:
                 self.play(job)
         else:
             text = self.tr("“{name}”: {problem}").format(name=job.name, problem=job.error_message or job.state.value)
-            if job.error_code in ("auth", "credits", "storage", "disk"):
+            if rule_for(job.error_code).alert:
                 self.errors.show(job.error_message or text, job.error_detail or "")
         self.statusBar().showMessage(text, 15000)
         if self.tray is not None and self.settings.notifications:
             self._last_notified = job.id
-            icon = QSystemTrayIcon.MessageIcon.Information if job.state is State.SAVED else \
-                QSystemTrayIcon.MessageIcon.Warning
+            icon = (
+                QSystemTrayIcon.MessageIcon.Information
+                if job.state is State.SAVED
+                else QSystemTrayIcon.MessageIcon.Warning
+            )
             self.tray.showMessage(APP_NAME, text, icon, 8000)
 
-    def _focus_last_notified(self) -> None:
+    def bring_to_front(self) -> None:
         self.showNormal()
         self.raise_()
         self.activateWindow()
+
+    def _focus_last_notified(self) -> None:
+        self.bring_to_front()
         if self._last_notified:
             self.library.select_job(self._last_notified)
 
@@ -289,39 +315,47 @@ class MainWindow(QMainWindow):
         if job.state is State.SAVED and job.output_path and Path(job.output_path).exists():
             self.player.load(Path(job.output_path))
 
-    def _action(self, action: str, job: LocalJob) -> None:
-        services = self.services
-        if action == "play":
+    def _action(self, name: str, job: LocalJob) -> None:
+        services, action = self.services, LibraryAction(name)
+        if action is LibraryAction.PLAY:
             self.play(job)
-        elif action == "folder" and job.output_path:
+        elif action is LibraryAction.FOLDER and job.output_path:
             QDesktopServices.openUrl(QUrl.fromLocalFile(str(Path(job.output_path).parent)))
-        elif action == "save_as" and job.output_path:
+        elif action is LibraryAction.SAVE_AS and job.output_path:
             dialog = QFileDialog(self, self.tr("Save a copy as"), Path(job.output_path).name)
             dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
-            dialog.fileSelected.connect(lambda target: self.tasks.spawn(
-                asyncio.to_thread(shutil.copyfile, job.output_path, target)))
+            dialog.fileSelected.connect(
+                lambda target: self.tasks.spawn(asyncio.to_thread(shutil.copyfile, job.output_path, target))
+            )
             dialog.open()
-        elif action == "copy_link" and job.video_url:
+        elif action is LibraryAction.COPY_LINK and job.video_url:
             QGuiApplication.clipboard().setText(job.video_url)
-            self.statusBar().showMessage(self.tr("Link copied. It works for at least 7 days after the video was "
-                                                 "made."), 6000)
-        elif action == "retry" and services is not None:
+            self.statusBar().showMessage(
+                self.tr("Link copied. It works for at least 7 days after the video was made."), 6000
+            )
+        elif action is LibraryAction.RETRY and services is not None:
             self.tasks.spawn(services.engine.retry(job.id))
-        elif action == "again":
-            self.create_panel.fill(job.image_source, job.audio_source, job.model, job.name, job.text_prompt,
-                                   job.guidance)
-        elif action == "remove" and services is not None:
-            box = QMessageBox(QMessageBox.Icon.Question, self.tr("Remove from library"),
-                              self.tr("Remove “{name}” from the library?").format(name=job.name),
-                              QMessageBox.StandardButton.Cancel, self)
+        elif action is LibraryAction.AGAIN:
+            self.create_panel.fill(
+                job.image.source, job.audio.source, job.model, job.name, job.text_prompt, job.guidance
+            )
+        elif action is LibraryAction.REMOVE and services is not None:
+            box = QMessageBox(
+                QMessageBox.Icon.Question,
+                self.tr("Remove from library"),
+                self.tr("Remove “{name}” from the library?").format(name=job.name),
+                QMessageBox.StandardButton.Cancel,
+                self,
+            )
             keep = box.addButton(self.tr("Remove, keep the file"), QMessageBox.ButtonRole.AcceptRole)
             delete = box.addButton(self.tr("Remove and delete the file"), QMessageBox.ButtonRole.DestructiveRole)
 
-            def chosen(button) -> None:  # noqa: ANN001
+            def chosen(button) -> None:
                 if button in (keep, delete):
                     self.tasks.spawn(services.engine.remove(job.id, delete_file=button is delete))
+
             box.buttonClicked.connect(chosen)
-            box.open()   # never exec(): no nested loop while jobs run
+            box.open()  # never exec(): no nested loop while jobs run
 
     # ================================================================== settings
 
@@ -337,7 +371,7 @@ class MainWindow(QMainWindow):
 
     # ================================================================== closing
 
-    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+    def closeEvent(self, event: QCloseEvent) -> None:
         """Jobs keep their state in the store and continue next time: closing asks nothing."""
         if self._closing:
             event.accept()
@@ -346,8 +380,9 @@ class MainWindow(QMainWindow):
         self._closing = True
         running = self.model.running_count()
         if running:
-            self.statusBar().showMessage(self.tr("{n} video(s) will continue the next time you open the app.")
-                                         .format(n=running))
+            self.statusBar().showMessage(
+                self.tr("{n} video(s) will continue the next time you open the app.").format(n=running)
+            )
         self.tasks.spawn(self._shutdown())
 
     async def _shutdown(self) -> None:

@@ -8,10 +8,18 @@ from PySide6.QtCore import Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QKeyEvent
 from PySide6.QtMultimedia import QAudioOutput, QMediaPlayer
 from PySide6.QtMultimediaWidgets import QVideoWidget
-from PySide6.QtWidgets import QApplication, QHBoxLayout, QLabel, QPushButton, QSlider, QStackedLayout, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSlider,
+    QStackedLayout,
+    QVBoxLayout,
+    QWidget,
+)
 
 from aurora_desktop.formatting import clock_text
-
 
 _AVAILABLE: list[bool] = []
 
@@ -117,7 +125,7 @@ class PlayerWidget(QWidget):
         if self.path is not None:
             QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.path)))
 
-    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
+    def keyPressEvent(self, event: QKeyEvent) -> None:
         key = event.key()
         if key == Qt.Key.Key_Space:
             self.toggle()
@@ -145,8 +153,9 @@ class PlayerWidget(QWidget):
         self.time.setText(f"{clock_text(self.player.position() / 1000)} / {clock_text(self.player.duration() / 1000)}")
 
     def _state(self, state: QMediaPlayer.PlaybackState) -> None:
-        self.play_button.setText(self.tr("Pause") if state == QMediaPlayer.PlaybackState.PlayingState
-                                 else self.tr("Play"))
+        self.play_button.setText(
+            self.tr("Pause") if state == QMediaPlayer.PlaybackState.PlayingState else self.tr("Play")
+        )
 
     def _status(self, status: QMediaPlayer.MediaStatus) -> None:
         if status == QMediaPlayer.MediaStatus.EndOfMedia:

@@ -27,21 +27,30 @@ from aurora_desktop.api.catalog import CATALOG
 from aurora_desktop.api.client import DEFAULT_BASE_URL
 from aurora_desktop.hosting import HostingError
 from aurora_desktop.jobs.naming import check_template
-from aurora_desktop.secrets import API_ID, API_KEY, STORAGE_ACCESS_KEY_ID, STORAGE_SECRET, SecretStore, \
-    SecretsUnavailable
+from aurora_desktop.secrets import (
+    API_ID,
+    API_KEY,
+    STORAGE_ACCESS_KEY_ID,
+    STORAGE_SECRET,
+    SecretStore,
+    SecretsUnavailable,
+)
 from aurora_desktop.settings import Settings, StorageSettings
 from aurora_desktop.ui.tasks import TaskRunner
 
-KEYS_HELP = ("Find both keys on the <b>API Dashboard</b> of your Creatify account "
-             "(<a href='https://app.creatify.ai'>app.creatify.ai</a> → API). They are kept in your "
-             "system's password store, never in a file.")
+KEYS_HELP = (
+    "Find both keys on the <b>API Dashboard</b> of your Creatify account "
+    "(<a href='https://app.creatify.ai'>app.creatify.ai</a> → API). They are kept in your "
+    "system's password store, never in a file."
+)
 
 
 class SettingsDialog(QDialog):
-    saved = Signal(object)     # Settings
+    saved = Signal(object)  # Settings
 
-    def __init__(self, settings: Settings, secrets: SecretStore, tasks: TaskRunner,
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self, settings: Settings, secrets: SecretStore, tasks: TaskRunner, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.setWindowTitle(self.tr("Settings"))
         self.settings = dataclasses.replace(settings, storage=dataclasses.replace(settings.storage))
@@ -54,8 +63,7 @@ class SettingsDialog(QDialog):
         self.status = QLabel(self)
         self.status.setWordWrap(True)
         self.status.setAccessibleName(self.tr("Settings status"))
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel,
-                                   self)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self)
         buttons.accepted.connect(lambda: self.tasks.spawn(self._save(), key="settings-save"))
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
@@ -97,10 +105,16 @@ class SettingsDialog(QDialog):
 
     def _storage_tab(self) -> QWidget:
         from aurora_desktop.hosting.s3 import PROVIDERS
+
         page = QWidget(self)
         form = QFormLayout(page)
-        intro = QLabel(self.tr("Creatify fetches your photo and voice from a link. Local files are uploaded to "
-                               "your own bucket and shared through private links that expire."), page)
+        intro = QLabel(
+            self.tr(
+                "Creatify fetches your photo and voice from a link. Local files are uploaded to "
+                "your own bucket and shared through private links that expire."
+            ),
+            page,
+        )
         intro.setWordWrap(True)
         st = self.settings.storage
         self.provider = QComboBox(page)
@@ -126,11 +140,16 @@ class SettingsDialog(QDialog):
         self.storage_result.setWordWrap(True)
         self.storage_result.setAccessibleName(self.tr("Storage test result"))
         form.addRow(intro)
-        for label, widget in ((self.tr("Provider"), self.provider), (self.tr("Bucket"), self.bucket),
-                              (self.tr("Region"), self.region), (self.tr("Endpoint"), self.endpoint),
-                              (self.tr("Account ID (R2)"), self.account_id), (self.tr("Access key ID"), self.key_id),
-                              (self.tr("Secret access key"), self.key_secret),
-                              (self.tr("Links last"), self.lifetime)):
+        for label, widget in (
+            (self.tr("Provider"), self.provider),
+            (self.tr("Bucket"), self.bucket),
+            (self.tr("Region"), self.region),
+            (self.tr("Endpoint"), self.endpoint),
+            (self.tr("Account ID (R2)"), self.account_id),
+            (self.tr("Access key ID"), self.key_id),
+            (self.tr("Secret access key"), self.key_secret),
+            (self.tr("Links last"), self.lifetime),
+        ):
             widget.setAccessibleName(label)
             form.addRow(label, widget)
         form.addRow(self.storage_button, self.storage_result)
@@ -191,8 +210,10 @@ class SettingsDialog(QDialog):
     async def _test_connection(self) -> None:
         self.test_result.setText(self.tr("Testing…"))
         try:
-            async with AuroraClient(Credentials(self.api_id.text().strip(), self.api_key.text().strip()),
-                                    self.settings.api_base or DEFAULT_BASE_URL) as client:
+            async with AuroraClient(
+                Credentials(self.api_id.text().strip(), self.api_key.text().strip()),
+                self.settings.api_base or DEFAULT_BASE_URL,
+            ) as client:
                 credits = await client.remaining_credits()
         except ApiError as exc:
             self.test_result.setText(exc.user_message)
@@ -200,13 +221,19 @@ class SettingsDialog(QDialog):
         self.test_result.setText(self.tr("Connected. Remaining credits: {n:g}.").format(n=credits))
 
     def _storage_settings(self) -> StorageSettings:
-        return StorageSettings(provider=self.provider.currentData() or "", bucket=self.bucket.text().strip(),
-                               region=self.region.text().strip(), endpoint=self.endpoint.text().strip(),
-                               account_id=self.account_id.text().strip(), prefix=self.settings.storage.prefix,
-                               url_lifetime_hours=self.lifetime.value())
+        return StorageSettings(
+            provider=self.provider.currentData() or "",
+            bucket=self.bucket.text().strip(),
+            region=self.region.text().strip(),
+            endpoint=self.endpoint.text().strip(),
+            account_id=self.account_id.text().strip(),
+            prefix=self.settings.storage.prefix,
+            url_lifetime_hours=self.lifetime.value(),
+        )
 
     async def _test_storage(self) -> None:
         from aurora_desktop.hosting.s3 import S3Hoster
+
         self.storage_result.setText(self.tr("Testing…"))
         try:
             hoster = S3Hoster(self._storage_settings(), self.key_id.text().strip(), self.key_secret.text().strip())
@@ -224,9 +251,12 @@ class SettingsDialog(QDialog):
         if self.session_only.isChecked():
             self.secrets.use_session_only()
         try:
-            for name, value in ((API_ID, self.api_id.text().strip()), (API_KEY, self.api_key.text().strip()),
-                                (STORAGE_ACCESS_KEY_ID, self.key_id.text().strip()),
-                                (STORAGE_SECRET, self.key_secret.text().strip())):
+            for name, value in (
+                (API_ID, self.api_id.text().strip()),
+                (API_KEY, self.api_key.text().strip()),
+                (STORAGE_ACCESS_KEY_ID, self.key_id.text().strip()),
+                (STORAGE_SECRET, self.key_secret.text().strip()),
+            ):
                 if value:
                     await self.secrets.set(name, value)
                 else:

@@ -1,6 +1,6 @@
 """Background coroutines for widgets, on the qasync loop.
 
-qasync's asyncSlot keeps no strong reference to its task (ENGINEERING.md 3), so
+qasync's asyncSlot keeps no strong reference to its task (docs/architecture.md, "Async on the Qt loop"), so
 widgets start work here: every task is kept until it ends, a task started under
 a key cancels the previous one with that key ("the newest price check wins"),
 and an unexpected exception reaches the error handler instead of vanishing.

@@ -15,19 +15,36 @@ class WelcomeView(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         title = QLabel(f"<h1>{self.tr('Welcome to {app}').format(app=APP_NAME)}</h1>", self)
-        intro = QLabel(self.tr("Turn a photo and a voice into a talking video. Drop in a portrait and a voice clip, "
-                               "see the price, and press Generate."), self)
+        intro = QLabel(
+            self.tr(
+                "Turn a photo and a voice into a talking video. Drop in a portrait and a voice clip, "
+                "see the price, and press Generate."
+            ),
+            self,
+        )
         intro.setWordWrap(True)
         intro.setAlignment(Qt.AlignmentFlag.AlignCenter)
         columns = QHBoxLayout()
-        columns.addLayout(self._path(
-            self.tr("Connect my Creatify account"), self.connectRequested,
-            self.tr("You need your API ID and API key from the API Dashboard of your Creatify "
-                    "account (<a href='https://app.creatify.ai'>app.creatify.ai</a>).")))
-        columns.addLayout(self._path(
-            self.tr("Try the demo"), self.demoRequested,
-            self.tr("A local stand-in makes simple videos from a sample portrait and voice. "
-                    "Nothing is uploaded and nothing is spent.")))
+        columns.addLayout(
+            self._path(
+                self.tr("Connect my Creatify account"),
+                self.connectRequested,
+                self.tr(
+                    "You need your API ID and API key from the API Dashboard of your Creatify "
+                    "account (<a href='https://app.creatify.ai'>app.creatify.ai</a>)."
+                ),
+            )
+        )
+        columns.addLayout(
+            self._path(
+                self.tr("Try the demo"),
+                self.demoRequested,
+                self.tr(
+                    "A local stand-in makes simple videos from a sample portrait and voice. "
+                    "Nothing is uploaded and nothing is spent."
+                ),
+            )
+        )
         layout = QVBoxLayout(self)
         layout.addStretch(1)
         layout.addWidget(title, alignment=Qt.AlignmentFlag.AlignHCenter)

@@ -24,24 +24,32 @@ os.environ.setdefault("QT_LOGGING_RULES", "qt.qpa.*=false")
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from PySide6.QtWidgets import QApplication  # noqa: E402
+from PySide6.QtWidgets import QApplication
 
-from aurora_desktop.jobs.model import COLUMNS, LocalJob, State, new_token  # noqa: E402
-from aurora_desktop.jobs.store import JobStore, _encode  # noqa: E402
-from aurora_desktop.ui.job_model import JobListModel  # noqa: E402
-from aurora_desktop.ui.library_view import LibraryPanel  # noqa: E402
+from aurora_desktop.jobs.model import COLUMNS, InputFile, InputKind, LocalJob, State, job_columns, new_token
+from aurora_desktop.jobs.store import JobStore, _encode
+from aurora_desktop.ui.job_model import JobListModel
+from aurora_desktop.ui.library_view import LibraryPanel
 
 
 def fill(path: Path, n: int) -> None:
-    JobStore(path).close()   # schema
+    JobStore(path).close()  # schema
     rows = []
     for i in range(n):
-        job = LocalJob(id=str(uuid.uuid4()), token=new_token(), name=f"Video {i}", model="aurora_v1",
-                       image_source=str(ROOT / "resources" / "samples" / "portrait.png"),
-                       audio_source="/tmp/voice.wav", state=State.SAVED if i % 10 else State.FAILED,
-                       audio_seconds=7.6, credits_used=8.0, error_message=None if i % 10 else "Creatify said no.")
-        rows.append([_encode(c, getattr(job, c)) for c in COLUMNS])
-    with sqlite3.connect(path) as db:   # setup only: one transaction for all rows
+        job = LocalJob(
+            id=str(uuid.uuid4()),
+            token=new_token(),
+            name=f"Video {i}",
+            model="aurora_v1",
+            image=InputFile(InputKind.IMAGE, str(ROOT / "resources" / "samples" / "portrait.png")),
+            audio=InputFile(InputKind.AUDIO, "/tmp/voice.wav"),
+            state=State.SAVED if i % 10 else State.FAILED,
+            audio_seconds=7.6,
+            credits_used=8.0,
+            error_message=None if i % 10 else "Creatify said no.",
+        )
+        rows.append([_encode(c, v) for c, v in job_columns(vars(job)).items()])
+    with sqlite3.connect(path) as db:  # setup only: one transaction for all rows
         db.executemany(f"INSERT INTO jobs ({', '.join(COLUMNS)}) VALUES ({', '.join('?' * len(COLUMNS))})", rows)
 
 
@@ -58,7 +66,7 @@ def show(path: Path) -> tuple[float, float]:
     panel = LibraryPanel(model)
     panel.resize(680, 500)
     panel.show()
-    QApplication.processEvents()          # layout and first paint
+    QApplication.processEvents()  # layout and first paint
     panel.view.viewport().repaint()
     qt = time.perf_counter() - t
     panel.close()
@@ -78,16 +86,18 @@ def main() -> None:
         JobStore(empty).close()
         fill(full, args.jobs)
         show(empty)
-        show(full)                          # warm-up
+        show(full)  # warm-up
         base = [show(empty) for _ in range(args.runs)]
         big = [show(full) for _ in range(args.runs)]
     med = lambda runs, i: statistics.median(r[i] for r in runs) * 1000  # noqa: E731
     print(f"library of {args.jobs} jobs, median of {args.runs}:")
     print(f"  read from SQLite (worker thread): {med(big, 0):6.0f} ms   empty library {med(base, 0):5.1f} ms")
-    print(f"  model + first paint (Qt thread):  {med(big, 1):6.0f} ms   empty library {med(base, 1):5.1f} ms"
-          f"   ratio {med(big, 1) / med(base, 1):.1f}x")
+    print(
+        f"  model + first paint (Qt thread):  {med(big, 1):6.0f} ms   empty library {med(base, 1):5.1f} ms"
+        f"   ratio {med(big, 1) / med(base, 1):.1f}x"
+    )
     sys.stdout.flush()
-    os._exit(0)   # skip PySide6's interpreter-exit teardown
+    os._exit(0)  # skip PySide6's interpreter-exit teardown
 
 
 if __name__ == "__main__":

@@ -23,20 +23,23 @@ import httpx
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from aurora_desktop.api import AuroraClient, CreateRequest, Credentials  # noqa: E402
-from aurora_desktop.hosting import NoHosting  # noqa: E402
-from aurora_desktop.jobs.engine import Engine, EngineConfig  # noqa: E402
-from aurora_desktop.jobs.model import LocalJob, State, new_token  # noqa: E402
-from aurora_desktop.jobs.store import JobStore  # noqa: E402
-from aurora_desktop.sandbox.process import SandboxProcess  # noqa: E402
+from aurora_desktop.api import AuroraClient, CreateRequest, Credentials
+from aurora_desktop.hosting import NoHosting
+from aurora_desktop.jobs.engine import Engine, EngineConfig
+from aurora_desktop.jobs.model import InputFile, InputKind, LocalJob, State, new_token
+from aurora_desktop.jobs.store import JobStore
+from aurora_desktop.sandbox.process import SandboxProcess
 
 SAMPLES = ROOT / "resources" / "samples"
 TICKS = 5
 
 
 def host(sb: SandboxProcess, path: Path) -> str:
-    r = httpx.put(f"{sb.url}/sandbox/files/{path.name}", content=path.read_bytes(),
-                  headers={"X-API-ID": sb.api_id, "X-API-KEY": sb.api_key})
+    r = httpx.put(
+        f"{sb.url}/sandbox/files/{path.name}",
+        content=path.read_bytes(),
+        headers={"X-API-ID": sb.api_id, "X-API-KEY": sb.api_key},
+    )
     return r.json()["url"]
 
 
@@ -51,17 +54,28 @@ async def measure(sb: SandboxProcess, n: int, image: str, audio: str, folder: Pa
         remote = [await client.create(CreateRequest(image=image, audio=audio, name=f"bench {i}")) for i in range(n)]
         store = JobStore(folder / f"jobs-{n}.sqlite3")
         for r in remote:
-            store.insert(LocalJob(id=str(uuid.uuid4()), token=new_token(), name=r.name or "", model="aurora_v1",
-                                  image_source=image, audio_source=audio, state=State.REMOTE, remote_id=r.id,
-                                  api_base=client.base_url))
-        config = EngineConfig(library_dir=folder / "videos", partial_dir=folder / "partial",
-                              poll_min=1.0, poll_max=1.0)   # a quiet second after each tick to read counters
+            store.insert(
+                LocalJob(
+                    id=str(uuid.uuid4()),
+                    token=new_token(),
+                    name=r.name or "",
+                    model="aurora_v1",
+                    image=InputFile(InputKind.IMAGE, image, url=image),
+                    audio=InputFile(InputKind.AUDIO, audio, url=audio),
+                    state=State.REMOTE,
+                    remote_id=r.id,
+                    api_base=client.base_url,
+                )
+            )
+        config = EngineConfig(
+            library_dir=folder / "videos", partial_dir=folder / "partial", poll_min=1.0, poll_max=1.0
+        )  # a quiet second after each tick to read counters
         engine = Engine(store, client, NoHosting(), config)
         await engine.start()
         # Warm-up tick: the jobs register with the poller as their tasks start.
         while engine.poll_ticks < 1:
             await asyncio.sleep(0.02)
-        before_list, before_item = list_requests(sb)   # read in the quiet second between ticks
+        before_list, before_item = list_requests(sb)  # read in the quiet second between ticks
         while engine.poll_ticks < 1 + TICKS:
             await asyncio.sleep(0.02)
         after_list, _ = list_requests(sb)
@@ -77,16 +91,16 @@ async def measure(sb: SandboxProcess, n: int, image: str, audio: str, folder: Pa
 
 
 async def main() -> None:
-    with tempfile.TemporaryDirectory() as tmp, \
-            SandboxProcess(["--job-seconds", "3600", "--credits", "1000000"]) as sb:
+    with tempfile.TemporaryDirectory() as tmp, SandboxProcess(["--job-seconds", "3600", "--credits", "1000000"]) as sb:
         image, audio = host(sb, SAMPLES / "portrait.png"), host(sb, SAMPLES / "voice.wav")
-        print(f"{'active jobs':>12} {'engine req/job/tick':>20} {'per-job polling':>16} {'ratio':>8} "
-              f"{'goal <=':>8}")
+        print(f"{'active jobs':>12} {'engine req/job/tick':>20} {'per-job polling':>16} {'ratio':>8} {'goal <=':>8}")
         for n in (1, 10, 250):
             ours, baseline = await measure(sb, n, image, audio, Path(tmp))
             goal = math.ceil(n / 100) / n
-            print(f"{n:>12} {ours:>20.4f} {baseline:>16.4f} {ours / baseline:>8.4f} {goal:>8.4f}"
-                  f"  {'OK' if ours <= goal + 1e-9 else 'MISSED'}")
+            print(
+                f"{n:>12} {ours:>20.4f} {baseline:>16.4f} {ours / baseline:>8.4f} {goal:>8.4f}"
+                f"  {'OK' if ours <= goal + 1e-9 else 'MISSED'}"
+            )
 
 
 if __name__ == "__main__":

@@ -24,7 +24,7 @@ from PIL import Image
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from aurora_desktop.sandbox import render  # noqa: E402
+from aurora_desktop.sandbox import render
 
 SAMPLES = ROOT / "resources" / "samples"
 
@@ -43,12 +43,15 @@ def make_clip(seconds: float, out: Path) -> float:
 def baseline(image: bytes, n_frames: int, out: Path) -> float:
     """Encode one static frame n times with the render's encoder settings."""
     import io
+
     size = render.video_size(*Image.open(io.BytesIO(image)).size)
     start = time.perf_counter()
     with av.open(str(out), "w", format="mp4") as c:
         s = c.add_stream("libx264", rate=render.FPS, options={"preset": "veryfast", "crf": "26"})
         s.width, s.height, s.pix_fmt = *size, "yuv420p"
-        frame = av.VideoFrame.from_image(Image.open(io.BytesIO(image)).convert("RGB").resize(size)).reformat(format="yuv420p")
+        frame = av.VideoFrame.from_image(Image.open(io.BytesIO(image)).convert("RGB").resize(size)).reformat(
+            format="yuv420p"
+        )
         for i in range(n_frames):
             frame.pts = i
             c.mux(s.encode(frame))
@@ -74,8 +77,10 @@ def main() -> None:
             base.append(baseline(image, n_frames, Path(tmp) / "base.mp4"))
     o, b = statistics.median(ours), statistics.median(base)
     print(f"clip: {duration:.1f} s of audio, {n_frames} frames at {render.FPS} fps, {args.runs} runs (median)")
-    print(f"sandbox render: {o:.2f} s wall = {duration / o:.2f} s of video per wall second "
-          f"(goal: {args.seconds:g} s in < {args.seconds / 2:g} s, i.e. >= 2.00)")
+    print(
+        f"sandbox render: {o:.2f} s wall = {duration / o:.2f} s of video per wall second "
+        f"(goal: {args.seconds:g} s in < {args.seconds / 2:g} s, i.e. >= 2.00)"
+    )
     print(f"baseline (static frame, same encoder): {b:.2f} s wall = {duration / b:.2f} s/s")
     print(f"ratio render/baseline: {o / b:.2f}x the cost of the bare encode")
 

@@ -41,8 +41,14 @@ def timed(cmd: list[str], profile: Path) -> float:
     env.pop("AURORA_API_ID", None)
     env.pop("AURORA_API_KEY", None)
     t = time.perf_counter()
-    subprocess.run([*cmd, *([] if cmd[-1] == BARE else ["--quit-after", "0", "--profile", str(profile)])],
-                   env=env, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=120)
+    subprocess.run(
+        [*cmd, *([] if cmd[-1] == BARE else ["--quit-after", "0", "--profile", str(profile)])],
+        env=env,
+        check=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        timeout=120,
+    )
     return time.perf_counter() - t
 
 
@@ -50,8 +56,10 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--runs", type=int, default=5)
     args = ap.parse_args()
-    variants = {"bare PySide6 window": [sys.executable, "-c", BARE],
-                "app from source": [sys.executable, "-m", "aurora_desktop"]}
+    variants = {
+        "bare PySide6 window": [sys.executable, "-c", BARE],
+        "app from source": [sys.executable, "-m", "aurora_desktop"],
+    }
     if FROZEN.exists():
         variants["frozen app"] = [str(FROZEN)]
     else:
@@ -61,7 +69,7 @@ def main() -> None:
         for run in range(args.runs + 1):
             for name, cmd in variants.items():
                 t = timed(cmd, Path(tmp) / f"{name}-{run}")
-                if run:                       # the first round only warms the disk cache
+                if run:  # the first round only warms the disk cache
                     times[name].append(t)
     base = statistics.median(times["bare PySide6 window"])
     print(f"cold start to an interactive window, median of {args.runs} interleaved runs")
@@ -69,7 +77,10 @@ def main() -> None:
         med = statistics.median(values)
         print(f"  {name:<22} {med:6.2f} s   {med / base:5.2f}x the bare window")
     if "frozen app" in times:
-        print(f"  frozen / source: {statistics.median(times['frozen app']) / statistics.median(times['app from source']):.2f}x")
+        print(
+            "  frozen / source: "
+            f"{statistics.median(times['frozen app']) / statistics.median(times['app from source']):.2f}x"
+        )
 
 
 if __name__ == "__main__":

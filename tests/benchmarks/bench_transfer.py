@@ -25,7 +25,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from aurora_desktop.sandbox.process import SandboxProcess  # noqa: E402
+from aurora_desktop.sandbox.process import SandboxProcess
 
 CHILD = r"""
 import asyncio, json, sys, time
@@ -58,7 +58,7 @@ print(json.dumps({"seconds": elapsed, "growth": growth, "result": result}))
 
 
 def timed(cmd: list[str]) -> float:
-    os.sync()   # each transfer starts from a clean page cache: nobody pays for the previous one's writeback
+    os.sync()  # each transfer starts from a clean page cache: nobody pays for the previous one's writeback
     t = time.perf_counter()
     subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
     return time.perf_counter() - t
@@ -74,8 +74,11 @@ class Transfers:
     def ours(self, *args: str) -> dict:
         """Our client in a fresh process, which times itself and reports its memory growth."""
         os.sync()
-        return json.loads(subprocess.run([sys.executable, "-c", CHILD, str(ROOT), *args], check=True,
-                                         capture_output=True, text=True).stdout)
+        return json.loads(
+            subprocess.run(
+                [sys.executable, "-c", CHILD, str(ROOT), *args], check=True, capture_output=True, text=True
+            ).stdout
+        )
 
     def curl_up(self) -> float:
         return timed(["curl", "-sf", "-T", str(self.big), *self.auth, f"{self.sb.url}/sandbox/files/curl.bin"])
@@ -109,7 +112,7 @@ def main() -> None:
         big = tmp / "big.bin"
         block = os.urandom(1024 * 1024)
         with open(big, "wb") as fh:
-            fh.write(b"\x00\x00\x00\x18ftypisom" + block[12:])   # looks like an MP4 to the download check
+            fh.write(b"\x00\x00\x00\x18ftypisom" + block[12:])  # looks like an MP4 to the download check
             for _ in range(args.mb - 1):
                 fh.write(block)
         with SandboxProcess(["--max-input-mb", str(args.mb + 10), "--data-dir", str(tmp / "server")]) as sb:
@@ -125,23 +128,36 @@ def main() -> None:
                     o_up, c_up = t.ours_up(), t.curl_up()
                     down, (c_down, c_down_sync) = t.ours_down(o_up["result"]), t.curl_down(o_up["result"])
                 assert (tmp / "curl.out").stat().st_size == size and down["result"] == size
-                rows.append((c_up, o_up["seconds"], o_up["growth"], c_down, down["seconds"],
-                             down["growth"], c_down_sync))
-                print(f"round {round_no + 1}: upload curl {c_up:.2f} s ours {o_up['seconds']:.2f} s; download curl "
-                      f"{c_down:.2f} s (+sync {c_down_sync:.2f} s) ours {down['seconds']:.2f} s", file=sys.stderr)
+                rows.append(
+                    (c_up, o_up["seconds"], o_up["growth"], c_down, down["seconds"], down["growth"], c_down_sync)
+                )
+                print(
+                    f"round {round_no + 1}: upload curl {c_up:.2f} s ours {o_up['seconds']:.2f} s; download curl "
+                    f"{c_down:.2f} s (+sync {c_down_sync:.2f} s) ours {down['seconds']:.2f} s",
+                    file=sys.stderr,
+                )
                 for p in (tmp / "curl.out", tmp / "ours.part"):
                     p.unlink(missing_ok=True)
     mbps = lambda s: args.mb / s  # noqa: E731
     med = lambda i: statistics.median(r[i] for r in rows)  # noqa: E731
     cu, ou, ug = med(0), med(1), max(r[2] for r in rows)
     cd, od, dg, cds = med(3), med(4), max(r[5] for r in rows), med(6)
-    print(f"file: {args.mb} MB over loopback to the sandbox's file endpoint, median of {len(rows)} interleaved rounds (order alternating)")
-    print(f"upload:   curl {mbps(cu):7.1f} MB/s   ours {mbps(ou):7.1f} MB/s   ratio {cu / ou:.2f}x (goal >= 0.90)"
-          f"   peak memory growth {ug / 1e6:.1f} MB (goal < 50)")
-    print(f"download: curl {mbps(cd):7.1f} MB/s   ours {mbps(od):7.1f} MB/s   ratio {cd / od:.2f}x (goal >= 0.90)"
-          f"   peak memory growth {dg / 1e6:.1f} MB (goal < 50)")
-    print(f"download vs curl + sync of the file (same durability as ours): curl {mbps(cds):7.1f} MB/s   "
-          f"ratio {cds / od:.2f}x")
+    print(
+        f"file: {args.mb} MB over loopback to the sandbox's file endpoint, "
+        f"median of {len(rows)} interleaved rounds (order alternating)"
+    )
+    print(
+        f"upload:   curl {mbps(cu):7.1f} MB/s   ours {mbps(ou):7.1f} MB/s   ratio {cu / ou:.2f}x (goal >= 0.90)"
+        f"   peak memory growth {ug / 1e6:.1f} MB (goal < 50)"
+    )
+    print(
+        f"download: curl {mbps(cd):7.1f} MB/s   ours {mbps(od):7.1f} MB/s   ratio {cd / od:.2f}x (goal >= 0.90)"
+        f"   peak memory growth {dg / 1e6:.1f} MB (goal < 50)"
+    )
+    print(
+        f"download vs curl + sync of the file (same durability as ours): curl {mbps(cds):7.1f} MB/s   "
+        f"ratio {cds / od:.2f}x"
+    )
     print("(ours: timed inside the process, from the first byte sent; curl: the whole command)")
 
 

@@ -16,11 +16,23 @@ from tests.conftest import SAMPLE_AUDIO, SAMPLE_IMAGE, Sandbox, cli_args, cli_en
 pytestmark = pytest.mark.e2e
 
 
-
 def test_run_saves_the_video_and_prints_its_path_last(make_sandbox, tmp_path: Path) -> None:
     sb: Sandbox = make_sandbox()
-    result = run_cli(cli_args(sb, tmp_path / "p", "run", "--image", str(SAMPLE_IMAGE), "--audio",
-                              str(SAMPLE_AUDIO), "--name", "Shop promo", "--json"), cli_env(sb))
+    result = run_cli(
+        cli_args(
+            sb,
+            tmp_path / "p",
+            "run",
+            "--image",
+            str(SAMPLE_IMAGE),
+            "--audio",
+            str(SAMPLE_AUDIO),
+            "--name",
+            "Shop promo",
+            "--json",
+        ),
+        cli_env(sb),
+    )
     assert result.returncode == 0, result.stderr
     saved = Path(result.stdout.strip().splitlines()[-1])
     assert saved.parent == tmp_path / "p" / "videos" and saved.name.endswith(" Shop promo.mp4")
@@ -34,11 +46,15 @@ def test_run_saves_the_video_and_prints_its_path_last(make_sandbox, tmp_path: Pa
     assert states[-1] == "saved" and "remote" in states and "downloading" in states
     assert any(e["event"] == "progress" and e["phase"] == "hosting" for e in events)
     # Privacy (default on): the hosted inputs are gone from the host once the video is saved.
-    assert sb.stats()["requests"].get("DELETE /sandbox/files/{id}/portrait.png", 0) + \
-        sum(v for k, v in sb.stats()["requests"].items() if k.startswith("DELETE /sandbox/files/")) >= 2
+    assert (
+        sb.stats()["requests"].get("DELETE /sandbox/files/{id}/portrait.png", 0)
+        + sum(v for k, v in sb.stats()["requests"].items() if k.startswith("DELETE /sandbox/files/"))
+        >= 2
+    )
 
-    listing = run_cli([sys.executable, "-m", "aurora_desktop", "jobs", "--json", "--profile", str(tmp_path / "p")],
-                      cli_env())
+    listing = run_cli(
+        [sys.executable, "-m", "aurora_desktop", "jobs", "--json", "--profile", str(tmp_path / "p")], cli_env()
+    )
     [job] = json.loads(listing.stdout)
     assert job["state"] == "saved" and job["output_path"] == str(saved) and job["credits_used"] == 8
 
@@ -69,8 +85,10 @@ def _bad_inputs(tmp: Path) -> dict[str, tuple[list[str], str]]:
         "missing image": (["--image", str(tmp / "nope.png"), "--audio", aud], "does not exist"),
         "missing audio": (["--image", img, "--audio", str(tmp / "nope.wav")], "does not exist"),
         "too small": (["--image", str(small), "--audio", aud], "at least 256 pixels"),
-        "audio too long for the model": (["--image", img, "--audio", str(long_audio), "--model", "aurora_v2_2k"],
-                                         "accepts at most 14.375 seconds"),
+        "audio too long for the model": (
+            ["--image", img, "--audio", str(long_audio), "--model", "aurora_v2_2k"],
+            "accepts at most 14.375 seconds",
+        ),
         "unknown model": (["--image", img, "--audio", aud, "--model", "aurora_v9"], "Unknown model"),
         "guidance out of range": (["--image", img, "--audio", aud, "--guidance", "11"], "between 0 and 10"),
         "folder as image": (["--image", str(odd_dir), "--audio", aud], "folder"),
@@ -95,8 +113,10 @@ def test_non_utf8_and_very_long_names_work(make_sandbox, tmp_path: Path) -> None
     odd = tmp_path / (os.fsdecode(b"portr\xe4t-\xff") + ".png")
     shutil.copy(SAMPLE_IMAGE, odd)
     name = "Ünïcødé 🎤 " + "very long name/with\\slashes:and*stars " * 12
-    result = run_cli(cli_args(sb, tmp_path / "p", "run", "--image", str(odd), "--audio", str(SAMPLE_AUDIO),
-                              "--name", name), cli_env(sb))
+    result = run_cli(
+        cli_args(sb, tmp_path / "p", "run", "--image", str(odd), "--audio", str(SAMPLE_AUDIO), "--name", name),
+        cli_env(sb),
+    )
     assert result.returncode == 0, result.stderr
     saved = Path(result.stdout.strip().splitlines()[-1])
     assert saved.exists() and saved.parent == tmp_path / "p" / "videos"
@@ -107,8 +127,21 @@ def test_non_utf8_and_very_long_names_work(make_sandbox, tmp_path: Path) -> None
 
 def test_no_keys_exits_3(tmp_path: Path) -> None:
     env = cli_env(DBUS_SESSION_BUS_ADDRESS="unix:path=/nonexistent")  # and no keyring either
-    result = run_cli([sys.executable, "-m", "aurora_desktop", "run", "--image", str(SAMPLE_IMAGE), "--audio",
-                      str(SAMPLE_AUDIO), "--profile", str(tmp_path)], env)
+    result = run_cli(
+        [
+            sys.executable,
+            "-m",
+            "aurora_desktop",
+            "run",
+            "--image",
+            str(SAMPLE_IMAGE),
+            "--audio",
+            str(SAMPLE_AUDIO),
+            "--profile",
+            str(tmp_path),
+        ],
+        env,
+    )
     assert result.returncode == 3, result.stderr
     assert "password store" in result.stderr or "No Creatify API keys" in result.stderr
 
@@ -123,17 +156,34 @@ def test_wrong_keys_exit_3(make_sandbox, tmp_path: Path) -> None:
 
 def test_not_enough_credits_exits_3_before_spending(make_sandbox, tmp_path: Path) -> None:
     sb = make_sandbox("--credits", "5")
-    result = run_cli(cli_args(sb, tmp_path, "run", "--image", str(SAMPLE_IMAGE), "--audio", str(SAMPLE_AUDIO)),
-                     cli_env(sb))
+    result = run_cli(
+        cli_args(sb, tmp_path, "run", "--image", str(SAMPLE_IMAGE), "--audio", str(SAMPLE_AUDIO)), cli_env(sb)
+    )
     assert result.returncode == 3 and "costs 8 and you have 5" in result.stderr
     assert sb.stats()["jobs"] == 0
 
 
 def test_unreachable_service_exits_4(tmp_path: Path) -> None:
     env = cli_env(AURORA_API_ID="a", AURORA_API_KEY="b")
-    result = run_cli([sys.executable, "-m", "aurora_desktop", "run", "--image", str(SAMPLE_IMAGE), "--audio",
-                      str(SAMPLE_AUDIO), "--profile", str(tmp_path), "--api-base", "http://127.0.0.1:9",
-                      "--hosting", "sandbox"], env)
+    result = run_cli(
+        [
+            sys.executable,
+            "-m",
+            "aurora_desktop",
+            "run",
+            "--image",
+            str(SAMPLE_IMAGE),
+            "--audio",
+            str(SAMPLE_AUDIO),
+            "--profile",
+            str(tmp_path),
+            "--api-base",
+            "http://127.0.0.1:9",
+            "--hosting",
+            "sandbox",
+        ],
+        env,
+    )
     assert result.returncode == 4, result.stderr
     assert "Could not reach Creatify" in result.stderr
 
@@ -141,7 +191,7 @@ def test_unreachable_service_exits_4(tmp_path: Path) -> None:
 def test_local_file_without_storage_is_refused_before_spending(make_sandbox, tmp_path: Path) -> None:
     sb = make_sandbox()
     args = [a for a in cli_args(sb, tmp_path, "run", "--image", str(SAMPLE_IMAGE), "--audio", str(SAMPLE_AUDIO))]
-    args[args.index("--hosting") + 1] = "auto"   # no bucket configured in this profile
+    args[args.index("--hosting") + 1] = "auto"  # no bucket configured in this profile
     result = run_cli(args, cli_env(sb))
     assert result.returncode == 2 and "need a storage bucket" in result.stderr
     assert sb.stats()["jobs"] == 0
@@ -159,6 +209,7 @@ def test_pasted_links_need_no_hosting(make_sandbox, tmp_path: Path) -> None:
 
 def test_other_audio_formats_are_converted(make_sandbox, tmp_path: Path) -> None:
     import av
+
     flac = tmp_path / "memo.flac"
     with av.open(str(SAMPLE_AUDIO)) as src, av.open(str(flac), "w") as dst:
         out = dst.add_stream("flac", rate=22050, layout="mono")
@@ -167,8 +218,9 @@ def test_other_audio_formats_are_converted(make_sandbox, tmp_path: Path) -> None
             dst.mux(out.encode(frame))
         dst.mux(out.encode(None))
     sb = make_sandbox()
-    result = run_cli(cli_args(sb, tmp_path / "p", "run", "--image", str(SAMPLE_IMAGE), "--audio", str(flac)),
-                     cli_env(sb))
+    result = run_cli(
+        cli_args(sb, tmp_path / "p", "run", "--image", str(SAMPLE_IMAGE), "--audio", str(flac)), cli_env(sb)
+    )
     assert result.returncode == 0, result.stderr
     assert "converted to WAV" in result.stderr
 
@@ -186,8 +238,9 @@ def test_a_job_failing_at_creatify_exits_1_and_is_refunded(make_sandbox, tmp_pat
     sb = make_sandbox()
     # The hosted image disappears before the service fetches it: the job fails remotely.
     sb.fault(kind="status", status=404, body={"detail": "gone"}, method="GET", path="/sandbox/files/", times=5)
-    result = run_cli(cli_args(sb, tmp_path, "run", "--image", str(SAMPLE_IMAGE), "--audio", str(SAMPLE_AUDIO)),
-                     cli_env(sb))
+    result = run_cli(
+        cli_args(sb, tmp_path, "run", "--image", str(SAMPLE_IMAGE), "--audio", str(SAMPLE_AUDIO)), cli_env(sb)
+    )
     assert result.returncode == 1, result.stderr
     assert "could not make this video" in result.stderr and "refunded" in result.stderr
     assert sb.stats()["remaining_credits"] == 1000

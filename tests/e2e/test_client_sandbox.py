@@ -32,9 +32,11 @@ pytestmark = pytest.mark.e2e
 
 def remaining_credits(sb: Sandbox) -> float:
     """One remaining_credits() call through the real client (with its retry policy)."""
+
     async def call() -> float:
         async with sb.client() as client:
             return await client.remaining_credits()
+
     return run(call())
 
 
@@ -49,8 +51,8 @@ async def wait_terminal(client: AuroraClient, job_id: str, timeout: float = 60) 
             await asyncio.sleep(0.2)
 
 
-
 # ----------------------------------------------------------------------------- happy path
+
 
 def test_create_poll_done_download(make_sandbox, tmp_path: Path) -> None:
     sb: Sandbox = make_sandbox("--credits", "50", "--progress-scale", "100", "--job-seconds", "3")
@@ -107,6 +109,7 @@ def test_list_by_ids_in_chunks_of_100(make_sandbox) -> None:
 
 # ----------------------------------------------------------------------------- errors
 
+
 @pytest.mark.parametrize("status", ["401", "403"])
 def test_wrong_credentials(make_sandbox, status: str) -> None:
     sb = make_sandbox("--auth-status", status, "--api-key", "the-right-key")
@@ -156,8 +159,9 @@ def test_bad_fields_are_validation_errors_with_field_messages(shared_sandbox, sa
 
     async def scenario() -> None:
         async with shared_sandbox.client() as client:
-            await client.create(CreateRequest(image=image, audio=audio, model_version="aurora_v9",
-                                              extra={"prompt_guidance_scale": 42}))
+            await client.create(
+                CreateRequest(image=image, audio=audio, model_version="aurora_v9", extra={"prompt_guidance_scale": 42})
+            )
 
     with pytest.raises(ValidationError) as info:
         run(scenario())
@@ -165,17 +169,22 @@ def test_bad_fields_are_validation_errors_with_field_messages(shared_sandbox, sa
     assert "not a valid choice" in info.value.user_message
 
 
-@pytest.mark.parametrize(("case", "status", "words"), [
-    ("unreachable", JobStatus.FAILED, "could not be"),
-    ("image_is_text", JobStatus.REJECTED, "not a picture"),
-    ("audio_is_png", JobStatus.REJECTED, "not an MP3 or WAV"),
-    ("image_too_small", JobStatus.REJECTED, "at least 256 pixels"),
-    ("audio_too_long", JobStatus.REJECTED, "accepts at most 14.375 seconds"),
-    ("audio_empty", JobStatus.REJECTED, "empty"),
-])
-def test_bad_inputs_end_the_job_with_a_readable_reason_and_a_refund(shared_sandbox, sample_urls, tmp_path,
-                                                                    case, status, words) -> None:
+@pytest.mark.parametrize(
+    ("case", "status", "words"),
+    [
+        ("unreachable", JobStatus.FAILED, "could not be"),
+        ("image_is_text", JobStatus.REJECTED, "not a picture"),
+        ("audio_is_png", JobStatus.REJECTED, "not an MP3 or WAV"),
+        ("image_too_small", JobStatus.REJECTED, "at least 256 pixels"),
+        ("audio_too_long", JobStatus.REJECTED, "accepts at most 14.375 seconds"),
+        ("audio_empty", JobStatus.REJECTED, "empty"),
+    ],
+)
+def test_bad_inputs_end_the_job_with_a_readable_reason_and_a_refund(
+    shared_sandbox, sample_urls, tmp_path, case, status, words
+) -> None:
     from PIL import Image
+
     image, audio = sample_urls
     model = "aurora_v1"
     sb = shared_sandbox
@@ -197,8 +206,11 @@ def test_bad_inputs_end_the_job_with_a_readable_reason_and_a_refund(shared_sandb
     async def scenario() -> tuple[Job, float, float]:
         async with sb.client() as client:
             before = await client.remaining_credits()
-            job = await client.create(CreateRequest(image=image, audio=audio, model_version=model,
-                                                    resolution="2k" if model == "aurora_v2" else None))
+            job = await client.create(
+                CreateRequest(
+                    image=image, audio=audio, model_version=model, resolution="2k" if model == "aurora_v2" else None
+                )
+            )
             done, _ = await wait_terminal(client, job.id)
             return done, before, await client.remaining_credits()
 
@@ -212,7 +224,7 @@ def test_rate_limit_is_retried_then_surfaces(make_sandbox) -> None:
     sb = make_sandbox()
     sb.fault(kind="status", status=429, retry_after=0, path="/api/remaining_credits/", times=1)
 
-    assert remaining_credits(sb) == 1000          # one 429, honoured Retry-After: 0, then success
+    assert remaining_credits(sb) == 1000  # one 429, honoured Retry-After: 0, then success
     sb.fault(kind="status", status=429, path="/api/remaining_credits/", times=50)  # no Retry-After
     with pytest.raises(RateLimitedError) as info:
         remaining_credits(sb)
@@ -294,8 +306,8 @@ def test_post_timing_out_after_it_was_sent_is_not_repeated(make_sandbox) -> None
 
 
 def test_refused_connection_is_a_network_error() -> None:
-    from tests.conftest import FAST_RETRY
     from aurora_desktop.api import Credentials
+    from tests.conftest import FAST_RETRY
 
     async def scenario() -> None:
         async with AuroraClient(Credentials("a", "b"), "http://127.0.0.1:9", retry=FAST_RETRY) as client:
@@ -354,7 +366,7 @@ def test_webhook_is_called_on_terminal_state(make_sandbox, shared_sandbox, sampl
     received: list[dict] = []
 
     class Hook(http.server.BaseHTTPRequestHandler):
-        def do_POST(self) -> None:  # noqa: N802 - http.server's naming
+        def do_POST(self) -> None:
             received.append(json.loads(self.rfile.read(int(self.headers["Content-Length"]))))
             self.send_response(204)
             self.end_headers()
@@ -369,8 +381,9 @@ def test_webhook_is_called_on_terminal_state(make_sandbox, shared_sandbox, sampl
 
         async def scenario() -> Job:
             async with shared_sandbox.client() as client:
-                job = await client.create(CreateRequest(
-                    image=image, audio=audio, webhook_url=f"http://127.0.0.1:{server.server_port}/hook"))
+                job = await client.create(
+                    CreateRequest(image=image, audio=audio, webhook_url=f"http://127.0.0.1:{server.server_port}/hook")
+                )
                 done, _ = await wait_terminal(client, job.id)
                 await asyncio.sleep(0.3)
                 return done

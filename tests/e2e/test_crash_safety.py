@@ -56,17 +56,25 @@ def _jobs(profile: Path) -> list[dict]:
 
 KILL_POINTS = {
     # Uploading the inputs: the sandbox holds the answer to the first upload.
-    "while hosting": ([{"kind": "delay", "seconds": 30, "method": "PUT", "path": "/sandbox/files/"}],
-                      _state_seen("hosting"), "hosting"),
+    "while hosting": (
+        [{"kind": "delay", "seconds": 30, "method": "PUT", "path": "/sandbox/files/"}],
+        _state_seen("hosting"),
+        "hosting",
+    ),
     # The POST reached the service and created the job; its answer never arrives.
-    "right after the POST is sent": ([{"kind": "delay", "seconds": 30, "method": "POST", "path": "/api/aurora/"}],
-                                     lambda events, stats: stats["jobs"] == 1, "submitting"),
+    "right after the POST is sent": (
+        [{"kind": "delay", "seconds": 30, "method": "POST", "path": "/api/aurora/"}],
+        lambda events, stats: stats["jobs"] == 1,
+        "submitting",
+    ),
     # The job is at Creatify and being polled.
     "while polling": ([], lambda events, stats: any(e.get("phase") == "generating" for e in events), "remote"),
     # Part of the video is on disk.
-    "mid-download": ([{"kind": "throttle", "rate": 40_000, "method": "GET", "path": "/sandbox/outputs/"}],
-                     lambda events, stats: any(e.get("phase") == "downloading" and e.get("done", 0) > 0
-                                               for e in events), "downloading"),
+    "mid-download": (
+        [{"kind": "throttle", "rate": 40_000, "method": "GET", "path": "/sandbox/outputs/"}],
+        lambda events, stats: any(e.get("phase") == "downloading" and e.get("done", 0) > 0 for e in events),
+        "downloading",
+    ),
 }
 
 
@@ -78,10 +86,25 @@ def test_killed_then_resumed_saves_exactly_once(make_sandbox, tmp_path: Path, po
         sb.fault(**fault)
     profile = tmp_path / "profile"
     env = cli_env(sb)
-    with subprocess.Popen(cli_args(sb, profile, "run", "--image", str(SAMPLE_IMAGE), "--audio", str(SAMPLE_AUDIO),
-                                   "--name", "Crash test", "--json"),
-                          env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
-                          stdin=subprocess.DEVNULL) as proc:
+    with subprocess.Popen(
+        cli_args(
+            sb,
+            profile,
+            "run",
+            "--image",
+            str(SAMPLE_IMAGE),
+            "--audio",
+            str(SAMPLE_AUDIO),
+            "--name",
+            "Crash test",
+            "--json",
+        ),
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        stdin=subprocess.DEVNULL,
+    ) as proc:
         try:
             _kill_when(proc, sb, ready)
         finally:
@@ -101,12 +124,12 @@ def test_killed_then_resumed_saves_exactly_once(make_sandbox, tmp_path: Path, po
     videos = sorted(library.glob("*.mp4"))
     assert len(videos) == 1, videos
     assert sorted(p.name for p in library.iterdir()) == sorted([videos[0].name, videos[0].with_suffix(".json").name])
-    with av.open(str(videos[0])) as container:   # a whole, playable file
+    with av.open(str(videos[0])) as container:  # a whole, playable file
         assert abs(container.duration / 1e6 - AUDIO_SECONDS) < 0.5
         assert container.streams.video and container.streams.audio
     assert [(j["state"], j["output_path"]) for j in _jobs(profile)] == [("saved", str(videos[0]))]
     stats = sb.stats()
-    assert stats["jobs"] == 1, stats            # one remote job for the one local job: charged once
+    assert stats["jobs"] == 1, stats  # one remote job for the one local job: charged once
     assert stats["remaining_credits"] == 1000 - 8
     partial = profile / "data" / "partial"
-    assert not partial.exists() or not list(partial.iterdir())   # the partial download became the video
+    assert not partial.exists() or not list(partial.iterdir())  # the partial download became the video

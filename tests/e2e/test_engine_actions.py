@@ -9,7 +9,6 @@ from pathlib import Path
 import pytest
 
 from aurora_desktop.api import AuroraClient
-from aurora_desktop.api.catalog import get_model
 from aurora_desktop.hosting.sandbox import SandboxHoster
 from aurora_desktop.jobs.engine import Engine, EngineConfig
 from aurora_desktop.jobs.model import State, utcnow
@@ -28,13 +27,18 @@ async def until_state(engine: Engine, job_id: str, state: State) -> None:
 class Harness:
     def __init__(self, sb: Sandbox, folder: Path) -> None:
         self.sb, self.folder = sb, folder
-        self.config = EngineConfig(library_dir=folder / "videos", partial_dir=folder / "partial", poll_min=0.3,
-                                   reconcile_delays=(0.0,))
+        self.config = EngineConfig(
+            library_dir=folder / "videos", partial_dir=folder / "partial", poll_min=0.3, reconcile_delays=(0.0,)
+        )
 
     async def __aenter__(self) -> Engine:
         self.client = AuroraClient(self.sb.credentials(), self.sb.url, retry=FAST_RETRY)
-        self.engine = Engine(JobStore(self.folder / "jobs.sqlite3"), self.client,
-                             SandboxHoster(self.sb.url, self.sb.credentials()), self.config)
+        self.engine = Engine(
+            JobStore(self.folder / "jobs.sqlite3"),
+            self.client,
+            SandboxHoster(self.sb.url, self.sb.credentials()),
+            self.config,
+        )
         await self.engine.start()
         return self.engine
 
@@ -43,8 +47,7 @@ class Harness:
         await self.client.aclose()
 
     async def prepared(self):
-        return await prepare(str(SAMPLE_IMAGE), str(SAMPLE_AUDIO), get_model("aurora_v1"),
-                             work_dir=self.folder / "cache")
+        return await prepare(str(SAMPLE_IMAGE), str(SAMPLE_AUDIO), work_dir=self.folder / "cache")
 
 
 def test_cancel_while_hosting_spends_nothing(make_sandbox, tmp_path: Path) -> None:
@@ -96,7 +99,7 @@ def test_retry_after_a_remote_failure_is_a_new_request(make_sandbox, tmp_path: P
     assert saved.state is State.SAVED and saved.token != failed.token and saved.remote_id != failed.remote_id
     stats = sb.stats()
     assert stats["jobs"] == 2 and stats["by_status"] == {"failed": 1, "done": 1}
-    assert stats["remaining_credits"] == 1000 - 8   # the failed one was refunded
+    assert stats["remaining_credits"] == 1000 - 8  # the failed one was refunded
 
 
 def test_remove_keeps_or_deletes_the_file(make_sandbox, tmp_path: Path) -> None:
@@ -150,20 +153,34 @@ def test_expired_hosted_links_are_hosted_again_before_submitting(make_sandbox, t
 def test_jobs_of_a_stopped_demo_service_are_not_left_waiting(make_sandbox, tmp_path: Path) -> None:
     """Demo mode starts a new sandbox each session: an old session's job that was already
     at its sandbox says what happened; one never sent goes to the new service."""
-    from aurora_desktop.jobs.model import LocalJob, new_token
+    from dataclasses import replace
+
+    from aurora_desktop.jobs.model import InputFile, InputKind, LocalJob, new_token
+
     sb = make_sandbox()
     h = Harness(sb, tmp_path)
 
     async def scenario():
         prepared = await h.prepared()
         store = JobStore(tmp_path / "jobs.sqlite3")
-        common = dict(model="aurora_v1", image_source=prepared.image_source, audio_source=prepared.audio_source,
-                      image_hash=prepared.image_hash, audio_hash=prepared.audio_hash, image_mime="image/png",
-                      audio_mime="audio/wav", api_base="http://127.0.0.1:9")
-        store.insert(LocalJob(id="was-at-old-sandbox", token=new_token(), name="Old", state=State.REMOTE,
-                              remote_id="r-old", **common))
-        store.insert(LocalJob(id="never-sent", token=new_token(), name="Fresh", state=State.HOSTING,
-                              image_url="http://127.0.0.1:9/sandbox/files/x/portrait.png", **common))
+        image = InputFile(InputKind.IMAGE, prepared.image_source, prepared.image_hash, "image/png")
+        audio = InputFile(InputKind.AUDIO, prepared.audio_source, prepared.audio_hash, "audio/wav")
+        common = dict(model="aurora_v1", audio=audio, api_base="http://127.0.0.1:9")
+        store.insert(
+            LocalJob(
+                id="was-at-old-sandbox",
+                token=new_token(),
+                name="Old",
+                state=State.REMOTE,
+                remote_id="r-old",
+                image=image,
+                **common,
+            )
+        )
+        hosted = replace(image, url="http://127.0.0.1:9/sandbox/files/x/portrait.png")
+        store.insert(
+            LocalJob(id="never-sent", token=new_token(), name="Fresh", state=State.HOSTING, image=hosted, **common)
+        )
         store.close()
         async with h as engine:
             return await engine.wait("was-at-old-sandbox"), await engine.wait("never-sent")

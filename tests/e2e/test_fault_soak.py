@@ -10,7 +10,6 @@ import av
 import pytest
 
 from aurora_desktop.api import AuroraClient
-from aurora_desktop.api.catalog import get_model
 from aurora_desktop.api.retry import RetryPolicy
 from aurora_desktop.hosting.sandbox import SandboxHoster
 from aurora_desktop.jobs.engine import Engine, EngineConfig
@@ -27,13 +26,34 @@ JOBS = 20
 def test_twenty_jobs_with_ten_percent_faults(make_sandbox, tmp_path: Path) -> None:
     # 10% each: 5xx answers, 429s, dropped connections (half after the request took
     # effect), truncated video downloads; plus 50 ms latency on every API call.
-    sb: Sandbox = make_sandbox("--faults", "0.1", "--latency", "0.05", "--retry-after", "1", "--seed", "7",
-                               "--render-workers", "2", "--job-seconds", "2", "--credits", "100000")
+    sb: Sandbox = make_sandbox(
+        "--faults",
+        "0.1",
+        "--latency",
+        "0.05",
+        "--retry-after",
+        "1",
+        "--seed",
+        "7",
+        "--render-workers",
+        "2",
+        "--job-seconds",
+        "2",
+        "--credits",
+        "100000",
+    )
     # Random shares of 20 downloads can miss; two scripted cuts make sure resuming is exercised.
     sb.fault(kind="truncate", method="GET", path="/sandbox/outputs/", times=2)
-    config = EngineConfig(library_dir=tmp_path / "videos", partial_dir=tmp_path / "partial", poll_min=0.3,
-                          poll_max=1.0, offline_max_wait=2.0, reconcile_delays=(0.0, 0.5), max_uploads=4,
-                          max_downloads=3)
+    config = EngineConfig(
+        library_dir=tmp_path / "videos",
+        partial_dir=tmp_path / "partial",
+        poll_min=0.3,
+        poll_max=1.0,
+        offline_max_wait=2.0,
+        reconcile_delays=(0.0, 0.5),
+        max_uploads=4,
+        max_downloads=3,
+    )
     retry = RetryPolicy(attempts=6, total_seconds=30, initial_wait=0.05, max_wait=2.0, jitter=0.1)
 
     async def scenario() -> list:
@@ -42,8 +62,7 @@ def test_twenty_jobs_with_ten_percent_faults(make_sandbox, tmp_path: Path) -> No
         engine = Engine(store, client, SandboxHoster(sb.url, sb.credentials()), config)
         try:
             await engine.start()
-            prepared = await prepare(str(SAMPLE_IMAGE), str(SAMPLE_AUDIO), get_model("aurora_v1"),
-                                     work_dir=tmp_path / "cache")
+            prepared = await prepare(str(SAMPLE_IMAGE), str(SAMPLE_AUDIO), work_dir=tmp_path / "cache")
             jobs = [await engine.add(prepared, name=f"Soak {i:02d}", model="aurora_v1") for i in range(JOBS)]
             async with asyncio.timeout(240):
                 return await asyncio.gather(*(engine.wait(j.id) for j in jobs))

@@ -24,21 +24,24 @@ FROZEN = ROOT / "dist" / "aurora-desktop" / "aurora-desktop"
 pytestmark = [pytest.mark.e2e, pytest.mark.skipif(not FROZEN.exists(), reason="no build: run `make package`")]
 
 # Known harmless stderr lines, each with why.
-ALLOWED = [re.compile(p) for p in (
-    # Qt's FFmpeg looks for GPU decoding (VA-API) and PipeWire; headless machines have neither.
-    r"^qt\.multimedia\.symbolsresolver: Couldn't (load|resolve) (va|pipewire)",
-    # Qt states which FFmpeg it uses, and that no hardware decoder exists here.
-    r"^qt\.multimedia\.ffmpeg: Using Qt multimedia with FFmpeg",
-    r"^qt\.multimedia\.playbackengine\.codec: \"No HW decoder found\"",
-    # No sound server or sound card in CI: the clip plays on the clock, silently.
-    r"^PulseAudioService: pa_context_connect\(\) failed",
-    r"^No audio device detected",
-    # FFmpeg's own description of the files it opens (our bundled clip and the sandbox's video).
-    r"^(Input #\d|\s+(Duration|Stream #|Metadata|major_brand|minor_version|compatible_brands|encoder"
-    r"|handler_name|vendor_id)\b)",
-    # The offscreen platform cannot resize native windows.
-    r"^This plugin does not support",
-)]
+ALLOWED = [
+    re.compile(p)
+    for p in (
+        # Qt's FFmpeg looks for GPU decoding (VA-API) and PipeWire; headless machines have neither.
+        r"^qt\.multimedia\.symbolsresolver: Couldn't (load|resolve) (va|pipewire)",
+        # Qt states which FFmpeg it uses, and that no hardware decoder exists here.
+        r"^qt\.multimedia\.ffmpeg: Using Qt multimedia with FFmpeg",
+        r"^qt\.multimedia\.playbackengine\.codec: \"No HW decoder found\"",
+        # No sound server or sound card in CI: the clip plays on the clock, silently.
+        r"^PulseAudioService: pa_context_connect\(\) failed",
+        r"^No audio device detected",
+        # FFmpeg's own description of the files it opens (our bundled clip and the sandbox's video).
+        r"^(Input #\d|\s+(Duration|Stream #|Metadata|major_brand|minor_version|compatible_brands|encoder"
+        r"|handler_name|vendor_id)\b)",
+        # The offscreen platform cannot resize native windows.
+        r"^This plugin does not support",
+    )
+]
 
 
 def test_frozen_app_smoke_test_passes_with_only_known_stderr(tmp_path: Path) -> None:
@@ -49,15 +52,21 @@ def test_frozen_app_smoke_test_passes_with_only_known_stderr(tmp_path: Path) -> 
     assert result.returncode == 0 and report["smoke_test"] == "passed", (report, result.stderr[-3000:])
     assert report["frozen"] == "True" and report["multimedia"] == "ffmpeg"
     assert abs(report["job_video_seconds"] - 7.62) < 0.5 and report["job_credits"] == 8
-    unexpected = [line for line in result.stderr.splitlines()
-                  if line.strip() and not any(p.search(line) for p in ALLOWED)]
+    unexpected = [
+        line for line in result.stderr.splitlines() if line.strip() and not any(p.search(line) for p in ALLOWED)
+    ]
     assert not unexpected, "\n".join(unexpected)
 
 
 @pytest.mark.parametrize("flag", ["--version", "--long-version"])
 def test_frozen_version_flags(flag: str, tmp_path: Path) -> None:
-    result = subprocess.run([str(FROZEN), flag], capture_output=True, text=True, timeout=60,
-                            env={"HOME": str(tmp_path), "QT_QPA_PLATFORM": "offscreen", "PATH": "/usr/bin:/bin"})
+    result = subprocess.run(
+        [str(FROZEN), flag],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={"HOME": str(tmp_path), "QT_QPA_PLATFORM": "offscreen", "PATH": "/usr/bin:/bin"},
+    )
     assert result.returncode == 0
     assert __version__ in result.stdout
     if flag == "--long-version":

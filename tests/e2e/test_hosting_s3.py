@@ -9,10 +9,10 @@ import httpx
 import pytest
 
 from aurora_desktop.api import AuroraClient
-from aurora_desktop.api.catalog import get_model
 from aurora_desktop.hosting import HostingError, NoHosting
 from aurora_desktop.hosting.s3 import S3Hoster, endpoint_for
 from aurora_desktop.jobs.engine import Engine, EngineConfig
+from aurora_desktop.jobs.events import JobChanged
 from aurora_desktop.jobs.model import State
 from aurora_desktop.jobs.prepare import prepare
 from aurora_desktop.jobs.store import JobStore
@@ -23,8 +23,9 @@ pytestmark = pytest.mark.e2e
 
 
 def _hoster(s3_server: str, bucket: str, **overrides: object) -> S3Hoster:
-    settings = StorageSettings(provider="minio", bucket=bucket, endpoint=s3_server, region="us-east-1",
-                               prefix="aurora-desktop", **overrides)  # type: ignore[arg-type]
+    settings = StorageSettings(
+        provider="minio", bucket=bucket, endpoint=s3_server, region="us-east-1", prefix="aurora-desktop", **overrides
+    )
     return S3Hoster(settings, S3_KEY_ID, S3_SECRET)
 
 
@@ -34,8 +35,14 @@ def test_upload_then_signed_url_fetched_by_plain_http_then_deleted(s3_server, s3
     big.write_bytes(SAMPLE_AUDIO.read_bytes() + os.urandom(11 * 1024 * 1024))  # > one multipart part
     seen: list[tuple[int, int]] = []
 
-    hosted = run(hoster.host(big, key="job-1/audio.wav", content_type="audio/wav",
-                             progress=lambda done, total: seen.append((done, total))))
+    hosted = run(
+        hoster.host(
+            big,
+            key="job-1/audio.wav",
+            content_type="audio/wav",
+            progress=lambda done, total: seen.append((done, total)),
+        )
+    )
     assert hosted.key == "job-1/audio.wav"
     assert "X-Amz-Signature=" in hosted.url and "/aurora-desktop/job-1/audio.wav" in hosted.url
     assert hosted.expires_at is not None
@@ -68,12 +75,18 @@ def test_missing_bucket_is_a_clear_message(s3_server) -> None:
 
 def test_provider_presets_build_endpoints() -> None:
     assert endpoint_for(StorageSettings(provider="aws", bucket="b")) is None  # AWS: the SDK default
-    assert endpoint_for(StorageSettings(provider="r2", bucket="b", account_id="abc123")) == \
-        "https://abc123.r2.cloudflarestorage.com"
-    assert endpoint_for(StorageSettings(provider="b2", bucket="b", region="eu-central-003")) == \
-        "https://s3.eu-central-003.backblazeb2.com"
-    assert endpoint_for(StorageSettings(provider="wasabi", bucket="b", region="eu-central-1")) == \
-        "https://s3.eu-central-1.wasabisys.com"
+    assert (
+        endpoint_for(StorageSettings(provider="r2", bucket="b", account_id="abc123"))
+        == "https://abc123.r2.cloudflarestorage.com"
+    )
+    assert (
+        endpoint_for(StorageSettings(provider="b2", bucket="b", region="eu-central-003"))
+        == "https://s3.eu-central-003.backblazeb2.com"
+    )
+    assert (
+        endpoint_for(StorageSettings(provider="wasabi", bucket="b", region="eu-central-1"))
+        == "https://s3.eu-central-1.wasabisys.com"
+    )
     with pytest.raises(HostingError, match="account ID"):
         endpoint_for(StorageSettings(provider="r2", bucket="b"))
     with pytest.raises(HostingError, match="address"):
@@ -88,8 +101,7 @@ def test_no_storage_refuses_local_files_plainly(tmp_path: Path) -> None:
     assert "need a storage bucket" in info.value.user_message and "paste links" in info.value.user_message
 
 
-def test_whole_job_through_s3_hosting_then_privacy_delete(make_sandbox, s3_server, s3_bucket,
-                                                          tmp_path: Path) -> None:
+def test_whole_job_through_s3_hosting_then_privacy_delete(make_sandbox, s3_server, s3_bucket, tmp_path: Path) -> None:
     """The sandbox fetches the inputs through the pre-signed S3 links, as Creatify would;
     once the video is saved, the inputs are deleted from the bucket."""
     sb = make_sandbox()
@@ -102,14 +114,14 @@ def test_whole_job_through_s3_hosting_then_privacy_delete(make_sandbox, s3_serve
         links: list[str] = []
 
         def at_creatify(e) -> None:
-            if e.kind == "job" and e.job and e.job.state is State.REMOTE and not links:   # first time only
+            if isinstance(e, JobChanged) and e.job.state is State.REMOTE and not links:  # first time only
                 keys_while_running.extend(bucket_keys(s3_server, s3_bucket))
-                links.append(e.job.image_url)
+                links.append(e.job.image.url)
+
         engine.subscribe(at_creatify)
         try:
             await engine.start()
-            prepared = await prepare(str(SAMPLE_IMAGE), str(SAMPLE_AUDIO), get_model("aurora_v1"),
-                                     work_dir=tmp_path / "cache")
+            prepared = await prepare(str(SAMPLE_IMAGE), str(SAMPLE_AUDIO), work_dir=tmp_path / "cache")
             job = await engine.add(prepared, name="Via S3", model="aurora_v1")
             return await engine.wait(job.id), keys_while_running, links, engine.store.sync.events(job.id)
         finally:
@@ -118,9 +130,10 @@ def test_whole_job_through_s3_hosting_then_privacy_delete(make_sandbox, s3_serve
 
     job, keys_while_running, links, events = run(scenario())
     assert job.state is State.SAVED, job.error_message
-    assert sorted(keys_while_running) == sorted([f"aurora-desktop/{job.id}/image.png",
-                                                 f"aurora-desktop/{job.id}/audio.wav"])
-    assert links and "X-Amz-Signature" in links[0]                # Creatify got a pre-signed link
-    assert bucket_keys(s3_server, s3_bucket) == []          # privacy: gone once saved
-    assert job.image_key is None and job.audio_key is None and job.image_url is None
+    assert sorted(keys_while_running) == sorted(
+        [f"aurora-desktop/{job.id}/image.png", f"aurora-desktop/{job.id}/audio.wav"]
+    )
+    assert links and "X-Amz-Signature" in links[0]  # Creatify got a pre-signed link
+    assert bucket_keys(s3_server, s3_bucket) == []  # privacy: gone once saved
+    assert job.image.key is None and job.audio.key is None and job.image.url is None
     assert [e["kind"] for e in events][-1] == "inputs-deleted"

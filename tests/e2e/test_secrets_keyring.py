@@ -10,17 +10,26 @@ from pathlib import Path
 
 import pytest
 
-pytestmark = [pytest.mark.e2e,
-              pytest.mark.skipif(not shutil.which("gnome-keyring-daemon") or not shutil.which("dbus-run-session"),
-                                 reason="needs gnome-keyring and dbus (make test installs them)")]
+pytestmark = [
+    pytest.mark.e2e,
+    pytest.mark.skipif(
+        not shutil.which("gnome-keyring-daemon") or not shutil.which("dbus-run-session"),
+        reason="needs gnome-keyring and dbus (make test installs them)",
+    ),
+]
 
 HELPERS = Path(__file__).parent / "helpers"
 SECRET = "my-secret-key"
 
 
 def _scenario(name: str, home: Path, *, bus: bool = True) -> tuple[dict, str]:
-    env = {"HOME": str(home), "XDG_RUNTIME_DIR": str(home / "run"), "PATH": "/usr/bin:/bin",
-           "PYTHONPATH": str(HELPERS.parent.parent.parent), "LANG": "C.UTF-8"}
+    env = {
+        "HOME": str(home),
+        "XDG_RUNTIME_DIR": str(home / "run"),
+        "PATH": "/usr/bin:/bin",
+        "PYTHONPATH": str(HELPERS.parent.parent.parent),
+        "LANG": "C.UTF-8",
+    }
     cmd = [sys.executable, str(HELPERS / "secrets_scenario.py"), name]
     if bus:
         cmd = ["dbus-run-session", "--", "sh", str(HELPERS / "keyring_session.sh"), *cmd]

@@ -1,4 +1,4 @@
-"""GUI test plumbing: a qasync loop per test, driven by qtbot's waits (ENGINEERING.md 3)."""
+"""GUI test plumbing: a qasync loop per test, driven by qtbot's waits (docs/architecture.md, "Async on the Qt loop")."""
 
 from __future__ import annotations
 
@@ -14,7 +14,6 @@ from aurora_desktop import paths
 from aurora_desktop.ui.main_window import AppOptions, MainWindow
 from tests.conftest import Sandbox
 
-
 _SESSION_LOOP: list[qasync.QEventLoop] = []
 _KEEP: list[MainWindow] = []
 
@@ -26,7 +25,7 @@ def _join_qasync_threads() -> Iterator[None]:
     them; the tests' loop is never closed, so join its executor at the end."""
     yield
     for loop in _SESSION_LOOP:
-        executor = getattr(loop, "_QEventLoop__default_executor", None)   # qasync keeps it private
+        executor = getattr(loop, "_QEventLoop__default_executor", None)  # qasync keeps it private
         if executor is not None:
             executor.shutdown(wait=True)
 
@@ -46,7 +45,7 @@ def qloop(qapp: QApplication, qtbot) -> Iterator[qasync.QEventLoop]:
     for task in leftovers:
         task.cancel()
     qtbot.waitUntil(lambda: all(t.done() for t in leftovers), timeout=5_000)
-    asyncio.events._set_running_loop(None)   # plain asyncio.run() works again outside GUI tests
+    asyncio.events._set_running_loop(None)  # plain asyncio.run() works again outside GUI tests
 
 
 @pytest.fixture
@@ -55,8 +54,14 @@ def open_window(qtbot, qloop, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -
     monkeypatch.setenv("DBUS_SESSION_BUS_ADDRESS", f"unix:path={tmp_path}/no-bus")  # never the developer's keyring
     windows: list[MainWindow] = []
 
-    def factory(sb: Sandbox | None = None, *, profile: Path | None = None, demo: bool = False,
-                wait_ready: bool = True, keys_in_env: bool = True) -> MainWindow:
+    def factory(
+        sb: Sandbox | None = None,
+        *,
+        profile: Path | None = None,
+        demo: bool = False,
+        wait_ready: bool = True,
+        keys_in_env: bool = True,
+    ) -> MainWindow:
         paths.use_profile(profile or tmp_path / "profile")
         if sb is not None:
             if keys_in_env:
@@ -70,7 +75,7 @@ def open_window(qtbot, qloop, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -
             monkeypatch.delenv("AURORA_API_ID", raising=False)
             monkeypatch.delenv("AURORA_API_KEY", raising=False)
             options = AppOptions(sandbox=demo, sandbox_args=["--job-seconds", "2"])
-        window = MainWindow(options)     # closed by us below (qtbot.addWidget would delete it mid-shutdown)
+        window = MainWindow(options)  # closed by us below (qtbot.addWidget would delete it mid-shutdown)
         window.show()
         if wait_ready:
             with qtbot.waitSignal(window.servicesReady, timeout=30_000):
@@ -87,6 +92,6 @@ def open_window(qtbot, qloop, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -
                 window.close()
     # Windows are closed (services stopped, players stopped) but not deleted: destroying
     # QtMultimedia objects mid-run has crashed Qt's FFmpeg threads; the process ends them.
-    qtbot.wait(200)   # let the loop finish closing sockets the services released
+    qtbot.wait(200)  # let the loop finish closing sockets the services released
     _KEEP.extend(windows)
     paths.use_profile(None)

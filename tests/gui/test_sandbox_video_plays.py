@@ -45,14 +45,16 @@ def test_rendered_video_plays_to_end_with_the_audio_duration(qtbot, make_sandbox
     errors: list[str] = []
     player.errorOccurred.connect(lambda _e, text: errors.append(text))
 
-    with qtbot.waitSignal(player.mediaStatusChanged, timeout=10_000,
-                          check_params_cb=lambda s: s == QMediaPlayer.MediaStatus.LoadedMedia):
+    with qtbot.waitSignal(
+        player.mediaStatusChanged, timeout=10_000, check_params_cb=lambda s: s == QMediaPlayer.MediaStatus.LoadedMedia
+    ):
         player.setSource(QUrl.fromLocalFile(str(video)))
     assert abs(player.duration() / 1000 - AUDIO_SECONDS) <= 0.5
     assert player.hasVideo() and player.hasAudio()
 
-    with qtbot.waitSignal(player.mediaStatusChanged, timeout=30_000,
-                          check_params_cb=lambda s: s == QMediaPlayer.MediaStatus.EndOfMedia):
+    with qtbot.waitSignal(
+        player.mediaStatusChanged, timeout=30_000, check_params_cb=lambda s: s == QMediaPlayer.MediaStatus.EndOfMedia
+    ):
         player.play()
     assert not errors
     # The portrait (720x960 sample) arrived as real frames, throughout the clip.

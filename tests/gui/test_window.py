@@ -31,21 +31,20 @@ def drop_files(widget: QWidget, *files: Path | str) -> bool:
     return drop.isAccepted()
 
 
-
 def test_drop_generate_progress_done_and_play_to_the_end(qtbot, open_window, make_sandbox) -> None:
-    sb: Sandbox = make_sandbox("--job-seconds", "8")   # long enough for several 2-second polls
+    sb: Sandbox = make_sandbox("--job-seconds", "8")  # long enough for several 2-second polls
     window = open_window(sb)
     panel = window.create_panel
     assert not panel.generate_button.isEnabled() and "portrait" in panel.reason.text()
     assert "Your videos will appear here" in window.library.view.empty_text
 
-    assert drop_files(panel, SAMPLE_IMAGE, SAMPLE_AUDIO)           # both at once fill both inputs
+    assert drop_files(panel, SAMPLE_IMAGE, SAMPLE_AUDIO)  # both at once fill both inputs
     qtbot.waitUntil(lambda: panel.generate_button.isEnabled(), timeout=15_000)
     # The balance arrives on its own request; the price does not wait for it.
     qtbot.waitUntil(lambda: "Remaining credits: 1000" in panel.price.text(), timeout=10_000)
     assert "This video will cost 8 credits" in panel.price.text()
     assert "720 × 960 px PNG" in panel.image_zone.facts.text() and "3:4" in panel.image_zone.facts.text()
-    qtbot.waitUntil(lambda: not panel.image_zone.preview.pixmap().isNull(), timeout=10_000)   # the thumbnail
+    qtbot.waitUntil(lambda: not panel.image_zone.preview.pixmap().isNull(), timeout=10_000)  # the thumbnail
     assert "7.6 seconds" in panel.audio_zone.facts.text() and panel.waveform.peaks
 
     # Advanced options are hidden until asked for; once open, the prompt goes with the job.
@@ -59,39 +58,44 @@ def test_drop_generate_progress_done_and_play_to_the_end(qtbot, open_window, mak
     qtbot.mouseClick(panel.generate_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: window.model.rowCount() == 1, timeout=10_000)
     assert "running" in window.windowTitle()
-    assert window.model.index(0).data(ElapsedRole) >= 0          # active: elapsed time shown
-    qtbot.waitUntil(lambda: window.model.job(window.model.index(0).data(Qt.ItemDataRole.UserRole + 1).id).state
-                    is State.SAVED, timeout=60_000)
+    assert window.model.index(0).data(ElapsedRole) >= 0  # active: elapsed time shown
+    qtbot.waitUntil(
+        lambda: window.model.job(window.model.index(0).data(Qt.ItemDataRole.UserRole + 1).id).state is State.SAVED,
+        timeout=60_000,
+    )
     job = window.model.index(0).data(Qt.ItemDataRole.UserRole + 1)
     assert Path(job.output_path).exists() and "running" not in window.windowTitle()
     assert job.text_prompt == "warm light, slight smile"
-    assert window.model.index(0).data(ElapsedRole) is None        # finished: no clock
+    assert window.model.index(0).data(ElapsedRole) is None  # finished: no clock
     window.library.search.setText("no such video")
     assert window.library.proxy.rowCount() == 0 and "No video matches" in window.library.view.empty_text
     window.library.search.clear()
     generating = [done for phase, done in phases if phase == "generating"]
     assert {p for p, _ in phases} >= {"hosting", "generating", "downloading"}
-    assert generating == sorted(generating) and generating[-1] > generating[0]   # honest, rising progress
+    assert generating == sorted(generating) and generating[-1] > generating[0]  # honest, rising progress
     qtbot.waitUntil(lambda: "Remaining credits: 992" in panel.price.text(), timeout=10_000)  # refreshed
 
     # The finished video plays in the embedded player, to the end.
     player = window.player.player
     qtbot.waitUntil(lambda: player.source().toLocalFile() == job.output_path, timeout=5_000)
-    with qtbot.waitSignal(player.mediaStatusChanged, timeout=30_000,
-                          check_params_cb=lambda s: s == QMediaPlayer.MediaStatus.EndOfMedia):
+    with qtbot.waitSignal(
+        player.mediaStatusChanged, timeout=30_000, check_params_cb=lambda s: s == QMediaPlayer.MediaStatus.EndOfMedia
+    ):
         if player.playbackState() != QMediaPlayer.PlaybackState.PlayingState:
             player.play()
     assert abs(player.duration() / 1000 - 7.62) < 0.5
 
 
-def test_each_bad_input_shows_its_message_and_keeps_generate_disabled(qtbot, open_window, make_sandbox,
-                                                                    tmp_path: Path) -> None:
+def test_each_bad_input_shows_its_message_and_keeps_generate_disabled(
+    qtbot, open_window, make_sandbox, tmp_path: Path
+) -> None:
     window = open_window(make_sandbox())
     panel = window.create_panel
     not_a_picture = tmp_path / "face.png"
     not_a_picture.write_text("hello")
     tiny = tmp_path / "tiny.png"
     from PIL import Image
+
     Image.new("RGB", (120, 400)).save(tiny)
     empty = tmp_path / "empty.wav"
     empty.write_bytes(b"")
@@ -110,7 +114,7 @@ def test_each_bad_input_shows_its_message_and_keeps_generate_disabled(qtbot, ope
         else:
             drop_files(panel.image_zone, SAMPLE_IMAGE)
         zone = panel.image_zone if kind == "image" else panel.audio_zone
-        qtbot.waitUntil(lambda: words in zone.warning.text(), timeout=10_000)
+        qtbot.waitUntil(lambda words=words, zone=zone: words in zone.warning.text(), timeout=10_000)
         assert zone.warning.isVisible()
         assert not panel.generate_button.isEnabled() and words in panel.reason.text()
 
@@ -141,7 +145,7 @@ def test_not_enough_credits_is_said_before_spending(qtbot, open_window, make_san
 
 
 def test_wrong_keys_show_a_plain_message(qtbot, open_window, make_sandbox) -> None:
-    sb = make_sandbox("--api-key", "the-real-key")      # the window sends the default key: wrong
+    sb = make_sandbox("--api-key", "the-real-key")  # the window sends the default key: wrong
     window = open_window(sb)
     qtbot.waitUntil(lambda: "API ID and key" in window.errors.last_message, timeout=10_000)
     dialog = window.errors.dialogs[-1]
@@ -171,25 +175,30 @@ def test_a_failed_job_says_why_and_can_be_retried(qtbot, open_window, make_sandb
     qtbot.waitUntil(lambda: job().state is State.SAVED, timeout=30_000)
 
 
-def test_closed_mid_job_then_reopened_continues_and_finishes(qtbot, open_window, make_sandbox,
-                                                            tmp_path: Path) -> None:
+def test_closed_mid_job_then_reopened_continues_and_finishes(qtbot, open_window, make_sandbox, tmp_path: Path) -> None:
     sb = make_sandbox("--job-seconds", "6")
     profile = tmp_path / "same-profile"
     window = open_window(sb, profile=profile)
     drop_files(window.create_panel, SAMPLE_IMAGE, SAMPLE_AUDIO)
     qtbot.waitUntil(window.create_panel.generate_button.isEnabled, timeout=10_000)
     qtbot.mouseClick(window.create_panel.generate_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: window.model.rowCount() == 1 and
-                    window.model.index(0).data(Qt.ItemDataRole.UserRole + 1).state is State.REMOTE, timeout=20_000)
+    qtbot.waitUntil(
+        lambda: (
+            window.model.rowCount() == 1
+            and window.model.index(0).data(Qt.ItemDataRole.UserRole + 1).state is State.REMOTE
+        ),
+        timeout=20_000,
+    )
     with qtbot.waitSignal(window.closed, timeout=15_000):
-        window.close()                                  # asks nothing; the job stays in the store
+        window.close()  # asks nothing; the job stays in the store
 
     again = open_window(sb, profile=profile)
     first = again.model.index(0).data(Qt.ItemDataRole.UserRole + 1)
-    assert again.model.rowCount() == 1 and not first.state.is_final   # shown, still going
-    qtbot.waitUntil(lambda: again.model.index(0).data(Qt.ItemDataRole.UserRole + 1).state is State.SAVED,
-                    timeout=60_000)
-    assert sb.stats()["jobs"] == 1                      # continued, not made twice
+    assert again.model.rowCount() == 1 and not first.state.is_final  # shown, still going
+    qtbot.waitUntil(
+        lambda: again.model.index(0).data(Qt.ItemDataRole.UserRole + 1).state is State.SAVED, timeout=60_000
+    )
+    assert sb.stats()["jobs"] == 1  # continued, not made twice
 
 
 def test_first_run_offers_both_paths_and_the_demo_is_ready_to_go(qtbot, open_window) -> None:
@@ -200,21 +209,23 @@ def test_first_run_offers_both_paths_and_the_demo_is_ready_to_go(qtbot, open_win
     assert window.banner.isVisible() and "nothing is spent" in window.banner.text()
     assert "demo" in window.windowTitle()
     panel = window.create_panel
-    qtbot.waitUntil(panel.generate_button.isEnabled, timeout=15_000)   # sample portrait and voice pre-filled
+    qtbot.waitUntil(panel.generate_button.isEnabled, timeout=15_000)  # sample portrait and voice pre-filled
     assert "8 credits" in panel.price.text()
 
 
-def test_without_a_keyring_keys_can_be_kept_for_this_session_only(qtbot, open_window, make_sandbox,
-                                                                 tmp_path: Path) -> None:
+def test_without_a_keyring_keys_can_be_kept_for_this_session_only(
+    qtbot, open_window, make_sandbox, tmp_path: Path
+) -> None:
     from aurora_desktop.ui.settings_dialog import SettingsDialog
+
     sb = make_sandbox()
     window = open_window(sb, keys_in_env=False, wait_ready=False, profile=tmp_path / "p")
     qtbot.waitUntil(lambda: window.pages.currentWidget() is window.welcome, timeout=10_000)
     window.welcome.connectRequested.emit()
     dialog = window.findChild(SettingsDialog)
     qtbot.waitUntil(lambda: "no password store" in dialog.where.text(), timeout=10_000)
-    assert not dialog.where.text().startswith("fail")          # no raw backend name for a person
-    assert dialog.session_only.isVisibleTo(dialog)             # the way forward is offered
+    assert not dialog.where.text().startswith("fail")  # no raw backend name for a person
+    assert dialog.session_only.isVisibleTo(dialog)  # the way forward is offered
     dialog.api_id.setText(sb.proc.api_id)
     dialog.api_key.setText(sb.proc.api_key)
     dialog.session_only.setChecked(True)
@@ -222,6 +233,6 @@ def test_without_a_keyring_keys_can_be_kept_for_this_session_only(qtbot, open_wi
         dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Save).click()
     qtbot.waitUntil(lambda: "Remaining credits: 1000" in window.create_panel.price.text(), timeout=10_000)
     assert window.secrets.session_only
-    for path in (tmp_path / "p").rglob("*"):                  # never written to disk
+    for path in (tmp_path / "p").rglob("*"):  # never written to disk
         if path.is_file():
             assert sb.proc.api_key.encode() not in path.read_bytes(), path

@@ -5,15 +5,18 @@ import pytest
 from aurora_desktop.api.catalog import CATALOG, audio_too_long, billable_seconds, cost_credits, get_model
 
 
-@pytest.mark.parametrize(("model", "seconds", "credits"), [
-    ("aurora_v1", 10.4, Decimal("11")),           # the documented example
-    ("aurora_v1", 10.0, Decimal("10")),
-    ("aurora_v1", 10.0000000001, Decimal("10")),  # decoder float noise is not a second
-    ("aurora_v1_fast", 7.62, Decimal("4.0")),     # 8 s x 0.5
-    ("aurora_v2_720p", 3.2, Decimal("2.8")),      # 4 s x 0.7
-    ("aurora_v2_2k", 14.0, Decimal("39.2")),
-    ("aurora_v1", 0.0, Decimal("0")),
-])
+@pytest.mark.parametrize(
+    ("model", "seconds", "credits"),
+    [
+        ("aurora_v1", 10.4, Decimal("11")),  # the documented example
+        ("aurora_v1", 10.0, Decimal("10")),
+        ("aurora_v1", 10.0000000001, Decimal("10")),  # decoder float noise is not a second
+        ("aurora_v1_fast", 7.62, Decimal("4.0")),  # 8 s x 0.5
+        ("aurora_v2_720p", 3.2, Decimal("2.8")),  # 4 s x 0.7
+        ("aurora_v2_2k", 14.0, Decimal("39.2")),
+        ("aurora_v1", 0.0, Decimal("0")),
+    ],
+)
 def test_cost_rounds_partial_seconds_up(model: str, seconds: float, credits: Decimal) -> None:
     assert cost_credits(model, seconds) == credits
 

@@ -29,7 +29,7 @@ def test_blocks_land_in_order_with_syncs_between(tmp_path: Path, monkeypatch: py
     target = tmp_path / "out.bin"
     asyncio.run(write_all(target))
     assert target.read_bytes() == b"".join(blocks)
-    assert 1 <= len(synced) <= 6          # one every ~3000 bytes at most, never piling up
+    assert 1 <= len(synced) <= 6  # one every ~3000 bytes at most, never piling up
 
 
 class FullDisk(io.BytesIO):
@@ -54,7 +54,7 @@ def test_abandon_waits_quietly() -> None:
     async def scenario() -> bool:
         writer = download._Writer(FullDisk())
         await writer.write(b"x" * 10)
-        await writer.abandon()               # in a finally: must not replace the first error
+        await writer.abandon()  # in a finally: must not replace the first error
         return writer.busy is None and writer.syncing is None
 
     assert asyncio.run(scenario())

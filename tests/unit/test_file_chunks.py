@@ -44,6 +44,7 @@ def test_streams_whole_file_with_progress(big_file: Path) -> None:
 
 def test_abandoned_iterator_closes_file(big_file: Path) -> None:
     """Like httpx when a PUT is cancelled: one chunk taken, the iterator dropped mid-way."""
+
     async def scenario() -> int:
         async with file_chunks(big_file, chunk_size=1000) as chunks:
             await anext(aiter(chunks))

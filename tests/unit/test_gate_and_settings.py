@@ -33,11 +33,18 @@ def test_priority_gate_lets_the_most_urgent_in_first() -> None:
 
 def test_settings_defaults_unknown_keys_and_atomic_save(tmp_path: Path) -> None:
     path = tmp_path / "settings.json"
-    assert Settings.load(path) == Settings()                      # no file: defaults
+    assert Settings.load(path) == Settings()  # no file: defaults
     path.write_text("{not json")
-    assert Settings.load(path) == Settings()                      # unreadable: defaults, no crash
-    path.write_text(json.dumps({"default_model": "aurora_v1_fast", "from_the_future": 1,
-                                "storage": {"provider": "r2", "bucket": "b", "colour": "red"}}))
+    assert Settings.load(path) == Settings()  # unreadable: defaults, no crash
+    path.write_text(
+        json.dumps(
+            {
+                "default_model": "aurora_v1_fast",
+                "from_the_future": 1,
+                "storage": {"provider": "r2", "bucket": "b", "colour": "red"},
+            }
+        )
+    )
     loaded = Settings.load(path)
     assert loaded.default_model == "aurora_v1_fast"
     assert loaded.storage == StorageSettings(provider="r2", bucket="b") and loaded.storage.configured
@@ -45,4 +52,4 @@ def test_settings_defaults_unknown_keys_and_atomic_save(tmp_path: Path) -> None:
     loaded.save(path)
     assert Settings.load(path).max_downloads == 5
     assert [p.name for p in tmp_path.iterdir()] == ["settings.json"]  # no temp files left behind
-    assert "key" not in path.read_text().lower()                  # secrets never live here
+    assert "key" not in path.read_text().lower()  # secrets never live here

@@ -1,6 +1,6 @@
 """Parsing tolerance: odd but plausible payloads parse; garbage is a clear error."""
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 
@@ -10,53 +10,67 @@ from aurora_desktop.api.models import CreateRequest, Job, JobStatus, parse_job_l
 ID = "3fa85f64-5717-4562-b3fc-2c963f66afa6"
 
 
-@pytest.mark.parametrize(("payload", "expected"), [
-    ({"id": ID, "status": "running", "progress": 0.42}, {"progress": 0.42}),
-    ({"id": ID, "status": "running", "progress": 42}, {"progress": 0.42}),
-    ({"id": ID, "status": "running", "progress": "42.5"}, {"progress": 0.425}),
-    ({"id": ID, "status": "running", "progress": None}, {"progress": 0.0}),
-    ({"id": ID, "status": "running"}, {"progress": 0.0}),
-    ({"id": ID, "status": "running", "progress": 250}, {"progress": 1.0}),
-    ({"id": ID, "status": "done", "progress": 0}, {"progress": 1.0, "is_terminal": True}),
-    ({"id": ID, "status": "done", "credits_used": 5.5}, {"credits_used": 5.5}),
-    ({"id": ID, "status": "done", "credits_used": 11}, {"credits_used": 11.0}),
-    ({"id": ID, "status": "failed", "failed_reason": None}, {"failed_reason": None, "is_terminal": True}),
-    ({"id": ID, "status": "failed", "failed_reason": "  "}, {"failed_reason": None}),
-    ({"id": ID, "status": "rejected", "failed_reason": "bad face"}, {"failed_reason": "bad face"}),
-    ({"id": ID, "status": "in_queue", "brand_new_field": {"x": 1}, "media_job": None},
-     {"status": JobStatus.IN_QUEUE}),
-    ({"id": ID, "status": "RUNNING"}, {"status": JobStatus.RUNNING}),
-    ({"id": ID, "status": "warming_up"}, {"status": JobStatus.UNKNOWN, "is_terminal": False}),
-    ({"id": ID.upper(), "status": "pending"}, {"id": ID}),
-    ({"id": ID, "status": "done", "video_output": "", "preview": None}, {"video_output": None, "preview": None}),
-    ({"id": ID, "status": "pending", "name": None, "image": None, "audio": None}, {"name": None}),
-])
+@pytest.mark.parametrize(
+    ("payload", "expected"),
+    [
+        ({"id": ID, "status": "running", "progress": 0.42}, {"progress": 0.42}),
+        ({"id": ID, "status": "running", "progress": 42}, {"progress": 0.42}),
+        ({"id": ID, "status": "running", "progress": "42.5"}, {"progress": 0.425}),
+        ({"id": ID, "status": "running", "progress": None}, {"progress": 0.0}),
+        ({"id": ID, "status": "running"}, {"progress": 0.0}),
+        ({"id": ID, "status": "running", "progress": 250}, {"progress": 1.0}),
+        ({"id": ID, "status": "done", "progress": 0}, {"progress": 1.0, "is_terminal": True}),
+        ({"id": ID, "status": "done", "credits_used": 5.5}, {"credits_used": 5.5}),
+        ({"id": ID, "status": "done", "credits_used": 11}, {"credits_used": 11.0}),
+        ({"id": ID, "status": "failed", "failed_reason": None}, {"failed_reason": None, "is_terminal": True}),
+        ({"id": ID, "status": "failed", "failed_reason": "  "}, {"failed_reason": None}),
+        ({"id": ID, "status": "rejected", "failed_reason": "bad face"}, {"failed_reason": "bad face"}),
+        (
+            {"id": ID, "status": "in_queue", "brand_new_field": {"x": 1}, "media_job": None},
+            {"status": JobStatus.IN_QUEUE},
+        ),
+        ({"id": ID, "status": "RUNNING"}, {"status": JobStatus.RUNNING}),
+        ({"id": ID, "status": "warming_up"}, {"status": JobStatus.UNKNOWN, "is_terminal": False}),
+        ({"id": ID.upper(), "status": "pending"}, {"id": ID}),
+        ({"id": ID, "status": "done", "video_output": "", "preview": None}, {"video_output": None, "preview": None}),
+        ({"id": ID, "status": "pending", "name": None, "image": None, "audio": None}, {"name": None}),
+    ],
+)
 def test_tolerant_job_parsing(payload: dict, expected: dict) -> None:
     job = Job.from_api(payload)
     for key, value in expected.items():
         assert getattr(job, key) == value, key
 
 
-@pytest.mark.parametrize(("stamp", "expected"), [
-    ("2026-05-01T10:20:30Z", datetime(2026, 5, 1, 10, 20, 30, tzinfo=timezone.utc)),
-    ("2026-05-01T10:20:30.123456Z", datetime(2026, 5, 1, 10, 20, 30, 123456, tzinfo=timezone.utc)),
-    ("2026-05-01T10:20:30", datetime(2026, 5, 1, 10, 20, 30, tzinfo=timezone.utc)),
-    ("2026-05-01T12:20:30+02:00", datetime(2026, 5, 1, 10, 20, 30, tzinfo=timezone.utc)),
-])
+@pytest.mark.parametrize(
+    ("stamp", "expected"),
+    [
+        ("2026-05-01T10:20:30Z", datetime(2026, 5, 1, 10, 20, 30, tzinfo=UTC)),
+        ("2026-05-01T10:20:30.123456Z", datetime(2026, 5, 1, 10, 20, 30, 123456, tzinfo=UTC)),
+        ("2026-05-01T10:20:30", datetime(2026, 5, 1, 10, 20, 30, tzinfo=UTC)),
+        ("2026-05-01T12:20:30+02:00", datetime(2026, 5, 1, 10, 20, 30, tzinfo=UTC)),
+    ],
+)
 def test_timestamps_with_or_without_fraction_and_zone(stamp: str, expected: datetime) -> None:
     assert Job.from_api({"id": ID, "status": "pending", "created_at": stamp}).created_at == expected
 
 
-@pytest.mark.parametrize("payload", [
-    None, [], "done", 42,
-    {"status": "done"},                                  # no id
-    {"id": ID},                                          # no status
-    {"id": ID, "status": 3},
-    {"id": ID, "status": "running", "progress": "lots"},
-    {"id": ID, "status": "running", "progress": True},
-    {"id": ID, "status": "done", "credits_used": "NaN"},
-    {"id": ID, "status": "done", "created_at": "yesterday"},
-])
+@pytest.mark.parametrize(
+    "payload",
+    [
+        None,
+        [],
+        "done",
+        42,
+        {"status": "done"},  # no id
+        {"id": ID},  # no status
+        {"id": ID, "status": 3},
+        {"id": ID, "status": "running", "progress": "lots"},
+        {"id": ID, "status": "running", "progress": True},
+        {"id": ID, "status": "done", "credits_used": "NaN"},
+        {"id": ID, "status": "done", "created_at": "yesterday"},
+    ],
+)
 def test_garbage_is_a_clear_error(payload: object) -> None:
     with pytest.raises(InvalidResponseError) as info:
         Job.from_api(payload)
@@ -72,14 +86,24 @@ def test_job_list_accepts_bare_array_and_paginated_object() -> None:
 
 
 def test_create_request_limits() -> None:
-    ok = CreateRequest(image="https://x/a.png", audio="https://x/a.wav", name="n" * 255,
-                       prompt_guidance_scale=10, webhook_url="https://x/" + "h" * 190)
+    ok = CreateRequest(
+        image="https://x/a.png",
+        audio="https://x/a.wav",
+        name="n" * 255,
+        prompt_guidance_scale=10,
+        webhook_url="https://x/" + "h" * 190,
+    )
     body = ok.to_api()
     assert body["model_version"] == "aurora_v1" and body["prompt_guidance_scale"] == 10
     assert "text_prompt" not in body  # unset optional fields are not sent
-    for bad in ({"name": "n" * 256}, {"prompt_guidance_scale": 10.5}, {"prompt_guidance_scale": -0.1},
-                {"webhook_url": "https://x/" + "h" * 200}, {"image": "/home/me/face.png"},
-                {"audio": "ftp://x/a.wav"}):
+    for bad in (
+        {"name": "n" * 256},
+        {"prompt_guidance_scale": 10.5},
+        {"prompt_guidance_scale": -0.1},
+        {"webhook_url": "https://x/" + "h" * 200},
+        {"image": "/home/me/face.png"},
+        {"audio": "ftp://x/a.wav"},
+    ):
         kwargs = {"image": "https://x/a.png", "audio": "https://x/a.wav", **bad}
         with pytest.raises(ValueError):
             CreateRequest(**kwargs)

@@ -1,26 +1,29 @@
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
 from aurora_desktop.jobs.naming import check_template, safe_stem, unique_path, video_stem
 
-WHEN = datetime(2026, 5, 1, 12, 30, tzinfo=timezone.utc)
+WHEN = datetime(2026, 5, 1, 12, 30, tzinfo=UTC)
 
 
-@pytest.mark.parametrize(("text", "expected"), [
-    ("Shop promo", "Shop promo"),
-    ("../../etc/passwd", "etcpasswd"),
-    ("a/b\\c:d*e?f\"g<h>i|j", "abcdefghij"),
-    ("CON", "CON_"),
-    ("nul.txt", "nul_.txt"),
-    ("  spaced\n\tout  ", "spaced out"),
-    ("...", "video"),
-    ("", "video"),
-    (".hidden", "hidden"),
-    ("trailing dot.", "trailing dot"),
-    ("caf\udce9", "caf\ufffd"),       # a non-UTF-8 byte from the command line
-])
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Shop promo", "Shop promo"),
+        ("../../etc/passwd", "etcpasswd"),
+        ('a/b\\c:d*e?f"g<h>i|j', "abcdefghij"),
+        ("CON", "CON_"),
+        ("nul.txt", "nul_.txt"),
+        ("  spaced\n\tout  ", "spaced out"),
+        ("...", "video"),
+        ("", "video"),
+        (".hidden", "hidden"),
+        ("trailing dot.", "trailing dot"),
+        ("caf\udce9", "caf\ufffd"),  # a non-UTF-8 byte from the command line
+    ],
+)
 def test_safe_stem(text: str, expected: str) -> None:
     assert safe_stem(text) == expected
 
@@ -32,10 +35,14 @@ def test_long_names_fit_every_file_system() -> None:
 
 def test_template_fields_and_fallback() -> None:
     local = WHEN.astimezone()
-    assert video_stem("{date} {name}", name="Hi", model="aurora_v1", job_id="abcdef123", when=WHEN) == \
-        f"{local:%Y-%m-%d} Hi"
-    assert video_stem("{name}-{model}-{id}", name="Hi", model="aurora_v1", job_id="abcdef123", when=WHEN) == \
-        "Hi-aurora_v1-abcdef12"
+    assert (
+        video_stem("{date} {name}", name="Hi", model="aurora_v1", job_id="abcdef123", when=WHEN)
+        == f"{local:%Y-%m-%d} Hi"
+    )
+    assert (
+        video_stem("{name}-{model}-{id}", name="Hi", model="aurora_v1", job_id="abcdef123", when=WHEN)
+        == "Hi-aurora_v1-abcdef12"
+    )
     # An unusable template never blocks saving: the default takes over.
     assert video_stem("{oops}", name="Hi", model="m", job_id="x", when=WHEN) == f"{local:%Y-%m-%d} Hi"
     with pytest.raises(ValueError, match="Unknown field"):

@@ -1,16 +1,24 @@
 import os
 import sqlite3
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
-from aurora_desktop.jobs.model import LocalJob, State
-from aurora_desktop.jobs.store import MIGRATIONS, JobStore, StoreError
+from aurora_desktop.jobs.model import InputFile, InputKind, LocalJob, State
+from aurora_desktop.jobs.store import MIGRATIONS, JobStore, StateConflict, StoreError
+from aurora_desktop.jobs.vocabulary import History
 
 
 def _job(**kw) -> LocalJob:
-    base = dict(id="j1", token="ad-0123456789", name="Test", model="aurora_v1",
-                image_source="/tmp/a.png", audio_source="https://x/a.wav")
+    base = dict(
+        id="j1",
+        token="ad-0123456789",
+        name="Test",
+        model="aurora_v1",
+        image=InputFile(InputKind.IMAGE, "/tmp/a.png"),
+        audio=InputFile(InputKind.AUDIO, "https://x/a.wav"),
+    )
     return LocalJob(**{**base, **kw})
 
 
@@ -25,15 +33,16 @@ def test_schema_created_in_wal_mode(tmp_path: Path) -> None:
 def test_update_records_event_and_survives_reopen(tmp_path: Path) -> None:
     store = JobStore(tmp_path / "jobs.sqlite3")
     store.insert(_job())
-    job = store.update("j1", "hosted", {"kind": "image"}, state=State.HOSTING, image_url="https://h/a.png")
-    assert job.state is State.HOSTING and job.image_url == "https://h/a.png"
+    hosted = replace(_job().image, url="https://h/a.png")
+    job = store.set_state("j1", State.DRAFT, State.HOSTING, History.HOSTED, {"kind": "image"}, image=hosted)
+    assert job.state is State.HOSTING and job.image.url == "https://h/a.png"
     store.close()
     reopened = JobStore(tmp_path / "jobs.sqlite3")
     assert reopened.get("j1") == job
-    assert [(e["kind"], e.get("state"), e.get("kind")) for e in reopened.events("j1")][0][0] == "created"
+    assert reopened.events("j1")[0]["kind"] == "created"
     assert reopened.events("j1")[-1]["state"] == "hosting"
     assert [j.id for j in reopened.unfinished()] == ["j1"]
-    reopened.update("j1", "saved", state=State.SAVED)
+    reopened.set_state("j1", State.HOSTING, State.SAVED, History.SAVED)
     assert reopened.unfinished() == []
     reopened.close()
 
@@ -42,20 +51,20 @@ def test_tokens_and_remote_ids_are_unique(tmp_path: Path) -> None:
     store = JobStore(tmp_path / "jobs.sqlite3")
     store.insert(_job())
     with pytest.raises(sqlite3.IntegrityError):
-        store.insert(_job(id="j2"))                      # same token
+        store.insert(_job(id="j2"))  # same token
     store.insert(_job(id="j2", token="ad-other"))
     store.update("j1", remote_id="r1")
     with pytest.raises(sqlite3.IntegrityError):
-        store.update("j2", remote_id="r1")               # one remote job, one local job
-    assert store.get("j2").remote_id is None            # the failed update changed nothing
+        store.update("j2", remote_id="r1")  # one remote job, one local job
+    assert store.get("j2").remote_id is None  # the failed update changed nothing
     store.close()
 
 
 def test_non_utf8_paths_round_trip(tmp_path: Path) -> None:
     odd = os.fsdecode(b"/tmp/portr\xe4t.png")
     store = JobStore(tmp_path / "jobs.sqlite3")
-    store.insert(_job(image_source=odd))
-    assert store.get("j1").image_source == odd
+    store.insert(_job(image=InputFile(InputKind.IMAGE, odd)))
+    assert store.get("j1").image.source == odd
     store.close()
 
 
@@ -64,7 +73,30 @@ def test_unknown_fields_and_jobs_are_errors(tmp_path: Path) -> None:
     with pytest.raises(StoreError, match="unknown job fields"):
         store.update("j1", colour="red")
     with pytest.raises(StoreError, match="no job"):
-        store.update("nope", state=State.SAVED)
+        store.update("nope", error_message="x")
+    with pytest.raises(StoreError, match=r"transitions\.move"):
+        store.update("j1", state=State.SAVED)  # state has one writer
+    store.close()
+
+
+def test_state_moves_are_compare_and_set(tmp_path: Path) -> None:
+    """Two drivers that read the same record: only the first move lands."""
+    store = JobStore(tmp_path / "jobs.sqlite3")
+    store.insert(_job(state=State.SUBMITTING))
+    store.set_state("j1", State.SUBMITTING, State.REMOTE, History.SUBMITTED, remote_id="r1")
+    with pytest.raises(StateConflict):
+        store.set_state("j1", State.SUBMITTING, State.HOSTING, History.REHOST)
+    assert store.get("j1").state is State.REMOTE
+    store.close()
+
+
+def test_submit_attempt_is_claimed_once(tmp_path: Path) -> None:
+    store = JobStore(tmp_path / "jobs.sqlite3")
+    store.insert(_job(state=State.SUBMITTING))
+    assert store.claim_submit_attempt("j1", 0).submit_attempts == 1
+    with pytest.raises(StateConflict):
+        store.claim_submit_attempt("j1", 0)  # a second driver read 0 too: it loses
+    assert store.get("j1").submit_attempts == 1
     store.close()
 
 

@@ -16,6 +16,7 @@ from aurora_desktop.secrets import API_KEY, SecretStore, SecretsUnavailable
 
 def lock_collection() -> None:
     import secretstorage
+
     conn = secretstorage.dbus_init()
     secretstorage.get_default_collection(conn).lock()
 
@@ -32,9 +33,10 @@ async def main(scenario: str) -> dict:
             out["read_back"] = [again.api_id, again.api_key] if again else None
             await store.delete(API_KEY)
             out["after_delete"] = await store.get(API_KEY)
-            await store.delete(API_KEY)              # deleting what is gone is fine
-            out["env_override"] = (await store.api_credentials(
-                env={"AURORA_API_ID": "env-id", "AURORA_API_KEY": "env-key"})).api_id  # type: ignore[union-attr]
+            await store.delete(API_KEY)  # deleting what is gone is fine
+            out["env_override"] = (
+                await store.api_credentials(env={"AURORA_API_ID": "env-id", "AURORA_API_KEY": "env-key"})
+            ).api_id  # type: ignore[union-attr]
         elif scenario in ("no-keyring", "locked"):
             if scenario == "locked":
                 await store.set("probe", "x")
@@ -46,7 +48,7 @@ async def main(scenario: str) -> dict:
                 out["set"] = "stored"
             except SecretsUnavailable as exc:
                 out["set"] = {"message": exc.user_message, "locked": exc.locked, "detail": exc.detail}
-            store.use_session_only()                   # the user's way forward
+            store.use_session_only()  # the user's way forward
             await store.set(API_KEY, "session-value")
             out["session_only"] = [await store.get(API_KEY), (await store.info()).backend]
     finally:

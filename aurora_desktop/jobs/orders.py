@@ -1,0 +1,220 @@
+"""Making a video, as every front end does it: quote first, then place.
+
+`quote()` checks the inputs, the model's limits, the hosting of local files,
+the price and the remaining credits, and says what stands in the way as
+Blockers (a plain sentence each). `place()` records the job, but only for a
+quote with no blockers. The window, the CLI and the smoke test all go through
+here, so every rule and every sentence about it lives once.
+
+`blockers_for()` is the pure part: the window calls it on every change to show
+why Generate is not available yet, before anything is fetched.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, replace
+from decimal import Decimal
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from aurora_desktop.api import ApiError, AuroraClient, AuthError, InsufficientCreditsError
+from aurora_desktop.api.catalog import ModelSpec, audio_too_long, cost_credits
+from aurora_desktop.api.models import GUIDANCE_MAX, GUIDANCE_MIN, NAME_MAX
+from aurora_desktop.hosting import Hoster, NoHosting
+from aurora_desktop.hosting.base import NO_STORAGE_MESSAGE
+from aurora_desktop.jobs.model import REMOTE_NAME_SUFFIX_LENGTH, LocalJob, is_link
+from aurora_desktop.jobs.prepare import PreparedInputs, prepare
+from aurora_desktop.jobs.vocabulary import Blame
+from aurora_desktop.media.inspect import InputError, too_long_message
+
+if TYPE_CHECKING:
+    from aurora_desktop.jobs.engine import Engine
+
+# The longest name a user can give: Creatify's limit less the client token the app adds.
+NAME_LIMIT = NAME_MAX - REMOTE_NAME_SUFFIX_LENGTH
+
+
+class BlockerCode(enum.StrEnum):
+    INPUT = "input"  # a file or an option is unusable
+    TOO_LONG = "too_long"  # the audio is longer than the model takes
+    NO_STORAGE = "no_storage"  # local files and nowhere to host them
+    NO_CREDITS = "no_credits"  # the account has fewer credits than the video costs
+    OVER_BUDGET = "over_budget"  # more than the caller allowed (--max-credits)
+    ACCOUNT = "account"  # the keys were refused while checking credits
+    UNREACHABLE = "unreachable"  # Creatify could not be asked
+
+
+_BLAME = {
+    BlockerCode.INPUT: Blame.INPUT,
+    BlockerCode.TOO_LONG: Blame.INPUT,
+    BlockerCode.NO_STORAGE: Blame.SETUP,
+    BlockerCode.NO_CREDITS: Blame.ACCOUNT,
+    BlockerCode.OVER_BUDGET: Blame.INPUT,
+    BlockerCode.ACCOUNT: Blame.ACCOUNT,
+    BlockerCode.UNREACHABLE: Blame.SERVICE,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Blocker:
+    code: BlockerCode
+    message: str
+    detail: str = ""
+
+    @property
+    def blame(self) -> Blame:
+        return _BLAME[self.code]
+
+
+@dataclass(frozen=True, slots=True)
+class Options:
+    name: str
+    text_prompt: str | None = None
+    guidance: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Quote:
+    model: ModelSpec
+    options: Options
+    prepared: PreparedInputs | None  # None when the inputs could not be read
+    price: Decimal | None
+    remaining: float | None  # None: not known (not asked, or could not be asked)
+    blockers: tuple[Blocker, ...]
+
+    @property
+    def ok(self) -> bool:
+        return not self.blockers and self.prepared is not None
+
+    @property
+    def notes(self) -> list[str]:
+        """Things the user should know ("converted to WAV")."""
+        return self.prepared.notes if self.prepared else []
+
+    def price_sentence(self) -> str:
+        if self.price is None or self.prepared is None:
+            return ""
+        text = (
+            f"This video will cost {self.price:g} credits ({self.prepared.audio.duration:.1f} s of audio on "
+            f"{self.model.label})"
+        )
+        return text + (f"; you have {self.remaining:g}." if self.remaining is not None else ".")
+
+
+def option_blockers(options: Options) -> list[Blocker]:
+    g = options.guidance
+    if g is not None and not GUIDANCE_MIN <= g <= GUIDANCE_MAX:
+        return [Blocker(BlockerCode.INPUT, f"Prompt guidance must be between {GUIDANCE_MIN:g} and {GUIDANCE_MAX:g}.")]
+    return []
+
+
+def blockers_for(
+    model: ModelSpec,
+    *,
+    audio_seconds: float,
+    remaining: float | None,
+    local_files: bool = False,
+    hoster: Hoster | None = None,
+    max_credits: float | None = None,
+) -> list[Blocker]:
+    """What stands in the way of a video of `audio_seconds` on `model`, from facts already known."""
+    if audio_too_long(model, audio_seconds):
+        return [Blocker(BlockerCode.TOO_LONG, too_long_message(audio_seconds, model))]
+    if local_files and isinstance(hoster, NoHosting):
+        return [Blocker(BlockerCode.NO_STORAGE, NO_STORAGE_MESSAGE)]
+    price = cost_credits(model, audio_seconds)
+    if remaining is not None and remaining < price:
+        return [
+            Blocker(
+                BlockerCode.NO_CREDITS, f"Not enough credits: this video costs {price:g} and you have {remaining:g}."
+            )
+        ]
+    if max_credits is not None and price > max_credits:
+        return [
+            Blocker(
+                BlockerCode.OVER_BUDGET, f"This video costs {price:g} credits, more than --max-credits {max_credits:g}."
+            )
+        ]
+    return []
+
+
+async def remaining_credits(client: AuroraClient) -> tuple[float | None, list[Blocker]]:
+    try:
+        return await client.remaining_credits(), []
+    except (AuthError, InsufficientCreditsError) as exc:
+        return None, [Blocker(BlockerCode.ACCOUNT, exc.user_message, exc.detail)]
+    except ApiError as exc:  # network, server, garbage: Creatify could not be asked
+        return None, [Blocker(BlockerCode.UNREACHABLE, exc.user_message, exc.detail)]
+
+
+async def check_inputs(image: str, audio: str, model: ModelSpec, options: Options, *, work_dir: Path) -> Quote:
+    """What the inputs and options alone say: facts, price, and any blocker (no account needed)."""
+    early = option_blockers(options)
+    if early:
+        return Quote(model, options, None, None, None, tuple(early))
+    try:
+        prepared = await prepare(image, audio, work_dir=work_dir)
+    except InputError as exc:
+        return Quote(model, options, None, None, None, (Blocker(BlockerCode.INPUT, exc.message),))
+    blockers = blockers_for(model, audio_seconds=prepared.audio.duration, remaining=None)
+    return Quote(model, options, prepared, prepared.cost(model), None, tuple(blockers))
+
+
+async def with_account(
+    quote: Quote,
+    *,
+    client: AuroraClient | None = None,
+    hoster: Hoster | None = None,
+    remaining: float | None = None,
+    max_credits: float | None = None,
+) -> Quote:
+    """The quote checked against the account: local files need hosting, the credits must do.
+    With a client the remaining credits are asked for; else `remaining` is taken as known."""
+    prepared = quote.prepared
+    if not quote.ok or prepared is None:
+        return quote
+    seconds = prepared.audio.duration
+    local = any(not is_link(s) for s in (prepared.image_source, prepared.audio_source))
+    blockers = blockers_for(quote.model, audio_seconds=seconds, remaining=None, local_files=local, hoster=hoster)
+    if not blockers and client is not None:
+        remaining, blockers = await remaining_credits(client)
+    if not blockers:
+        blockers = blockers_for(quote.model, audio_seconds=seconds, remaining=remaining, max_credits=max_credits)
+    return replace(quote, remaining=remaining, blockers=tuple(blockers))
+
+
+async def quote(
+    image: str,
+    audio: str,
+    model: ModelSpec,
+    options: Options,
+    *,
+    work_dir: Path,
+    client: AuroraClient | None = None,
+    hoster: Hoster | None = None,
+    remaining: float | None = None,
+    max_credits: float | None = None,
+) -> Quote:
+    """Everything known before spending, in one call: check_inputs, then with_account."""
+    checked = await check_inputs(image, audio, model, options, work_dir=work_dir)
+    return await with_account(checked, client=client, hoster=hoster, remaining=remaining, max_credits=max_credits)
+
+
+class QuoteBlocked(ValueError):
+    def __init__(self, quote: Quote) -> None:
+        super().__init__("; ".join(b.message for b in quote.blockers) or "the inputs were not checked")
+        self.quote = quote
+
+
+async def place(engine: Engine, quote: Quote) -> LocalJob:
+    """Record the job of a quote without blockers, and start it."""
+    if not quote.ok or quote.prepared is None:
+        raise QuoteBlocked(quote)
+    return await engine.add(
+        quote.prepared,
+        name=quote.options.name,
+        model=quote.model.key,
+        text_prompt=quote.options.text_prompt,
+        guidance=quote.options.guidance,
+    )

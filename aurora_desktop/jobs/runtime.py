@@ -1,0 +1,156 @@
+"""What every step of a job shares: the store, the services, the limits, and how news goes out.
+
+Steps (jobs/steps/) are plain functions of (Runtime, LocalJob). A step that
+cannot go on yet raises Wait; the driver (jobs/driver.py) sleeps and runs the
+step again. Anything the user must act on becomes a move to NEEDS_ATTENTION
+through `attention()`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from dataclasses import dataclass, field
+from datetime import timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import httpx
+
+from aurora_desktop import __version__
+from aurora_desktop.api import AuroraClient
+from aurora_desktop.hosting import Hoster
+from aurora_desktop.jobs import transitions
+from aurora_desktop.jobs.events import Connectivity, EngineEvent, JobChanged, Listener, Progress
+from aurora_desktop.jobs.gate import PriorityGate
+from aurora_desktop.jobs.model import LocalJob, State
+from aurora_desktop.jobs.naming import DEFAULT_TEMPLATE
+from aurora_desktop.jobs.store import AsyncStore
+from aurora_desktop.jobs.vocabulary import ErrorCode, History, Phase
+
+if TYPE_CHECKING:
+    from aurora_desktop.jobs.steps.remote import RemoteWatch
+
+log = logging.getLogger(__name__)
+
+OUTPUT_LIFETIME = timedelta(days=7)  # documented: outputs stay downloadable at least 7 days
+
+
+@dataclass
+class EngineConfig:
+    library_dir: Path
+    partial_dir: Path
+    filename_template: str = DEFAULT_TEMPLATE
+    delete_hosted_inputs: bool = True
+    max_uploads: int = 2
+    max_active_jobs: int = 20
+    max_downloads: int = 2
+    poll_min: float = 2.0  # seconds between polls while jobs are young or nearly done
+    poll_max: float = 15.0  # ... and for long-running jobs
+    offline_max_wait: float = 30.0  # back-off ceiling while the network is down
+    rehost_margin: timedelta = timedelta(minutes=30)
+    reconcile_delays: tuple[float, ...] = (0.0, 2.0, 5.0)
+    max_submit_attempts: int = 5
+    missing_polls_before_lookup: int = 3
+    download_attempts: int = 8
+
+
+class Wait(Exception):
+    """A step cannot go on yet (offline, rate limited): run it again after `delay` seconds."""
+
+    def __init__(self, delay: float, message: str, *, offline: bool = False) -> None:
+        super().__init__(message)
+        self.delay = delay
+        self.message = message
+        self.offline = offline
+
+
+@dataclass
+class _Throttle:
+    """At most one progress event per job and phase per interval, plus each phase's last one."""
+
+    interval: float = 0.1
+    last: dict[str, float] = field(default_factory=dict)
+
+    def ready(self, key: str, final: bool) -> bool:
+        now = time.monotonic()
+        if final or now - self.last.get(key, 0.0) >= self.interval:
+            self.last[key] = now
+            return True
+        return False
+
+
+class Runtime:
+    remote: RemoteWatch  # the poller of jobs at Creatify; set by the engine that owns both
+
+    def __init__(
+        self,
+        store: AsyncStore,
+        client: AuroraClient,
+        hoster: Hoster,
+        config: EngineConfig,
+        *,
+        video_transport: httpx.AsyncBaseTransport | None = None,
+    ) -> None:
+        self.store = store
+        self.client = client
+        self.hoster = hoster
+        self.config = config
+        self.listeners: list[Listener] = []
+        self.uploads = asyncio.Semaphore(max(1, config.max_uploads))
+        self.downloads = PriorityGate(config.max_downloads)
+        # For videos: a client that never carries API headers, whatever host the link names.
+        self.video_http = httpx.AsyncClient(
+            timeout=httpx.Timeout(60.0, connect=15.0),
+            follow_redirects=True,
+            trust_env=False,
+            transport=video_transport,
+            headers={"User-Agent": f"AuroraDesktop/{__version__}"},
+        )
+        self.offline_since: float | None = None
+        self._throttle = _Throttle()
+
+    # ------------------------------------------------------------------ news
+
+    def emit(self, event: EngineEvent) -> None:
+        for listener in list(self.listeners):
+            try:
+                listener(event)
+            except Exception:  # a listener bug must never stop a paid job
+                log.exception("engine listener failed")
+
+    def progress(self, job: LocalJob, phase: Phase, done: float, total: float) -> None:
+        if self._throttle.ready(f"{job.id}:{phase}", final=bool(total) and done >= total):
+            self.emit(Progress(job, phase, done, total))
+
+    def set_online(self, online: bool, message: str = "") -> None:
+        if online and self.offline_since is not None:
+            self.offline_since = None
+            self.emit(Connectivity(True))
+        elif not online and self.offline_since is None:
+            self.offline_since = time.monotonic()
+            self.emit(Connectivity(False, message))
+
+    # ------------------------------------------------------------------ moves
+
+    async def move(
+        self, job: LocalJob, state: State, event: History, data: dict[str, Any] | None = None, **changes: Any
+    ) -> LocalJob:
+        job = await transitions.move(self.store, job, state, event, data, **changes)
+        self.emit(JobChanged(job))
+        return job
+
+    async def attention(self, job: LocalJob, code: ErrorCode, message: str, detail: str = "") -> LocalJob:
+        return await self.move(
+            job,
+            State.NEEDS_ATTENTION,
+            History.NEEDS_ATTENTION,
+            {"code": str(code)},
+            error_message=message,
+            error_detail=detail or None,
+            error_code=str(code),
+        )
+
+    async def aclose(self) -> None:
+        await self.video_http.aclose()

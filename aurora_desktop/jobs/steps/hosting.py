@@ -1,0 +1,111 @@
+"""Step DRAFT/HOSTING -> SUBMITTING: give Creatify a link to each input.
+
+A pasted link is used as it is. A local file is checked against the hash taken
+when the price was shown (a changed or vanished file costs nothing) and put
+where Creatify can fetch it; a hosted link that expires soon is hosted again.
+`release_inputs` removes hosted copies once they are no longer needed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import replace
+from pathlib import Path
+
+from aurora_desktop.hosting import HostingError
+from aurora_desktop.jobs.model import InputFile, LocalJob, State
+from aurora_desktop.jobs.prepare import sha256_file
+from aurora_desktop.jobs.runtime import Runtime, Wait
+from aurora_desktop.jobs.vocabulary import ErrorCode, History, Phase
+
+log = logging.getLogger(__name__)
+
+
+def _local_size(item: InputFile) -> int:
+    try:
+        return 0 if item.is_link else Path(item.source).stat().st_size
+    except OSError:
+        return 0
+
+
+async def host(rt: Runtime, job: LocalJob) -> None:
+    if job.state is State.DRAFT:
+        job = await rt.move(job, State.HOSTING, History.HOSTING)
+    sizes = {item.kind: _local_size(item) for item in job.inputs}
+    total = sum(sizes.values())
+    sent = dict.fromkeys(sizes, 0)
+
+    for item in job.inputs:
+        if item.is_link:
+            if item.url != item.source:
+                job = await rt.store.update(
+                    job.id, History.LINK, {"kind": str(item.kind)}, **job.input_change(replace(item, url=item.source))
+                )
+            continue
+        if item.link_fresh(rt.config.rehost_margin):
+            sent[item.kind] = sizes[item.kind]
+            continue
+        problem = await _changed_since_priced(item)
+        if problem:
+            await rt.attention(job, ErrorCode.INPUT, problem)
+            return
+
+        def on_bytes(done: int, _total: int, item: InputFile = item, job: LocalJob = job) -> None:
+            sent[item.kind] = done
+            rt.progress(job, Phase.HOSTING, sum(sent.values()), total)
+
+        path = Path(item.source)
+        try:
+            async with rt.uploads:
+                hosted = await rt.hoster.host(
+                    path,
+                    key=f"{job.id}/{item.kind}{path.suffix.lower()}",
+                    content_type=item.mime or "application/octet-stream",
+                    progress=on_bytes,
+                )
+        except HostingError as exc:
+            if exc.retryable:
+                raise Wait(2.0, exc.user_message, offline=True) from None
+            await rt.attention(job, ErrorCode.STORAGE, exc.user_message, exc.detail)
+            return
+        rt.set_online(True)
+        placed = replace(item, url=hosted.url, key=hosted.key, expires=hosted.expires_at)
+        job = await rt.store.update(job.id, History.HOSTED, {"kind": str(item.kind)}, **job.input_change(placed))
+    await rt.move(job, State.SUBMITTING, History.HOSTED_ALL, bytes_done=total, bytes_total=total)
+
+
+async def _changed_since_priced(item: InputFile) -> str:
+    """A plain sentence when the local file is gone or differs from the one priced; "" when fine."""
+    name = Path(item.source).name
+    try:
+        actual = await asyncio.to_thread(sha256_file, Path(item.source))
+    except OSError:
+        return (
+            f"The {item.kind} file {name!r} was moved or deleted before the video was requested. "
+            "Nothing was spent; choose the file again."
+        )
+    if item.hash and actual != item.hash:
+        return (
+            f"The {item.kind} file {name!r} changed after the price was shown. "
+            "Nothing was spent; check the file and create the video again."
+        )
+    return ""
+
+
+async def release_inputs(rt: Runtime, job: LocalJob) -> None:
+    """Privacy: remove hosted copies of the inputs (the user's face and voice) after use."""
+    if not rt.config.delete_hosted_inputs:
+        return
+    changes: dict[str, InputFile] = {}
+    for item in job.inputs:
+        if not item.key:
+            continue
+        try:
+            await rt.hoster.remove(item.key)
+        except HostingError as exc:
+            log.warning("could not delete hosted %s of job %s: %s", item.kind, job.id, exc.detail)
+            continue
+        changes |= job.input_change(item.unhosted())  # the link is dead now: a retry hosts again
+    if changes:
+        await rt.store.update(job.id, History.INPUTS_DELETED, {"kinds": list(changes)}, **changes)

@@ -1,0 +1,218 @@
+"""Step REMOTE -> DOWNLOADING (or FAILED/REJECTED): wait while Creatify makes the video.
+
+One poller watches every job at Creatify with one request per 100 jobs per
+tick, quick at first, slower for long jobs, quick again near the end. It also
+keeps the count of jobs at Creatify (watched, or being requested) within
+`max_active_jobs`: `slot()` is what a submit waits on.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import TYPE_CHECKING
+
+from aurora_desktop.api import (
+    ApiError,
+    InvalidResponseError,
+    Job,
+    JobStatus,
+    NetworkError,
+    NotFoundError,
+    RateLimitedError,
+    ServerUnavailableError,
+)
+from aurora_desktop.jobs.events import JobChanged, Notice
+from aurora_desktop.jobs.model import LocalJob, State, utcnow
+from aurora_desktop.jobs.runtime import OUTPUT_LIFETIME
+from aurora_desktop.jobs.vocabulary import ErrorCode, History, Phase
+
+if TYPE_CHECKING:
+    from aurora_desktop.jobs.runtime import Runtime
+
+
+class RemoteWatch:
+    def __init__(self, rt: Runtime) -> None:
+        self.rt = rt
+        self._watch: dict[str, str] = {}  # remote id -> local id, jobs at Creatify
+        self._left: dict[str, asyncio.Event] = {}  # local id -> set when the poller moves it on
+        self._missing: dict[str, int] = {}
+        self._wake = asyncio.Event()
+        self._poller: asyncio.Task[None] | None = None
+        self._posting = 0  # POSTs in flight (they count towards max_active_jobs)
+        self._slot_freed = asyncio.Event()
+        self._closed = False
+        self.ticks = 0  # diagnostics: completed status checks
+
+    # ------------------------------------------------------------------ for the other steps
+
+    def wake(self) -> None:
+        self._wake.set()
+
+    @asynccontextmanager
+    async def slot(self) -> AsyncIterator[None]:
+        """At most max_active_jobs jobs at Creatify (watched or being requested) at once."""
+        while len(self._watch) + self._posting >= self.rt.config.max_active_jobs:
+            self._slot_freed.clear()
+            await self._slot_freed.wait()
+        self._posting += 1
+        try:
+            yield
+        finally:
+            self._posting -= 1
+            self._slot_freed.set()
+
+    async def wait_until_moved_on(self, job: LocalJob) -> None:
+        """The REMOTE step: watch the job until the poller moves it to another state."""
+        assert job.remote_id
+        left = self._left.setdefault(job.id, asyncio.Event())
+        self._watch[job.remote_id] = job.id
+        self.ensure_running()
+        self._wake.set()
+        try:
+            await left.wait()
+        finally:
+            self._watch.pop(job.remote_id, None)
+            self._left.pop(job.id, None)
+            self._slot_freed.set()
+
+    def ensure_running(self) -> None:
+        if (self._poller is None or self._poller.done()) and not self._closed:
+            self._poller = asyncio.get_running_loop().create_task(self._poll_loop(), name="poller")
+
+    async def close(self, timeout: float) -> None:
+        self._closed = True
+        if self._poller is not None:
+            self._poller.cancel()
+            await asyncio.wait([self._poller], timeout=timeout)
+
+    # ------------------------------------------------------------------ the poll loop
+
+    def _interval(self, jobs: list[LocalJob]) -> float:
+        """Quick at first, slower for long jobs, quick again near the end."""
+        cfg, now = self.rt.config, utcnow()
+        best = cfg.poll_max
+        for job in jobs:
+            age = (now - (job.submitted_at or job.created_at)).total_seconds()
+            if age < 30 or job.progress >= 0.8:
+                want = cfg.poll_min
+            else:
+                want = min(cfg.poll_max, cfg.poll_min * (1 + age / 60))
+            best = min(best, want)
+        return best
+
+    async def _poll_loop(self) -> None:
+        rt, backoff = self.rt, 0.0
+        while not self._closed:
+            if not self._watch:
+                self._wake.clear()
+                await self._wake.wait()
+                continue
+            watched = dict(self._watch)
+            # One read of the store per tick (not one per job): these are the jobs at Creatify.
+            local = {j.id: j for j in await rt.store.list([State.REMOTE])}
+            jobs = [local[i] for i in watched.values() if i in local]
+            try:
+                remotes = await rt.client.list(ids=list(watched))
+                self.ticks += 1
+                rt.set_online(True)
+                backoff = 0.0
+                for remote in remotes:
+                    local_id = watched.get(remote.id)
+                    if local_id:
+                        self._missing.pop(remote.id, None)
+                        await self._apply(local.get(local_id), remote)
+                seen = {r.id for r in remotes}
+                for remote_id in set(watched) - seen:
+                    await self._check_missing(remote_id, watched[remote_id])
+                delay = self._interval(jobs)
+            except RateLimitedError as exc:
+                delay = exc.retry_after if exc.retry_after is not None else max(5.0, backoff * 2)
+                backoff = delay
+            except (NetworkError, ServerUnavailableError, InvalidResponseError) as exc:
+                if isinstance(exc, NetworkError):
+                    rt.set_online(False, exc.user_message)
+                backoff = min(rt.config.offline_max_wait, max(rt.config.poll_min, backoff * 2))
+                delay = backoff
+            except ApiError as exc:  # e.g. keys revoked: keep the paid jobs, tell the user, retry slowly
+                rt.emit(Notice(exc.user_message))
+                backoff = delay = rt.config.offline_max_wait
+            self._wake.clear()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), timeout=delay)
+
+    async def _apply(self, job: LocalJob | None, remote: Job) -> None:
+        if job is None or job.state is not State.REMOTE:
+            return
+        rt = self.rt
+        progress = max(job.progress, remote.progress)
+        if remote.status is JobStatus.DONE and remote.video_output:
+            expires = (remote.updated_at or utcnow()) + OUTPUT_LIFETIME
+            await rt.move(
+                job,
+                State.DOWNLOADING,
+                History.REMOTE_DONE,
+                remote_status=remote.status.value,
+                progress=1.0,
+                video_url=remote.video_output,
+                preview_url=remote.preview,
+                video_expires=expires,
+                credits_used=remote.credits_used,
+            )
+            self._release(job.id)
+        elif remote.status in (JobStatus.FAILED, JobStatus.REJECTED):
+            rejected = remote.status is JobStatus.REJECTED
+            reason = remote.failed_reason or "no reason was given"
+            verb = "refused" if rejected else "could not make"
+            await rt.move(
+                job,
+                State.REJECTED if rejected else State.FAILED,
+                History.REMOTE_REJECTED if rejected else History.REMOTE_FAILED,
+                {"refunded": True},
+                remote_status=remote.status.value,
+                credits_used=0.0,
+                error_code=str(ErrorCode.REMOTE),
+                error_message=f"Creatify {verb} this video: {reason}. Failed videos are refunded automatically.",
+                error_detail=f"remote job {remote.id}: status {remote.raw_status}",
+            )
+            self._release(job.id)
+        elif remote.status.value != job.remote_status:
+            job = await rt.store.update(
+                job.id, History.REMOTE_STATUS, remote_status=remote.status.value, progress=progress
+            )
+            rt.emit(JobChanged(job))  # pending -> in queue -> generating: a new chip
+            rt.progress(job, Phase.GENERATING, progress, 1.0)
+        elif progress > job.progress + 1e-9:
+            job = await rt.store.update(job.id, progress=progress)
+            rt.progress(job, Phase.GENERATING, progress, 1.0)
+
+    async def _check_missing(self, remote_id: str, local_id: str) -> None:
+        misses = self._missing.get(remote_id, 0) + 1
+        self._missing[remote_id] = misses
+        if misses < self.rt.config.missing_polls_before_lookup:
+            return
+        try:
+            remote = await self.rt.client.get(remote_id)
+        except NotFoundError:
+            job = await self.rt.store.get(local_id)
+            if job is not None and job.state is State.REMOTE:
+                await self.rt.attention(
+                    job,
+                    ErrorCode.LOST,
+                    "Creatify no longer knows this video. It may have been removed from your account.",
+                )
+                self._release(local_id)
+            return
+        self._missing.pop(remote_id, None)
+        await self._apply(await self.rt.store.get(local_id), remote)
+
+    def _release(self, local_id: str) -> None:
+        event = self._left.get(local_id)
+        if event:
+            event.set()
+
+
+async def await_remote(rt: Runtime, job: LocalJob) -> None:
+    await rt.remote.wait_until_moved_on(job)

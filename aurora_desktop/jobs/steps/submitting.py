@@ -1,0 +1,158 @@
+"""Step SUBMITTING -> REMOTE: ask Creatify for the video, never twice.
+
+The intent (one more attempt) is committed before the POST, with a
+compare-and-set, so after a crash we know a request may have left, and of two
+drivers only one sends. A POST whose outcome is unknown is reconciled (the
+remote list is searched for the job's client token, carried in its name)
+before anything is sent again. An answer that proves nothing was created takes
+the attempt back (`submit_intent`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+
+from aurora_desktop.api import (
+    AuthError,
+    CreateRequest,
+    InsufficientCreditsError,
+    InvalidResponseError,
+    Job,
+    NetworkError,
+    OutcomeUnknownError,
+    RateLimitedError,
+    ServerUnavailableError,
+    ValidationError,
+)
+from aurora_desktop.api.catalog import get_model
+from aurora_desktop.api.retry import NotSent
+from aurora_desktop.jobs.model import LocalJob, State, utcnow
+from aurora_desktop.jobs.runtime import Runtime, Wait
+from aurora_desktop.jobs.vocabulary import ErrorCode, History
+
+# Answers that prove the POST created nothing: the attempt is taken back, so the
+# job may be sent again without a search. Each maps to its history entry.
+NOTHING_CREATED: dict[type[Exception], History] = {
+    NotSent: History.NOT_SENT,  # never left this machine
+    RateLimitedError: History.RATE_LIMITED,  # refused before any work
+    AuthError: History.REFUSED,
+    InsufficientCreditsError: History.REFUSED,
+    ValidationError: History.REFUSED,
+}
+_NOTHING_CREATED = tuple(NOTHING_CREATED)
+
+
+@dataclass
+class Intent:
+    job: LocalJob  # the record as it stands: with the attempt counted, or after it was taken back
+
+
+@asynccontextmanager
+async def submit_intent(rt: Runtime, job: LocalJob) -> AsyncIterator[Intent]:
+    """Count one attempt on disk before the request leaves; take it back when the
+    answer proves nothing was created. Raises StateConflict if another driver claimed it."""
+    intent = Intent(await rt.store.claim_submit_attempt(job.id, job.submit_attempts))
+    try:
+        yield intent
+    except _NOTHING_CREATED as exc:
+        event = next(v for k, v in NOTHING_CREATED.items() if isinstance(exc, k))
+        intent.job = await rt.store.update(job.id, event, submit_attempts=job.submit_attempts)
+        raise
+
+
+def _inputs_expire_soon(rt: Runtime, job: LocalJob) -> bool:
+    now = utcnow()
+    return any(i.expires is not None and i.expires - now <= rt.config.rehost_margin for i in job.inputs)
+
+
+async def submit(rt: Runtime, job: LocalJob) -> None:
+    if job.remote_id:
+        await rt.move(job, State.REMOTE, History.SUBMITTED)
+        return
+    if job.submit_attempts > 0:
+        found = await reconcile(rt, job)
+        if found is not None:
+            await adopt(rt, job, found, History.ADOPTED)
+            return
+    if _inputs_expire_soon(rt, job):
+        await rt.move(job, State.HOSTING, History.REHOST, {"why": "hosted links expire soon"})
+        return
+    if job.submit_attempts >= rt.config.max_submit_attempts:
+        await rt.attention(
+            job,
+            ErrorCode.LOST,
+            "The app could not confirm that Creatify received this video request. "
+            "Check your Creatify account before trying again.",
+        )
+        return
+    spec = get_model(job.model)
+    request = CreateRequest(
+        image=job.image.url or "",
+        audio=job.audio.url or "",
+        name=job.remote_name,
+        text_prompt=job.text_prompt,
+        prompt_guidance_scale=job.guidance,
+        model_version=spec.model_version,
+        resolution=spec.resolution,
+    )
+    async with rt.remote.slot():
+        try:
+            async with submit_intent(rt, job) as intent:
+                remote = await rt.client.create(request)
+        except NotSent as exc:
+            raise Wait(2.0, exc.user_message, offline=True) from None
+        except RateLimitedError as exc:
+            raise Wait(exc.retry_after or 5.0, exc.user_message) from None
+        except (OutcomeUnknownError, ServerUnavailableError, InvalidResponseError, NetworkError) as exc:
+            found = await reconcile(rt, intent.job)
+            if found is not None:
+                await adopt(rt, intent.job, found, History.ADOPTED)
+                return
+            raise Wait(2.0, exc.user_message, offline=isinstance(exc, NetworkError)) from None
+        except (AuthError, InsufficientCreditsError) as exc:
+            code = ErrorCode.AUTH if isinstance(exc, AuthError) else ErrorCode.CREDITS
+            await rt.attention(intent.job, code, exc.user_message, exc.detail)
+            return
+        except ValidationError as exc:
+            await rt.move(
+                intent.job,
+                State.FAILED,
+                History.REFUSED,
+                error_message=exc.user_message,
+                error_code=str(ErrorCode.INPUT),
+                error_detail=exc.detail,
+            )
+            return
+    rt.set_online(True)
+    await adopt(rt, intent.job, remote, History.SUBMITTED)
+
+
+async def reconcile(rt: Runtime, job: LocalJob) -> Job | None:
+    """Find a job this client may already have created, by its token."""
+    for delay in rt.config.reconcile_delays:
+        await asyncio.sleep(delay)
+        try:
+            recent = await rt.client.list(ordering="-created_at")
+        except (NetworkError, ServerUnavailableError, RateLimitedError) as exc:
+            raise Wait(2.0, exc.user_message, offline=isinstance(exc, NetworkError)) from None
+        matches = [r for r in recent if r.name and job.token in r.name]
+        if matches:
+            return matches[0]
+    return None
+
+
+async def adopt(rt: Runtime, job: LocalJob, remote: Job, how: History) -> None:
+    await rt.move(
+        job,
+        State.REMOTE,
+        how,
+        {"remote_id": remote.id},
+        remote_id=remote.id,
+        remote_status=remote.status.value,
+        progress=remote.progress,
+        submitted_at=utcnow(),
+    )
+    rt.remote.wake()

@@ -1,0 +1,322 @@
+"""Rules of single engine steps, in milliseconds: the Aurora API and the video host are
+httpx.MockTransport handlers, the hoster a small in-process fake, the store a real
+SQLite file. The end-to-end tests (tests/e2e) run the same steps on real processes."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Callable
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from aurora_desktop.api import AuroraClient, Credentials
+from aurora_desktop.api.retry import RetryPolicy
+from aurora_desktop.hosting import HostedFile, HostingError
+from aurora_desktop.jobs import recovery, transitions
+from aurora_desktop.jobs.model import FINAL_STATES, InputFile, InputKind, LocalJob, State
+from aurora_desktop.jobs.runtime import EngineConfig, Runtime, Wait
+from aurora_desktop.jobs.steps import STEPS
+from aurora_desktop.jobs.steps.downloading import fetch_video
+from aurora_desktop.jobs.steps.hosting import host
+from aurora_desktop.jobs.steps.remote import RemoteWatch
+from aurora_desktop.jobs.steps.submitting import submit
+from aurora_desktop.jobs.store import AsyncStore, JobStore, StateConflict
+from aurora_desktop.jobs.vocabulary import ErrorCode, History, rule_for
+from tests.conftest import run
+
+BASE = "http://127.0.0.1:9"
+NO_RETRY = RetryPolicy(attempts=1, total_seconds=1, initial_wait=0.01, max_wait=0.01, jitter=0.0)
+Handler = Callable[[httpx.Request], Any]  # returns a Response, or a coroutine of one
+
+
+def remote_job(job_id: str = "r1", name: str = "x", status: str = "pending", **extra: Any) -> dict[str, Any]:
+    return {"id": job_id, "name": name, "status": status, "progress": 0, **extra}
+
+
+class FakeHoster:
+    name = "fake"
+
+    def __init__(self, error: HostingError | None = None) -> None:
+        self.hosted: list[str] = []
+        self.error = error
+
+    async def host(self, path: Path, *, key: str, content_type: str, progress=None) -> HostedFile:
+        if self.error:
+            raise self.error
+        self.hosted.append(key)
+        return HostedFile(url=f"{BASE}/files/{key}", expires_at=None, key=key)
+
+    async def remove(self, key: str) -> None:
+        self.hosted.remove(key)
+
+    async def test(self) -> str:
+        return "ok"
+
+
+class Rig:
+    """A runtime over a real store file, with the API and the video host answered by `api`."""
+
+    def __init__(self, tmp_path: Path, api: Handler, *, hoster: FakeHoster | None = None) -> None:
+        self.requests: list[httpx.Request] = []
+
+        def record(request: httpx.Request) -> httpx.Response:
+            self.requests.append(request)
+            return api(request)
+
+        transport = httpx.MockTransport(record)
+        self.sync = JobStore(tmp_path / "jobs.sqlite3")
+        self.client = AuroraClient(Credentials("id", "key"), BASE, retry=NO_RETRY, transport=transport)
+        config = EngineConfig(
+            library_dir=tmp_path / "videos", partial_dir=tmp_path / "partial", reconcile_delays=(0.0,)
+        )
+        self.rt = Runtime(AsyncStore(self.sync), self.client, hoster or FakeHoster(), config, video_transport=transport)
+        self.rt.remote = RemoteWatch(self.rt)
+
+    def insert(self, **changes: Any) -> LocalJob:
+        job = LocalJob(
+            id="j1",
+            token="ad-0123456789",
+            name="Clip",
+            model="aurora_v1",
+            image=InputFile(InputKind.IMAGE, "https://example.org/a.png", url="https://example.org/a.png"),
+            audio=InputFile(InputKind.AUDIO, "https://example.org/a.wav", url="https://example.org/a.wav"),
+            api_base=BASE,
+        )
+        return self.sync.insert(replace(job, **changes))
+
+    def posts(self) -> int:
+        return sum(1 for r in self.requests if r.method == "POST")
+
+    async def close(self) -> None:
+        await self.client.aclose()
+        await self.rt.aclose()
+        self.rt.store.close()
+
+
+def scenario(tmp_path: Path, api: Handler, body: Callable[[Rig], Any], **kw: Any) -> Any:
+    async def go() -> Any:
+        rig = Rig(tmp_path, api, **kw)
+        try:
+            return await body(rig)
+        finally:
+            await rig.close()
+
+    return run(go())
+
+
+# ----------------------------------------------------------------------------- the table
+
+
+def test_every_unfinished_state_has_a_step_and_can_be_parked() -> None:
+    assert set(transitions.TRANSITIONS) == set(State)
+    for state in State:
+        if state not in FINAL_STATES:
+            assert state in STEPS
+            assert State.NEEDS_ATTENTION in transitions.TRANSITIONS[state]
+
+
+def test_an_illegal_move_is_refused_and_changes_nothing(tmp_path: Path) -> None:
+    async def body(rig: Rig) -> None:
+        job = rig.insert(state=State.SAVED)
+        with pytest.raises(transitions.IllegalTransition, match="from saved to remote"):
+            await transitions.move(rig.rt.store, job, State.REMOTE, History.SUBMITTED)
+        assert (await rig.rt.store.get("j1")).state is State.SAVED
+
+    scenario(tmp_path, lambda r: httpx.Response(500), body)
+
+
+# ----------------------------------------------------------------------------- submitting
+
+
+def test_a_created_job_is_adopted_with_one_post(tmp_path: Path) -> None:
+    async def body(rig: Rig) -> LocalJob:
+        await submit(rig.rt, rig.insert(state=State.SUBMITTING))
+        return await rig.rt.store.get("j1")
+
+    api = lambda r: httpx.Response(201, json=remote_job(name=json.loads(r.content)["name"]))  # noqa: E731
+    job = scenario(tmp_path, api, body)
+    assert job.state is State.REMOTE and job.remote_id == "r1" and job.submit_attempts == 1
+
+
+def test_a_refused_request_fails_and_takes_its_attempt_back(tmp_path: Path) -> None:
+    async def body(rig: Rig) -> LocalJob:
+        await submit(rig.rt, rig.insert(state=State.SUBMITTING))
+        return await rig.rt.store.get("j1")
+
+    job = scenario(tmp_path, lambda r: httpx.Response(400, json={"audio": ["Audio is too long."]}), body)
+    assert job.state is State.FAILED and job.error_code == ErrorCode.INPUT and job.submit_attempts == 0
+    assert "too long" in job.error_message.lower()
+
+
+def test_refused_keys_need_attention_and_nothing_counts_as_sent(tmp_path: Path) -> None:
+    async def body(rig: Rig) -> LocalJob:
+        await submit(rig.rt, rig.insert(state=State.SUBMITTING))
+        return await rig.rt.store.get("j1")
+
+    job = scenario(tmp_path, lambda r: httpx.Response(401, json={"detail": "Invalid key."}), body)
+    assert job.state is State.NEEDS_ATTENTION and job.error_code == ErrorCode.AUTH and job.submit_attempts == 0
+
+
+def test_a_request_that_never_left_waits_and_is_not_an_attempt(tmp_path: Path) -> None:
+    def refuse(request: httpx.Request) -> httpx.Response:
+        raise httpx.ConnectError("refused", request=request)
+
+    async def body(rig: Rig) -> LocalJob:
+        with pytest.raises(Wait):
+            await submit(rig.rt, rig.insert(state=State.SUBMITTING))
+        return await rig.rt.store.get("j1")
+
+    job = scenario(tmp_path, refuse, body)
+    assert job.state is State.SUBMITTING and job.submit_attempts == 0
+
+
+def test_a_lost_answer_is_found_by_token_not_sent_again(tmp_path: Path) -> None:
+    """The POST reached the service but its answer was cut: the list is searched first."""
+    created: list[dict[str, Any]] = []
+
+    def api(request: httpx.Request) -> httpx.Response:
+        if request.method == "POST":
+            created.append(remote_job("r9", json.loads(request.content)["name"]))
+            raise httpx.ReadError("connection cut", request=request)
+        return httpx.Response(200, json=created)
+
+    async def body(rig: Rig) -> tuple[LocalJob, int, list[str]]:
+        await submit(rig.rt, rig.insert(state=State.SUBMITTING))
+        return await rig.rt.store.get("j1"), rig.posts(), [e["kind"] for e in rig.sync.events("j1")]
+
+    job, posts, history = scenario(tmp_path, api, body)
+    assert posts == 1 and job.state is State.REMOTE and job.remote_id == "r9"
+    assert history[-1] == "adopted"
+
+
+def test_of_two_drivers_that_read_the_same_job_only_one_posts(tmp_path: Path) -> None:
+    gate = asyncio.Event()
+
+    async def slow_post(request: httpx.Request) -> httpx.Response:
+        await gate.wait()
+        return httpx.Response(201, json=remote_job(name=json.loads(request.content)["name"]))
+
+    async def body(rig: Rig) -> tuple[int, LocalJob]:
+        job = rig.insert(state=State.SUBMITTING)
+        first = asyncio.ensure_future(submit(rig.rt, job))
+        while rig.posts() == 0:  # the first has claimed the attempt and is posting
+            await asyncio.sleep(0.01)
+        with pytest.raises(StateConflict):
+            await submit(rig.rt, job)  # the same record, read before the claim
+        gate.set()
+        await first
+        return rig.posts(), await rig.rt.store.get("j1")
+
+    posts, job = scenario(tmp_path, slow_post, body)
+    assert posts == 1 and job.state is State.REMOTE and job.submit_attempts == 1
+
+
+# ----------------------------------------------------------------------------- hosting
+
+
+def test_a_file_changed_after_pricing_costs_nothing(tmp_path: Path) -> None:
+    photo, voice = tmp_path / "a.png", tmp_path / "a.wav"
+    photo.write_bytes(b"changed since the price was shown")
+    voice.write_bytes(b"voice")
+    hoster = FakeHoster()
+
+    async def body(rig: Rig) -> LocalJob:
+        await host(
+            rig.rt,
+            rig.insert(
+                image=InputFile(InputKind.IMAGE, str(photo), hash="0" * 64),
+                audio=InputFile(InputKind.AUDIO, str(voice)),
+            ),
+        )
+        return await rig.rt.store.get("j1")
+
+    job = scenario(tmp_path, lambda r: httpx.Response(500), body, hoster=hoster)
+    assert job.state is State.NEEDS_ATTENTION and job.error_code == ErrorCode.INPUT and "changed" in job.error_message
+    assert hoster.hosted == []
+
+
+def test_hosting_gives_each_local_input_a_link(tmp_path: Path) -> None:
+    photo = tmp_path / "a.png"
+    photo.write_bytes(b"photo")
+    hoster = FakeHoster()
+
+    async def body(rig: Rig) -> LocalJob:
+        await host(rig.rt, rig.insert(image=InputFile(InputKind.IMAGE, str(photo), mime="image/png")))
+        return await rig.rt.store.get("j1")
+
+    job = scenario(tmp_path, lambda r: httpx.Response(500), body, hoster=hoster)
+    assert job.state is State.SUBMITTING
+    assert job.image.url == f"{BASE}/files/j1/image.png" and job.image.key == "j1/image.png"
+    assert job.audio.url == job.audio.source  # a pasted link is sent as it is
+    assert hoster.hosted == ["j1/image.png"]
+
+
+# ----------------------------------------------------------------------------- downloading
+
+
+def test_a_refused_download_is_not_called_a_full_disk(tmp_path: Path) -> None:
+    """HTTP 400 from the video host is the host's answer, not the local disk: it does
+    not claim to resume on the next start."""
+
+    async def body(rig: Rig) -> LocalJob:
+        await fetch_video(
+            rig.rt, rig.insert(state=State.DOWNLOADING, remote_id="r1", video_url="https://videos.example.org/v.mp4")
+        )
+        return await rig.rt.store.get("j1")
+
+    job = scenario(tmp_path, lambda r: httpx.Response(400), body)
+    assert job.state is State.NEEDS_ATTENTION and job.error_code == ErrorCode.DOWNLOAD
+    assert not rule_for(job.error_code).resumes_on_start and rule_for(ErrorCode.DISK).resumes_on_start
+
+
+def test_a_finished_video_is_filed_with_its_sidecar(tmp_path: Path) -> None:
+    video = b"\x00\x00\x00\x18ftypmp42" + b"\x00" * 1000
+
+    async def body(rig: Rig) -> LocalJob:
+        await fetch_video(
+            rig.rt, rig.insert(state=State.DOWNLOADING, remote_id="r1", video_url="https://videos.example.org/v.mp4")
+        )
+        return await rig.rt.store.get("j1")
+
+    async def with_requests(rig: Rig) -> tuple[LocalJob, list[httpx.Request]]:
+        return await body(rig), rig.requests
+
+    job, requests = scenario(tmp_path, lambda r: httpx.Response(200, content=video), with_requests)
+    assert job.state is State.SAVED and Path(job.output_path).read_bytes() == video
+    assert json.loads(Path(job.output_path).with_suffix(".json").read_text())["name"] == "Clip"
+    [fetch] = requests
+    assert fetch.url.host == "videos.example.org" and "X-API-KEY" not in fetch.headers  # keys stay with the API
+
+
+# ----------------------------------------------------------------------------- recovery
+
+
+def test_retry_of_a_job_failed_at_creatify_is_a_new_request(tmp_path: Path) -> None:
+    async def body(rig: Rig) -> LocalJob:
+        job = rig.insert(state=State.FAILED, remote_id="r1", remote_status="failed", error_code="remote")
+        return await recovery.retry(rig.rt, job)
+
+    job = scenario(tmp_path, lambda r: httpx.Response(500), body)
+    assert job.state is State.DRAFT and job.remote_id is None and job.token != "ad-0123456789"
+    assert job.error_code is None
+
+
+def test_only_a_disk_problem_resumes_on_start(tmp_path: Path) -> None:
+    async def body(rig: Rig) -> list[str]:
+        rig.insert(state=State.NEEDS_ATTENTION, error_code="disk", remote_id="r1", remote_status="done")
+        rig.insert(
+            id="j2",
+            token="ad-2",
+            state=State.NEEDS_ATTENTION,
+            error_code="download",
+            remote_id="r2",
+            remote_status="done",
+        )
+        return [j.id for j in await recovery.jobs_to_resume(rig.rt)]
+
+    assert scenario(tmp_path, lambda r: httpx.Response(500), body) == ["j1"]
