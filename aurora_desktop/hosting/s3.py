@@ -7,6 +7,7 @@ locally and need no public bucket.
 
 from __future__ import annotations
 
+import re
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -170,7 +171,7 @@ def _hosting_error(exc: BaseException) -> HostingError:
     if (
         "PermissionDenied" in name
         or "Unauthenticated" in name
-        or "403" in text
+        or re.search(r"(?<![:\d])403\b", text)  # the status, not a port such as :40363 in the URL
         or "InvalidAccessKeyId" in text
         or "SignatureDoesNotMatch" in text
     ):

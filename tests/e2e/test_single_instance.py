@@ -29,19 +29,14 @@ def _jobs(profile: Path) -> list[dict]:
 def _interrupted_while_hosting(sb: Sandbox, profile: Path) -> None:
     """A profile with one job that has not reached Creatify yet (killed while uploading)."""
     sb.fault(kind="delay", seconds=30, method="PUT", path="/sandbox/files/")
+    args = cli_args(sb, profile, "run", "--image", str(SAMPLE_IMAGE), "--audio", str(SAMPLE_AUDIO), "--json")
     with subprocess.Popen(
-        cli_args(
-            sb, profile, "run", "--image", str(SAMPLE_IMAGE), "--audio", str(SAMPLE_AUDIO), "--name", "Twice started"
-        ),
-        env=cli_env(sb),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        stdin=subprocess.DEVNULL,
+        args, env=cli_env(sb), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, stdin=subprocess.DEVNULL
     ) as proc:
-        deadline = time.monotonic() + 60
-        while not sb.stats()["requests"].get("PUT /sandbox/files/{id}/portrait.png"):
-            assert time.monotonic() < deadline and proc.poll() is None, "the upload never started"
-            time.sleep(0.05)
+        assert proc.stderr is not None
+        for line in proc.stderr:  # until the job is uploading its inputs
+            if line.startswith("{") and json.loads(line).get("state") == "hosting":
+                break
         proc.send_signal(signal.SIGKILL)
     assert [j["state"] for j in _jobs(profile)] == ["hosting"]
 
