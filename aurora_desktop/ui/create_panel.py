@@ -41,7 +41,7 @@ from PySide6.QtWidgets import (
 
 from aurora_desktop.api.catalog import CATALOG, DEFAULT_MODEL, ModelSpec, cost_credits, get_model
 from aurora_desktop.api.models import GUIDANCE_MAX, GUIDANCE_MIN
-from aurora_desktop.jobs.model import is_link
+from aurora_desktop.jobs.model import InputKind, is_link
 from aurora_desktop.jobs.orders import NAME_LIMIT, blockers_for
 from aurora_desktop.jobs.prepare import inspect_audio_source, inspect_image_source
 from aurora_desktop.media.inspect import AudioFacts, ImageFacts, InputError
@@ -63,14 +63,14 @@ class CreateSpec:
     guidance: float | None
 
 
-def kind_of(url: QUrl) -> str | None:
-    """ "image" or "audio" for a dropped local file or link, by its suffix."""
+def kind_of(url: QUrl) -> InputKind | None:
+    """Which input a dropped local file or link is, by its suffix."""
     path = url.toLocalFile() if url.isLocalFile() else url.path()
     suffix = Path(path).suffix.lower()
     if suffix in IMAGE_SUFFIXES:
-        return "image"
+        return InputKind.IMAGE
     if suffix in AUDIO_SUFFIXES:
-        return "audio"
+        return InputKind.AUDIO
     return None
 
 
@@ -125,7 +125,7 @@ class DropZone(QFrame):
 
     chosen = Signal(str)  # a local path or a link
 
-    def __init__(self, kind: str, title: str, file_filter: str, parent: QWidget | None = None) -> None:
+    def __init__(self, kind: InputKind, title: str, file_filter: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.kind = kind
         self.file_filter = file_filter
@@ -227,9 +227,9 @@ class CreatePanel(QWidget):
         self.remaining: float | None = None
         self.busy = False
 
-        self.image_zone = DropZone("image", self.tr("Portrait"), IMAGE_FILTER, self)
+        self.image_zone = DropZone(InputKind.IMAGE, self.tr("Portrait"), IMAGE_FILTER, self)
         self.image_zone.chosen.connect(self.set_image)
-        self.audio_zone = DropZone("audio", self.tr("Voice"), AUDIO_FILTER, self)
+        self.audio_zone = DropZone(InputKind.AUDIO, self.tr("Voice"), AUDIO_FILTER, self)
         self.audio_zone.chosen.connect(self.set_audio)
         self.waveform = Waveform(self.audio_zone)
         self.listen = QPushButton(self.tr("▶ Listen"), self.audio_zone)
@@ -464,9 +464,9 @@ class CreatePanel(QWidget):
         """Dropping both files at once (anywhere on the panel) fills both inputs."""
         for url in event.mimeData().urls():
             kind = kind_of(url)
-            if kind == "image":
+            if kind is InputKind.IMAGE:
                 self.set_image(source_of(url))
-            elif kind == "audio":
+            elif kind is InputKind.AUDIO:
                 self.set_audio(source_of(url))
         event.acceptProposedAction()
 
