@@ -6,7 +6,7 @@ BIN    := $(VENV)/bin
 # qasync must bind to PySide6 whatever else is installed.
 export QT_API := pyside6
 
-.PHONY: run test lint bench screenshots package dist smoke-frozen sandbox system-deps system-deps-test clean
+.PHONY: run test lint fix bench screenshots package dist smoke-frozen sandbox system-deps system-deps-test clean
 
 run: system-deps $(VENV)/.app
 	$(BIN)/aurora-desktop $(ARGS)
@@ -19,6 +19,11 @@ lint: $(VENV)/.test
 	$(BIN)/ruff check aurora_desktop tests build
 	$(BIN)/ruff format --check aurora_desktop tests build
 	$(BIN)/mypy
+
+# What ruff can mend by itself (import order, formatting).
+fix: $(VENV)/.test
+	$(BIN)/ruff check --fix aurora_desktop tests build
+	$(BIN)/ruff format aurora_desktop tests build
 
 # Benchmarks print figures (ratios against a baseline measured in the same run).
 bench: system-deps-test $(VENV)/.test

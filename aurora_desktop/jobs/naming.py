@@ -7,6 +7,7 @@ characters from odd command lines, and uniqueness in the folder.
 
 from __future__ import annotations
 
+import os
 import string
 from datetime import datetime
 from pathlib import Path
@@ -61,10 +62,18 @@ def video_stem(template: str, *, name: str, model: str, job_id: str, when: datet
     return safe_stem(text)
 
 
-def unique_path(folder: Path, stem: str, suffix: str) -> Path:
-    candidate = folder / f"{stem}{suffix}"
-    number = 2
-    while candidate.exists() or candidate.with_suffix(".json").exists():
-        candidate = folder / f"{stem} ({number}){suffix}"
+def reserve_unique_path(folder: Path, stem: str, suffix: str) -> Path:
+    """A free name in `folder`, reserved on disk (created empty, exclusively) before it is
+    returned: of several jobs with one name finishing at once, each gets its own file.
+    A name whose sidecar alone exists is taken too."""
+    number = 1
+    while True:
+        candidate = folder / (f"{stem}{suffix}" if number == 1 else f"{stem} ({number}){suffix}")
         number += 1
-    return candidate
+        if candidate.with_suffix(".json").exists():
+            continue
+        try:
+            os.close(os.open(candidate, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644))
+        except FileExistsError:
+            continue
+        return candidate

@@ -320,3 +320,31 @@ def test_only_a_disk_problem_resumes_on_start(tmp_path: Path) -> None:
         return [j.id for j in await recovery.jobs_to_resume(rig.rt)]
 
     assert scenario(tmp_path, lambda r: httpx.Response(500), body) == ["j1"]
+
+
+def test_videos_with_one_name_saved_at_once_never_overwrite_each_other(tmp_path: Path) -> None:
+    """Issue 13.1: four jobs named "Clip" finishing together gave two the same file name."""
+
+    def video(request: httpx.Request) -> httpx.Response:
+        number = request.url.path.rsplit("/", 1)[-1].encode()
+        return httpx.Response(200, content=b"\x00\x00\x00\x18ftypmp42" + number * 500)
+
+    async def body(rig: Rig) -> list[LocalJob]:
+        jobs = [
+            rig.insert(
+                id=f"j{i}",
+                token=f"ad-{i}",
+                state=State.DOWNLOADING,
+                remote_id=f"r{i}",
+                video_url=f"https://videos.example.org/{i}",
+            )
+            for i in range(4)
+        ]
+        await asyncio.gather(*(fetch_video(rig.rt, job) for job in jobs))
+        return [await rig.rt.store.get(job.id) for job in jobs]
+
+    jobs = scenario(tmp_path, video, body)
+    paths = {job.output_path for job in jobs}
+    assert len(paths) == 4 and all(job.state is State.SAVED for job in jobs)
+    for i, job in enumerate(jobs):  # each file holds its own job's video
+        assert Path(job.output_path).read_bytes().endswith(str(i).encode() * 500)

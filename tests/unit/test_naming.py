@@ -3,7 +3,7 @@ from pathlib import Path
 
 import pytest
 
-from aurora_desktop.jobs.naming import check_template, safe_stem, unique_path, video_stem
+from aurora_desktop.jobs.naming import check_template, reserve_unique_path, safe_stem, video_stem
 
 WHEN = datetime(2026, 5, 1, 12, 30, tzinfo=UTC)
 
@@ -51,10 +51,10 @@ def test_template_fields_and_fallback() -> None:
         check_template("{date")
 
 
-def test_unique_path_never_overwrites(tmp_path: Path) -> None:
-    first = unique_path(tmp_path, "clip", ".mp4")
-    first.write_bytes(b"1")
-    second = unique_path(tmp_path, "clip", ".mp4")
+def test_reserve_unique_path_never_overwrites(tmp_path: Path) -> None:
+    first = reserve_unique_path(tmp_path, "clip", ".mp4")
+    assert first.exists()  # reserved on disk before it is handed out
+    second = reserve_unique_path(tmp_path, "clip", ".mp4")
     second.with_suffix(".json").write_text("{}")  # a sidecar alone also reserves the name
-    third = unique_path(tmp_path, "clip", ".mp4")
+    third = reserve_unique_path(tmp_path, "clip", ".mp4")
     assert [first.name, second.name, third.name] == ["clip.mp4", "clip (2).mp4", "clip (3).mp4"]

@@ -14,10 +14,18 @@ from pathlib import Path
 from aurora_desktop.api import ApiError, NetworkError, RateLimitedError, ServerUnavailableError
 from aurora_desktop.jobs.download import DownloadError, download
 from aurora_desktop.jobs.model import LocalJob, State, utcnow
-from aurora_desktop.jobs.naming import unique_path, video_stem
+from aurora_desktop.jobs.naming import reserve_unique_path, video_stem
 from aurora_desktop.jobs.runtime import Runtime, Wait
 from aurora_desktop.jobs.saving import move_into_place, write_sidecar
 from aurora_desktop.jobs.vocabulary import ErrorCode, History, Phase
+
+
+def _has_video(path: Path) -> bool:
+    """More than the empty file that reserved the name."""
+    try:
+        return path.stat().st_size > 0
+    except OSError:
+        return False
 
 
 def partial_path(rt: Runtime, job: LocalJob) -> Path:
@@ -26,7 +34,7 @@ def partial_path(rt: Runtime, job: LocalJob) -> Path:
 
 async def fetch_video(rt: Runtime, job: LocalJob) -> None:
     partial = partial_path(rt, job)
-    if job.output_path and not partial.exists() and Path(job.output_path).exists():
+    if job.output_path and not partial.exists() and await asyncio.to_thread(_has_video, Path(job.output_path)):
         # Crashed after the atomic rename, before recording it: it is saved.
         await rt.move(job, State.SAVED, History.SAVED, {"recovered": True})
         return
@@ -65,8 +73,8 @@ async def _file_into_library(rt: Runtime, job: LocalJob, partial: Path, size: in
         stem = video_stem(
             rt.config.filename_template, name=job.name, model=job.model, job_id=job.id, when=job.created_at
         )
-        target = await asyncio.to_thread(unique_path, library, stem, ".mp4")
-        # Record the name before the rename (a crash between is recoverable).
+        target = await asyncio.to_thread(reserve_unique_path, library, stem, ".mp4")
+        # Record the reserved name before the rename (a crash between is recoverable).
         job = await rt.store.update(job.id, History.TARGET, {"path": str(target)}, output_path=str(target))
     saved_at = utcnow()
     try:
