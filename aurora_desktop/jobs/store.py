@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import asyncio
 import builtins
+import contextlib
 import json
 import os
 import sqlite3
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from pathlib import Path
@@ -114,8 +115,25 @@ class JobStore:
         self._db.execute("PRAGMA foreign_keys=ON")
         self._migrate()
 
-    def _migrate(self) -> None:
+    @contextlib.contextmanager
+    def _transaction(self) -> Iterator[None]:
+        """One write transaction, taken at once (BEGIN IMMEDIATE: no other writer can slip in
+        between a read and the write that depends on it), under the in-process lock."""
         with self._lock:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                yield
+                self._db.execute("COMMIT")
+            except BaseException:
+                # A failed COMMIT (disk full) may have ended the transaction already.
+                if self._db.in_transaction:
+                    self._db.execute("ROLLBACK")
+                raise
+
+    def _migrate(self) -> None:
+        # The version is read inside the transaction: of several processes opening a
+        # fresh profile at once, the first migrates and the others find it done.
+        with self._transaction():
             version = self._db.execute("PRAGMA user_version").fetchone()[0]
             if version > len(MIGRATIONS):
                 raise StoreError(
@@ -123,15 +141,9 @@ class JobStore:
                     f"(schema {version}); please update the app."
                 )
             for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
-                self._db.execute("BEGIN IMMEDIATE")
-                try:
-                    for statement in filter(str.strip, script.split(";")):
-                        self._db.execute(statement)
-                    self._db.execute(f"PRAGMA user_version = {number}")
-                    self._db.execute("COMMIT")
-                except BaseException:
-                    self._db.execute("ROLLBACK")
-                    raise
+                for statement in filter(str.strip, script.split(";")):
+                    self._db.execute(statement)
+                self._db.execute(f"PRAGMA user_version = {number}")
 
     @property
     def schema_version(self) -> int:
@@ -150,18 +162,12 @@ class JobStore:
         )
 
     def insert(self, job: LocalJob) -> LocalJob:
-        with self._lock:
-            self._db.execute("BEGIN IMMEDIATE")
-            try:
-                self._db.execute(
-                    f"INSERT INTO jobs ({', '.join(COLUMNS)}) VALUES ({', '.join('?' * len(COLUMNS))})",
-                    [_encode(c, v) for c, v in job_columns(vars(job)).items()],
-                )
-                self._event(job.id, History.CREATED, {"state": job.state.value})
-                self._db.execute("COMMIT")
-            except BaseException:
-                self._db.execute("ROLLBACK")
-                raise
+        with self._transaction():
+            self._db.execute(
+                f"INSERT INTO jobs ({', '.join(COLUMNS)}) VALUES ({', '.join('?' * len(COLUMNS))})",
+                [_encode(c, v) for c, v in job_columns(vars(job)).items()],
+            )
+            self._event(job.id, History.CREATED, {"state": job.state.value})
         return job
 
     def update(
@@ -215,22 +221,16 @@ class JobStore:
         if attempts is not None:
             where += " AND submit_attempts = ?"
             args.append(attempts)
-        with self._lock:
-            self._db.execute("BEGIN IMMEDIATE")
-            try:
-                cur = self._db.execute(
-                    f"UPDATE jobs SET {', '.join(f'{c} = ?' for c in columns)} WHERE {where}",
-                    [*(_encode(c, v) for c, v in columns.items()), *args],
-                )
-                if cur.rowcount != 1:
-                    raise self._missed(job_id, expected)
-                if event:
-                    self._event(job_id, event, data)
-                row = self._db.execute("SELECT * FROM jobs WHERE id = ?", (job_id,)).fetchone()
-                self._db.execute("COMMIT")
-            except BaseException:
-                self._db.execute("ROLLBACK")
-                raise
+        with self._transaction():
+            cur = self._db.execute(
+                f"UPDATE jobs SET {', '.join(f'{c} = ?' for c in columns)} WHERE {where}",
+                [*(_encode(c, v) for c, v in columns.items()), *args],
+            )
+            if cur.rowcount != 1:
+                raise self._missed(job_id, expected)
+            if event:
+                self._event(job_id, event, data)
+            row = self._db.execute("SELECT * FROM jobs WHERE id = ?", (job_id,)).fetchone()
         return _decode(row)
 
     def _missed(self, job_id: str, expected: State | None) -> StoreError:
@@ -243,11 +243,9 @@ class JobStore:
         )
 
     def delete(self, job_id: str) -> None:
-        with self._lock:
-            self._db.execute("BEGIN IMMEDIATE")
+        with self._transaction():
             self._db.execute("DELETE FROM jobs WHERE id = ?", (job_id,))
             self._event(job_id, History.REMOVED, None)
-            self._db.execute("COMMIT")
 
     # ------------------------------------------------------------------ reads
 
