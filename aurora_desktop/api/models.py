@@ -2,21 +2,28 @@
 
 The contract leaves much open (progress scale, integer vs fractional credits,
 which echo fields are present), so parsing accepts every plausible shape and
-rejects only what cannot be a job at all, with an InvalidResponseError.
+rejects only what cannot be a job at all, with an InvalidResponseError. An
+optional field that cannot be read is unknown; one unreadable item of a list
+is skipped, never a reason to drop the others.
 """
 
 from __future__ import annotations
 
 import enum
+import logging
 import math
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 from aurora_desktop.api.catalog import DEFAULT_MODEL
 from aurora_desktop.api.errors import InvalidResponseError, excerpt
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 class JobStatus(enum.StrEnum):
@@ -74,21 +81,35 @@ def _number(value: Any, what: str) -> float | None:
 
 
 def normalize_progress(value: Any, status: JobStatus) -> float:
-    """Progress as a fraction 0..1, whatever scale the server used.
+    """Progress as a fraction 0..1, whatever scale the server used; 0 when unreadable.
 
     Values above 1 are percentages. A value of exactly 1 is ambiguous (100 % on a
     0-1 scale, 1 % on a 0-100 scale); for a job that is not done it is read as a
     fraction too, and callers keep progress monotonic, so at worst a bar shows
-    "almost done" early, never jumps backwards.
+    "almost done" early, never jumps backwards. NaN, infinity, negative or
+    non-numeric values mean "unknown" (0): the bar waits, the job goes on.
     """
     if status is JobStatus.DONE:
         return 1.0
-    number = _number(value, "progress")
+    number = _lenient(_number, value, "progress")
     if number is None or number < 0:
         return 0.0
     if number > 1.0:
         number /= 100.0
     return min(number, 1.0)
+
+
+def _lenient(parse: Callable[[Any, str], T | None], value: Any, what: str) -> T | None:
+    """An optional field that cannot be read is unknown, not a reason to drop the whole answer."""
+    try:
+        return parse(value, what)
+    except InvalidResponseError as exc:
+        log.info("ignoring an unreadable %s: %s", what, exc.detail)
+        return None
+
+
+def _timestamp(value: Any, what: str) -> datetime | None:
+    return parse_timestamp(value)
 
 
 def _text(value: Any) -> str | None:
@@ -143,19 +164,19 @@ class Job:
             video_output=_text(data.get("video_output")) or None,
             preview=_text(data.get("preview")) or None,
             failed_reason=(_text(data.get("failed_reason")) or "").strip() or None,
-            credits_used=_number(data.get("credits_used"), "credits_used"),
-            duration=_number(data.get("duration"), "duration"),
+            credits_used=_lenient(_number, data.get("credits_used"), "credits_used"),
+            duration=_lenient(_number, data.get("duration"), "duration"),
             name=_text(data.get("name")),
             image=_text(data.get("image")),
             audio=_text(data.get("audio")),
             text_prompt=_text(data.get("text_prompt")),
-            prompt_guidance_scale=_number(data.get("prompt_guidance_scale"), "prompt_guidance_scale"),
+            prompt_guidance_scale=_lenient(_number, data.get("prompt_guidance_scale"), "prompt_guidance_scale"),
             model_version=_text(data.get("model_version")),
             webhook_url=_text(data.get("webhook_url")),
             editor_url=_text(data.get("editor_url")),
             is_hidden=bool(data.get("is_hidden") or False),
-            created_at=parse_timestamp(data.get("created_at")),
-            updated_at=parse_timestamp(data.get("updated_at")),
+            created_at=_lenient(_timestamp, data.get("created_at"), "created_at"),
+            updated_at=_lenient(_timestamp, data.get("updated_at"), "updated_at"),
         )
 
     @property
@@ -169,7 +190,13 @@ def parse_job_list(data: Any) -> list[Job]:
         data = data["results"]
     if not isinstance(data, list):
         raise InvalidResponseError(detail=f"expected a list of jobs, got: {excerpt(repr(data))}")
-    return [Job.from_api(item) for item in data]
+    jobs = []
+    for item in data:
+        try:
+            jobs.append(Job.from_api(item))
+        except InvalidResponseError as exc:  # one odd item must not hide the others
+            log.warning("skipping an unreadable job in a list answer: %s", exc.detail)
+    return jobs
 
 
 # ----------------------------------------------------------------------------- request

@@ -348,3 +348,25 @@ def test_videos_with_one_name_saved_at_once_never_overwrite_each_other(tmp_path:
     assert len(paths) == 4 and all(job.state is State.SAVED for job in jobs)
     for i, job in enumerate(jobs):  # each file holds its own job's video
         assert Path(job.output_path).read_bytes().endswith(str(i).encode() * 500)
+
+
+def test_one_unreadable_job_in_a_poll_answer_does_not_hold_up_the_others(tmp_path: Path) -> None:
+    """Issue 13.6: one job with an odd field made the whole list fail, so no job advanced."""
+
+    def api(request: httpx.Request) -> httpx.Response:
+        done = remote_job("r2", status="running", progress=0.5) | {"status": "done"}
+        text = json.dumps([{"id": "r1", "status": 3}, done | {"video_output": "https://videos.example.org/2.mp4"}])
+        return httpx.Response(200, content=text.replace("0.5", "NaN").encode())  # as Python's json writes it
+
+    async def body(rig: Rig) -> LocalJob:
+        stuck = asyncio.ensure_future(STEPS[State.REMOTE](rig.rt, rig.insert(state=State.REMOTE, remote_id="r1")))
+        done = rig.insert(id="j2", token="ad-2", state=State.REMOTE, remote_id="r2")
+        try:
+            await asyncio.wait_for(STEPS[State.REMOTE](rig.rt, done), timeout=10)
+        finally:
+            stuck.cancel()
+            await rig.rt.remote.close(timeout=1)
+        return await rig.rt.store.get("j2")
+
+    job = scenario(tmp_path, api, body)
+    assert job.state is State.DOWNLOADING and job.video_url == "https://videos.example.org/2.mp4"

@@ -65,10 +65,6 @@ def test_timestamps_with_or_without_fraction_and_zone(stamp: str, expected: date
         {"status": "done"},  # no id
         {"id": ID},  # no status
         {"id": ID, "status": 3},
-        {"id": ID, "status": "running", "progress": "lots"},
-        {"id": ID, "status": "running", "progress": True},
-        {"id": ID, "status": "done", "credits_used": "NaN"},
-        {"id": ID, "status": "done", "created_at": "yesterday"},
     ],
 )
 def test_garbage_is_a_clear_error(payload: object) -> None:
@@ -76,6 +72,32 @@ def test_garbage_is_a_clear_error(payload: object) -> None:
         Job.from_api(payload)
     assert "does not understand" in info.value.user_message
     assert info.value.detail  # something concrete for "Copy details"
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "read_as"),
+    [
+        ("progress", "lots", 0.0),
+        ("progress", True, 0.0),
+        ("progress", float("nan"), 0.0),
+        ("progress", float("inf"), 0.0),
+        ("progress", -5, 0.0),
+        ("progress", 1e308, 1.0),
+        ("credits_used", "NaN", None),
+        ("duration", float("inf"), None),
+        ("created_at", "yesterday", None),
+    ],
+)
+def test_one_odd_field_is_read_as_unknown_not_a_failed_answer(field: str, value: object, read_as: object) -> None:
+    """Issue 13.6: a NaN progress made the whole answer unreadable, so no job advanced."""
+    job = Job.from_api({"id": ID, "status": "running", field: value})
+    assert job.id == ID and getattr(job, field) == read_as
+
+
+def test_one_bad_item_in_a_list_does_not_hide_the_others() -> None:
+    other = "8f1e4b0e-33a9-4d1c-9a52-1c0f1d2e3f40"
+    jobs = parse_job_list([{"status": "done"}, "garbage", {"id": other, "status": "done", "progress": "NaN"}])
+    assert [j.id for j in jobs] == [other]
 
 
 def test_job_list_accepts_bare_array_and_paginated_object() -> None:
