@@ -8,6 +8,8 @@ Exit codes (also in README and --help):
   4    the service could not be reached after retries; the job is kept and resumes next time
   5    another Aurora Desktop (the window or a command) is already making videos with this
        profile; nothing was done (`jobs` still works)
+  6    the app could not record its work (its job library cannot be written: disk full,
+       read-only) or stopped unexpectedly; every job is kept as last recorded
   130  interrupted; the job is kept and resumes next time
 """
 
@@ -31,10 +33,12 @@ from aurora_desktop.instance import AlreadyRunning, ProfileLock
 from aurora_desktop.jobs import orders
 from aurora_desktop.jobs.events import Connectivity, EngineEvent, JobChanged, Notice, Progress, to_json
 from aurora_desktop.jobs.model import LocalJob, State
+from aurora_desktop.jobs.store import StoreWriteFailed
 from aurora_desktop.jobs.vocabulary import Blame, Phase, rule_for
 from aurora_desktop.services import CredentialsMissing, Services, open_services, open_store
 
 EXIT_OK, EXIT_JOB_FAILED, EXIT_INPUT, EXIT_CREDENTIALS, EXIT_UNREACHABLE, EXIT_RUNNING = 0, 1, 2, 3, 4, 5
+EXIT_STOPPED = 6
 EXIT_INTERRUPTED = 130
 # Before anything is spent (a quote's blockers) and after (a job that did not end saved).
 EXIT_BEFORE_SPENDING = {Blame.ACCOUNT: EXIT_CREDENTIALS, Blame.SERVICE: EXIT_UNREACHABLE}
@@ -168,6 +172,9 @@ async def _guarded(args: argparse.Namespace) -> int:
         if exc.message:
             Reporter(args.json).say(exc.message, exit_code=exc.code)
         return exc.code
+    except StoreWriteFailed as exc:  # e.g. while resuming: the library cannot be written
+        Reporter(args.json).say(exc.user_message, exit_code=EXIT_STOPPED)
+        return EXIT_STOPPED
     except asyncio.CancelledError:
         if interrupted:
             Reporter(args.json).say("Interrupted. The job is kept and continues with `aurora-desktop resume`.")
@@ -208,6 +215,8 @@ async def _wait_all(services: Services, job_ids: list[str], patience: float) -> 
     try:
         while True:
             _, pending = await asyncio.wait(waiters, timeout=0.5)
+            if engine.failure is not None:
+                raise Exit(EXIT_STOPPED, engine.failure.user_message)
             if not pending:
                 return [w.result() for w in waiters]
             if engine.offline_since is not None and time.monotonic() - engine.offline_since > patience:
@@ -219,6 +228,7 @@ async def _wait_all(services: Services, job_ids: list[str], patience: float) -> 
     finally:
         for w in waiters:
             w.cancel()
+        await asyncio.gather(*waiters, return_exceptions=True)  # collected, so none is "never retrieved"
 
 
 def _exit_code_for(job: LocalJob) -> int:

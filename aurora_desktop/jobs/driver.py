@@ -11,11 +11,12 @@ from __future__ import annotations
 import asyncio
 import logging
 
+from aurora_desktop.errors import UserError
 from aurora_desktop.jobs.model import LocalJob, State
-from aurora_desktop.jobs.runtime import Runtime, Wait
+from aurora_desktop.jobs.runtime import STOPPED_MESSAGE, Runtime, Wait
 from aurora_desktop.jobs.steps import STEPS
 from aurora_desktop.jobs.steps.hosting import release_inputs
-from aurora_desktop.jobs.store import StateConflict
+from aurora_desktop.jobs.store import StateConflict, StoreWriteFailed
 from aurora_desktop.jobs.vocabulary import ErrorCode
 
 log = logging.getLogger(__name__)
@@ -58,10 +59,19 @@ class Driver:
             await asyncio.gather(task, return_exceptions=True)
 
     async def wait_final(self, job_id: str) -> LocalJob:
-        """Until the job needs nothing more from the engine (saved, failed, or needs the user)."""
+        """Until the job needs nothing more from the engine (saved, failed, or needs the user).
+        Raises the engine's failure if it stops first (a wait never outlives the engine)."""
         job = await self.rt.store.get(job_id)
         while job is not None and not job.state.is_final:
-            await self._finished.setdefault(job_id, asyncio.Event()).wait()
+            finished = asyncio.ensure_future(self._finished.setdefault(job_id, asyncio.Event()).wait())
+            stopped = asyncio.ensure_future(self.rt.stopped.wait())
+            try:
+                await asyncio.wait([finished, stopped], return_when=asyncio.FIRST_COMPLETED)
+            finally:
+                finished.cancel()
+                stopped.cancel()
+            if self.rt.failure is not None:
+                raise self.rt.failure
             job = await self.rt.store.get(job_id)
         if job is None:
             raise KeyError(job_id)
@@ -84,11 +94,16 @@ class Driver:
 
     async def _drive(self, job_id: str) -> None:
         try:
-            while True:
+            while self.rt.failure is None:
                 await self._drive_once(job_id)
                 if job_id not in self._rerun:
                     break
                 self._rerun.discard(job_id)
+        except StoreWriteFailed as exc:
+            self.rt.fail(exc)
+        except Exception as exc:
+            log.exception("job %s: its driver failed", job_id)
+            self.rt.fail(UserError(STOPPED_MESSAGE, detail=f"job {job_id}: {type(exc).__name__}: {exc}"))
         finally:
             self.notify_final(job_id)
 
@@ -115,6 +130,8 @@ class Driver:
                 await asyncio.sleep(delay)
             except StateConflict as exc:  # another driver moved it on: read it again
                 log.warning("job %s: %s", job_id, exc)
+            except StoreWriteFailed:
+                raise  # nothing can be recorded: the engine stops (see _drive)
             except Exception as exc:  # an engine bug must not lose a paid job: park it for the user
                 log.exception("job %s: unexpected error", job_id)
                 current = await rt.store.get(job_id)

@@ -26,6 +26,7 @@ import httpx
 
 from aurora_desktop.api import AuroraClient
 from aurora_desktop.api.catalog import get_model
+from aurora_desktop.errors import UserError
 from aurora_desktop.hosting import Hoster
 from aurora_desktop.jobs import recovery
 from aurora_desktop.jobs.driver import Driver
@@ -73,6 +74,11 @@ class Engine:
     @property
     def offline_since(self) -> float | None:
         return self.rt.offline_since
+
+    @property
+    def failure(self) -> UserError | None:
+        """Why the engine stopped (its job library cannot be written, or a bug), or None."""
+        return self.rt.failure
 
     @property
     def poll_ticks(self) -> int:

@@ -48,7 +48,15 @@ class Notice:
     message: str
 
 
-EngineEvent = JobChanged | JobRemoved | Progress | Connectivity | Notice
+@dataclass(frozen=True, slots=True)
+class EngineStopped:
+    """The engine cannot go on (its job library cannot be written): every job is kept as it was."""
+
+    message: str
+    detail: str = ""
+
+
+EngineEvent = JobChanged | JobRemoved | Progress | Connectivity | Notice | EngineStopped
 Listener = Callable[[EngineEvent], None]
 
 
@@ -69,4 +77,6 @@ def to_json(event: EngineEvent) -> dict[str, Any]:
             return data | ({"message": message} if message else {})
         case Notice(message):
             return {"event": "notice", "message": message}
+        case EngineStopped(message):
+            return {"event": "stopped", "message": message}
     raise TypeError(f"not an engine event: {event!r}")

@@ -20,9 +20,10 @@ import httpx
 
 from aurora_desktop import __version__
 from aurora_desktop.api import AuroraClient
+from aurora_desktop.errors import UserError
 from aurora_desktop.hosting import Hoster
 from aurora_desktop.jobs import transitions
-from aurora_desktop.jobs.events import Connectivity, EngineEvent, JobChanged, Listener, Progress
+from aurora_desktop.jobs.events import Connectivity, EngineEvent, EngineStopped, JobChanged, Listener, Progress
 from aurora_desktop.jobs.gate import PriorityGate
 from aurora_desktop.jobs.model import LocalJob, State
 from aurora_desktop.jobs.naming import DEFAULT_TEMPLATE
@@ -34,6 +35,10 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+STOPPED_MESSAGE = (
+    "Something unexpected stopped the app's work on your videos. They are kept; "
+    "start the app again, or copy the details for support."
+)
 OUTPUT_LIFETIME = timedelta(days=7)  # documented: outputs stay downloadable at least 7 days
 
 
@@ -109,6 +114,8 @@ class Runtime:
             headers={"User-Agent": f"AuroraDesktop/{__version__}"},
         )
         self.offline_since: float | None = None
+        self.failure: UserError | None = None  # set once: the engine has stopped (see fail())
+        self.stopped = asyncio.Event()
         self._throttle = _Throttle()
 
     # ------------------------------------------------------------------ news
@@ -131,6 +138,15 @@ class Runtime:
         elif not online and self.offline_since is None:
             self.offline_since = time.monotonic()
             self.emit(Connectivity(False, message))
+
+    def fail(self, error: UserError) -> None:
+        """Stop for good: something every step needs (the job library) is broken. Jobs keep
+        their last recorded state; the front end says why and the next start goes on."""
+        if self.failure is None:
+            log.error("engine stopped: %s", error.detail or error.user_message)
+            self.failure = error
+            self.stopped.set()
+            self.emit(EngineStopped(error.user_message, error.detail))
 
     # ------------------------------------------------------------------ moves
 

@@ -23,6 +23,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
+from aurora_desktop.errors import UserError
 from aurora_desktop.jobs.model import (
     COLUMNS,
     DATETIME_COLUMNS,
@@ -65,6 +66,18 @@ MIGRATIONS: tuple[str, ...] = (
 
 class StoreError(Exception):
     pass
+
+
+class StoreWriteFailed(UserError, StoreError):
+    """The database refused a write (read-only, disk full, I/O error). Nothing more can be
+    recorded, so the engine stops rather than act on what it cannot write down."""
+
+    def __init__(self, path: Path, exc: sqlite3.Error) -> None:
+        super().__init__(
+            f"The app could not write to its job library ({path}): {exc}. Your jobs are kept. "
+            "Free some disk space or check that the folder can be written to, then start the app again.",
+            detail=f"{type(exc).__name__}: {exc}",
+        )
 
 
 class StateConflict(StoreError):
@@ -120,15 +133,20 @@ class JobStore:
         """One write transaction, taken at once (BEGIN IMMEDIATE: no other writer can slip in
         between a read and the write that depends on it), under the in-process lock."""
         with self._lock:
-            self._db.execute("BEGIN IMMEDIATE")
             try:
-                yield
-                self._db.execute("COMMIT")
-            except BaseException:
-                # A failed COMMIT (disk full) may have ended the transaction already.
-                if self._db.in_transaction:
-                    self._db.execute("ROLLBACK")
-                raise
+                self._db.execute("BEGIN IMMEDIATE")
+                try:
+                    yield
+                    self._db.execute("COMMIT")
+                except BaseException:
+                    # A failed COMMIT (disk full) may have ended the transaction already.
+                    if self._db.in_transaction:
+                        self._db.execute("ROLLBACK")
+                    raise
+            except sqlite3.IntegrityError:
+                raise  # a rule of the data (unique tokens, remote ids): the caller's mistake
+            except (sqlite3.OperationalError, sqlite3.DatabaseError) as exc:
+                raise StoreWriteFailed(self.path, exc) from exc
 
     def _migrate(self) -> None:
         # The version is read inside the transaction: of several processes opening a

@@ -5,7 +5,15 @@ from __future__ import annotations
 from PySide6.QtCore import QObject, Signal
 
 from aurora_desktop.jobs.engine import Engine
-from aurora_desktop.jobs.events import Connectivity, EngineEvent, JobChanged, JobRemoved, Notice, Progress
+from aurora_desktop.jobs.events import (
+    Connectivity,
+    EngineEvent,
+    EngineStopped,
+    JobChanged,
+    JobRemoved,
+    Notice,
+    Progress,
+)
 
 
 class EngineBridge(QObject):
@@ -14,6 +22,7 @@ class EngineBridge(QObject):
     progress = Signal(str, str, float, float)  # job id, phase, done, total
     onlineChanged = Signal(bool)
     notice = Signal(str)
+    stopped = Signal(str, str)  # message, detail: the engine cannot go on
 
     def __init__(self, engine: Engine, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -35,3 +44,5 @@ class EngineBridge(QObject):
                 self.onlineChanged.emit(online)
             case Notice(message) if message:
                 self.notice.emit(message)
+            case EngineStopped(message, detail):
+                self.stopped.emit(message, detail)

@@ -185,6 +185,7 @@ class MainWindow(QMainWindow):
         self.bridge.progress.connect(self.model.set_progress)
         self.bridge.onlineChanged.connect(self._online)
         self.bridge.notice.connect(lambda text: self.statusBar().showMessage(text, 10000))
+        self.bridge.stopped.connect(self._engine_stopped)
         self.model.reset(await self.services.engine.library())
         resumed = await self.services.engine.start()
         self._update_title()
@@ -307,6 +308,13 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(title)
         if self.tray is not None:
             self.tray.setToolTip(title)
+
+    def _engine_stopped(self, message: str, detail: str) -> None:
+        """Nothing more can be recorded: say so where it stays visible, and in a dialog."""
+        self.banner.setText(message)
+        self.banner.setStyleSheet("background: #fdecea; color: #8a1c13; padding: 6px; border-radius: 4px;")
+        self.banner.setVisible(True)
+        self.errors.show(message, detail)
 
     def _online(self, online: bool) -> None:
         self.online_label.setText("" if online else self.tr("Offline — waiting for the connection"))

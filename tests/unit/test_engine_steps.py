@@ -25,7 +25,7 @@ from aurora_desktop.jobs.steps.downloading import fetch_video
 from aurora_desktop.jobs.steps.hosting import host
 from aurora_desktop.jobs.steps.remote import RemoteWatch
 from aurora_desktop.jobs.steps.submitting import submit
-from aurora_desktop.jobs.store import AsyncStore, JobStore, StateConflict
+from aurora_desktop.jobs.store import AsyncStore, JobStore, StateConflict, StoreWriteFailed
 from aurora_desktop.jobs.vocabulary import ErrorCode, History, rule_for
 from tests.conftest import run
 
@@ -370,3 +370,36 @@ def test_one_unreadable_job_in_a_poll_answer_does_not_hold_up_the_others(tmp_pat
 
     job = scenario(tmp_path, api, body)
     assert job.state is State.DOWNLOADING and job.video_url == "https://videos.example.org/2.mp4"
+
+
+def test_a_library_that_cannot_be_written_stops_the_engine_instead_of_hanging(tmp_path: Path) -> None:
+    """Issue 13.5: the poller died on "attempt to write a readonly database" and `resume` hung."""
+    from aurora_desktop.jobs.engine import Engine
+    from aurora_desktop.jobs.events import EngineStopped
+
+    def api(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, json=[remote_job("r1", status="done", video_output="https://v.example.org/1.mp4")])
+
+    async def go() -> tuple[BaseException | None, list[Any]]:
+        rig = Rig(tmp_path, api)
+        rig.insert(state=State.REMOTE, remote_id="r1")
+        rig.sync._db.execute("PRAGMA query_only=ON")  # every write now fails as on a read-only disk
+        engine = Engine(rig.sync, rig.client, FakeHoster(), rig.rt.config)
+        events: list[Any] = []
+        engine.subscribe(events.append)
+        try:
+            await engine.start()
+            await asyncio.wait_for(engine.wait("j1"), timeout=10)
+            return None, events
+        except StoreWriteFailed as exc:
+            return exc, events
+        finally:
+            await engine.close()
+            await rig.client.aclose()
+            await rig.rt.aclose()
+
+    error, events = run(go())
+    assert isinstance(error, StoreWriteFailed) and "could not write to its job library" in error.user_message
+    assert "readonly" in error.detail
+    [stopped] = [e for e in events if isinstance(e, EngineStopped)]
+    assert stopped.message == error.user_message

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import TYPE_CHECKING
@@ -24,10 +25,14 @@ from aurora_desktop.api import (
     RateLimitedError,
     ServerUnavailableError,
 )
+from aurora_desktop.errors import UserError
 from aurora_desktop.jobs.events import JobChanged, Notice
 from aurora_desktop.jobs.model import LocalJob, State, utcnow
-from aurora_desktop.jobs.runtime import OUTPUT_LIFETIME
+from aurora_desktop.jobs.runtime import OUTPUT_LIFETIME, STOPPED_MESSAGE
+from aurora_desktop.jobs.store import StoreWriteFailed
 from aurora_desktop.jobs.vocabulary import ErrorCode, History, Phase
+
+log = logging.getLogger(__name__)
 
 if TYPE_CHECKING:
     from aurora_desktop.jobs.runtime import Runtime
@@ -104,8 +109,17 @@ class RemoteWatch:
         return best
 
     async def _poll_loop(self) -> None:
+        try:
+            await self._poll_forever()
+        except StoreWriteFailed as exc:
+            self.rt.fail(exc)
+        except Exception as exc:
+            log.exception("the poller failed")
+            self.rt.fail(UserError(STOPPED_MESSAGE, detail=f"poller: {type(exc).__name__}: {exc}"))
+
+    async def _poll_forever(self) -> None:
         rt, backoff = self.rt, 0.0
-        while not self._closed:
+        while not self._closed and rt.failure is None:
             if not self._watch:
                 self._wake.clear()
                 await self._wake.wait()
@@ -138,6 +152,12 @@ class RemoteWatch:
                 delay = backoff
             except ApiError as exc:  # e.g. keys revoked: keep the paid jobs, tell the user, retry slowly
                 rt.emit(Notice(exc.user_message))
+                backoff = delay = rt.config.offline_max_wait
+            except StoreWriteFailed:
+                raise
+            except Exception as exc:
+                log.exception("a poll tick failed")
+                rt.emit(Notice(f"Checking on your videos failed ({type(exc).__name__}); trying again."))
                 backoff = delay = rt.config.offline_max_wait
             self._wake.clear()
             with contextlib.suppress(TimeoutError):
