@@ -91,8 +91,6 @@ async def inspect_audio_source(source: str, work_dir: Path, *, keep_samples: boo
             fetched = await _fetch_link(source, "audio", Path(tmp))
             return await asyncio.to_thread(inspect_audio, fetched, keep_samples=keep_samples)
     path = Path(source).expanduser()
-    if not path.is_file():
-        raise InputError(f"The audio file {path.name!r} does not exist (was it moved or deleted?).")
     return await asyncio.to_thread(inspect_audio, path, keep_samples=keep_samples, allow_other_formats=True)
 
 

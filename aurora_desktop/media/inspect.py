@@ -8,18 +8,27 @@ from __future__ import annotations
 
 import io
 import math
+import os
+import stat
 from array import array
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from PIL import Image, UnidentifiedImageError
 
-from aurora_desktop.api.catalog import ModelSpec, audio_too_long
+from aurora_desktop.api.catalog import CATALOG, ModelSpec, audio_too_long
 
 IMAGE_FORMATS = {"PNG": "image/png", "JPEG": "image/jpeg", "WEBP": "image/webp"}
 AUDIO_FORMATS = {"wav": "audio/wav", "mp3": "audio/mpeg"}
 MIN_SIDE = 256
 MAX_ASPECT = 4.0
+# Generous bounds on what is read before a file is known to be usable: a phone photo is a few
+# MB; five minutes of 96 kHz 24-bit stereo WAV is about 170 MB.
+MAX_IMAGE_BYTES = 64 * 1024 * 1024
+MAX_AUDIO_BYTES = 1024 * 1024 * 1024
+# No model takes more than this; a clip whose header says it is longer is refused undecoded.
+LONGEST_AUDIO_SECONDS = max(m.max_audio_seconds for m in CATALOG)
 ENVELOPE_RATE = 8000  # Hz: plenty for a loudness envelope and an exact duration
 
 # Decoding a huge image is a denial of service; no portrait needs more.
@@ -90,7 +99,7 @@ def inspect_image_bytes(data: bytes) -> ImageFacts:
 
 
 def inspect_image(path: Path) -> ImageFacts:
-    return inspect_image_bytes(_read(path, "image"))
+    return inspect_image_bytes(_read(path, "image", MAX_IMAGE_BYTES))
 
 
 def sniff_audio(head: bytes) -> str | None:
@@ -108,8 +117,7 @@ def inspect_audio(path: Path, *, keep_samples: bool = False, allow_other_formats
     With allow_other_formats, clips that are not MP3/WAV but decodable (m4a,
     ogg, flac, the audio of a video) are inspected too; the caller converts them.
     """
-    with open(path, "rb") as fh:
-        head = fh.read(16)
+    head = _read(path, "audio", MAX_AUDIO_BYTES, head=16)
     if not head:
         raise InputError("The audio file is empty.")
     kind = sniff_audio(head)
@@ -122,6 +130,7 @@ def inspect_audio(path: Path, *, keep_samples: bool = False, allow_other_formats
         with av.open(str(path)) as container:
             if not container.streams.audio:
                 raise InputError("The audio file has no sound in it (is it a picture or a document?).")
+            _refuse_if_header_too_long(container)
             stream = container.streams.audio[0]
             kind = kind or stream.codec_context.name
             resampler = av.AudioResampler(format="s16", layout="mono", rate=ENVELOPE_RATE)
@@ -152,12 +161,42 @@ def check_audio_length(duration: float, model: ModelSpec) -> None:
         raise InputError(too_long_message(duration, model))
 
 
-def _read(path: Path, what: str) -> bytes:
+def _refuse_if_header_too_long(container: Any) -> None:
+    """The length the file's header announces, checked before decoding a single frame."""
+    announced = (container.duration or 0) / 1_000_000  # FFmpeg's AV_TIME_BASE: microseconds
+    if announced > LONGEST_AUDIO_SECONDS * 1.05:
+        raise InputError(
+            f"The audio is too long: about {announced / 60:.0f} minutes; the longest any model accepts is "
+            f"{LONGEST_AUDIO_SECONDS / 60:g} minutes. Shorten the clip."
+        )
+
+
+def _read(path: Path, what: str, limit: int, *, head: int | None = None) -> bytes:
+    """The file's bytes (or its first `head` bytes), only if it is an ordinary file of at most
+    `limit` bytes. Checked with stat before opening: a pipe or a device is never opened (it
+    could block forever or never end), and the open itself cannot block."""
     try:
-        return path.read_bytes()
+        info = path.stat()
     except FileNotFoundError:
         raise InputError(f"The {what} file {path.name!r} does not exist (was it moved or deleted?).") from None
-    except IsADirectoryError:
-        raise InputError(f"{path.name!r} is a folder, not an {what} file.") from None
+    except OSError as exc:
+        raise InputError(f"The {what} file {path.name!r} cannot be read ({exc.strerror}).") from None
+    if stat.S_ISDIR(info.st_mode):
+        raise InputError(f"{path.name!r} is a folder, not an {what} file.")
+    if not stat.S_ISREG(info.st_mode):
+        raise InputError(f"{path.name!r} is not a regular file (it is a device, a pipe or a socket).")
+    if info.st_size > limit:
+        raise InputError(
+            f"The {what} file {path.name!r} is too large ({info.st_size / 1e6:,.0f} MB; at most {limit / 1e6:,.0f} MB)."
+        )
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
     except PermissionError:
         raise InputError(f"The {what} file {path.name!r} cannot be read (no permission).") from None
+    except OSError as exc:
+        raise InputError(f"The {what} file {path.name!r} cannot be read ({exc.strerror}).") from None
+    with os.fdopen(fd, "rb") as fh:
+        data = fh.read(limit + 1 if head is None else head)
+    if len(data) > limit:  # it grew after the check
+        raise InputError(f"The {what} file {path.name!r} is too large (at most {limit / 1e6:,.0f} MB).")
+    return data
