@@ -110,6 +110,8 @@ def sample_urls(shared_sandbox: Sandbox) -> tuple[str, str]:
 
 # ----------------------------------------------------------------------------- the headless command
 
+import json  # noqa: E402
+import signal  # noqa: E402
 import subprocess  # noqa: E402
 import sys  # noqa: E402
 
@@ -140,6 +142,31 @@ def cli_args(sb: Sandbox, profile: Path, *args: str) -> list[str]:
 
 def run_cli(args: list[str], env: dict[str, str], timeout: float = 120) -> subprocess.CompletedProcess[str]:
     return subprocess.run(args, env=env, capture_output=True, text=True, timeout=timeout, stdin=subprocess.DEVNULL)
+
+
+def list_jobs(profile: Path) -> list[dict[str, Any]]:
+    """`aurora-desktop jobs --json` for a profile."""
+    listing = run_cli([sys.executable, "-m", "aurora_desktop", "jobs", "--json", "--profile", str(profile)], cli_env())
+    assert listing.returncode == 0, listing.stderr
+    return json.loads(listing.stdout)
+
+
+def interrupted_while_hosting(sb: Sandbox, profile: Path) -> dict[str, Any]:
+    """A profile with one job that has not reached Creatify yet: `run` killed while uploading."""
+    delays = sb.stats()["faults"].get("delay", 0)
+    sb.fault(kind="delay", seconds=30, method="PUT", path="/sandbox/files/")
+    args = cli_args(sb, profile, "run", "--image", str(SAMPLE_IMAGE), "--audio", str(SAMPLE_AUDIO))
+    with subprocess.Popen(
+        args, env=cli_env(sb), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL
+    ) as proc:
+        deadline = time.monotonic() + 60
+        while sb.stats()["faults"].get("delay", 0) == delays:  # until its first upload is held at the service
+            assert proc.poll() is None and time.monotonic() < deadline, "the upload never started"
+            time.sleep(0.05)
+        proc.send_signal(signal.SIGKILL)
+    [job] = list_jobs(profile)
+    assert job["state"] == "hosting"
+    return job
 
 
 # ----------------------------------------------------------------------------- S3 (moto server on loopback)

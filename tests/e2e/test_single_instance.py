@@ -4,8 +4,6 @@ while the window runs exits with its own code; a crash leaves no stale lock."""
 
 from __future__ import annotations
 
-import json
-import signal
 import subprocess
 import sys
 import time
@@ -13,38 +11,17 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import SAMPLE_AUDIO, SAMPLE_IMAGE, Sandbox, cli_args, cli_env, run_cli
+from tests.conftest import Sandbox, cli_args, cli_env, interrupted_while_hosting, list_jobs, run_cli
 
 pytestmark = pytest.mark.e2e
 
 EXIT_RUNNING = 5
 
 
-def _jobs(profile: Path) -> list[dict]:
-    listing = run_cli([sys.executable, "-m", "aurora_desktop", "jobs", "--json", "--profile", str(profile)], cli_env())
-    assert listing.returncode == 0, listing.stderr
-    return json.loads(listing.stdout)
-
-
-def _interrupted_while_hosting(sb: Sandbox, profile: Path) -> None:
-    """A profile with one job that has not reached Creatify yet (killed while uploading)."""
-    sb.fault(kind="delay", seconds=30, method="PUT", path="/sandbox/files/")
-    args = cli_args(sb, profile, "run", "--image", str(SAMPLE_IMAGE), "--audio", str(SAMPLE_AUDIO), "--json")
-    with subprocess.Popen(
-        args, env=cli_env(sb), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, stdin=subprocess.DEVNULL
-    ) as proc:
-        assert proc.stderr is not None
-        for line in proc.stderr:  # until the job is uploading its inputs
-            if line.startswith("{") and json.loads(line).get("state") == "hosting":
-                break
-        proc.send_signal(signal.SIGKILL)
-    assert [j["state"] for j in _jobs(profile)] == ["hosting"]
-
-
 def test_two_resumes_at_once_with_a_slow_post_make_one_remote_job(make_sandbox, tmp_path: Path) -> None:
     sb: Sandbox = make_sandbox()
     profile = tmp_path / "profile"
-    _interrupted_while_hosting(sb, profile)
+    interrupted_while_hosting(sb, profile)
     # The POST takes effect at once but its answer comes 5 s later: a second engine in that
     # window would see a job "submitting" and could send it again.
     sb.fault(kind="delay", seconds=5, method="POST", path="/api/aurora/")
@@ -69,7 +46,7 @@ def test_two_resumes_at_once_with_a_slow_post_make_one_remote_job(make_sandbox, 
     stats = sb.stats()
     assert stats["jobs"] == 1, stats  # one remote job: charged once
     assert stats["requests"].get("POST /api/aurora/") == 1
-    [job] = _jobs(profile)
+    [job] = list_jobs(profile)
     assert job["state"] == "saved" and Path(job["output_path"]).exists()
 
 
@@ -104,7 +81,7 @@ def test_a_second_window_brings_the_first_forward_and_commands_wait(shared_sandb
         resumed = run_cli(cli_args(sb, profile, "resume"), env)
         assert resumed.returncode == EXIT_RUNNING, resumed.stderr
         assert "already running with this profile" in resumed.stderr
-        assert _jobs(profile) == []  # reading the library needs no lock
+        assert list_jobs(profile) == []  # reading the library needs no lock
     finally:
         first.kill()  # a crash: the OS drops its lock
         first.wait(10)

@@ -9,7 +9,11 @@ the job again.
 from __future__ import annotations
 
 import asyncio
+import contextlib
+from collections.abc import AsyncIterator
 from pathlib import Path
+
+from filelock import FileLock, Timeout
 
 from aurora_desktop.api import ApiError, NetworkError, RateLimitedError, ServerUnavailableError
 from aurora_desktop.jobs.download import DownloadError, download
@@ -18,6 +22,25 @@ from aurora_desktop.jobs.naming import reserve_unique_path, video_stem
 from aurora_desktop.jobs.runtime import Runtime, Wait
 from aurora_desktop.jobs.saving import move_into_place, write_sidecar
 from aurora_desktop.jobs.vocabulary import ErrorCode, History, Phase
+
+
+@contextlib.asynccontextmanager
+async def _own(partial: Path) -> AsyncIterator[None]:
+    """The partial file belongs to one download at a time, across processes too: two writers
+    would append one video's bytes to the other's. The lock dies with its process."""
+    await asyncio.to_thread(partial.parent.mkdir, parents=True, exist_ok=True)
+    path = partial.with_name(partial.name + ".lock")
+    lock = FileLock(path, timeout=0)
+    try:
+        lock.acquire()
+    except Timeout:
+        raise Wait(5.0, "Another download of this video is under way.") from None
+    try:
+        yield
+    finally:
+        lock.release()
+        if not partial.exists():  # the video is filed: nothing left to guard (a late rival re-reads the job)
+            path.unlink(missing_ok=True)
 
 
 def _has_video(path: Path) -> bool:
@@ -42,7 +65,10 @@ async def fetch_video(rt: Runtime, job: LocalJob) -> None:
         await rt.move(job, State.REMOTE, History.NO_VIDEO_URL)
         return
     priority = job.video_expires.timestamp() if job.video_expires else float("inf")
-    async with rt.downloads.slot(priority):
+    async with rt.downloads.slot(priority), _own(partial):
+        current = await rt.store.get(job.id)
+        if current is None or current.state is not State.DOWNLOADING or current.updated_at != job.updated_at:
+            return  # moved on while this step waited for the file: the driver reads it again
         try:
             size = await download(
                 rt.video_http,

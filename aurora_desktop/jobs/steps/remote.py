@@ -29,7 +29,7 @@ from aurora_desktop.errors import UserError
 from aurora_desktop.jobs.events import JobChanged, Notice
 from aurora_desktop.jobs.model import LocalJob, State, utcnow
 from aurora_desktop.jobs.runtime import OUTPUT_LIFETIME, STOPPED_MESSAGE
-from aurora_desktop.jobs.store import StoreWriteFailed
+from aurora_desktop.jobs.store import StateConflict, StoreWriteFailed
 from aurora_desktop.jobs.vocabulary import ErrorCode, History, Phase
 
 log = logging.getLogger(__name__)
@@ -128,6 +128,8 @@ class RemoteWatch:
             # One read of the store per tick (not one per job): these are the jobs at Creatify.
             local = {j.id: j for j in await rt.store.list([State.REMOTE])}
             jobs = [local[i] for i in watched.values() if i in local]
+            for gone in set(watched.values()) - set(local):
+                self._release(gone)  # moved on by someone else (another engine, a retry): its driver reads it again
             try:
                 remotes = await rt.client.list(ids=list(watched))
                 self.ticks += 1
@@ -137,7 +139,10 @@ class RemoteWatch:
                     local_id = watched.get(remote.id)
                     if local_id:
                         self._missing.pop(remote.id, None)
-                        await self._apply(local.get(local_id), remote)
+                        try:
+                            await self._apply(local.get(local_id), remote)
+                        except StateConflict:  # another engine moved it first: its driver reads it again
+                            self._release(local_id)
                 seen = {r.id for r in remotes}
                 for remote_id in set(watched) - seen:
                     await self._check_missing(remote_id, watched[remote_id])
