@@ -86,8 +86,8 @@ async def fetch_video(rt: Runtime, job: LocalJob) -> None:
             code = ErrorCode.DISK if exc.local else ErrorCode.DOWNLOAD
             await rt.attention(job, code, exc.user_message, exc.detail)
             return
-    rt.set_online(True)
-    await _file_into_library(rt, job, partial, size)
+        rt.set_online(True)
+        await _file_into_library(rt, job, partial, size)
 
 
 async def _file_into_library(rt: Runtime, job: LocalJob, partial: Path, size: int) -> None:
