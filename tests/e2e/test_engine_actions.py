@@ -131,7 +131,8 @@ def test_expired_hosted_links_are_hosted_again_before_submitting(make_sandbox, t
             await until_state(engine, job.id, State.SUBMITTING)
             return job.id
 
-    sb.fault(kind="delay", seconds=3, method="POST", path="/api/aurora/")  # hold it at submitting
+    # Hold it at submitting; a POST that leaves anyway is dropped unprocessed (the premise: never sent).
+    sb.fault(kind="drop", method="POST", path="/api/aurora/")
     h.config.reconcile_delays = (0.0,)
     job_id = run(first_run())
     # The app was closed long enough for the hosted links to be near expiry (and the POST never sent).

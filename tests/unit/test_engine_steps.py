@@ -38,6 +38,16 @@ def remote_job(job_id: str = "r1", name: str = "x", status: str = "pending", **e
     return {"id": job_id, "name": name, "status": status, "progress": 0, **extra}
 
 
+def posting(answer: Handler) -> Handler:
+    """The API as a submit meets it: nothing with the job's token at Creatify yet (the search
+    before the POST finds nothing), and each POST answered by `answer`."""
+
+    def api(request: httpx.Request) -> Any:
+        return httpx.Response(200, json=[]) if request.method == "GET" else answer(request)
+
+    return api
+
+
 class FakeHoster:
     name = "fake"
 
@@ -139,7 +149,7 @@ def test_a_created_job_is_adopted_with_one_post(tmp_path: Path) -> None:
         return await rig.rt.store.get("j1")
 
     api = lambda r: httpx.Response(201, json=remote_job(name=json.loads(r.content)["name"]))  # noqa: E731
-    job = scenario(tmp_path, api, body)
+    job = scenario(tmp_path, posting(api), body)
     assert job.state is State.REMOTE and job.remote_id == "r1" and job.submit_attempts == 1
 
 
@@ -148,7 +158,7 @@ def test_a_refused_request_fails_and_takes_its_attempt_back(tmp_path: Path) -> N
         await submit(rig.rt, rig.insert(state=State.SUBMITTING))
         return await rig.rt.store.get("j1")
 
-    job = scenario(tmp_path, lambda r: httpx.Response(400, json={"audio": ["Audio is too long."]}), body)
+    job = scenario(tmp_path, posting(lambda r: httpx.Response(400, json={"audio": ["Audio is too long."]})), body)
     assert job.state is State.FAILED and job.error_code == ErrorCode.INPUT and job.submit_attempts == 0
     assert "too long" in job.error_message.lower()
 
@@ -158,7 +168,7 @@ def test_refused_keys_need_attention_and_nothing_counts_as_sent(tmp_path: Path) 
         await submit(rig.rt, rig.insert(state=State.SUBMITTING))
         return await rig.rt.store.get("j1")
 
-    job = scenario(tmp_path, lambda r: httpx.Response(401, json={"detail": "Invalid key."}), body)
+    job = scenario(tmp_path, posting(lambda r: httpx.Response(401, json={"detail": "Invalid key."})), body)
     assert job.state is State.NEEDS_ATTENTION and job.error_code == ErrorCode.AUTH and job.submit_attempts == 0
 
 
@@ -212,7 +222,7 @@ def test_of_two_drivers_that_read_the_same_job_only_one_posts(tmp_path: Path) ->
         await first
         return rig.posts(), await rig.rt.store.get("j1")
 
-    posts, job = scenario(tmp_path, slow_post, body)
+    posts, job = scenario(tmp_path, posting(slow_post), body)
     assert posts == 1 and job.state is State.REMOTE and job.submit_attempts == 1
 
 
@@ -403,3 +413,19 @@ def test_a_library_that_cannot_be_written_stops_the_engine_instead_of_hanging(tm
     assert "readonly" in error.detail
     [stopped] = [e for e in events if isinstance(e, EngineStopped)]
     assert stopped.message == error.user_message
+
+
+def test_a_job_that_forgot_its_attempt_is_found_by_token_before_any_post(tmp_path: Path) -> None:
+    """Issue 13.4: a damaged WAL rolled a submitted job back to "0 attempts" and it was sent again."""
+
+    def api(request: httpx.Request) -> httpx.Response:
+        if request.method == "POST":
+            return httpx.Response(201, json=remote_job("r-second"))
+        return httpx.Response(200, json=[remote_job("r-first", name="Clip [ad-0123456789]", status="running")])
+
+    async def body(rig: Rig) -> tuple[LocalJob, int]:
+        await submit(rig.rt, rig.insert(state=State.SUBMITTING, submit_attempts=0))
+        return await rig.rt.store.get("j1"), rig.posts()
+
+    job, posts = scenario(tmp_path, api, body)
+    assert posts == 0 and job.state is State.REMOTE and job.remote_id == "r-first"

@@ -72,11 +72,13 @@ async def submit(rt: Runtime, job: LocalJob) -> None:
     if job.remote_id:
         await rt.move(job, State.REMOTE, History.SUBMITTED)
         return
-    if job.submit_attempts > 0:
-        found = await reconcile(rt, job)
-        if found is not None:
-            await adopt(rt, job, found, History.ADOPTED)
-            return
+    # Look for the token first, whatever the attempt count says: a damaged or rolled-back
+    # library can forget an attempt, and a job already at Creatify must be adopted, never
+    # requested again. After a known attempt, look a few times (its job may appear late).
+    found = await reconcile(rt, job, rt.config.reconcile_delays if job.submit_attempts > 0 else (0.0,))
+    if found is not None:
+        await adopt(rt, job, found, History.ADOPTED)
+        return
     if _inputs_expire_soon(rt, job):
         await rt.move(job, State.HOSTING, History.REHOST, {"why": "hosted links expire soon"})
         return
@@ -130,9 +132,9 @@ async def submit(rt: Runtime, job: LocalJob) -> None:
     await adopt(rt, intent.job, remote, History.SUBMITTED)
 
 
-async def reconcile(rt: Runtime, job: LocalJob) -> Job | None:
+async def reconcile(rt: Runtime, job: LocalJob, delays: tuple[float, ...] | None = None) -> Job | None:
     """Find a job this client may already have created, by its token."""
-    for delay in rt.config.reconcile_delays:
+    for delay in rt.config.reconcile_delays if delays is None else delays:
         await asyncio.sleep(delay)
         try:
             recent = await rt.client.list(ordering="-created_at")
