@@ -9,7 +9,7 @@ Exit codes (also in README and --help):
   5    another Aurora Desktop (the window or a command) is already making videos with this
        profile; nothing was done (`jobs` still works)
   6    the app could not record its work (its job library cannot be written: disk full,
-       read-only) or stopped unexpectedly; every job is kept as last recorded
+       read-only, or damaged) or stopped unexpectedly; every job is kept as last recorded
   130  interrupted; the job is kept and resumes next time
 """
 
@@ -33,12 +33,13 @@ from aurora_desktop.instance import AlreadyRunning, ProfileLock
 from aurora_desktop.jobs import orders
 from aurora_desktop.jobs.events import Connectivity, EngineEvent, JobChanged, Notice, Progress, to_json
 from aurora_desktop.jobs.model import LocalJob, State
-from aurora_desktop.jobs.store import StoreWriteFailed
+from aurora_desktop.jobs.store import StoreDamaged, StoreWriteFailed
 from aurora_desktop.jobs.vocabulary import Blame, Phase, rule_for
 from aurora_desktop.services import CredentialsMissing, Services, open_services, open_store
 
 EXIT_OK, EXIT_JOB_FAILED, EXIT_INPUT, EXIT_CREDENTIALS, EXIT_UNREACHABLE, EXIT_RUNNING = 0, 1, 2, 3, 4, 5
 EXIT_STOPPED = 6
+DAMAGED_HINT = "Open Aurora Desktop (the window) to keep it aside and start a new list."
 EXIT_INTERRUPTED = 130
 # Before anything is spent (a quote's blockers) and after (a job that did not end saved).
 EXIT_BEFORE_SPENDING = {Blame.ACCOUNT: EXIT_CREDENTIALS, Blame.SERVICE: EXIT_UNREACHABLE}
@@ -174,6 +175,9 @@ async def _guarded(args: argparse.Namespace) -> int:
         return exc.code
     except StoreWriteFailed as exc:  # e.g. while resuming: the library cannot be written
         Reporter(args.json).say(exc.user_message, exit_code=EXIT_STOPPED)
+        return EXIT_STOPPED
+    except StoreDamaged as exc:  # kept as it is: the window asks before starting a new one
+        Reporter(args.json).say(f"{exc.user_message} {DAMAGED_HINT}", exit_code=EXIT_STOPPED)
         return EXIT_STOPPED
     except asyncio.CancelledError:
         if interrupted:

@@ -103,7 +103,11 @@ async def open_services(
     owns_secrets = secrets is None
     secrets = secrets or SecretStore()
     proc: SandboxProcess | None = None
+    store: JobStore | None = None
+    client: AuroraClient | None = None
     try:
+        # The library first: a damaged one is reported before anything is started (or left running).
+        store = await asyncio.to_thread(open_store)
         if sandbox:
             proc = SandboxProcess(
                 ["--data-dir", str(paths.data_dir() / "sandbox"), *(sandbox_args or [])],
@@ -123,6 +127,10 @@ async def open_services(
         client = AuroraClient(credentials, base)
         hoster = await make_hoster(hosting, settings, secrets, client.base_url, credentials)
     except BaseException:
+        if client is not None:
+            await client.aclose()
+        if store is not None:
+            store.close()
         if owns_secrets:
             secrets.close()
         if proc is not None:
@@ -130,7 +138,6 @@ async def open_services(
         if lock is not None:
             lock.release()
         raise
-    store = open_store()
     config = EngineConfig(
         library_dir=out_dir or settings.library_dir(),
         partial_dir=paths.data_dir() / "partial",

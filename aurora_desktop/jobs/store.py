@@ -84,6 +84,57 @@ class StateConflict(StoreError):
     """The job is no longer in the state the caller read: someone else moved it on."""
 
 
+class StoreDamaged(UserError, StoreError):
+    """The job library cannot be read. Nothing is changed until the user agrees to keep the
+    damaged file aside (set_aside) and start a new, empty library."""
+
+    def __init__(self, path: Path, reason: str) -> None:
+        self.path = path
+        super().__init__(
+            f"The list of your videos ({path}) is damaged and cannot be read. Nothing in it was changed. "
+            "Aurora Desktop can keep the damaged file aside and start a new, empty list; "
+            "your video files themselves are not touched.",
+            detail=reason,
+        )
+
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+def _companions(path: Path) -> list[Path]:
+    """The database and its WAL and shared-memory files, as SQLite names them."""
+    return [path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")]
+
+
+def _refuse_if_damaged(path: Path) -> None:
+    """A database emptied while its WAL still holds transactions would open as a new, empty
+    library and the WAL would be thrown away: refuse before SQLite touches it."""
+    db, wal, _ = _companions(path)
+    try:
+        with open(db, "rb") as fh:
+            head = fh.read(len(SQLITE_HEADER))
+    except FileNotFoundError:
+        return  # a new profile
+    if head and head != SQLITE_HEADER:  # not opened at all: SQLite's recovery would write into it
+        raise StoreDamaged(path, f"{db.name} is not an SQLite database (it starts with {head[:16]!r})")
+    if not head and wal.exists() and wal.stat().st_size > 0:
+        raise StoreDamaged(path, f"{db.name} is empty but {wal.name} holds {wal.stat().st_size} bytes")
+
+
+def set_aside(path: Path) -> Path:
+    """Rename a damaged database (and its companions) out of the way, never overwriting; return its new name."""
+    stamp = utcnow().strftime("%Y%m%d-%H%M%S")
+    aside = path.with_name(f"{path.stem}.damaged-{stamp}{path.suffix}")
+    number = 2
+    while any(p.exists() for p in _companions(aside)):
+        aside = path.with_name(f"{path.stem}.damaged-{stamp}-{number}{path.suffix}")
+        number += 1
+    for source, target in zip(_companions(path), _companions(aside), strict=True):
+        if source.exists():
+            os.rename(source, target)
+    return aside
+
+
 # File paths may hold bytes that are not UTF-8 (os.fsdecode gives surrogates);
 # those are stored as BLOBs of the raw bytes and read back exactly.
 PATH_COLUMNS = frozenset({"image_source", "audio_source", "output_path"})
@@ -121,12 +172,25 @@ class JobStore:
         self.path = path
         path.parent.mkdir(parents=True, exist_ok=True)
         self._lock = threading.Lock()  # one writer at a time, whoever calls
+        _refuse_if_damaged(path)
         self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None, timeout=30)
         self._db.row_factory = sqlite3.Row
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA synchronous=FULL")
-        self._db.execute("PRAGMA foreign_keys=ON")
-        self._migrate()
+        try:
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA synchronous=FULL")
+            self._db.execute("PRAGMA foreign_keys=ON")
+            self._migrate()
+            self._db.execute("SELECT count(*) FROM jobs").fetchone()
+        except StoreWriteFailed as exc:
+            self._db.close()
+            if isinstance(exc.__cause__, sqlite3.OperationalError):
+                raise
+            raise StoreDamaged(path, exc.detail) from exc
+        except sqlite3.DatabaseError as exc:
+            self._db.close()
+            if isinstance(exc, sqlite3.OperationalError) and "no such table" not in str(exc):
+                raise StoreWriteFailed(path, exc) from exc  # locked, unreadable folder: not damage
+            raise StoreDamaged(path, f"{type(exc).__name__}: {exc}") from exc
 
     @contextlib.contextmanager
     def _transaction(self) -> Iterator[None]:

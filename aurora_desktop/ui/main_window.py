@@ -28,6 +28,7 @@ from aurora_desktop.api.catalog import get_model
 from aurora_desktop.errors import UserError
 from aurora_desktop.jobs import orders
 from aurora_desktop.jobs.model import LocalJob, State
+from aurora_desktop.jobs.store import StoreDamaged, set_aside
 from aurora_desktop.jobs.vocabulary import LibraryAction, rule_for
 from aurora_desktop.secrets import SecretStore
 from aurora_desktop.services import CredentialsMissing, Services, open_services
@@ -127,6 +128,7 @@ class MainWindow(QMainWindow):
             self.tray.messageClicked.connect(self._focus_last_notified)
             self.tray.show()
         self._last_notified: str | None = None
+        self.damaged_dialog: QMessageBox | None = None
 
     # ================================================================== start and modes
 
@@ -166,6 +168,9 @@ class MainWindow(QMainWindow):
             self.pages.setCurrentWidget(self.welcome)
             self.errors.show(exc.user_message, exc.detail)
             return
+        except StoreDamaged as exc:
+            self._offer_new_library(exc, demo=demo, samples=samples)
+            return
         except UserError as exc:  # unreachable storage, an unsafe API address, ...
             self.errors.show(exc.user_message, exc.detail)
             return
@@ -204,6 +209,38 @@ class MainWindow(QMainWindow):
             )
         self.refresh_credits()
         self.servicesReady.emit()
+
+    def _offer_new_library(self, exc: StoreDamaged, *, demo: bool, samples: bool) -> None:
+        """Say so first; only with the user's yes is the damaged file kept aside and a new list begun."""
+        self.statusBar().showMessage(self.tr("Your list of videos cannot be read."))
+        box = QMessageBox(
+            QMessageBox.Icon.Warning,
+            self.tr("Your list of videos is damaged"),
+            exc.user_message,
+            QMessageBox.StandardButton.NoButton,
+            self,
+        )
+        box.setDetailedText(exc.detail)
+        fresh = box.addButton(self.tr("Keep it aside and start a new list"), QMessageBox.ButtonRole.AcceptRole)
+        box.addButton(self.tr("Quit"), QMessageBox.ButtonRole.RejectRole)
+
+        def chosen(button: object) -> None:
+            if button is fresh:
+                self.tasks.spawn(self._start_new_library(exc.path, demo=demo, samples=samples), key="services")
+            else:
+                self.close()
+
+        box.buttonClicked.connect(chosen)
+        box.open()  # never exec(): no nested loop
+        self.damaged_dialog = box
+
+    async def _start_new_library(self, path: Path, *, demo: bool, samples: bool) -> None:
+        aside = await asyncio.to_thread(set_aside, path)
+        await self._open(demo=demo, samples=samples)
+        self.statusBar().showMessage(
+            self.tr("The damaged list was kept as {name} in {folder}.").format(name=aside.name, folder=aside.parent),
+            20000,
+        )
 
     async def _close_services(self) -> None:
         if self.bridge is not None:

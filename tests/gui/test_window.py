@@ -236,3 +236,22 @@ def test_without_a_keyring_keys_can_be_kept_for_this_session_only(
     for path in (tmp_path / "p").rglob("*"):  # never written to disk
         if path.is_file():
             assert sb.proc.api_key.encode() not in path.read_bytes(), path
+
+
+def test_a_damaged_library_is_kept_aside_only_after_the_user_agrees(qtbot, open_window, tmp_path: Path) -> None:
+    """Issue 13.4: a damaged library showed as "no videos yet"; now the user is told first."""
+    garbage = b"this is not a database " * 100
+    db = tmp_path / "profile" / "data" / "jobs.sqlite3"
+    db.parent.mkdir(parents=True)
+    db.write_bytes(garbage)
+    window = open_window(profile=tmp_path / "profile", demo=True, wait_ready=False)
+    qtbot.waitUntil(lambda: window.damaged_dialog is not None and window.damaged_dialog.isVisible(), timeout=15_000)
+    assert "is damaged and cannot be read" in window.damaged_dialog.text()
+    assert db.read_bytes() == garbage  # nothing changed before the user agreed
+    [fresh] = [b for b in window.damaged_dialog.buttons() if "start a new list" in b.text()]
+    with qtbot.waitSignal(window.servicesReady, timeout=30_000):
+        fresh.click()
+    [kept] = db.parent.glob("jobs.damaged-*.sqlite3")
+    assert kept.read_bytes() == garbage  # kept aside whole
+    assert window.model.rowCount() == 0 and "kept as" in window.statusBar().currentMessage()
+    qtbot.waitUntil(lambda: window.create_panel.remaining is not None, timeout=10_000)  # the new demo answers
