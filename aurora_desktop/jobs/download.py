@@ -9,9 +9,10 @@ The client used here carries no API headers: the video host never sees keys.
 from __future__ import annotations
 
 import asyncio
+import ipaddress
 import os
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import IO
 
@@ -90,6 +91,32 @@ class _Writer:
         for result in await asyncio.gather(*pending, return_exceptions=True):
             if raise_errors and isinstance(result, BaseException):
                 raise result
+
+
+NOT_PUBLIC = "The link to the finished video is not a public web address, so the app did not follow it."
+
+
+def public_only(allow_loopback: Callable[[], bool]) -> Callable[[httpx.Request], Awaitable[None]]:
+    """An httpx request hook: every request (each redirect too) must be http(s) to a public
+    address. This computer's own addresses pass only while `allow_loopback()` (the local
+    stand-in or a test); private, link-local (cloud metadata) and other special ones never."""
+
+    async def check(request: httpx.Request) -> None:
+        url = request.url
+        if url.scheme not in ("http", "https") or not url.host:
+            raise DownloadError(NOT_PUBLIC, detail=f"refused {url.scheme}: link")
+        try:
+            infos = await asyncio.get_running_loop().getaddrinfo(url.host, url.port or 443)
+            addresses = {ipaddress.ip_address(info[4][0]) for info in infos}
+        except (OSError, ValueError):
+            return  # unresolvable: the connection fails on its own, with the usual message
+        for address in addresses:
+            if address.is_loopback and allow_loopback():
+                continue
+            if not address.is_global:
+                raise DownloadError(NOT_PUBLIC, detail=f"refused {url.host} ({address})")
+
+    return check
 
 
 def _content_range_start(value: str | None) -> int | None:

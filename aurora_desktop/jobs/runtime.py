@@ -15,14 +15,17 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 import httpx
 
 from aurora_desktop import __version__
 from aurora_desktop.api import AuroraClient
+from aurora_desktop.api.client import is_loopback_host
 from aurora_desktop.errors import UserError
 from aurora_desktop.hosting import Hoster
 from aurora_desktop.jobs import transitions
+from aurora_desktop.jobs.download import public_only
 from aurora_desktop.jobs.events import Connectivity, EngineEvent, EngineStopped, JobChanged, Listener, Progress
 from aurora_desktop.jobs.gate import PriorityGate
 from aurora_desktop.jobs.model import LocalJob, State
@@ -105,13 +108,16 @@ class Runtime:
         self.listeners: list[Listener] = []
         self.uploads = asyncio.Semaphore(max(1, config.max_uploads))
         self.downloads = PriorityGate(config.max_downloads)
-        # For videos: a client that never carries API headers, whatever host the link names.
+        # Videos at this computer's own addresses only come from the local stand-in (or a test).
+        self.allow_loopback_videos = is_loopback_host(urlsplit(client.base_url).hostname or "")
+        # For videos: a client that never carries API headers, and goes only to public addresses.
         self.video_http = httpx.AsyncClient(
             timeout=httpx.Timeout(60.0, connect=15.0),
             follow_redirects=True,
             trust_env=False,
             transport=video_transport,
             headers={"User-Agent": f"AuroraDesktop/{__version__}"},
+            event_hooks={"request": [public_only(lambda: self.allow_loopback_videos)]},
         )
         self.offline_since: float | None = None
         self.failure: UserError | None = None  # set once: the engine has stopped (see fail())

@@ -429,3 +429,32 @@ def test_a_job_that_forgot_its_attempt_is_found_by_token_before_any_post(tmp_pat
 
     job, posts = scenario(tmp_path, api, body)
     assert posts == 0 and job.state is State.REMOTE and job.remote_id == "r-first"
+
+
+@pytest.mark.parametrize(
+    ("link", "answer"),
+    [
+        ("file:///etc/passwd", None),
+        ("http://169.254.169.254/latest/meta-data/", None),  # a cloud metadata address
+        ("http://10.1.2.3/video.mp4", None),
+        ("https://videos.example.org/v.mp4", "http://169.254.169.254/latest/meta-data/"),  # a redirect there
+        ("http://127.0.0.1:9/sandbox/outputs/v.mp4", None),  # loopback: only for the local stand-in
+    ],
+)
+def test_video_links_go_only_to_public_addresses(tmp_path: Path, link: str, answer: str | None) -> None:
+    """Issue 13.12: a video link (or a redirect) to file://, a link-local or private address was followed."""
+
+    def host(request: httpx.Request) -> httpx.Response:
+        if answer and request.url.host == "videos.example.org":
+            return httpx.Response(302, headers={"Location": answer})
+        return httpx.Response(200, content=b"\x00\x00\x00\x18ftypmp42secret")
+
+    async def body(rig: Rig) -> tuple[LocalJob, list[str]]:
+        rig.rt.allow_loopback_videos = False  # as with Creatify's real address
+        await fetch_video(rig.rt, rig.insert(state=State.DOWNLOADING, remote_id="r1", video_url=link))
+        return await rig.rt.store.get("j1"), [str(r.url) for r in rig.requests]
+
+    job, sent = scenario(tmp_path, host, body)
+    assert job.state is State.NEEDS_ATTENTION and job.error_code == ErrorCode.DOWNLOAD
+    assert "not a public web address" in job.error_message
+    assert not any("169.254" in url or "10.1.2.3" in url or "127.0.0.1" in url for url in sent)
