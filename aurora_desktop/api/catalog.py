@@ -22,6 +22,13 @@ class ModelSpec:
     credits_per_second: Decimal
     max_audio_seconds: float
     documented: bool  # False: seen on a newer model page, not in the API reference
+    # A generous ceiling on the finished video's bitrate (typical output is a few Mbit/s): a
+    # download announcing or streaming far more than this for the clip's length is refused.
+    max_video_mbps: float = 20.0
+
+    def max_video_bytes(self, seconds: float) -> int:
+        """The most a finished video of `seconds` can reasonably weigh (plus room for headers)."""
+        return int((seconds + 5) * self.max_video_mbps * 1_000_000 / 8) + 10_000_000
 
 
 CATALOG: tuple[ModelSpec, ...] = (
@@ -36,10 +43,10 @@ CATALOG: tuple[ModelSpec, ...] = (
         300.0,
         True,
     ),
-    ModelSpec("aurora_v2_480p", "aurora_v2", "480p", "Aurora v2 480p", "480p", Decimal("0.4"), 59.7, False),
-    ModelSpec("aurora_v2_720p", "aurora_v2", "720p", "Aurora v2 720p", "720p", Decimal("0.7"), 59.7, False),
-    ModelSpec("aurora_v2_1080p", "aurora_v2", "1080p", "Aurora v2 1080p", "1080p", Decimal("1.4"), 59.7, False),
-    ModelSpec("aurora_v2_2k", "aurora_v2", "2k", "Aurora v2 2K", "2K", Decimal("2.8"), 14.375, False),
+    ModelSpec("aurora_v2_480p", "aurora_v2", "480p", "Aurora v2 480p", "480p", Decimal("0.4"), 59.7, False, 10),
+    ModelSpec("aurora_v2_720p", "aurora_v2", "720p", "Aurora v2 720p", "720p", Decimal("0.7"), 59.7, False, 20),
+    ModelSpec("aurora_v2_1080p", "aurora_v2", "1080p", "Aurora v2 1080p", "1080p", Decimal("1.4"), 59.7, False, 40),
+    ModelSpec("aurora_v2_2k", "aurora_v2", "2k", "Aurora v2 2K", "2K", Decimal("2.8"), 14.375, False, 80),
 )
 
 DEFAULT_MODEL = "aurora_v1"

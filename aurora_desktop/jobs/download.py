@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import ipaddress
 import os
+import shutil
 import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
@@ -129,7 +130,31 @@ def _content_range_start(value: str | None) -> int | None:
         return None
 
 
-async def _attempt(http: httpx.AsyncClient, url: str, partial: Path, progress: Progress | None) -> int:
+FREE_SPACE_MARGIN = 50_000_000  # what the disk keeps besides the video: the OS and others need room too
+
+
+def _too_large(announced: int, limit: int) -> DownloadError:
+    return DownloadError(
+        "The finished video is far larger than a video of this length can be, so the app stopped downloading "
+        "it. Try again later, or tell Creatify's support.",
+        detail=f"{announced} bytes, at most {limit} expected",
+    )
+
+
+def _check_room(partial: Path, needed: int) -> None:
+    free = shutil.disk_usage(partial.parent).free
+    if needed + FREE_SPACE_MARGIN > free:
+        raise DownloadError(
+            f"There is not enough free disk space for the video ({needed / 1e6:,.0f} MB needed, "
+            f"{free / 1e6:,.0f} MB free). Free some space; the download resumes where it stopped.",
+            detail=f"{needed} bytes needed, {free} free in {partial.parent}",
+            local=True,
+        )
+
+
+async def _attempt(
+    http: httpx.AsyncClient, url: str, partial: Path, progress: Progress | None, max_bytes: int | None
+) -> int:
     offset = partial.stat().st_size if partial.exists() else 0
     headers = {"Range": f"bytes={offset}-"} if offset else {}
     try:
@@ -153,6 +178,9 @@ async def _attempt(http: httpx.AsyncClient, url: str, partial: Path, progress: P
                 mode, done = "wb", 0
             length = response.headers.get("content-length")
             total = done + int(length) if length and length.isdigit() else 0
+            if max_bytes is not None and total > max_bytes:
+                raise _too_large(total, max_bytes)
+            await asyncio.to_thread(_check_room, partial, (total or max_bytes or 0) - done)
             # Opened here, not on a thread: a cancelled await would leak the handle.
             with open(partial, mode) as fh:
                 writer = _Writer(fh)
@@ -163,6 +191,8 @@ async def _attempt(http: httpx.AsyncClient, url: str, partial: Path, progress: P
                         pending.append(chunk)
                         pending_size += len(chunk)
                         done += len(chunk)
+                        if max_bytes is not None and done > max_bytes:  # no length said, and it does not end
+                            raise _too_large(done, max_bytes)
                         # Big blocks for speed, but at least every FLUSH_SECONDS, so a slow
                         # link keeps what it got if the app dies.
                         if pending_size >= CHUNK or time.monotonic() - last_flush >= FLUSH_SECONDS:
@@ -197,6 +227,7 @@ async def download(
     partial: Path,
     *,
     progress: Progress | None = None,
+    max_bytes: int | None = None,
     attempts: int = 8,
     max_wait: float = 30.0,
 ) -> int:
@@ -210,7 +241,7 @@ async def download(
     )
     async for attempt in retrying:
         with attempt:
-            size = await _attempt(http, url, partial, progress)
+            size = await _attempt(http, url, partial, progress, max_bytes)
     with open(partial, "rb") as fh:
         head = fh.read(12)
     if head[4:8] != b"ftyp":

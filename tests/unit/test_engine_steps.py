@@ -15,6 +15,7 @@ import httpx
 import pytest
 
 from aurora_desktop.api import AuroraClient, Credentials
+from aurora_desktop.api.catalog import get_model
 from aurora_desktop.api.retry import RetryPolicy
 from aurora_desktop.hosting import HostedFile, HostingError
 from aurora_desktop.jobs import recovery, transitions
@@ -458,3 +459,54 @@ def test_video_links_go_only_to_public_addresses(tmp_path: Path, link: str, answ
     assert job.state is State.NEEDS_ATTENTION and job.error_code == ErrorCode.DOWNLOAD
     assert "not a public web address" in job.error_message
     assert not any("169.254" in url or "10.1.2.3" in url or "127.0.0.1" in url for url in sent)
+
+
+def _download_scenario(tmp_path: Path, host: Handler) -> tuple[LocalJob, Path]:
+    async def body(rig: Rig) -> LocalJob:
+        await fetch_video(
+            rig.rt,
+            rig.insert(
+                state=State.DOWNLOADING, remote_id="r1", audio_seconds=8.0, video_url="https://videos.example.org/v.mp4"
+            ),
+        )
+        return await rig.rt.store.get("j1")
+
+    return scenario(tmp_path, host, body), tmp_path / "partial" / "j1.mp4.part"
+
+
+def test_a_video_announced_far_too_large_is_not_downloaded(tmp_path: Path) -> None:
+    """Issue 13.9: a link announcing 10 GB filled the disk."""
+
+    def host(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, headers={"Content-Length": str(10 * 1024**3)}, content=b"")
+
+    job, partial = _download_scenario(tmp_path, host)
+    assert job.state is State.NEEDS_ATTENTION and job.error_code == ErrorCode.DOWNLOAD
+    assert "far larger than a video of this length" in job.error_message and not partial.exists()
+
+
+def test_a_video_that_streams_forever_is_cut_off_at_a_bound(tmp_path: Path) -> None:
+    """Issue 13.9: a link that never ends (no length announced) filled the disk."""
+    sent = [0]
+
+    async def endless() -> Any:
+        block = b"\x00" * (1024 * 1024)
+        while True:
+            sent[0] += len(block)
+            yield block
+
+    job, partial = _download_scenario(tmp_path, lambda r: httpx.Response(200, content=endless()))
+    limit = get_model("aurora_v1").max_video_bytes(8.0)
+    assert job.state is State.NEEDS_ATTENTION and "far larger" in job.error_message and not partial.exists()
+    assert limit < sent[0] <= limit + 4 * 1024 * 1024  # stopped within a few blocks of the bound
+
+
+def test_a_disk_without_room_for_the_video_says_so_before_downloading(tmp_path: Path, monkeypatch) -> None:
+    import shutil
+
+    real = shutil.disk_usage
+    monkeypatch.setattr(shutil, "disk_usage", lambda p: real(p)._replace(free=20_000_000))  # 20 MB free
+    video = b"\x00\x00\x00\x18ftypmp42" + b"\x00" * 40_000_000
+    job, partial = _download_scenario(tmp_path, lambda r: httpx.Response(200, content=video))
+    assert job.state is State.NEEDS_ATTENTION and job.error_code == ErrorCode.DISK
+    assert "not enough free disk space" in job.error_message and rule_for(job.error_code).resumes_on_start

@@ -16,6 +16,7 @@ from pathlib import Path
 from filelock import FileLock, Timeout
 
 from aurora_desktop.api import ApiError, NetworkError, RateLimitedError, ServerUnavailableError
+from aurora_desktop.api.catalog import get_model
 from aurora_desktop.jobs.download import DownloadError, download
 from aurora_desktop.jobs.model import LocalJob, State, utcnow
 from aurora_desktop.jobs.naming import reserve_unique_path, video_stem
@@ -41,6 +42,11 @@ async def _own(partial: Path) -> AsyncIterator[None]:
         lock.release()
         if not partial.exists():  # the video is filed: nothing left to guard (a late rival re-reads the job)
             path.unlink(missing_ok=True)
+
+
+def _max_bytes(job: LocalJob) -> int:
+    spec = get_model(job.model)
+    return spec.max_video_bytes(job.audio_seconds or spec.max_audio_seconds)
 
 
 def _has_video(path: Path) -> bool:
@@ -76,6 +82,7 @@ async def fetch_video(rt: Runtime, job: LocalJob) -> None:
                 partial,
                 attempts=rt.config.download_attempts,
                 progress=lambda d, t: rt.progress(job, Phase.DOWNLOADING, d, t),
+                max_bytes=_max_bytes(job),
             )
         except DownloadError as exc:
             if exc.expired:
@@ -83,6 +90,8 @@ async def fetch_video(rt: Runtime, job: LocalJob) -> None:
                 return
             if exc.retryable:
                 raise Wait(5.0, exc.user_message, offline=True) from None
+            if not exc.local:  # the server's answer was no video: what arrived is of no use
+                await asyncio.to_thread(partial.unlink, missing_ok=True)
             code = ErrorCode.DISK if exc.local else ErrorCode.DOWNLOAD
             await rt.attention(job, code, exc.user_message, exc.detail)
             return
