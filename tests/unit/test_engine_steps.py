@@ -507,6 +507,6 @@ def test_a_disk_without_room_for_the_video_says_so_before_downloading(tmp_path: 
     real = shutil.disk_usage
     monkeypatch.setattr(shutil, "disk_usage", lambda p: real(p)._replace(free=20_000_000))  # 20 MB free
     video = b"\x00\x00\x00\x18ftypmp42" + b"\x00" * 40_000_000
-    job, partial = _download_scenario(tmp_path, lambda r: httpx.Response(200, content=video))
+    job, _ = _download_scenario(tmp_path, lambda r: httpx.Response(200, content=video))
     assert job.state is State.NEEDS_ATTENTION and job.error_code == ErrorCode.DISK
     assert "not enough free disk space" in job.error_message and rule_for(job.error_code).resumes_on_start
