@@ -8,6 +8,7 @@ key never appears in a repr, a log line or an exception.
 from __future__ import annotations
 
 import ipaddress
+import json as json_module
 import logging
 import platform
 import time
@@ -33,6 +34,9 @@ log = logging.getLogger(__name__)
 
 DEFAULT_BASE_URL = "https://api.creatify.ai"
 MAX_IDS_PER_LIST = 100
+# No answer of this API is anywhere near this (a hundred jobs are a few hundred kB); a larger
+# one is a broken or hostile server, and reading it whole would cost the memory of a machine.
+MAX_RESPONSE_BYTES = 16_000_000
 USER_AGENT = (
     f"AuroraDesktop/{__version__} ({platform.system()}; Python {platform.python_version()}) httpx/{httpx.__version__}"
 )
@@ -163,7 +167,12 @@ class AuroraClient:
     ) -> Any:
         started = time.monotonic()
         try:
-            response = await self._http.request(method, path, params=params, json=json)
+            request = self._http.build_request(method, path, params=params, json=json)
+            response = await self._http.send(request, stream=True)
+            try:
+                body = await _read_bounded(response, MAX_RESPONSE_BYTES)
+            finally:
+                await response.aclose()
         except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout) as exc:
             # Nothing was sent: the connection never opened.
             raise NotSent(detail=f"{method} {path}: {type(exc).__name__}: {exc}") from None
@@ -174,17 +183,36 @@ class AuroraClient:
             raise OutcomeUnknownError(detail=detail) from None
         # Timed here, not by response.elapsed, which only transports that stream their body set.
         log.debug("%s %s -> %s in %.0f ms", method, path, response.status_code, (time.monotonic() - started) * 1000)
+        if body is None:
+            raise InvalidResponseError(
+                detail=f"{method} {path} -> HTTP {response.status_code}: the answer is larger than "
+                f"{MAX_RESPONSE_BYTES // 1_000_000} MB; not read"
+            )
+        text = body.decode(response.encoding or "utf-8", "replace")
         if not response.is_success:
             raise error_for_response(
                 response.status_code,
-                response.text,
+                text,
                 method=method,
                 path=path,
                 retry_after=response.headers.get("Retry-After"),
             )
         try:
-            return response.json()
+            return json_module.loads(body)
         except ValueError:
             raise InvalidResponseError(
-                detail=f"{method} {path} -> HTTP {response.status_code}, not JSON:\n{excerpt(response.text)}"
+                detail=f"{method} {path} -> HTTP {response.status_code}, not JSON:\n{excerpt(text)}"
             ) from None
+
+
+async def _read_bounded(response: httpx.Response, limit: int) -> bytes | None:
+    """The body, streamed, or None (and nothing more read) once it passes `limit` bytes."""
+    length = response.headers.get("content-length", "")
+    if length.isdigit() and int(length) > limit:
+        return None
+    body = bytearray()
+    async for chunk in response.aiter_bytes():
+        body += chunk
+        if len(body) > limit:
+            return None
+    return bytes(body)

@@ -121,9 +121,9 @@ class UnsafeRequestError(ApiError):
 _MAX_EXCERPT = 500
 
 
-def excerpt(text: str) -> str:
+def excerpt(text: str, limit: int = _MAX_EXCERPT) -> str:
     text = text.strip()
-    return text if len(text) <= _MAX_EXCERPT else text[:_MAX_EXCERPT] + "…"
+    return text if len(text) <= limit else text[:limit] + "…"
 
 
 def _messages(body: Any) -> tuple[list[str], dict[str, list[str]]]:

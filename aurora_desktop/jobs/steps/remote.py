@@ -25,6 +25,7 @@ from aurora_desktop.api import (
     RateLimitedError,
     ServerUnavailableError,
 )
+from aurora_desktop.api.errors import excerpt
 from aurora_desktop.errors import UserError
 from aurora_desktop.jobs.events import JobChanged, Notice
 from aurora_desktop.jobs.model import LocalJob, State, utcnow
@@ -33,6 +34,9 @@ from aurora_desktop.jobs.store import StateConflict, StoreWriteFailed
 from aurora_desktop.jobs.vocabulary import ErrorCode, History, Phase
 
 log = logging.getLogger(__name__)
+
+REASON_SHOWN = 300  # characters of Creatify's failure reason in the message a person reads
+REASON_KEPT = 20_000  # ... and kept for "Copy details"
 
 if TYPE_CHECKING:
     from aurora_desktop.jobs.runtime import Runtime
@@ -189,7 +193,7 @@ class RemoteWatch:
             self._release(job.id)
         elif remote.status in (JobStatus.FAILED, JobStatus.REJECTED):
             rejected = remote.status is JobStatus.REJECTED
-            reason = remote.failed_reason or "no reason was given"
+            reason = (remote.failed_reason or "").strip().rstrip(".") or "no reason was given"
             verb = "refused" if rejected else "could not make"
             await rt.move(
                 job,
@@ -199,8 +203,10 @@ class RemoteWatch:
                 remote_status=remote.status.value,
                 credits_used=0.0,
                 error_code=str(ErrorCode.REMOTE),
-                error_message=f"Creatify {verb} this video: {reason}. Failed videos are refunded automatically.",
-                error_detail=f"remote job {remote.id}: status {remote.raw_status}",
+                # The row and the dialog show a sentence; "Copy details" has (much) more of the reason.
+                error_message=f"Creatify {verb} this video: {excerpt(reason, REASON_SHOWN)}. "
+                "Failed videos are refunded automatically.",
+                error_detail=f"remote job {remote.id}: status {remote.raw_status}: {excerpt(reason, REASON_KEPT)}",
             )
             self._release(job.id)
         elif remote.status.value != job.remote_status:
