@@ -29,7 +29,6 @@ class Driver:
         self.rt = rt
         self._tasks: dict[str, asyncio.Task[None]] = {}
         self._rerun: set[str] = set()  # jobs to drive again when their driver ends
-        self._finished: dict[str, asyncio.Event] = {}
         self.closed = False
 
     @property
@@ -62,8 +61,8 @@ class Driver:
         """Until the job needs nothing more from the engine (saved, failed, or needs the user).
         Raises the engine's failure if it stops first (a wait never outlives the engine)."""
         job = await self.rt.store.get(job_id)
-        while job is not None and not job.state.is_final:
-            finished = asyncio.ensure_future(self._finished.setdefault(job_id, asyncio.Event()).wait())
+        while job is not None and not job.settled:
+            finished = asyncio.ensure_future(self.rt.settled_event(job_id).wait())
             stopped = asyncio.ensure_future(self.rt.stopped.wait())
             try:
                 await asyncio.wait([finished, stopped], return_when=asyncio.FIRST_COMPLETED)
@@ -78,9 +77,7 @@ class Driver:
         return job
 
     def notify_final(self, job_id: str) -> None:
-        event = self._finished.pop(job_id, None)
-        if event:
-            event.set()
+        self.rt.may_have_settled(job_id)
 
     async def close(self, timeout: float) -> None:
         self.closed = True

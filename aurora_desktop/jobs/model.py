@@ -136,6 +136,12 @@ class LocalJob:
     submitted_at: datetime | None = None
     finished_at: datetime | None = None
 
+    @property
+    def settled(self) -> bool:
+        """Nothing more will happen without the user: a final state, or a job still watched
+        whose last news needs a person (Creatify reports a state this app does not know)."""
+        return self.state.is_final or self.error_code is not None
+
     def with_changes(self, **changes: Any) -> LocalJob:
         return replace(self, **changes)
 

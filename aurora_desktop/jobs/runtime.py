@@ -54,6 +54,7 @@ class EngineConfig:
     max_uploads: int = 2
     max_active_jobs: int = 20
     max_downloads: int = 2
+    unknown_status_patience: float = 600.0  # seconds of a status this app does not know before saying so
     poll_min: float = 2.0  # seconds between polls while jobs are young or nearly done
     poll_max: float = 15.0  # ... and for long-running jobs
     offline_max_wait: float = 30.0  # back-off ceiling while the network is down
@@ -122,6 +123,7 @@ class Runtime:
         self.offline_since: float | None = None
         self.failure: UserError | None = None  # set once: the engine has stopped (see fail())
         self.stopped = asyncio.Event()
+        self._settled: dict[str, asyncio.Event] = {}  # job id -> set when the job may have settled
         self._throttle = _Throttle()
 
     # ------------------------------------------------------------------ news
@@ -144,6 +146,15 @@ class Runtime:
         elif not online and self.offline_since is None:
             self.offline_since = time.monotonic()
             self.emit(Connectivity(False, message))
+
+    def settled_event(self, job_id: str) -> asyncio.Event:
+        return self._settled.setdefault(job_id, asyncio.Event())
+
+    def may_have_settled(self, job_id: str) -> None:
+        """Wake whoever waits for this job (Engine.wait) to read it again."""
+        event = self._settled.pop(job_id, None)
+        if event:
+            event.set()
 
     def fail(self, error: UserError) -> None:
         """Stop for good: something every step needs (the job library) is broken. Jobs keep

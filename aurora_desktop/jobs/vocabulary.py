@@ -47,6 +47,7 @@ class ErrorCode(enum.StrEnum):
     DISK = "disk"  # the local disk: full, or the library folder not writable
     DOWNLOAD = "download"  # the video host refused the download (not the disk)
     LOST = "lost"
+    STATE = "state"  # Creatify reports a status this app does not know (the job is still watched)
     BUG = "bug"
 
 
@@ -70,6 +71,7 @@ ERROR_RULES: dict[ErrorCode, ErrorRule] = {
     ErrorCode.DISK: ErrorRule(Blame.SETUP, resumes_on_start=True, alert=True),
     ErrorCode.DOWNLOAD: ErrorRule(Blame.SERVICE, resumes_on_start=False, alert=False),
     ErrorCode.LOST: ErrorRule(Blame.SERVICE, resumes_on_start=False, alert=False),
+    ErrorCode.STATE: ErrorRule(Blame.SERVICE, resumes_on_start=False, alert=False),
     ErrorCode.BUG: ErrorRule(Blame.APP, resumes_on_start=False, alert=False),
 }
 _UNKNOWN_RULE = ErrorRule(Blame.APP, resumes_on_start=False, alert=False)

@@ -149,7 +149,7 @@ class JobDelegate(QStyledItemDelegate):
         painter.drawText(QRect(x, r.top() + 22, r.right() - x, 18), Qt.AlignmentFlag.AlignLeft, detail_text(job))
 
         text, fraction = phase_text(index.data(PhaseRole))
-        if job.state.is_final and job.error_message:
+        if job.settled and job.error_message:  # final, or watched with news for the user
             text, fraction = job.error_message, None
         elapsed = index.data(ElapsedRole)
         if elapsed is not None:  # active: how long it has been going (repainted each second)

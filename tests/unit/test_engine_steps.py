@@ -510,3 +510,39 @@ def test_a_disk_without_room_for_the_video_says_so_before_downloading(tmp_path: 
     job, _ = _download_scenario(tmp_path, lambda r: httpx.Response(200, content=video))
     assert job.state is State.NEEDS_ATTENTION and job.error_code == ErrorCode.DISK
     assert "not enough free disk space" in job.error_message and rule_for(job.error_code).resumes_on_start
+
+
+def test_a_status_this_app_does_not_know_is_reported_after_a_while_and_still_watched(tmp_path: Path) -> None:
+    """Issue 13.8: an unknown status kept `run` polling forever."""
+    from aurora_desktop.jobs.engine import Engine
+
+    status = ["paused_for_review"]
+
+    def api(request: httpx.Request) -> httpx.Response:
+        if request.url.host == "videos.example.org":
+            return httpx.Response(200, content=b"\x00\x00\x00\x18ftypmp42" + b"\x00" * 100)
+        return httpx.Response(
+            200, json=[remote_job("r1", status=status[0], video_output="https://videos.example.org/1.mp4")]
+        )
+
+    async def go() -> tuple[LocalJob, LocalJob]:
+        rig = Rig(tmp_path, api)
+        rig.insert(state=State.REMOTE, remote_id="r1")
+        config = replace(rig.rt.config, unknown_status_patience=0.5, poll_min=0.2, poll_max=0.2)
+        engine = Engine(rig.sync, rig.client, FakeHoster(), config, video_transport=httpx.MockTransport(api))
+        try:
+            await engine.start()
+            noted = await asyncio.wait_for(engine.wait("j1"), timeout=10)  # returns: the user must know
+            status[0] = "done"  # ... and the engine keeps watching
+            while (job := await engine.store.get("j1")).state is not State.SAVED:
+                await asyncio.sleep(0.05)
+            return noted, job
+        finally:
+            await engine.close()
+            await rig.client.aclose()
+            await rig.rt.aclose()
+
+    noted, saved = run(asyncio.wait_for(go(), 30))
+    assert noted.state is State.REMOTE and noted.error_code == ErrorCode.STATE
+    assert "does not know (paused_for_review)" in noted.error_message
+    assert saved.error_code is None and saved.error_message is None

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import TYPE_CHECKING
@@ -48,6 +49,7 @@ class RemoteWatch:
         self._watch: dict[str, str] = {}  # remote id -> local id, jobs at Creatify
         self._left: dict[str, asyncio.Event] = {}  # local id -> set when the poller moves it on
         self._missing: dict[str, int] = {}
+        self._unknown_since: dict[str, float] = {}  # remote id -> when its unknown status was first seen
         self._wake = asyncio.Event()
         self._poller: asyncio.Task[None] | None = None
         self._posting = 0  # POSTs in flight (they count towards max_active_jobs)
@@ -177,6 +179,12 @@ class RemoteWatch:
             return
         rt = self.rt
         progress = max(job.progress, remote.progress)
+        if remote.status is JobStatus.UNKNOWN:
+            await self._unknown_status(job, remote)
+        elif job.error_code == ErrorCode.STATE:  # known again: the note goes, the job goes on
+            self._unknown_since.pop(remote.id, None)
+            job = await rt.store.update(job.id, error_code=None, error_message=None, error_detail=None)
+            rt.emit(JobChanged(job))
         if remote.status is JobStatus.DONE and remote.video_output:
             expires = (remote.updated_at or utcnow()) + OUTPUT_LIFETIME
             await rt.move(
@@ -218,6 +226,24 @@ class RemoteWatch:
         elif progress > job.progress + 1e-9:
             job = await rt.store.update(job.id, progress=progress)
             rt.progress(job, Phase.GENERATING, progress, 1.0)
+
+    async def _unknown_status(self, job: LocalJob, remote: Job) -> None:
+        """Keep watching, but after a while say so: a command waiting for the job ends (exit 1)
+        and the window's row tells the user, instead of "generating" forever."""
+        first = self._unknown_since.setdefault(remote.id, time.monotonic())
+        if job.error_code == ErrorCode.STATE or time.monotonic() - first < self.rt.config.unknown_status_patience:
+            return
+        job = await self.rt.store.update(
+            job.id,
+            History.REMOTE_STATUS,
+            {"unknown": remote.raw_status},
+            error_code=str(ErrorCode.STATE),
+            error_message=f"Creatify reports a state this app does not know ({excerpt(remote.raw_status, 40)}). "
+            "The app keeps checking; check the video in your Creatify account, or update the app.",
+            error_detail=f"remote job {remote.id}: status {excerpt(remote.raw_status, 500)}",
+        )
+        self.rt.emit(JobChanged(job))
+        self.rt.may_have_settled(job.id)
 
     async def _check_missing(self, remote_id: str, local_id: str) -> None:
         misses = self._missing.get(remote_id, 0) + 1
