@@ -259,6 +259,7 @@ async def cmd_run(args: argparse.Namespace) -> int:
         _refuse(quote)
     for note in quote.notes:
         report.say(note)
+    await _check_out_folder(args, quote.model.max_video_bytes(quote.prepared.audio.duration) if quote.prepared else 0)
     services = await _open(args, report)
     try:
         quote = await orders.with_account(
@@ -286,10 +287,21 @@ def _refuse(quote: orders.Quote) -> None:
     raise Exit(EXIT_BEFORE_SPENDING.get(first.blame, EXIT_INPUT), first.message)
 
 
+async def _check_out_folder(args: argparse.Namespace, needed_bytes: int) -> None:
+    """--out must take the video before anything is spent (exit 2 if not)."""
+    if args.out:
+        blockers = await asyncio.to_thread(orders.output_folder_blockers, Path(args.out).expanduser(), needed_bytes)
+        if blockers:
+            raise Exit(EXIT_INPUT, blockers[0].message)
+
+
 async def cmd_resume(args: argparse.Namespace) -> int:
     report = Reporter(args.json)
+    await _check_out_folder(args, 0)
     services = await _open(args, report)
     try:
+        if args.out:  # videos not saved yet go there now, not where an earlier --out said
+            await services.engine.retarget(services.engine.config.library_dir)
         resumed = await services.engine.start()
         if not resumed:
             report.say("Nothing to resume.")

@@ -94,6 +94,10 @@ class Engine:
 
     # ------------------------------------------------------------------ commands
 
+    async def retarget(self, folder: Path) -> int:
+        """Save the videos of unfinished jobs in `folder` (e.g. `resume --out`), not where they were headed."""
+        return await recovery.retarget(self.rt, folder)
+
     async def start(self) -> list[LocalJob]:
         """Resume every unfinished job of this service; return them."""
         resumed = await recovery.jobs_to_resume(self.rt)

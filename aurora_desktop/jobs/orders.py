@@ -13,6 +13,8 @@ why Generate is not available yet, before anything is fetched.
 from __future__ import annotations
 
 import enum
+import shutil
+import tempfile
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from pathlib import Path
@@ -37,6 +39,7 @@ NAME_LIMIT = NAME_MAX - REMOTE_NAME_SUFFIX_LENGTH
 
 class BlockerCode(enum.StrEnum):
     INPUT = "input"  # a file or an option is unusable
+    OUTPUT = "output"  # the folder for the video cannot take it
     TOO_LONG = "too_long"  # the audio is longer than the model takes
     NO_STORAGE = "no_storage"  # local files and nowhere to host them
     NO_CREDITS = "no_credits"  # the account has fewer credits than the video costs
@@ -47,6 +50,7 @@ class BlockerCode(enum.StrEnum):
 
 _BLAME = {
     BlockerCode.INPUT: Blame.INPUT,
+    BlockerCode.OUTPUT: Blame.INPUT,
     BlockerCode.TOO_LONG: Blame.INPUT,
     BlockerCode.NO_STORAGE: Blame.SETUP,
     BlockerCode.NO_CREDITS: Blame.ACCOUNT,
@@ -134,6 +138,35 @@ def blockers_for(
         return [
             Blocker(
                 BlockerCode.OVER_BUDGET, f"This video costs {price:g} credits, more than --max-credits {max_credits:g}."
+            )
+        ]
+    return []
+
+
+def output_folder_blockers(folder: Path, needed_bytes: int = 0) -> list[Blocker]:
+    """The folder the video will be saved in must be a folder this app can write, with room for
+    the video: checked before anything is spent (blocking I/O: call it off the Qt thread)."""
+    name = str(folder)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        if not folder.is_dir():
+            raise NotADirectoryError(name)
+        with tempfile.NamedTemporaryFile(dir=folder, prefix=".aurora-write-test-"):
+            pass  # the one sure test: permissions, read-only disks and /proc all answer here
+        free = shutil.disk_usage(folder).free
+    except OSError as exc:
+        reason = (
+            "it is not a folder"
+            if isinstance(exc, (NotADirectoryError, FileExistsError))
+            else (exc.strerror or type(exc).__name__)
+        )
+        return [Blocker(BlockerCode.OUTPUT, f"The video cannot be saved in {name}: {reason}. Choose another folder.")]
+    if needed_bytes and free < needed_bytes:
+        return [
+            Blocker(
+                BlockerCode.OUTPUT,
+                f"There is not enough free space in {name} for the video ({needed_bytes / 1e6:,.0f} MB may be "
+                f"needed, {free / 1e6:,.0f} MB free). Free some space or choose another folder.",
             )
         ]
     return []

@@ -7,6 +7,8 @@ what they return.
 
 from __future__ import annotations
 
+import asyncio
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -60,6 +62,28 @@ async def _to_this_service(rt: Runtime, job: LocalJob) -> LocalJob:
     if job.state is State.DRAFT:
         return await rt.store.update(job.id, History.MOVED, data, **changes)
     return await rt.move(job, State.DRAFT, History.MOVED, data, **changes)
+
+
+async def retarget(rt: Runtime, folder: Path) -> int:
+    """Unfinished jobs (and those stopped by the disk) whose video has not been saved yet go to
+    `folder` instead of the one chosen before; return how many."""
+    moved = 0
+    for job in await rt.store.list():
+        waiting = not job.state.is_final or rule_for(job.error_code).resumes_on_start
+        if not (waiting and job.output_path) or Path(job.output_path).parent == folder:
+            continue
+        if await asyncio.to_thread(_has_video, Path(job.output_path)):
+            continue  # already there (saved just before a crash): the next start records it
+        await rt.store.update(job.id, History.TARGET, {"path": None, "folder": str(folder)}, output_path=None)
+        moved += 1
+    return moved
+
+
+def _has_video(path: Path) -> bool:
+    try:
+        return path.stat().st_size > 0
+    except OSError:
+        return False
 
 
 _CLEARED_ERROR: dict[str, Any] = {"error_message": None, "error_detail": None, "error_code": None, "finished_at": None}

@@ -100,19 +100,14 @@ async def fetch_video(rt: Runtime, job: LocalJob) -> None:
 
 
 async def _file_into_library(rt: Runtime, job: LocalJob, partial: Path, size: int) -> None:
-    library = rt.config.library_dir
-    await asyncio.to_thread(library.mkdir, parents=True, exist_ok=True)
-    if job.output_path:
-        target = Path(job.output_path)
-    else:
-        stem = video_stem(
-            rt.config.filename_template, name=job.name, model=job.model, job_id=job.id, when=job.created_at
-        )
-        target = await asyncio.to_thread(reserve_unique_path, library, stem, ".mp4")
-        # Record the reserved name before the rename (a crash between is recoverable).
-        job = await rt.store.update(job.id, History.TARGET, {"path": str(target)}, output_path=str(target))
     saved_at = utcnow()
     try:
+        if job.output_path:
+            target = Path(job.output_path)
+        else:
+            target = await asyncio.to_thread(_reserve_in_library, rt, job)
+            # Record the reserved name before the rename (a crash between is recoverable).
+            job = await rt.store.update(job.id, History.TARGET, {"path": str(target)}, output_path=str(target))
         await asyncio.to_thread(write_sidecar, target, job, saved_at.isoformat())
         await asyncio.to_thread(move_into_place, partial, target)
     except OSError as exc:
@@ -127,6 +122,13 @@ async def _file_into_library(rt: Runtime, job: LocalJob, partial: Path, size: in
     await rt.move(
         job, State.SAVED, History.SAVED, {"bytes": size}, bytes_done=size, bytes_total=size, finished_at=saved_at
     )
+
+
+def _reserve_in_library(rt: Runtime, job: LocalJob) -> Path:
+    library = rt.config.library_dir
+    library.mkdir(parents=True, exist_ok=True)
+    stem = video_stem(rt.config.filename_template, name=job.name, model=job.model, job_id=job.id, when=job.created_at)
+    return reserve_unique_path(library, stem, ".mp4")
 
 
 async def _refresh_video_link(rt: Runtime, job: LocalJob, exc: DownloadError) -> None:
