@@ -328,6 +328,6 @@ async def cmd_jobs(args: argparse.Namespace) -> int:
     if not jobs:
         print("No videos yet.")
     for job in jobs:
-        where = job.output_path or job.error_message or ""
+        where = (job.output_path if job.state is State.SAVED else job.error_message) or ""
         print(f"{job.created_at.astimezone():%Y-%m-%d %H:%M}  {job.state.value:<15} {job.name[:40]:<40} {where}")
     return EXIT_OK

@@ -12,7 +12,7 @@ import json as json_module
 import logging
 import platform
 import time
-from dataclasses import dataclass, field
+from collections.abc import Generator
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -43,16 +43,39 @@ USER_AGENT = (
 DEFAULT_TIMEOUT = httpx.Timeout(connect=10.0, read=30.0, write=30.0, pool=10.0)
 
 
-@dataclass(frozen=True, slots=True)
 class Credentials:
-    api_id: str
-    api_key: str = field(repr=False)
+    """An API ID and key. Not a dataclass on purpose: nothing generic (asdict, a debugger's
+    field dump, vars()) can spill the key; only `headers()` hands it out."""
+
+    __slots__ = ("api_id", "api_key")
+
+    def __init__(self, api_id: str, api_key: str) -> None:
+        self.api_id = api_id
+        self.api_key = api_key
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Credentials) and (self.api_id, self.api_key) == (other.api_id, other.api_key)
+
+    def __hash__(self) -> int:
+        return hash((self.api_id, self.api_key))
 
     def __repr__(self) -> str:  # the key is never shown, not even its length
         return f"Credentials(api_id={self.api_id!r}, api_key=<hidden>)"
 
     def headers(self) -> dict[str, str]:
         return {"X-API-ID": self.api_id, "X-API-KEY": self.api_key}
+
+
+class _KeyHeaders(httpx.Auth):
+    """Puts the keys on each request as it leaves, so the client's default headers (which
+    its repr and debuggers show) never hold them."""
+
+    def __init__(self, credentials: Credentials) -> None:
+        self._credentials = credentials
+
+    def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
+        request.headers.update(self._credentials.headers())
+        yield request
 
 
 def is_loopback_host(host: str) -> bool:
@@ -95,7 +118,8 @@ class AuroraClient:
         self._credentials = credentials
         self._http = httpx.AsyncClient(
             base_url=self.base_url,
-            headers={"User-Agent": USER_AGENT, "Accept": "application/json", **credentials.headers()},
+            headers={"User-Agent": USER_AGENT, "Accept": "application/json"},
+            auth=_KeyHeaders(credentials),
             timeout=timeout,
             follow_redirects=False,  # never carry the key to another host
             transport=transport,

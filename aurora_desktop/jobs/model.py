@@ -175,7 +175,8 @@ class LocalJob:
             "credits_used": self.credits_used,
             "cost_estimate": self.cost_estimate,
             "audio_seconds": self.audio_seconds,
-            "output_path": self.output_path,
+            # A name is reserved before the video arrives: it is the video's path only once saved.
+            "output_path": self.output_path if self.state is State.SAVED else None,
             "error": self.error_message,
             "error_code": self.error_code,
             "created_at": self.created_at.isoformat(),

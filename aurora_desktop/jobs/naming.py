@@ -33,14 +33,19 @@ def check_template(template: str) -> None:
         )
 
 
+# Bidirectional controls reorder what a name shows (U+202E makes "clip\u202egnp.exe" read
+# "clipexe.png"): never in a name or a file name. Joiners (emoji sequences) stay.
+BIDI_CONTROLS = dict.fromkeys(map(ord, "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"))
+
+
 def clean_text(text: str) -> str:
     """User text as valid Unicode: bytes that were not UTF-8 (odd command lines and
-    file names arrive as surrogate escapes) become U+FFFD; whitespace runs fold."""
+    file names arrive as surrogate escapes) become U+FFFD; bidi controls go; whitespace runs fold."""
     try:
         text = text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
     except UnicodeEncodeError:
         text = text.encode("utf-8", "replace").decode("utf-8")
-    return " ".join(text.split())
+    return " ".join(text.translate(BIDI_CONTROLS).split())
 
 
 def safe_stem(text: str) -> str:

@@ -49,7 +49,8 @@ async def jobs_to_resume(rt: Runtime) -> list[LocalJob]:
             resumed.append(await retry(rt, job))
     for job in await rt.store.list([State.SAVED]):
         if await saved_file_vanished(job):
-            resumed.append(await rt.move(job, State.DOWNLOADING, History.FILE_MISSING, output_path=None))
+            # Fetched again into the same name, so its sidecar (still there) belongs to it again.
+            resumed.append(await rt.move(job, State.DOWNLOADING, History.FILE_MISSING))
     return resumed
 
 

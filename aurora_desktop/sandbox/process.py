@@ -41,7 +41,8 @@ class SandboxProcess:
 
     def start(self) -> SandboxProcess:
         self._stderr = open(self.stderr_path, "ab") if self.stderr_path else subprocess.DEVNULL  # noqa: SIM115
-        env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+        # The stand-in needs no secret of ours: keys in the environment stay with this process.
+        env = {k: v for k, v in os.environ.items() if not k.startswith("AURORA_")} | {"PYTHONUNBUFFERED": "1"}
         self._proc = subprocess.Popen(
             [*sandbox_command(), "--port", "0", *self.args],
             stdout=subprocess.PIPE,

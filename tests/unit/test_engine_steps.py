@@ -546,3 +546,21 @@ def test_a_status_this_app_does_not_know_is_reported_after_a_while_and_still_wat
     assert noted.state is State.REMOTE and noted.error_code == ErrorCode.STATE
     assert "does not know (paused_for_review)" in noted.error_message
     assert saved.error_code is None and saved.error_message is None
+
+
+def test_a_deleted_video_comes_back_under_its_own_name_with_its_sidecar(tmp_path: Path) -> None:
+    """Issue 13.14: a video deleted by hand was fetched again as "name (2).mp4", beside the old sidecar."""
+    video = b"\x00\x00\x00\x18ftypmp42" + b"\x07" * 1000
+
+    async def body(rig: Rig) -> tuple[LocalJob, list[str]]:
+        job = rig.insert(state=State.DOWNLOADING, remote_id="r1", video_url="https://videos.example.org/1.mp4")
+        await fetch_video(rig.rt, job)
+        saved = await rig.rt.store.get("j1")
+        Path(saved.output_path).unlink()  # the user deleted the video, not its sidecar
+        [again] = await recovery.jobs_to_resume(rig.rt)
+        await fetch_video(rig.rt, again)
+        return await rig.rt.store.get("j1"), sorted(p.name for p in (tmp_path / "videos").iterdir())
+
+    job, names = scenario(tmp_path, lambda r: httpx.Response(200, content=video), body)
+    stem = Path(job.output_path).stem
+    assert job.state is State.SAVED and names == [f"{stem}.json", f"{stem}.mp4"]

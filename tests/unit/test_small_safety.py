@@ -1,0 +1,73 @@
+"""Small things probing found (issue 13.14): keys in reprs and child environments, bidi
+controls in names, reserved paths shown as if saved."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from pathlib import Path
+
+import httpx
+import pytest
+
+from aurora_desktop.api import AuroraClient, Credentials
+from aurora_desktop.jobs.model import InputFile, InputKind, LocalJob, State
+from aurora_desktop.jobs.naming import clean_text, video_stem
+from aurora_desktop.sandbox.process import SandboxProcess
+from tests.conftest import run
+
+KEY = "sk-very-secret-key"
+
+
+def test_the_key_is_in_no_repr_and_no_generic_dump_but_on_each_request() -> None:
+    sent: list[httpx.Request] = []
+
+    async def go() -> str:
+        transport = httpx.MockTransport(
+            lambda r: (sent.append(r), httpx.Response(200, json={"remaining_credits": 1}))[1]
+        )
+        async with AuroraClient(Credentials("id-1", KEY), "http://127.0.0.1:9", transport=transport) as client:
+            await client.remaining_credits()
+            return repr(client) + repr(client._http.headers) + repr(vars(client)) + repr(client._credentials)
+
+    shown = run(go())
+    assert KEY not in shown
+    with pytest.raises(TypeError):
+        dataclasses.asdict(Credentials("id-1", KEY))  # type: ignore[call-overload]
+    assert sent[0].headers["X-API-KEY"] == KEY and sent[0].headers["X-API-ID"] == "id-1"
+
+
+def test_the_demo_stand_in_gets_no_key_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("AURORA_API_KEY", KEY)
+    monkeypatch.setenv("AURORA_API_ID", "id-1")
+    with SandboxProcess(["--job-seconds", "1"]) as proc:
+        environ = Path(f"/proc/{proc._proc.pid}/environ").read_bytes()  # type: ignore[union-attr]
+    assert KEY.encode() not in environ and b"AURORA_API_ID" not in environ
+    assert os.environ["AURORA_API_KEY"] == KEY  # this process keeps what it was given
+
+
+def test_bidi_controls_never_reach_a_name_or_a_file_name() -> None:
+    from datetime import UTC, datetime
+
+    spoof = "clip\u202egnp.exe"
+    assert clean_text(spoof) == "clipgnp.exe"
+    assert "\u202e" not in video_stem("{name}", name=spoof, model="m", job_id="j", when=datetime.now(UTC))
+    assert (
+        clean_text("family \U0001f468\u200d\U0001f469\u200d\U0001f467")
+        == "family \U0001f468\u200d\U0001f469\u200d\U0001f467"
+    )
+
+
+def test_a_reserved_name_is_not_shown_as_the_video_until_it_is_saved() -> None:
+    job = LocalJob(
+        id="j",
+        token="t",
+        name="n",
+        model="aurora_v1",
+        image=InputFile(InputKind.IMAGE, "a.png"),
+        audio=InputFile(InputKind.AUDIO, "a.wav"),
+        state=State.NEEDS_ATTENTION,
+        output_path="/v/n.mp4",
+    )
+    assert job.to_summary()["output_path"] is None
+    assert job.with_changes(state=State.SAVED).to_summary()["output_path"] == "/v/n.mp4"
