@@ -23,6 +23,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
+from tenacity import Retrying, retry_if_exception, stop_after_delay, wait_random
+
 from aurora_desktop.errors import UserError
 from aurora_desktop.jobs.model import (
     COLUMNS,
@@ -121,6 +123,10 @@ def _refuse_if_damaged(path: Path) -> None:
         raise StoreDamaged(path, f"{db.name} is empty but {wal.name} holds {wal.stat().st_size} bytes")
 
 
+def _is_locked(exc: BaseException) -> bool:
+    return isinstance(exc, sqlite3.OperationalError) and "locked" in str(exc)
+
+
 def set_aside(path: Path) -> Path:
     """Rename a damaged database (and its companions) out of the way, never overwriting; return its new name."""
     stamp = utcnow().strftime("%Y%m%d-%H%M%S")
@@ -176,7 +182,16 @@ class JobStore:
         self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None, timeout=30)
         self._db.row_factory = sqlite3.Row
         try:
-            self._db.execute("PRAGMA journal_mode=WAL")
+            # Switching a new file to WAL takes an exclusive lock without waiting on the busy
+            # timeout: several processes opening a fresh profile at once take turns here.
+            for attempt in Retrying(
+                retry=retry_if_exception(_is_locked),
+                wait=wait_random(0.01, 0.1),
+                stop=stop_after_delay(10),
+                reraise=True,
+            ):
+                with attempt:
+                    self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=FULL")
             self._db.execute("PRAGMA foreign_keys=ON")
             self._migrate()
