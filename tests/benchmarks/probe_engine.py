@@ -1,0 +1,270 @@
+"""The engine probed from outside, with the figures issue 13 asks for (part of `make bench`).
+
+1. Concurrency, N rounds each: two engines at once on one job whose POST is slow; four jobs
+   with one name finishing in one `resume`; four processes opening a fresh profile. Counts
+   double charges, overwritten or undecodable videos and crashes (all must be 0).
+2. Huge answers from a hostile server on loopback: a 300 MB job list and a 50 MB failure
+   reason, each read by a fresh process; its peak memory beside a baseline process that reads
+   a tiny answer.
+3. Odd inputs (a FIFO, a link to /dev/zero): seconds until `run` exits 2.
+
+    python tests/benchmarks/probe_engine.py [--rounds 20]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+
+import av
+
+from aurora_desktop.api import AuroraClient, CreateRequest, Credentials
+from aurora_desktop.jobs.model import InputFile, InputKind, LocalJob, State, new_token
+from aurora_desktop.jobs.store import JobStore
+from aurora_desktop.sandbox.process import SandboxProcess
+from tests.conftest import SAMPLE_AUDIO, SAMPLE_IMAGE, Sandbox, cli_args, cli_env
+
+PY = sys.executable
+
+
+def playable(path: Path) -> bool:
+    try:
+        with av.open(str(path)) as container:
+            return bool(container.streams.video) and (container.duration or 0) > 0
+    except av.FFmpegError:
+        return False
+
+
+# ----------------------------------------------------------------------------- 1. concurrency
+
+
+def two_engines_round(sb: Sandbox, folder: Path) -> tuple[int, int, int]:
+    """(extra remote jobs, bad videos, failed processes) for one job driven by two engines."""
+    profile = folder / "profile"
+    data = profile / "data"
+    image, audio = sb.host(SAMPLE_IMAGE), sb.host(SAMPLE_AUDIO)
+    store = JobStore(data / "jobs.sqlite3")
+    store.insert(
+        LocalJob(
+            id=str(uuid.uuid4()),
+            token=new_token(),
+            name="twice",
+            model="aurora_v1",
+            image=InputFile(InputKind.IMAGE, image, url=image),
+            audio=InputFile(InputKind.AUDIO, audio, url=audio),
+            state=State.SUBMITTING,
+            audio_seconds=7.62,
+            api_base=sb.url,
+        )
+    )
+    store.close()
+    jobs_before = sb.stats()["jobs"]
+    sb.fault(kind="delay", seconds=2, method="POST", path="/api/aurora/", times=2)
+    args = [
+        PY,
+        "-m",
+        "tests.e2e.helpers.engine_process",
+        str(data / "jobs.sqlite3"),
+        sb.url,
+        str(profile / "videos"),
+        str(data / "partial"),
+    ]
+    procs = [
+        subprocess.Popen(args, env=cli_env(sb), cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        for _ in range(2)
+    ]
+    failed = sum(1 for p in procs if p.wait(180) != 0)
+    videos = list((profile / "videos").glob("*.mp4"))
+    bad = abs(len(videos) - 1) + sum(1 for v in videos if not playable(v))
+    return sb.stats()["jobs"] - jobs_before - 1, bad, failed
+
+
+def same_name_round(sb: Sandbox, folder: Path) -> tuple[int, int, int]:
+    """(overwritten videos, bad videos, failed resumes) for four jobs named "clip" at the service."""
+    profile = folder / "profile"
+    image, audio = sb.host(SAMPLE_IMAGE), sb.host(SAMPLE_AUDIO)
+    store = JobStore(profile / "data" / "jobs.sqlite3")
+
+    async def create() -> list[str]:
+        async with AuroraClient(Credentials(sb.proc.api_id, sb.proc.api_key), sb.url) as client:
+            return [
+                (await client.create(CreateRequest(image=image, audio=audio, name=f"clip [{i}]"))).id for i in range(4)
+            ]
+
+    import asyncio
+
+    for remote_id in asyncio.run(create()):
+        store.insert(
+            LocalJob(
+                id=str(uuid.uuid4()),
+                token=new_token(),
+                name="clip",
+                model="aurora_v1",
+                image=InputFile(InputKind.IMAGE, image, url=image),
+                audio=InputFile(InputKind.AUDIO, audio, url=audio),
+                state=State.REMOTE,
+                remote_id=remote_id,
+                audio_seconds=7.62,
+                api_base=sb.url,
+            )
+        )
+    store.close()
+    result = subprocess.run(
+        cli_args(sb, profile, "resume"), env=cli_env(sb), cwd=ROOT, capture_output=True, timeout=180
+    )
+    videos = list((profile / "videos").glob("*.mp4"))
+    return 4 - len(videos), sum(1 for v in videos if not playable(v)), int(result.returncode != 0)
+
+
+def fresh_profile_round(folder: Path) -> int:
+    """Processes that crashed when four opened a fresh profile at once."""
+    db = folder / "jobs.sqlite3"
+    code = (
+        "import sys; from pathlib import Path; from aurora_desktop.jobs.store import JobStore; "
+        "JobStore(Path(sys.argv[1])).close()"
+    )
+    procs = [subprocess.Popen([PY, "-c", code, str(db)], cwd=ROOT, stderr=subprocess.DEVNULL) for _ in range(4)]
+    return sum(1 for p in procs if p.wait(60) != 0)
+
+
+# ----------------------------------------------------------------------------- 2. huge answers
+
+
+class Hostile(BaseHTTPRequestHandler):
+    """Answers GET /api/aurora/ with a job list of `size` bytes, or one job whose reason is huge."""
+
+    mode = "tiny"
+
+    def do_GET(self) -> None:
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.end_headers()
+        try:
+            if Hostile.mode == "list":  # 300 MB, no length announced
+                self.wfile.write(b"[")
+                item = b'{"id": "5f1e4b0e-33a9-4d1c-9a52-1c0f1d2e3f40", "status": "running"},' * 10_000
+                for _ in range(300 * 10**6 // len(item)):
+                    self.wfile.write(item)
+                self.wfile.write(b'{"id": "x", "status": "done"}]')
+            elif Hostile.mode == "reason":  # one failed job with a 50 MB reason
+                self.wfile.write(
+                    b'[{"id": "5f1e4b0e-33a9-4d1c-9a52-1c0f1d2e3f40", "status": "failed", '
+                    b'"failed_reason": "' + b"x" * 50 * 10**6 + b'"}]'
+                )
+            else:
+                self.wfile.write(b"[]")
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the client stopped reading: that is the point
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+READ_LIST = """
+import asyncio, sys
+from aurora_desktop.api import AuroraClient, Credentials, ApiError
+async def main():
+    async with AuroraClient(Credentials("id", "key"), sys.argv[1]) as client:
+        try:
+            jobs = await client.list()
+            print("read", len(jobs), "jobs")
+        except ApiError as exc:
+            print("refused:", exc.detail[:80])
+asyncio.run(main())
+"""
+
+
+def peak_mib(url: str) -> tuple[float, str]:
+    proc = subprocess.Popen([PY, "-c", READ_LIST, url], cwd=ROOT, stdout=subprocess.PIPE, text=True)
+    _, _, usage = os.wait4(proc.pid, 0)
+    out = proc.stdout.read().strip() if proc.stdout else ""
+    return usage.ru_maxrss / 1024, out  # Linux: kilobytes
+
+
+# ----------------------------------------------------------------------------- 3. odd inputs
+
+
+def odd_input_seconds(sb: Sandbox, folder: Path) -> dict[str, tuple[int, float]]:
+    fifo = folder / "fifo.png"
+    os.mkfifo(fifo)
+    zero = folder / "zero.png"
+    zero.symlink_to("/dev/zero")
+    out = {}
+    for name, image in (("a FIFO", fifo), ("a link to /dev/zero", zero)):
+        started = time.monotonic()
+        result = subprocess.run(
+            cli_args(sb, folder / "p", "run", "--image", str(image), "--audio", str(SAMPLE_AUDIO)),
+            env=cli_env(sb),
+            cwd=ROOT,
+            capture_output=True,
+            timeout=60,
+        )
+        out[name] = (result.returncode, time.monotonic() - started)
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--rounds", type=int, default=20)
+    args = parser.parse_args()
+    os.environ["PYTHONPATH"] = str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", "")
+    with (
+        tempfile.TemporaryDirectory(prefix="aurora-probe-") as tmp,
+        SandboxProcess(["--job-seconds", "1", "--credits", "1000000"]) as proc,
+    ):
+        sb, work = Sandbox(proc), Path(tmp)
+        totals = {
+            "double charges": 0,
+            "overwritten videos": 0,
+            "corrupt or missing videos": 0,
+            "failed processes": 0,
+            "crashes opening a fresh profile": 0,
+        }
+        started = time.monotonic()
+        for i in range(args.rounds):
+            extra, bad, failed = two_engines_round(sb, work / f"two-{i}")
+            totals["double charges"] += extra
+            totals["corrupt or missing videos"] += bad
+            totals["failed processes"] += failed
+            lost, bad, failed = same_name_round(sb, work / f"name-{i}")
+            totals["overwritten videos"] += lost
+            totals["corrupt or missing videos"] += bad
+            totals["failed processes"] += failed
+            (work / f"fresh-{i}").mkdir()
+            totals["crashes opening a fresh profile"] += fresh_profile_round(work / f"fresh-{i}")
+        print(f"concurrency: {args.rounds} rounds of each scenario in {time.monotonic() - started:.0f} s")
+        for name, count in totals.items():
+            print(f"  {name}: {count}")
+
+        server = ThreadingHTTPServer(("127.0.0.1", 0), Hostile)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        url = f"http://127.0.0.1:{server.server_address[1]}"
+        print("huge answers (peak memory of a process that reads one, MiB):")
+        for mode, label in (
+            ("tiny", "baseline: an empty list"),
+            ("list", "a 300 MB job list"),
+            ("reason", "a job with a 50 MB failure reason"),
+        ):
+            Hostile.mode = mode
+            mib, outcome = peak_mib(url)
+            print(f"  {label}: {mib:.0f} MiB ({outcome})")
+        server.shutdown()
+
+        print("odd inputs (`run`, whole process):")
+        for name, (code, seconds) in odd_input_seconds(sb, work).items():
+            print(f"  {name} as the image: exit {code} in {seconds:.2f} s")
+
+
+if __name__ == "__main__":
+    main()
