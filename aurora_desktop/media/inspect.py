@@ -98,7 +98,21 @@ def inspect_image_bytes(data: bytes) -> ImageFacts:
     return ImageFacts(w, h, fmt)
 
 
+# First bytes of the picture formats a creator may have (the supported three and the ones
+# worth naming in a message); anything else is refused before the rest is read.
+_IMAGE_MAGIC = (b"\x89PNG", b"\xff\xd8\xff", b"RIFF", b"GIF8", b"BM", b"II*\x00", b"MM\x00*")
+
+
+def looks_like_a_picture(head: bytes) -> bool:
+    return head.startswith(_IMAGE_MAGIC) or head[4:8] == b"ftyp"  # HEIC/AVIF are ISO media files
+
+
 def inspect_image(path: Path) -> ImageFacts:
+    head = _read(path, "image", MAX_IMAGE_BYTES, head=16)
+    if head and not looks_like_a_picture(head):
+        raise InputError(
+            "The image is not a picture in a supported format (PNG, JPEG or WebP), or the file is damaged."
+        )
     return inspect_image_bytes(_read(path, "image", MAX_IMAGE_BYTES))
 
 

@@ -71,3 +71,21 @@ def test_a_reserved_name_is_not_shown_as_the_video_until_it_is_saved() -> None:
     )
     assert job.to_summary()["output_path"] is None
     assert job.with_changes(state=State.SAVED).to_summary()["output_path"] == "/v/n.mp4"
+
+
+def test_a_picture_is_recognised_by_its_first_bytes_before_the_rest_is_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 13.11: a large file named .png was read whole before "not a picture"."""
+    from aurora_desktop.media import inspect
+
+    reads: list[int | None] = []
+    real_read = inspect._read
+    monkeypatch.setattr(inspect, "_read", lambda *a, **kw: (reads.append(kw.get("head")), real_read(*a, **kw))[1])
+    fake = tmp_path / "holiday.png"
+    with open(fake, "wb") as fh:
+        fh.write(b"%PDF-1.7 not a picture")
+        fh.truncate(60 * 1024 * 1024)  # under the size bound: only the sniff stops it early
+    with pytest.raises(inspect.InputError, match="not a picture"):
+        inspect.inspect_image(fake)
+    assert reads == [16]  # its first bytes only
