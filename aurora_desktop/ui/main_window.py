@@ -89,6 +89,7 @@ class MainWindow(QMainWindow):
         self.banner = QLabel(self)
         self.banner.setAccessibleName(self.tr("Mode"))
         self.banner.setStyleSheet("background: #fff3cd; color: #5c4400; padding: 6px; border-radius: 4px;")
+        self.banner.setWordWrap(True)  # a long message wraps instead of widening the window
         self.banner.setVisible(False)
         right = QSplitter(Qt.Orientation.Vertical, self)
         right.addWidget(self.player)
