@@ -107,3 +107,19 @@ def test_a_newer_schema_is_refused_not_damaged(tmp_path: Path) -> None:
         db.execute(f"PRAGMA user_version = {len(MIGRATIONS) + 1}")
     with pytest.raises(StoreError, match="newer version"):
         JobStore(path)
+
+
+def test_a_full_disk_is_reported_as_such_not_as_a_failed_rollback(tmp_path: Path) -> None:
+    """Issue 13.5: on a full disk SQLite ends the transaction itself; the store then tried a
+    ROLLBACK, raised "cannot rollback - no transaction is active" and the job task died."""
+    from aurora_desktop.jobs.store import StoreWriteFailed
+
+    store = JobStore(tmp_path / "jobs.sqlite3")
+    store.insert(_job())
+    pages = store._db.execute("PRAGMA page_count").fetchone()[0]
+    store._db.execute(f"PRAGMA max_page_count = {pages}")  # the file may not grow: as a full disk
+    with pytest.raises(StoreWriteFailed) as info:
+        store.update("j1", error_detail="x" * 200_000)
+    assert "full" in info.value.detail and "rollback" not in info.value.detail
+    assert store.get("j1").error_detail is None  # nothing half-written
+    store.close()
