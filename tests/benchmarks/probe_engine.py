@@ -34,6 +34,7 @@ from aurora_desktop.jobs.model import InputFile, InputKind, LocalJob, State, new
 from aurora_desktop.jobs.store import JobStore
 from aurora_desktop.sandbox.process import SandboxProcess
 from tests.conftest import SAMPLE_AUDIO, SAMPLE_IMAGE, Sandbox, cli_args, cli_env
+from tests.e2e.helpers import engine_process
 
 PY = sys.executable
 
@@ -71,15 +72,7 @@ def two_engines_round(sb: Sandbox, folder: Path) -> tuple[int, int, int]:
     store.close()
     jobs_before = sb.stats()["jobs"]
     sb.fault(kind="delay", seconds=2, method="POST", path="/api/aurora/", times=2)
-    args = [
-        PY,
-        "-m",
-        "tests.e2e.helpers.engine_process",
-        str(data / "jobs.sqlite3"),
-        sb.url,
-        str(profile / "videos"),
-        str(data / "partial"),
-    ]
+    args = engine_process.command(data / "jobs.sqlite3", sb.url, profile)
     procs = [
         subprocess.Popen(args, env=cli_env(sb), cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         for _ in range(2)

@@ -7,13 +7,13 @@ from __future__ import annotations
 import json
 import sqlite3
 import subprocess
-import sys
 from pathlib import Path
 
 import av
 import pytest
 
 from tests.conftest import SAMPLE_AUDIO, SAMPLE_IMAGE, Sandbox, cli_env, interrupted_while_hosting, list_jobs
+from tests.e2e.helpers import engine_process
 
 pytestmark = pytest.mark.e2e
 
@@ -21,16 +21,7 @@ AUDIO_SECONDS = 7.62
 
 
 def two_engines_at_once(sb: Sandbox, profile: Path) -> list[tuple[int, str, str]]:
-    data = profile / "data"
-    args = [
-        sys.executable,
-        "-m",
-        "tests.e2e.helpers.engine_process",
-        str(data / "jobs.sqlite3"),
-        sb.url,
-        str(profile / "videos"),
-        str(data / "partial"),
-    ]
+    args = engine_process.command(profile / "data" / "jobs.sqlite3", sb.url, profile)
     procs = [
         subprocess.Popen(
             args, env=cli_env(sb), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, stdin=subprocess.DEVNULL

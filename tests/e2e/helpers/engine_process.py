@@ -35,5 +35,18 @@ async def main(db: str, base: str, library: str, partial: str) -> dict[str, obje
         await client.aclose()
 
 
+def command(db: Path, api_base: str, profile: Path) -> list[str]:
+    """This helper as a command, for the profile's library, videos and partial folders."""
+    return [
+        sys.executable,
+        "-m",
+        "tests.e2e.helpers.engine_process",
+        str(db),
+        api_base,
+        str(profile / "videos"),
+        str(profile / "data" / "partial"),
+    ]
+
+
 if __name__ == "__main__":
     print(json.dumps(asyncio.run(main(*sys.argv[1:5]))), flush=True)
