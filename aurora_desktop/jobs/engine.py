@@ -31,7 +31,7 @@ from aurora_desktop.hosting import Hoster
 from aurora_desktop.jobs import recovery
 from aurora_desktop.jobs.driver import Driver
 from aurora_desktop.jobs.events import JobChanged, JobRemoved, Listener
-from aurora_desktop.jobs.model import InputFile, InputKind, LocalJob, State, new_token, utcnow
+from aurora_desktop.jobs.model import LocalJob, State, new_token, utcnow
 from aurora_desktop.jobs.naming import clean_text
 from aurora_desktop.jobs.prepare import PreparedInputs
 from aurora_desktop.jobs.runtime import EngineConfig, Runtime
@@ -117,13 +117,14 @@ class Engine:
     ) -> LocalJob:
         """Record a new job (nothing spent yet) and start it."""
         spec = get_model(model)
+        image, audio = prepared.input_files()
         job = LocalJob(
             id=str(uuid.uuid4()),
             token=new_token(),
             name=clean_text(name) or "Untitled",
             model=spec.key,
-            image=InputFile(InputKind.IMAGE, prepared.image_source, prepared.image_hash, prepared.image.mime),
-            audio=InputFile(InputKind.AUDIO, prepared.audio_source, prepared.audio_hash, prepared.audio.mime),
+            image=image,
+            audio=audio,
             text_prompt=text_prompt or None,
             guidance=guidance,
             audio_seconds=prepared.audio.duration,

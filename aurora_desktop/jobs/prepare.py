@@ -17,7 +17,7 @@ from pathlib import Path
 import httpx
 
 from aurora_desktop.api.catalog import ModelSpec, cost_credits
-from aurora_desktop.jobs.model import is_link
+from aurora_desktop.jobs.model import InputFile, InputKind, is_link
 from aurora_desktop.media.convert import convert_to_wav
 from aurora_desktop.media.inspect import AudioFacts, ImageFacts, InputError, inspect_audio, inspect_image
 
@@ -44,6 +44,13 @@ class PreparedInputs:
 
     def cost(self, model: ModelSpec) -> Decimal:
         return cost_credits(model, self.audio.duration)
+
+    def input_files(self) -> tuple[InputFile, InputFile]:
+        """The job's inputs as the engine records them (not hosted yet)."""
+        return (
+            InputFile(InputKind.IMAGE, self.image_source, self.image_hash, self.image.mime),
+            InputFile(InputKind.AUDIO, self.audio_source, self.audio_hash, self.audio.mime),
+        )
 
 
 async def _fetch_link(url: str, what: str, folder: Path) -> Path:

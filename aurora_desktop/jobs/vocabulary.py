@@ -42,7 +42,6 @@ class ErrorCode(enum.StrEnum):
     CREDITS = "credits"
     INPUT = "input"
     STORAGE = "storage"
-    NETWORK = "network"
     REMOTE = "remote"
     DISK = "disk"  # the local disk: full, or the library folder not writable
     DOWNLOAD = "download"  # the video host refused the download (not the disk)
@@ -65,7 +64,6 @@ ERROR_RULES: dict[ErrorCode, ErrorRule] = {
     ErrorCode.CREDITS: ErrorRule(Blame.ACCOUNT, resumes_on_start=False, alert=True),
     ErrorCode.INPUT: ErrorRule(Blame.INPUT, resumes_on_start=False, alert=False),
     ErrorCode.STORAGE: ErrorRule(Blame.SETUP, resumes_on_start=False, alert=True),
-    ErrorCode.NETWORK: ErrorRule(Blame.SERVICE, resumes_on_start=False, alert=False),
     ErrorCode.REMOTE: ErrorRule(Blame.SERVICE, resumes_on_start=False, alert=False),
     # The user was told "free some space; it continues": a new start is the moment to try again.
     ErrorCode.DISK: ErrorRule(Blame.SETUP, resumes_on_start=True, alert=True),
