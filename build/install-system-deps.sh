@@ -8,7 +8,7 @@
 #                                         espeak-ng/sox (sample audio), ImageMagick (screenshots)
 set -eu
 
-# Libraries the PySide6 wheels link against but do not ship (see ENGINEERING.md 7).
+# Libraries the PySide6 wheels link against but do not ship (see docs/architecture.md, "Playback and packaging").
 RUNTIME="python3-venv libegl1 libgl1 libglib2.0-0 libxkbcommon0 libxkbcommon-x11-0
 libfontconfig1 libfreetype6 libdbus-1-3 libpulse0 libxcb-cursor0 libxcb-icccm4
 libxcb-image0 libxcb-keysyms1 libxcb-randr0 libxcb-render-util0 libxcb-shape0
