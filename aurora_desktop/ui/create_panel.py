@@ -517,8 +517,9 @@ class CreatePanel(QWidget):
 
     def generate(self) -> None:
         if self.blocked_reason() or self.image_source is None or self.audio_source is None:
-            return
+            return  # also while busy: a double click asks once
         prompt = self.prompt_edit.toPlainText().strip() if self.advanced.isChecked() else ""
+        self.set_busy(True)  # at once, not when the request is under way: the second click of a double click finds it
         self.generateRequested.emit(
             CreateSpec(
                 image=self.image_source,

@@ -130,6 +130,8 @@ class MainWindow(QMainWindow):
             self.tray.show()
         self._last_notified: str | None = None
         self.damaged_dialog: QMessageBox | None = None
+        self.another_take_dialog: QMessageBox | None = None
+        self._last_placed: CreateSpec | None = None  # the last video requested, to ask before the same again
 
     # ================================================================== start and modes
 
@@ -269,14 +271,40 @@ class MainWindow(QMainWindow):
     # ================================================================== creating
 
     def _generate(self, spec: CreateSpec) -> None:
-        self.tasks.spawn(self._submit(spec), key="generate")
+        """The panel is busy from the click until the job is recorded. The very same video
+        again is asked about: a second take is possible, but never by accident."""
+        if spec != self._last_placed:
+            self.tasks.spawn(self._submit(spec), key="generate")
+            return
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            self.tr("Make another take?"),
+            self.tr(
+                "You just made this video with the same portrait, voice and settings. "
+                "Another take is a new video, and it is charged again."
+            ),
+            QMessageBox.StandardButton.NoButton,
+            self,
+        )
+        again = box.addButton(self.tr("Make another take"), QMessageBox.ButtonRole.AcceptRole)
+        box.addButton(QMessageBox.StandardButton.Cancel)
+
+        def chosen(button: object) -> None:
+            if button is again:
+                self.tasks.spawn(self._submit(spec), key="generate")
+            else:
+                self.create_panel.set_busy(False)
+
+        box.buttonClicked.connect(chosen)
+        box.open()  # never exec(): no nested loop while jobs run
+        self.another_take_dialog = box
 
     async def _submit(self, spec: CreateSpec) -> None:
         services = self.services
-        if services is None:
-            return
         self.create_panel.set_busy(True)
         try:
+            if services is None:
+                return
             # The panel already showed the price and the credits it knows; nothing is asked again.
             quote = await orders.quote(
                 spec.image,
@@ -294,6 +322,7 @@ class MainWindow(QMainWindow):
             for note in quote.notes:
                 self.statusBar().showMessage(note, 8000)
             job = await orders.place(services.engine, quote)
+            self._last_placed = spec
             self.library.select_job(job.id)
         finally:
             self.create_panel.set_busy(False)

@@ -255,3 +255,33 @@ def test_a_damaged_library_is_kept_aside_only_after_the_user_agrees(qtbot, open_
     assert kept.read_bytes() == garbage  # kept aside whole
     assert window.model.rowCount() == 0 and "kept as" in window.statusBar().currentMessage()
     qtbot.waitUntil(lambda: window.create_panel.remaining is not None, timeout=10_000)  # the new demo answers
+
+
+def test_a_double_click_on_generate_makes_one_video_and_the_same_again_is_asked(
+    qtbot, open_window, shared_sandbox: Sandbox
+) -> None:
+    """Issue 10.3 (a double charge): a double click made two identical jobs."""
+    sb = shared_sandbox
+    window = open_window(sb)
+    panel = window.create_panel
+    jobs_before = sb.stats()["jobs"]
+    assert drop_files(panel, SAMPLE_IMAGE, SAMPLE_AUDIO)
+    qtbot.waitUntil(lambda: panel.generate_button.isEnabled() and panel.remaining is not None, timeout=15_000)
+    qtbot.mouseDClick(panel.generate_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(panel.generate_button, Qt.MouseButton.LeftButton)  # and a third, impatient one
+    qtbot.waitUntil(lambda: window.model.rowCount() >= 1 and panel.generate_button.isEnabled(), timeout=15_000)
+    first = window.model.index(0).data(Qt.ItemDataRole.UserRole + 1)
+    qtbot.waitUntil(lambda: window.model.job(first.id).state is State.SAVED, timeout=60_000)
+    assert window.model.rowCount() == 1 and sb.stats()["jobs"] == jobs_before + 1  # one video, charged once
+    assert getattr(window, "another_take_dialog", None) is None  # the extra clicks were swallowed, not asked about
+
+    qtbot.mouseClick(panel.generate_button, Qt.MouseButton.LeftButton)  # the very same video again: asked
+    qtbot.waitUntil(lambda: window.another_take_dialog is not None and window.another_take_dialog.isVisible())
+    assert "charged again" in window.another_take_dialog.text() and window.model.rowCount() == 1
+    [again] = [b for b in window.another_take_dialog.buttons() if b.text() == "Make another take"]
+    again.click()
+    qtbot.waitUntil(lambda: window.model.rowCount() == 2, timeout=15_000)
+    jobs = [window.model.index(i).data(Qt.ItemDataRole.UserRole + 1) for i in range(2)]
+    for job in jobs:
+        qtbot.waitUntil(lambda job=job: window.model.job(job.id).state is State.SAVED, timeout=60_000)
+    assert sb.stats()["jobs"] == jobs_before + 2  # the one requested twice, deliberately
