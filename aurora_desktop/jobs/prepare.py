@@ -76,10 +76,21 @@ async def _fetch_link(url: str, what: str, folder: Path) -> Path:
                         )
                     await asyncio.to_thread(fh.write, chunk)
     except httpx.HTTPError as exc:
-        raise InputError(
-            f"The {what} link could not be opened ({type(exc).__name__}). Check it in a browser."
-        ) from None
+        raise InputError(f"The {what} link could not be opened: {_in_words(exc)}. Check it in a browser.") from None
     return target
+
+
+def _in_words(exc: httpx.HTTPError) -> str:
+    """What went wrong with a link, for a person (the exception's name is for Copy details)."""
+    if isinstance(exc, httpx.TimeoutException):
+        return "the server did not answer in time"
+    if isinstance(exc, httpx.ConnectError):
+        return "the server could not be reached"
+    if isinstance(exc, httpx.TooManyRedirects):
+        return "it sends the browser round in circles"
+    if isinstance(exc, httpx.UnsupportedProtocol | httpx.InvalidURL):
+        return "it is not a web address"
+    return "the connection broke off"
 
 
 async def inspect_image_source(source: str, work_dir: Path) -> ImageFacts:

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
-from PySide6.QtCore import QSize, Qt, QUrl, Signal
+from PySide6.QtCore import QSize, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import (
     QDragEnterEvent,
     QDropEvent,
@@ -23,6 +23,8 @@ from PySide6.QtGui import (
 )
 from PySide6.QtMultimedia import QAudioOutput, QMediaPlayer
 from PySide6.QtWidgets import (
+    QAbstractSpinBox,
+    QApplication,
     QComboBox,
     QDoubleSpinBox,
     QFileDialog,
@@ -147,7 +149,8 @@ class DropZone(QFrame):
         self.link = QLineEdit(self)
         self.link.setPlaceholderText(self.tr("…or paste a link (https://…)"))
         self.link.setAccessibleName(self.tr("{title} link").format(title=title))
-        self.link.returnPressed.connect(lambda: self.chosen.emit(self.link.text().strip()))
+        # Enter, Tab or a click elsewhere takes the link, once (editingFinished fires on any of them).
+        self.link.editingFinished.connect(self._take_link)
         browse = QPushButton(self.tr("Choose file…"), self)
         browse.setAccessibleName(self.tr("Choose {kind} file").format(kind=kind))
         browse.clicked.connect(self.browse)
@@ -167,6 +170,7 @@ class DropZone(QFrame):
         row.addWidget(browse)
         layout.addLayout(row)
         self._dialog: QFileDialog | None = None
+        self._taken_link = ""
 
     def browse(self) -> None:
         # open() + a signal, never exec(): a nested modal loop inside qasync deadlocks.
@@ -179,8 +183,15 @@ class DropZone(QFrame):
         if event.button() == Qt.MouseButton.LeftButton:
             self.browse()
 
+    def _take_link(self) -> None:
+        text = self.link.text().strip()
+        if text and text != self._taken_link:
+            self._taken_link = text
+            self.chosen.emit(text)
+
     def keyPressEvent(self, event) -> None:
-        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Space):
+        # Only keys pressed on the zone itself browse; Enter in the link field is the field's.
+        if self.hasFocus() and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Space):
             self.browse()
         else:
             super().keyPressEvent(event)
@@ -313,15 +324,25 @@ class CreatePanel(QWidget):
         layout.addWidget(self.advanced, 0, Qt.AlignmentFlag.AlignLeft)
         layout.addWidget(self.advanced_options)
         layout.addWidget(self.price)
+        # Shown for a few seconds after Esc cleared the form.
+        self.undo_clear = QPushButton(self.tr("Undo clear"), self)
+        self.undo_clear.setVisible(False)
+        self.undo_clear.clicked.connect(self._undo)
+        self._undo_snapshot: tuple[str, str, str, str, str | None, float | None] | None = None
+        self._undo_timer = QTimer(self)
+        self._undo_timer.setSingleShot(True)
+        self._undo_timer.setInterval(10_000)
+        self._undo_timer.timeout.connect(lambda: self.undo_clear.setVisible(False))
         row = QHBoxLayout()
         row.addWidget(self.reason, 1)
+        row.addWidget(self.undo_clear)
         row.addWidget(self.generate_button)
         layout.addLayout(row)
 
         QShortcut(QKeySequence.StandardKey.Open, self, activated=self._open_next)
         QShortcut(QKeySequence("Ctrl+Return"), self, activated=self.generate)
         QShortcut(QKeySequence("Ctrl+Enter"), self, activated=self.generate)
-        QShortcut(QKeySequence(Qt.Key.Key_Escape), self, activated=self.clear)
+        QShortcut(QKeySequence(Qt.Key.Key_Escape), self, activated=self._escape)
         self.refresh()
 
     # ------------------------------------------------------------------ state
@@ -353,12 +374,43 @@ class CreatePanel(QWidget):
         self.image_error = self.audio_error = ""
         self.image_zone.show_state()
         self.audio_zone.show_state()
-        self.image_zone.link.clear()
-        self.audio_zone.link.clear()
+        for zone in (self.image_zone, self.audio_zone):
+            zone.link.clear()
+            zone._taken_link = ""
         self.waveform.set_samples(None)
         self.listen.setEnabled(False)
         self.name_edit.clear()
         self.refresh()
+
+    def _escape(self) -> None:
+        """Esc clears the form, but not while a text field has the keys (there Esc is the
+        field's), and the clear can be undone for a few seconds."""
+        if isinstance(QApplication.focusWidget(), QLineEdit | QPlainTextEdit | QAbstractSpinBox):
+            return
+        if not (self.image_source or self.audio_source):
+            return
+        advanced = self.advanced.isChecked()
+        prompt = self.prompt_edit.toPlainText().strip() if advanced else None
+        snapshot = (
+            self.image_source or "",
+            self.audio_source or "",
+            self.model.key,
+            self.name_edit.text(),
+            prompt or None,
+            self.guidance.value() if advanced else None,
+        )
+        self.clear()
+        self._undo_snapshot = snapshot
+        self.undo_clear.setVisible(True)
+        self._undo_timer.start()
+
+    def _undo(self) -> None:
+        self._undo_timer.stop()
+        self.undo_clear.setVisible(False)
+        if self._undo_snapshot is not None:
+            image, audio, model, name, prompt, guidance = self._undo_snapshot
+            self._undo_snapshot = None
+            self.fill(image, audio, model, name, prompt, guidance)
 
     def fill(self, image: str, audio: str, model: str, name: str, prompt: str | None, guidance: float | None) -> None:
         """ "Make again": the same inputs, ready to check and generate."""
