@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QUrl, Signal
-from PySide6.QtGui import QDesktopServices, QKeyEvent
+from PySide6.QtGui import QDesktopServices, QKeyEvent, QMouseEvent
 from PySide6.QtMultimedia import QAudioOutput, QMediaPlayer
 from PySide6.QtMultimediaWidgets import QVideoWidget
 from PySide6.QtWidgets import (
@@ -15,6 +15,8 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSlider,
     QStackedLayout,
+    QStyle,
+    QStyleOptionSlider,
     QVBoxLayout,
     QWidget,
 )
@@ -31,6 +33,34 @@ def multimedia_available() -> bool:
         probe = QMediaPlayer(QApplication.instance())
         _AVAILABLE.append(probe.isAvailable())
     return _AVAILABLE[0]
+
+
+class SeekBar(QSlider):
+    """A position bar where a click jumps there (a plain QSlider only steps towards the click),
+    and the handle can then be dragged on from the same press."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(Qt.Orientation.Horizontal, parent)
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        if event.button() == Qt.MouseButton.LeftButton and self.maximum() > self.minimum():
+            option = QStyleOptionSlider()
+            self.initStyleOption(option)
+            style = self.style()
+            handle = style.subControlRect(
+                QStyle.ComplexControl.CC_Slider, option, QStyle.SubControl.SC_SliderHandle, self
+            )
+            if not handle.contains(event.position().toPoint()):
+                groove = style.subControlRect(
+                    QStyle.ComplexControl.CC_Slider, option, QStyle.SubControl.SC_SliderGroove, self
+                )
+                x = int(event.position().x()) - groove.x() - handle.width() // 2
+                value = QStyle.sliderValueFromPosition(
+                    self.minimum(), self.maximum(), x, max(1, groove.width() - handle.width()), option.upsideDown
+                )
+                self.setValue(value)
+                self.sliderMoved.emit(value)  # the player follows, as for a drag
+        super().mousePressEvent(event)  # the handle is under the pointer now: a drag can go on
 
 
 class PlayerWidget(QWidget):
@@ -62,7 +92,7 @@ class PlayerWidget(QWidget):
         self.play_button = QPushButton(self.tr("Play"), self)
         self.play_button.setAccessibleName(self.tr("Play or pause"))
         self.play_button.clicked.connect(self.toggle)
-        self.seek = QSlider(Qt.Orientation.Horizontal, self)
+        self.seek = SeekBar(self)
         self.seek.setAccessibleName(self.tr("Position"))
         self.time = QLabel("0:00 / 0:00", self)
         self.volume = QSlider(Qt.Orientation.Horizontal, self)
