@@ -46,6 +46,7 @@ class Settings:
     max_uploads: int = 2
     max_active_jobs: int = 20
     max_downloads: int = 2
+    last_save_dir: str = ""  # where "Save a copy" last saved ("" = the Videos folder)
     storage: StorageSettings = field(default_factory=StorageSettings)
 
     def library_dir(self) -> Path:

@@ -8,7 +8,7 @@ import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QUrl, Signal
+from PySide6.QtCore import QStandardPaths, Qt, QUrl, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QGuiApplication, QIcon, QKeySequence
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -131,6 +131,8 @@ class MainWindow(QMainWindow):
         self._last_notified: str | None = None
         self.damaged_dialog: QMessageBox | None = None
         self.another_take_dialog: QMessageBox | None = None
+        self.save_dialog: QFileDialog | None = None
+        self.saved_copy_box: QMessageBox | None = None
         self._last_placed: CreateSpec | None = None  # the last video requested, to ask before the same again
 
     # ================================================================== start and modes
@@ -362,6 +364,52 @@ class MainWindow(QMainWindow):
         self.raise_()
         self.activateWindow()
 
+    def _save_copy(self, video: Path) -> None:
+        """A copy where the user wants it: a video filter, ".mp4" added, starting where they saved
+        last (else Videos, else Desktop), and a word when it is done."""
+        locations = (
+            QStandardPaths.StandardLocation.MoviesLocation,
+            QStandardPaths.StandardLocation.DesktopLocation,
+            QStandardPaths.StandardLocation.HomeLocation,
+        )
+        candidates = [self.settings.last_save_dir, *map(QStandardPaths.writableLocation, locations)]
+        start = next((Path(c) for c in candidates if c and Path(c).is_dir()), Path.home())
+        dialog = QFileDialog(self, self.tr("Save a copy as"), str(start / video.name), self.tr("Videos (*.mp4)"))
+        dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
+        dialog.setDefaultSuffix("mp4")
+        dialog.fileSelected.connect(lambda target: self.tasks.spawn(self._copy_video(video, Path(target))))
+        dialog.open()  # never exec(): no nested loop while jobs run
+        self.save_dialog = dialog
+
+    async def _copy_video(self, video: Path, target: Path) -> None:
+        if target.suffix.lower() != ".mp4":
+            target = target.with_name(target.name + ".mp4")
+        try:
+            await asyncio.to_thread(shutil.copyfile, video, target)
+        except OSError as exc:
+            self.errors.show(
+                self.tr("The copy could not be saved in {folder}: {reason}.").format(
+                    folder=target.parent, reason=exc.strerror or type(exc).__name__
+                ),
+                f"{type(exc).__name__}: {exc}",
+            )
+            return
+        self.settings.last_save_dir = str(target.parent)
+        await asyncio.to_thread(self.settings.save)
+        box = QMessageBox(
+            QMessageBox.Icon.Information,
+            self.tr("Copy saved"),
+            self.tr("A copy of the video was saved as {name}.").format(name=target.name),
+            QMessageBox.StandardButton.Ok,
+            self,
+        )
+        show = box.addButton(self.tr("Show in folder"), QMessageBox.ButtonRole.ActionRole)
+        box.buttonClicked.connect(
+            lambda button: QDesktopServices.openUrl(QUrl.fromLocalFile(str(target.parent))) if button is show else None
+        )
+        box.open()
+        self.saved_copy_box = box
+
     def _focus_last_notified(self) -> None:
         self.bring_to_front()
         if self._last_notified:
@@ -397,12 +445,7 @@ class MainWindow(QMainWindow):
         elif action is LibraryAction.FOLDER and job.output_path:
             QDesktopServices.openUrl(QUrl.fromLocalFile(str(Path(job.output_path).parent)))
         elif action is LibraryAction.SAVE_AS and job.output_path:
-            dialog = QFileDialog(self, self.tr("Save a copy as"), Path(job.output_path).name)
-            dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
-            dialog.fileSelected.connect(
-                lambda target: self.tasks.spawn(asyncio.to_thread(shutil.copyfile, job.output_path, target))
-            )
-            dialog.open()
+            self._save_copy(Path(job.output_path))
         elif action is LibraryAction.COPY_LINK and job.video_url:
             QGuiApplication.clipboard().setText(job.video_url)
             self.statusBar().showMessage(

@@ -285,3 +285,28 @@ def test_a_double_click_on_generate_makes_one_video_and_the_same_again_is_asked(
     for job in jobs:
         qtbot.waitUntil(lambda job=job: window.model.job(job.id).state is State.SAVED, timeout=60_000)
     assert sb.stats()["jobs"] == jobs_before + 2  # the one requested twice, deliberately
+
+
+def test_save_a_copy_adds_mp4_starts_where_it_saved_last_and_says_so(
+    qtbot, open_window, shared_sandbox: Sandbox, tmp_path: Path
+) -> None:
+    """Issue 10, defect 6: no .mp4 added, "All files", the working folder, no confirmation."""
+    window = open_window(shared_sandbox)
+    video = tmp_path / "made.mp4"
+    video.write_bytes(b"\x00\x00\x00\x18ftypmp42" + b"\x00" * 100)
+    window._save_copy(video)
+    dialog = window.save_dialog
+    assert dialog is not None and dialog.isVisible()
+    assert dialog.nameFilters() == ["Videos (*.mp4)"] and dialog.defaultSuffix() == "mp4"
+    assert Path(dialog.directory().absolutePath()) != Path.cwd()
+    target = tmp_path / "chosen" / "for the shop"  # typed without an extension
+    target.parent.mkdir()
+    dialog.fileSelected.emit(str(target))
+    qtbot.waitUntil(lambda: window.saved_copy_box is not None and window.saved_copy_box.isVisible(), timeout=5_000)
+    assert (target.parent / "for the shop.mp4").read_bytes() == video.read_bytes()
+    assert "Show in folder" in [b.text() for b in window.saved_copy_box.buttons()]
+    window.saved_copy_box.close()
+    dialog.close()
+    window._save_copy(video)  # the next copy starts where this one went
+    assert Path(window.save_dialog.directory().absolutePath()) == target.parent
+    window.save_dialog.close()
