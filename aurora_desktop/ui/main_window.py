@@ -8,8 +8,8 @@ import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from PySide6.QtCore import QStandardPaths, Qt, QUrl, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QGuiApplication, QIcon, QKeySequence
+from PySide6.QtCore import QStandardPaths, Qt, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QIcon, QKeySequence
 from PySide6.QtWidgets import (
     QFileDialog,
     QLabel,
@@ -39,6 +39,7 @@ from aurora_desktop.ui.errors import ErrorReporter
 from aurora_desktop.ui.job_model import JobListModel
 from aurora_desktop.ui.library_view import LibraryPanel
 from aurora_desktop.ui.player import PlayerWidget
+from aurora_desktop.ui.reveal import reveal
 from aurora_desktop.ui.settings_dialog import SettingsDialog
 from aurora_desktop.ui.tasks import TaskRunner
 from aurora_desktop.ui.welcome import WelcomeView
@@ -113,9 +114,7 @@ class MainWindow(QMainWindow):
         settings_action.setShortcut(QKeySequence.StandardKey.Preferences)
         settings_action.triggered.connect(self.open_settings)
         folder_action = QAction(self.tr("Open videos folder"), self)
-        folder_action.triggered.connect(
-            lambda: QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.settings.library_dir())))
-        )
+        folder_action.triggered.connect(lambda: self.show_in_folder(self.settings.library_dir()))
         toolbar = self.addToolBar(self.tr("Main"))
         toolbar.setObjectName("main-toolbar")
         toolbar.addAction(settings_action)
@@ -133,6 +132,7 @@ class MainWindow(QMainWindow):
         self.another_take_dialog: QMessageBox | None = None
         self.save_dialog: QFileDialog | None = None
         self.saved_copy_box: QMessageBox | None = None
+        self.where_box: QMessageBox | None = None
         self._last_placed: CreateSpec | None = None  # the last video requested, to ask before the same again
 
     # ================================================================== start and modes
@@ -404,11 +404,28 @@ class MainWindow(QMainWindow):
             self,
         )
         show = box.addButton(self.tr("Show in folder"), QMessageBox.ButtonRole.ActionRole)
-        box.buttonClicked.connect(
-            lambda button: QDesktopServices.openUrl(QUrl.fromLocalFile(str(target.parent))) if button is show else None
-        )
+        box.buttonClicked.connect(lambda button: self.show_in_folder(target) if button is show else None)
         box.open()
         self.saved_copy_box = box
+
+    def show_in_folder(self, path: Path) -> None:
+        self.tasks.spawn(self._show_in_folder(path))
+
+    async def _show_in_folder(self, path: Path) -> None:
+        """The file manager, with the file selected; when none answers, the path, to copy."""
+        if await reveal(path):
+            return
+        box = QMessageBox(
+            QMessageBox.Icon.Information,
+            self.tr("Where it is"),
+            self.tr("No file manager opened. It is here:\n{path}").format(path=path),
+            QMessageBox.StandardButton.Close,
+            self,
+        )
+        copy = box.addButton(self.tr("Copy path"), QMessageBox.ButtonRole.ActionRole)
+        box.buttonClicked.connect(lambda b: QGuiApplication.clipboard().setText(str(path)) if b is copy else None)
+        box.open()
+        self.where_box = box
 
     def _focus_last_notified(self) -> None:
         self.bring_to_front()
@@ -443,7 +460,7 @@ class MainWindow(QMainWindow):
         if action is LibraryAction.PLAY:
             self.play(job)
         elif action is LibraryAction.FOLDER and job.output_path:
-            QDesktopServices.openUrl(QUrl.fromLocalFile(str(Path(job.output_path).parent)))
+            self.show_in_folder(Path(job.output_path))
         elif action is LibraryAction.SAVE_AS and job.output_path:
             self._save_copy(Path(job.output_path))
         elif action is LibraryAction.COPY_LINK and job.video_url:

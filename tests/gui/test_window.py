@@ -310,3 +310,19 @@ def test_save_a_copy_adds_mp4_starts_where_it_saved_last_and_says_so(
     window._save_copy(video)  # the next copy starts where this one went
     assert Path(window.save_dialog.directory().absolutePath()) == target.parent
     window.save_dialog.close()
+
+
+def test_show_in_folder_with_no_file_manager_says_where_the_file_is(
+    qtbot, open_window, shared_sandbox: Sandbox, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 10, defect 7: "Show in folder" failed silently when no file manager answered."""
+    window = open_window(shared_sandbox)  # no D-Bus session here (the fixture points it nowhere)
+    monkeypatch.setenv("PATH", str(tmp_path / "no-programs"))  # and no xdg-open
+    video = tmp_path / "made.mp4"
+    video.write_bytes(b"video")
+    window.show_in_folder(video)
+    qtbot.waitUntil(lambda: window.where_box is not None and window.where_box.isVisible(), timeout=10_000)
+    assert str(video) in window.where_box.text()
+    [copy] = [b for b in window.where_box.buttons() if b.text() == "Copy path"]
+    copy.click()
+    assert QApplication.clipboard().text() == str(video)
