@@ -8,13 +8,14 @@ import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from PySide6.QtCore import QStandardPaths, Qt, Signal
+from PySide6.QtCore import QFile, QStandardPaths, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QIcon, QKeySequence
 from PySide6.QtWidgets import (
     QFileDialog,
     QLabel,
     QMainWindow,
     QMessageBox,
+    QPushButton,
     QSplitter,
     QStackedWidget,
     QSystemTrayIcon,
@@ -46,6 +47,15 @@ from aurora_desktop.ui.welcome import WelcomeView
 
 log = logging.getLogger(__name__)
 SHUTDOWN_TIMEOUT = 5.0
+REMOVE_UNDO_MS = 8000  # how long "Undo" stays after a video is removed
+
+
+def _to_trash(path: Path) -> Path | None:
+    """Move a file to the system's Trash / Recycle Bin; where it went, or None if it could not."""
+    if not path.exists():
+        return None
+    trash = QFile(str(path))
+    return Path(trash.fileName()) if trash.moveToTrash() else None
 
 
 @dataclass
@@ -121,6 +131,15 @@ class MainWindow(QMainWindow):
         toolbar.addAction(folder_action)
         self.online_label = QLabel(self)
         self.statusBar().addPermanentWidget(self.online_label)
+        self.undo_remove = QPushButton(self.tr("Undo"), self)
+        self.undo_remove.setVisible(False)
+        self.undo_remove.clicked.connect(self._undo_removal)
+        self.statusBar().addPermanentWidget(self.undo_remove)
+        self._pending_removal: tuple[LocalJob, list[tuple[Path, Path]]] | None = None
+        self._removal_timer = QTimer(self)
+        self._removal_timer.setSingleShot(True)
+        self._removal_timer.setInterval(REMOVE_UNDO_MS)
+        self._removal_timer.timeout.connect(self._commit_removal)
 
         self.tray: QSystemTrayIcon | None = None
         if QSystemTrayIcon.isSystemTrayAvailable():
@@ -248,6 +267,9 @@ class MainWindow(QMainWindow):
         )
 
     async def _close_services(self) -> None:
+        job = self._take_pending_removal()  # closing (or switching) ends the time to undo
+        if job is not None and self.services is not None:
+            await self.services.engine.remove(job.id, delete_file=False)
         if self.bridge is not None:
             self.bridge.detach()
             self.bridge.deleteLater()
@@ -485,12 +507,68 @@ class MainWindow(QMainWindow):
             keep = box.addButton(self.tr("Remove, keep the file"), QMessageBox.ButtonRole.AcceptRole)
             delete = box.addButton(self.tr("Remove and delete the file"), QMessageBox.ButtonRole.DestructiveRole)
 
-            def chosen(button) -> None:
+            def chosen(button: object) -> None:
                 if button in (keep, delete):
-                    self.tasks.spawn(services.engine.remove(job.id, delete_file=button is delete))
+                    self.tasks.spawn(self._remove(job, to_trash=button is delete))
 
             box.buttonClicked.connect(chosen)
             box.open()  # never exec(): no nested loop while jobs run
+
+    async def _remove(self, job: LocalJob, *, to_trash: bool) -> None:
+        """Out of the list at once (the player lets go of it); its files to the system's Trash,
+        never deleted outright; "Undo" puts everything back for a few seconds."""
+        self._commit_removal()  # one pending removal at a time
+        trashed: list[tuple[Path, Path]] = []
+        if job.output_path:
+            video = Path(job.output_path)
+            self.player.release(video)
+            if to_trash:
+                for path in (video, video.with_suffix(".json")):
+                    moved = await asyncio.to_thread(_to_trash, path)
+                    if moved is not None:
+                        trashed.append((path, moved))
+                if not trashed and video.exists():
+                    self.errors.show(self.tr("The video could not be moved to the Trash; it was kept."))
+                    return
+        self.model.remove(job.id)
+        self._pending_removal = (job, trashed)
+        self._removal_timer.start()
+        self.undo_remove.setVisible(True)
+        self.statusBar().showMessage(self.tr("Removed “{name}”.").format(name=job.name), REMOVE_UNDO_MS)
+
+    def _undo_removal(self) -> None:
+        self._removal_timer.stop()
+        self.undo_remove.setVisible(False)
+        if self._pending_removal is None:
+            return
+        job, trashed = self._pending_removal
+        self._pending_removal = None
+        for original, moved in trashed:
+            try:
+                moved.rename(original)
+                # freedesktop.org Trash: the file's record beside it goes too (none elsewhere).
+                moved.parent.parent.joinpath("info", moved.name + ".trashinfo").unlink(missing_ok=True)
+            except OSError as exc:
+                self.errors.show(
+                    self.tr("“{name}” could not be put back from the Trash; it is there as {path}.").format(
+                        name=original.name, path=moved
+                    ),
+                    f"{type(exc).__name__}: {exc}",
+                )
+        self.model.upsert(job)
+        self.statusBar().showMessage(self.tr("“{name}” is back.").format(name=job.name), 5000)
+
+    def _take_pending_removal(self) -> LocalJob | None:
+        self._removal_timer.stop()
+        self.undo_remove.setVisible(False)
+        pending, self._pending_removal = self._pending_removal, None
+        return pending[0] if pending else None
+
+    def _commit_removal(self) -> None:
+        """The time to undo is over: out of the library for good (its files are in the Trash)."""
+        job = self._take_pending_removal()
+        if job is not None and self.services is not None:
+            self.tasks.spawn(self.services.engine.remove(job.id, delete_file=False))
 
     # ================================================================== settings
 

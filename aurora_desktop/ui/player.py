@@ -199,3 +199,10 @@ class PlayerWidget(QWidget):
     def stop(self) -> None:
         self.player.stop()
         self.player.setSource(QUrl())
+
+    def release(self, path: Path) -> None:
+        """Let go of `path` if it is the video shown (it is being removed)."""
+        if self.path == path:
+            self.stop()
+            self.path = None
+            self._set_controls(False)

@@ -326,3 +326,39 @@ def test_show_in_folder_with_no_file_manager_says_where_the_file_is(
     [copy] = [b for b in window.where_box.buttons() if b.text() == "Copy path"]
     copy.click()
     assert QApplication.clipboard().text() == str(video)
+
+
+def test_a_deleted_video_leaves_the_player_goes_to_the_trash_and_can_be_undone(
+    qtbot, open_window, shared_sandbox: Sandbox, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 10, defect 5: a deleted video kept playing, and deleting was permanent."""
+    (tmp_path / "data-home").mkdir()
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data-home"))  # this test's own Trash
+    window = open_window(shared_sandbox)
+    panel = window.create_panel
+    assert drop_files(panel, SAMPLE_IMAGE, SAMPLE_AUDIO)
+    qtbot.waitUntil(lambda: panel.generate_button.isEnabled(), timeout=15_000)
+    panel.generate()
+    qtbot.waitUntil(lambda: window.model.rowCount() == 1, timeout=15_000)
+    job_id = window.model.index(0).data(Qt.ItemDataRole.UserRole + 1).id
+    qtbot.waitUntil(lambda: window.model.job(job_id).state is State.SAVED, timeout=60_000)
+    job = window.model.job(job_id)
+    video = Path(job.output_path)
+    qtbot.waitUntil(lambda: window.player.path == video, timeout=10_000)  # it plays
+
+    window.tasks.spawn(window._remove(job, to_trash=True))
+    qtbot.waitUntil(lambda: window.model.rowCount() == 0, timeout=10_000)
+    assert window.player.path is None and window.player.player.source().isEmpty()  # the player let go
+    trash = tmp_path / "data-home" / "Trash" / "files"
+    assert not video.exists() and (trash / video.name).exists() and (trash / video.with_suffix(".json").name).exists()
+    assert window.undo_remove.isVisible()
+
+    qtbot.mouseClick(window.undo_remove, Qt.MouseButton.LeftButton)
+    assert video.exists() and video.with_suffix(".json").exists() and window.model.job(job_id) is not None
+
+    window._removal_timer.setInterval(50)  # the time to undo runs out: gone from the library for good
+    window.tasks.spawn(window._remove(window.model.job(job_id), to_trash=True))
+    qtbot.waitUntil(lambda: not window.undo_remove.isVisible() and window.model.rowCount() == 0, timeout=10_000)
+
+    qtbot.waitUntil(lambda: job_id not in [j.id for j in window.services.engine.store.sync.list()], timeout=5_000)
+    assert (trash / video.name).exists()  # in the Trash, where the user can still find it
