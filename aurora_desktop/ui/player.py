@@ -206,3 +206,5 @@ class PlayerWidget(QWidget):
             self.stop()
             self.path = None
             self._set_controls(False)
+            self.seek.setRange(0, 0)
+            self.time.setText("0:00 / 0:00")
