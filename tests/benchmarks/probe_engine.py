@@ -50,25 +50,29 @@ def playable(path: Path) -> bool:
 # ----------------------------------------------------------------------------- 1. concurrency
 
 
+def hosted_job(sb: Sandbox, image: str, audio: str, name: str, state: State, remote_id: str | None = None) -> LocalJob:
+    """A job whose inputs are already at the service, as a crash would leave it in `state`."""
+    return LocalJob(
+        id=str(uuid.uuid4()),
+        token=new_token(),
+        name=name,
+        model="aurora_v1",
+        image=InputFile(InputKind.IMAGE, image, url=image),
+        audio=InputFile(InputKind.AUDIO, audio, url=audio),
+        state=state,
+        remote_id=remote_id,
+        audio_seconds=7.62,
+        api_base=sb.url,
+    )
+
+
 def two_engines_round(sb: Sandbox, folder: Path) -> tuple[int, int, int]:
     """(extra remote jobs, bad videos, failed processes) for one job driven by two engines."""
     profile = folder / "profile"
     data = profile / "data"
     image, audio = sb.host(SAMPLE_IMAGE), sb.host(SAMPLE_AUDIO)
     store = JobStore(data / "jobs.sqlite3")
-    store.insert(
-        LocalJob(
-            id=str(uuid.uuid4()),
-            token=new_token(),
-            name="twice",
-            model="aurora_v1",
-            image=InputFile(InputKind.IMAGE, image, url=image),
-            audio=InputFile(InputKind.AUDIO, audio, url=audio),
-            state=State.SUBMITTING,
-            audio_seconds=7.62,
-            api_base=sb.url,
-        )
-    )
+    store.insert(hosted_job(sb, image, audio, "twice", State.SUBMITTING))
     store.close()
     jobs_before = sb.stats()["jobs"]
     sb.fault(kind="delay", seconds=2, method="POST", path="/api/aurora/", times=2)
@@ -98,20 +102,7 @@ def same_name_round(sb: Sandbox, folder: Path) -> tuple[int, int, int]:
     import asyncio
 
     for remote_id in asyncio.run(create()):
-        store.insert(
-            LocalJob(
-                id=str(uuid.uuid4()),
-                token=new_token(),
-                name="clip",
-                model="aurora_v1",
-                image=InputFile(InputKind.IMAGE, image, url=image),
-                audio=InputFile(InputKind.AUDIO, audio, url=audio),
-                state=State.REMOTE,
-                remote_id=remote_id,
-                audio_seconds=7.62,
-                api_base=sb.url,
-            )
-        )
+        store.insert(hosted_job(sb, image, audio, "clip", State.REMOTE, remote_id=remote_id))
     store.close()
     result = subprocess.run(
         cli_args(sb, profile, "resume"), env=cli_env(sb), cwd=ROOT, capture_output=True, timeout=180
