@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QUrl, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QKeyEvent, QMouseEvent
 from PySide6.QtMultimedia import QAudioOutput, QMediaPlayer
 from PySide6.QtMultimediaWidgets import QVideoWidget
@@ -75,6 +75,14 @@ class PlayerWidget(QWidget):
 
         self.video = QVideoWidget(self)
         self.video.setMinimumHeight(200)
+        self.video.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # keys go to the player, also in full screen
+        self.video.setMouseTracking(True)
+        self.video.installEventFilter(self)
+        self.setMouseTracking(True)
+        self._hide_controls = QTimer(self)  # in full screen, the controls step aside while the video plays
+        self._hide_controls.setSingleShot(True)
+        self._hide_controls.setInterval(2500)
+        self._hide_controls.timeout.connect(lambda: self._controls_visible(not self.is_full_screen()))
         self.placeholder = QLabel(self.tr("Your finished video plays here."), self)
         self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.fallback = QWidget(self)
@@ -148,8 +156,52 @@ class PlayerWidget(QWidget):
         else:
             self.player.play()
 
+    # Full screen: the whole player (video and controls) becomes a window of its own and comes
+    # back into its place after, so keys reach it and the picture never gets lost in between.
+    def is_full_screen(self) -> bool:
+        return self.isWindow() and self.isFullScreen()
+
     def toggle_fullscreen(self) -> None:
-        self.video.setFullScreen(not self.video.isFullScreen())
+        if self.is_full_screen():
+            self.leave_fullscreen()
+        elif self.path is not None:
+            self.setWindowFlag(Qt.WindowType.Window, True)
+            self.showFullScreen()
+            self.setFocus()
+            self.full.setText(self.tr("Exit full screen"))
+            self._hide_controls.start()
+
+    def leave_fullscreen(self) -> None:
+        if not self.isWindow():
+            return
+        self._hide_controls.stop()
+        self.setWindowFlag(Qt.WindowType.Window, False)
+        self.showNormal()
+        self.show()
+        self._controls_visible(True)
+        self.full.setText(self.tr("Full screen"))
+        self.setFocus()
+
+    def _controls_visible(self, shown: bool) -> None:
+        for w in (self.play_button, self.seek, self.time, self.volume, self.full):
+            w.setVisible(shown)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """Over the picture: a double click toggles full screen; a move brings the controls back."""
+        if watched is self.video:
+            if event.type() == QEvent.Type.MouseButtonDblClick:
+                self.toggle_fullscreen()
+                return True
+            if event.type() == QEvent.Type.MouseMove and self.is_full_screen():
+                self._controls_visible(True)
+                self._hide_controls.start()
+        return super().eventFilter(watched, event)
+
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:
+        if self.is_full_screen():
+            self._controls_visible(True)
+            self._hide_controls.start()
+        super().mouseMoveEvent(event)
 
     def open_external(self) -> None:
         if self.path is not None:
@@ -169,8 +221,8 @@ class PlayerWidget(QWidget):
             self.volume.setValue(max(0, self.volume.value() - 10))
         elif key == Qt.Key.Key_F:
             self.toggle_fullscreen()
-        elif key == Qt.Key.Key_Escape and self.video.isFullScreen():
-            self.video.setFullScreen(False)
+        elif key == Qt.Key.Key_Escape and self.is_full_screen():
+            self.leave_fullscreen()
         else:
             super().keyPressEvent(event)
 
@@ -203,6 +255,7 @@ class PlayerWidget(QWidget):
     def release(self, path: Path) -> None:
         """Let go of `path` if it is the video shown (it is being removed)."""
         if self.path == path:
+            self.leave_fullscreen()
             self.stop()
             self.path = None
             self._set_controls(False)

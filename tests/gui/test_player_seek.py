@@ -26,3 +26,34 @@ def test_a_click_on_the_position_bar_seeks_there(qtbot) -> None:
     qtbot.waitUntil(lambda: abs(widget.player.position() - 0.75 * duration) < 0.1 * duration, timeout=5_000)
     widget.player.stop()
     assert widget.player.playbackState() == QMediaPlayer.PlaybackState.StoppedState
+
+
+def test_full_screen_keeps_its_controls_and_esc_f_or_a_double_click_leave(qtbot) -> None:
+    """Issue 10, defect 1: full screen showed a bare video; Esc, F and double-click did nothing."""
+    from PySide6.QtWidgets import QVBoxLayout, QWidget
+
+    host = QWidget()  # the player sits in a window, as in the app
+    qtbot.addWidget(host)
+    widget = PlayerWidget(host)
+    QVBoxLayout(host).addWidget(widget)
+    host.resize(960, 600)
+    host.show()
+    if not widget.available:
+        pytest.skip("no QtMultimedia backend: the player offers the system player instead")
+    with qtbot.waitSignal(widget.player.durationChanged, timeout=10_000):
+        widget.load(resource("samples", "clip.mp4"), autoplay=False)
+
+    for leave in ("Esc", "F", "double-click"):
+        qtbot.mouseClick(widget.full, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(widget.is_full_screen)
+        assert widget.isWindow() and widget.full.text() == "Exit full screen"
+        assert widget.seek.isVisibleTo(widget) and widget.video.isVisibleTo(widget)  # the video and its controls
+        if leave == "Esc":
+            qtbot.keyClick(widget, Qt.Key.Key_Escape)
+        elif leave == "F":
+            qtbot.keyClick(widget, Qt.Key.Key_F)
+        else:
+            qtbot.mouseDClick(widget.video, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: not widget.is_full_screen())
+        assert not widget.isWindow() and widget.parent() is host and widget.full.text() == "Full screen"
+        assert widget.video.isVisible()  # back in the window, with its picture
