@@ -254,6 +254,11 @@ class CreatePanel(QWidget):
         self._preview_player.playbackStateChanged.connect(self._listen_state)
 
         self.model_box = QComboBox(self)
+        # The choices are long sentences: the closed box shows what fits (the list shows all),
+        # so it never sets the window's minimum width.
+        self.model_box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.model_box.setMinimumContentsLength(24)
+        self.model_box.view().setMinimumWidth(460)
         self.model_box.setAccessibleName(self.tr("Model"))
         for spec in CATALOG:
             note = "" if spec.documented else self.tr(" (newer model)")

@@ -146,7 +146,9 @@ class JobDelegate(QStyledItemDelegate):
         )
         bold.setBold(False)
         painter.setFont(bold)
-        painter.drawText(QRect(x, r.top() + 22, r.right() - x, 18), Qt.AlignmentFlag.AlignLeft, detail_text(job))
+        detail_rect = QRect(x, r.top() + 22, r.right() - x, 18)
+        detail = painter.fontMetrics().elidedText(detail_text(job), Qt.TextElideMode.ElideRight, detail_rect.width())
+        painter.drawText(detail_rect, Qt.AlignmentFlag.AlignLeft, detail)
 
         text, fraction = phase_text(index.data(PhaseRole))
         if job.settled and job.error_message:  # final, or watched with news for the user

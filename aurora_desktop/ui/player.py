@@ -108,6 +108,8 @@ class PlayerWidget(QWidget):
         self.volume.setRange(0, 100)
         self.volume.setValue(80)
         self.volume.setMaximumWidth(100)
+        self.volume.setMinimumWidth(50)
+        self.seek.setMinimumWidth(120)  # narrow windows squeeze other things first, never the bar one aims at
         self.full = QPushButton(self.tr("Full screen"), self)
         self.full.clicked.connect(self.toggle_fullscreen)
         controls = QHBoxLayout()

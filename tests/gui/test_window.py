@@ -362,3 +362,15 @@ def test_a_deleted_video_leaves_the_player_goes_to_the_trash_and_can_be_undone(
 
     qtbot.waitUntil(lambda: job_id not in [j.id for j in window.services.engine.store.sync.list()], timeout=5_000)
     assert (trash / video.name).exists()  # in the Trash, where the user can still find it
+
+
+def test_at_960_by_600_the_position_bar_and_the_rows_stay_usable(qtbot, open_window, shared_sandbox: Sandbox) -> None:
+    """Issue 10, defect 9: at about 960 px the position bar collapsed and library rows were cut."""
+    window = open_window(shared_sandbox)
+    window.resize(960, 600)
+    qtbot.waitUntil(lambda: window.width() <= 960, timeout=5_000)
+    assert window.minimumSizeHint().width() <= 960 and window.minimumSizeHint().height() <= 600
+    window.player.load(Path(__file__).parents[2] / "resources" / "samples" / "clip.mp4", autoplay=False)
+    qtbot.wait(200)
+    assert window.player.seek.width() >= 120  # a bar one can aim at, not a dot
+    assert window.player.time.isVisible() and window.player.full.isVisible()
