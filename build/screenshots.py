@@ -3,7 +3,8 @@
     make screenshots        (runs this under Xvfb; PNGs land in screenshots/)
 
 States: first run, create panel with a price, a job in progress, a finished
-video playing, settings, an input error. Demo mode (the sandbox) makes the
+video playing, a click on the position bar, full screen and back, settings, an
+input error. Demo mode (the sandbox) makes the
 video, in a throwaway profile.
 """
 
@@ -18,9 +19,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 import qasync
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtMultimedia import QMediaPlayer
+from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -75,6 +77,21 @@ async def main(out: Path) -> None:
     await asyncio.sleep(2.5)
     shot(out, "04-video-playing")
     window.player.player.pause()
+
+    # The player's own checks under a real window manager: a click on the bar seeks there,
+    # full screen keeps its controls, and Esc brings the picture back into the window.
+    bar = window.player.seek
+    QTest.mouseClick(bar, Qt.MouseButton.LeftButton, pos=QPoint(int(bar.width() * 0.75), bar.height() // 2))
+    await asyncio.sleep(0.5)
+    shot(out, "07-seek-clicked")
+    window.player.full.click()
+    await until(window.player.is_full_screen)
+    await asyncio.sleep(0.8)
+    shot(out, "08-full-screen")
+    QTest.keyClick(window.player, Qt.Key.Key_Escape)
+    await until(lambda: not window.player.is_full_screen())
+    await asyncio.sleep(0.8)
+    shot(out, "09-full-screen-left")
 
     window.open_settings()
     await asyncio.sleep(1.0)
