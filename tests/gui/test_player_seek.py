@@ -5,20 +5,29 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtMultimedia import QMediaPlayer
+from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from aurora_desktop.paths import resource
 from aurora_desktop.ui.player import PlayerWidget
 
 
-def test_a_click_on_the_position_bar_seeks_there(qtbot) -> None:
-    widget = PlayerWidget()
-    qtbot.addWidget(widget)
-    widget.resize(960, 540)
-    widget.show()
+def shown_player(qtbot) -> tuple[QWidget, PlayerWidget]:
+    """A player in a window of its own, as in the app, with the sample clip loaded."""
+    host = QWidget()
+    qtbot.addWidget(host)
+    widget = PlayerWidget(host)
+    QVBoxLayout(host).addWidget(widget)
+    host.resize(960, 600)
+    host.show()
     if not widget.available:
         pytest.skip("no QtMultimedia backend: the player offers the system player instead")
     with qtbot.waitSignal(widget.player.durationChanged, timeout=10_000):
         widget.load(resource("samples", "clip.mp4"), autoplay=False)
+    return host, widget
+
+
+def test_a_click_on_the_position_bar_seeks_there(qtbot) -> None:
+    _, widget = shown_player(qtbot)
     duration = widget.player.duration()
     bar = widget.seek
     qtbot.mouseClick(bar, Qt.MouseButton.LeftButton, pos=QPoint(int(bar.width() * 0.75), bar.height() // 2))
@@ -30,18 +39,7 @@ def test_a_click_on_the_position_bar_seeks_there(qtbot) -> None:
 
 def test_full_screen_keeps_its_controls_and_esc_f_or_a_double_click_leave(qtbot) -> None:
     """Issue 10, defect 1: full screen showed a bare video; Esc, F and double-click did nothing."""
-    from PySide6.QtWidgets import QVBoxLayout, QWidget
-
-    host = QWidget()  # the player sits in a window, as in the app
-    qtbot.addWidget(host)
-    widget = PlayerWidget(host)
-    QVBoxLayout(host).addWidget(widget)
-    host.resize(960, 600)
-    host.show()
-    if not widget.available:
-        pytest.skip("no QtMultimedia backend: the player offers the system player instead")
-    with qtbot.waitSignal(widget.player.durationChanged, timeout=10_000):
-        widget.load(resource("samples", "clip.mp4"), autoplay=False)
+    host, widget = shown_player(qtbot)
 
     for leave in ("Esc", "F", "double-click"):
         qtbot.mouseClick(widget.full, Qt.MouseButton.LeftButton)
