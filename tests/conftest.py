@@ -240,6 +240,71 @@ def bucket_keys(s3_server: str, bucket: str) -> list[str]:
     return [o["Key"] for o in s3.list_objects_v2(Bucket=bucket).get("Contents", [])]
 
 
+# ----------------------------------------------------------------------------- Quick-link host stand-ins
+
+
+class TempHost:
+    """One stand-in temporary file host (tests/e2e/helpers/temp_hosts.py) in its own process."""
+
+    def __init__(self, protocol: str, proc: subprocess.Popen[bytes], url: str) -> None:
+        self.protocol, self.proc, self.url = protocol, proc, url
+
+    def mode(self, mode: str) -> None:
+        httpx.post(f"{self.url}/_mode", json={"mode": mode}).raise_for_status()
+
+    def log(self) -> dict[str, Any]:
+        return httpx.get(f"{self.url}/_log").json()
+
+    def events(self, kind: str) -> list[dict[str, Any]]:
+        return [e for e in self.log()["events"] if e["event"] == kind]
+
+    def reset(self) -> None:
+        httpx.post(f"{self.url}/_reset").raise_for_status()
+
+
+QUICK_PROTOCOLS = ("0x0", "litterbox", "tmpfiles")
+
+
+@pytest.fixture(scope="session")
+def _temp_host_processes() -> Iterator[dict[str, TempHost]]:
+    hosts: dict[str, TempHost] = {}
+    try:
+        for protocol in QUICK_PROTOCOLS:
+            proc = subprocess.Popen(
+                [sys.executable, "-m", "tests.e2e.helpers.temp_hosts", "--protocol", protocol],
+                stdout=subprocess.PIPE,
+                stdin=subprocess.DEVNULL,
+                cwd=Path(__file__).parent.parent,
+            )
+            assert proc.stdout is not None
+            url = proc.stdout.readline().decode().strip()
+            if not url:
+                raise RuntimeError(f"the {protocol} stand-in did not start")
+            hosts[protocol] = TempHost(protocol, proc, url)
+        yield hosts
+    finally:
+        for host in hosts.values():
+            host.proc.terminate()
+            try:
+                host.proc.wait(10)
+            except subprocess.TimeoutExpired:
+                host.proc.kill()
+                host.proc.wait()
+            if host.proc.stdout:
+                host.proc.stdout.close()
+
+
+@pytest.fixture
+def temp_hosts(_temp_host_processes: dict[str, TempHost], monkeypatch: pytest.MonkeyPatch) -> dict[str, TempHost]:
+    """The three stand-ins, reset, and the app pointed at them (in that order) instead of the real hosts."""
+    from aurora_desktop.hosting.quick import HOSTS_ENV
+
+    for host in _temp_host_processes.values():
+        host.reset()
+    monkeypatch.setenv(HOSTS_ENV, ",".join(f"{p}={h.url}" for p, h in _temp_host_processes.items()))
+    return _temp_host_processes
+
+
 # ----------------------------------------------------------------------------- process exit
 
 _EXIT_STATUS: list[int] = []
