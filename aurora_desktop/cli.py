@@ -101,9 +101,12 @@ def add_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-
     where.add_argument("--api-base", help="the Aurora API address (default: Creatify's)")
     service.add_argument(
         "--hosting",
-        choices=("auto", "s3", "sandbox", "none"),
+        choices=("auto", "quick", "s3", "sandbox", "none"),
         default="auto",
-        help="where local files are put for Creatify to fetch (default: your storage bucket)",
+        help=(
+            "how local files reach Creatify: quick (Quick links: public for 1 hour on a file-sharing "
+            "service), s3 (your storage bucket), none (links only); default: the choice made in Settings"
+        ),
     )
     service.add_argument(
         "--patience",

@@ -18,7 +18,7 @@ from aurora_desktop.jobs.engine import Engine, EngineConfig
 from aurora_desktop.jobs.store import JobStore
 from aurora_desktop.sandbox.process import SandboxProcess
 from aurora_desktop.secrets import STORAGE_ACCESS_KEY_ID, STORAGE_SECRET, SecretStore, SecretsUnavailable
-from aurora_desktop.settings import Settings
+from aurora_desktop.settings import Settings, Sharing
 
 log = logging.getLogger(__name__)
 
@@ -69,9 +69,17 @@ def open_store() -> JobStore:
 async def make_hoster(
     kind: str, settings: Settings, secrets: SecretStore, base_url: str, credentials: Credentials
 ) -> Hoster:
+    """`kind`: "auto" follows the user's choice in Settings; the others force one way (CLI --hosting)."""
     if kind == "sandbox":
         return SandboxHoster(base_url, credentials)
-    if kind in ("s3", "auto") and settings.storage.configured:
+    choice = settings.sharing_choice
+    if kind == "quick" or (kind == "auto" and choice is Sharing.QUICK and settings.quick_links_consent):
+        from aurora_desktop.hosting.quick import QuickLinkHoster
+
+        return QuickLinkHoster()
+    if kind == "s3" or (kind == "auto" and choice is Sharing.STORAGE and settings.storage.configured):
+        if not settings.storage.configured:
+            raise HostingError("Storage is not set up yet (Settings → Sharing).")
         from aurora_desktop.hosting.s3 import S3Hoster  # obstore loads only when storage is used
 
         try:
@@ -80,8 +88,6 @@ async def make_hoster(
         except SecretsUnavailable as exc:
             raise HostingError(exc.user_message, detail=exc.detail) from None
         return S3Hoster(settings.storage, key_id, secret)
-    if kind == "s3":
-        raise HostingError("Storage is not set up yet (Settings → Storage).")
     return NoHosting()
 
 

@@ -6,6 +6,7 @@ and missing ones take their defaults, so old and new versions share a file.
 
 from __future__ import annotations
 
+import enum
 import json
 import logging
 from dataclasses import asdict, dataclass, field, fields
@@ -35,6 +36,15 @@ class StorageSettings:
         return bool(self.provider and self.bucket)
 
 
+class Sharing(enum.StrEnum):
+    """How local files reach Creatify (which only takes links)."""
+
+    UNSET = ""  # not chosen yet: the create panel asks, inline, before Generate
+    QUICK = "quick"  # Quick links: a public temporary host for 1 hour (hosting/quick.py)
+    STORAGE = "storage"  # the user's own S3-compatible bucket (hosting/s3.py)
+    LINKS = "links"  # no uploads: the user pastes links
+
+
 @dataclass
 class Settings:
     api_base: str = ""  # "" = Creatify's
@@ -48,6 +58,19 @@ class Settings:
     max_downloads: int = 2
     last_save_dir: str = ""  # where "Save a copy" last saved ("" = the Videos folder)
     storage: StorageSettings = field(default_factory=StorageSettings)
+    sharing: str = Sharing.UNSET  # a Sharing value
+    quick_links_consent: bool = False  # the user read and accepted what Quick links share, with whom, how long
+    mode: str = ""  # "demo" or "account": what the window opened last ("" = decide from the keys)
+
+    @property
+    def sharing_choice(self) -> Sharing:
+        try:
+            choice = Sharing(self.sharing)
+        except ValueError:
+            return Sharing.UNSET
+        if choice is Sharing.UNSET and self.storage.configured:
+            return Sharing.STORAGE  # set up before there was a choice
+        return choice
 
     def library_dir(self) -> Path:
         if self.output_dir:

@@ -46,8 +46,8 @@ class Hoster(Protocol):
 
 
 NO_STORAGE_MESSAGE = (
-    "Local files need a storage bucket so Creatify can fetch them. Set one up in "
-    "Settings → Storage (AWS S3, Cloudflare R2, Backblaze B2, Wasabi or MinIO), "
+    "Creatify fetches your files from links, and no way of sharing local files is chosen yet. "
+    "Choose Quick links (each file public for 1 hour) or your own storage in Settings → Sharing, "
     "or paste links to your image and audio instead."
 )
 

@@ -77,10 +77,10 @@ def endpoint_for(settings: StorageSettings) -> str | None:
         return settings.endpoint.rstrip("/")
     if not provider.endpoint:
         if provider.key == "minio":
-            raise HostingError("Enter the address of your S3-compatible server in Settings → Storage.")
+            raise HostingError("Enter the address of your S3-compatible server in Settings → Sharing.")
         return None
     if "{account_id}" in provider.endpoint and not settings.account_id:
-        raise HostingError("Enter your Cloudflare account ID in Settings → Storage.")
+        raise HostingError("Enter your Cloudflare account ID in Settings → Sharing.")
     return provider.endpoint.format(region=settings.region or provider.default_region, account_id=settings.account_id)
 
 
@@ -91,7 +91,7 @@ class S3Hoster:
         if not settings.configured:
             raise HostingError("Storage is not set up yet (provider and bucket).")
         if not (access_key_id and secret_access_key):
-            raise HostingError("Enter the access key of your storage bucket in Settings → Storage.")
+            raise HostingError("Enter the access key of your storage bucket in Settings → Sharing.")
         provider = _BY_KEY.get(settings.provider)
         endpoint = endpoint_for(settings)
         self.settings = settings
@@ -176,12 +176,12 @@ def _hosting_error(exc: BaseException) -> HostingError:
         or "SignatureDoesNotMatch" in text
     ):
         return HostingError(
-            "The storage bucket refused the access key. Check the key and its permissions in Settings → Storage.",
+            "The storage bucket refused the access key. Check the key and its permissions in Settings → Sharing.",
             detail=detail,
         )
     if "NoSuchBucket" in text or ("NotFound" in name and "bucket" in text.lower()):
         return HostingError(
-            "The storage bucket does not exist. Check its name and region in Settings → Storage.", detail=detail
+            "The storage bucket does not exist. Check its name and region in Settings → Sharing.", detail=detail
         )
     if isinstance(exc, OSError) and not isinstance(exc, ConnectionError):
         return HostingError("A file to upload could not be read from disk.", detail=detail)

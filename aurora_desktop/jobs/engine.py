@@ -136,6 +136,12 @@ class Engine:
         self._driver.spawn(job.id)
         return job
 
+    def use_hoster(self, hoster: Hoster) -> None:
+        """Share local files another way from now on (the user chose Quick links or storage).
+        Jobs already hosted keep their links; removing them later asks the new hoster, which
+        ignores keys it did not make."""
+        self.hoster = self.rt.hoster = hoster
+
     async def wait(self, job_id: str) -> LocalJob:
         """Until the job needs nothing more from the engine (saved, failed, or needs the user)."""
         return await self._driver.wait_final(job_id)

@@ -18,6 +18,7 @@ import httpx
 
 from aurora_desktop.api.catalog import ModelSpec, cost_credits
 from aurora_desktop.jobs.model import InputFile, InputKind, is_link
+from aurora_desktop.jobs.share_links import HOW_TO_SHARE, sendable, service_of
 from aurora_desktop.media.convert import convert_to_wav
 from aurora_desktop.media.inspect import AudioFacts, ImageFacts, InputError, inspect_audio, inspect_image
 
@@ -53,8 +54,10 @@ class PreparedInputs:
         )
 
 
-async def _fetch_link(url: str, what: str, folder: Path) -> Path:
-    """Download a pasted link (bounded) to inspect it; the link itself is what gets sent."""
+async def fetch_link(url: str, what: str, folder: Path, *, service: str | None = None) -> Path:
+    """Download a pasted link (bounded) to inspect it; the link itself is what gets sent.
+    `service` (Dropbox, ...) names where a share link came from, for what to do when it
+    answers with a web page instead of the file."""
     target = folder / f"{what}-{hashlib.sha256(url.encode()).hexdigest()[:16]}"
     try:
         async with (
@@ -65,7 +68,10 @@ async def _fetch_link(url: str, what: str, folder: Path) -> Path:
                 raise InputError(
                     f"The {what} link does not work (the server answered HTTP "
                     f"{response.status_code}). It may have expired or be private."
+                    + (f" {HOW_TO_SHARE[service]}" if service else "")
                 )
+            if response.headers.get("content-type", "").lower().startswith(("text/html", "application/xhtml")):
+                raise InputError(_web_page_message(what, service))
             size = 0
             with open(target, "wb") as fh:
                 async for chunk in response.aiter_bytes(1024 * 1024):
@@ -78,6 +84,15 @@ async def _fetch_link(url: str, what: str, folder: Path) -> Path:
     except httpx.HTTPError as exc:
         raise InputError(f"The {what} link could not be opened: {_in_words(exc)}. Check it in a browser.") from None
     return target
+
+
+def _web_page_message(what: str, service: str | None) -> str:
+    if service:
+        return f"The {what} link from {service} opens a web page, not the file itself. {HOW_TO_SHARE[service]}"
+    return (
+        f"The {what} link opens a web page, not the file itself. Paste a link that downloads the file "
+        "(in a browser it should download or show only the file)."
+    )
 
 
 def _in_words(exc: httpx.HTTPError) -> str:
@@ -97,7 +112,8 @@ async def inspect_image_source(source: str, work_dir: Path) -> ImageFacts:
     """Facts about a portrait given as a local path or a link."""
     if is_link(source):
         with tempfile.TemporaryDirectory(dir=_ready(work_dir), prefix="links-") as tmp:
-            return await asyncio.to_thread(inspect_image, await _fetch_link(source, "image", Path(tmp)))
+            fetched = await fetch_link(sendable(source), "image", Path(tmp), service=service_of(source))
+            return await asyncio.to_thread(inspect_image, fetched)
     return await asyncio.to_thread(inspect_image, Path(source).expanduser())
 
 
@@ -106,7 +122,7 @@ async def inspect_audio_source(source: str, work_dir: Path, *, keep_samples: boo
     formats are inspected too (they will be converted); links must be MP3 or WAV."""
     if is_link(source):
         with tempfile.TemporaryDirectory(dir=_ready(work_dir), prefix="links-") as tmp:
-            fetched = await _fetch_link(source, "audio", Path(tmp))
+            fetched = await fetch_link(sendable(source), "audio", Path(tmp), service=service_of(source))
             return await asyncio.to_thread(inspect_audio, fetched, keep_samples=keep_samples)
     path = Path(source).expanduser()
     return await asyncio.to_thread(inspect_audio, path, keep_samples=keep_samples, allow_other_formats=True)
@@ -121,6 +137,7 @@ async def prepare(image: str, audio: str, *, work_dir: Path) -> PreparedInputs:
     """Validate both inputs and return their facts; raise InputError with a plain message.
     Whether they fit a model (length, price) is for jobs/orders.py to say."""
     notes: list[str] = []
+    image, audio = (sendable(image) if is_link(image) else image), (sendable(audio) if is_link(audio) else audio)
     image_facts = await inspect_image_source(image, work_dir)
     image_hash = None
     if not is_link(image):

@@ -193,7 +193,7 @@ def test_local_file_without_storage_is_refused_before_spending(make_sandbox, tmp
     args = [a for a in cli_args(sb, tmp_path, "run", "--image", str(SAMPLE_IMAGE), "--audio", str(SAMPLE_AUDIO))]
     args[args.index("--hosting") + 1] = "auto"  # no bucket configured in this profile
     result = run_cli(args, cli_env(sb))
-    assert result.returncode == 2 and "need a storage bucket" in result.stderr
+    assert result.returncode == 2 and "no way of sharing local files is chosen" in result.stderr
     assert sb.stats()["jobs"] == 0
 
 

@@ -98,7 +98,7 @@ def test_provider_presets_build_endpoints() -> None:
 def test_no_storage_refuses_local_files_plainly(tmp_path: Path) -> None:
     with pytest.raises(HostingError) as info:
         run(NoHosting().host(SAMPLE_IMAGE, key="k", content_type="image/png"))
-    assert "need a storage bucket" in info.value.user_message and "paste links" in info.value.user_message
+    assert "Quick links" in info.value.user_message and "paste links" in info.value.user_message
 
 
 def test_whole_job_through_s3_hosting_then_privacy_delete(make_sandbox, s3_server, s3_bucket, tmp_path: Path) -> None:
