@@ -24,7 +24,7 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
-HEADLESS = ("run", "jobs", "resume")
+HEADLESS = ("run", "jobs", "resume", "doctor")
 
 
 def main(argv: list[str] | None = None) -> int:

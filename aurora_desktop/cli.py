@@ -1,6 +1,6 @@
 """Headless commands on the same engine as the window: run, jobs, resume.
 
-Exit codes (also in README and --help):
+Exit codes (also in README and --help; `doctor`: 0 all is well, 1 a problem was found):
   0    saved (run), or everything finished (resume)
   1    the job failed or was rejected by Creatify (refunded), or needs attention
   2    bad input or usage; nothing was spent
@@ -145,6 +145,15 @@ def add_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-
     )
     resume.set_defaults(func=cmd_resume)
 
+    doctor = sub.add_parser(
+        "doctor",
+        parents=[common],
+        help="check the set-up: keys, Creatify, sharing of local files, folders (exit 0 if all is well, 1 if not)",
+    )
+    doctor.add_argument("--api-base", help="the Aurora API address (default: Creatify's)")
+    doctor.add_argument("--hosting", choices=("auto", "quick", "s3", "none"), default="auto")
+    doctor.set_defaults(func=cmd_doctor)
+
 
 def main(args: argparse.Namespace) -> int:
     paths.use_profile(args.profile)
@@ -190,6 +199,17 @@ async def _guarded(args: argparse.Namespace) -> int:
 
 
 # ---------------------------------------------------------------------- commands
+
+
+async def cmd_doctor(args: argparse.Namespace) -> int:
+    from aurora_desktop import doctor
+
+    checks = await doctor.run_checks(api_base=args.api_base, hosting=args.hosting)
+    if args.json:
+        print(json.dumps(doctor.as_json(checks), indent=2))
+    else:
+        print(doctor.as_text(checks))
+    return EXIT_OK if all(c.ok for c in checks) else EXIT_JOB_FAILED
 
 
 async def _open(args: argparse.Namespace, report: Reporter) -> Services:

@@ -63,6 +63,26 @@ class StoreInfo:
     problem: str | None  # why secrets cannot be kept, in plain words
 
 
+def parse_pasted_keys(text: str) -> tuple[str, str] | None:
+    """API ID and key pasted together ("ID:key", "ID key", two lines, or the two header
+    lines "X-API-ID: …" / "X-API-KEY: …" from Creatify's examples); None for one value."""
+    lines = [line.strip() for line in text.strip().splitlines() if line.strip()]
+    headers = {}
+    for line in lines:
+        name, sep, value = line.partition(":")
+        if sep and name.strip().lower() in ("x-api-id", "x-api-key"):
+            headers[name.strip().lower()] = value.strip()
+    if len(headers) == 2:
+        return headers["x-api-id"], headers["x-api-key"]
+    if len(lines) == 2:
+        return lines[0], lines[1]
+    for sep in (":", " ", "\t"):
+        first, found, second = text.strip().partition(sep)
+        if found and first.strip() and second.strip() and sep not in second.strip():
+            return first.strip(), second.strip()
+    return None
+
+
 def _is_system_backend(backend: KeyringBackend) -> bool:
     module = type(backend).__module__
     # keyring's own fail/null backends store nothing; keyrings.alt ones are plain files.

@@ -137,31 +137,54 @@ class S3Hoster:
             raise _hosting_error(exc) from None
 
     async def test(self) -> str:
-        """Upload a tiny object, fetch it back through its signed URL, delete it."""
+        """Upload a tiny object, fetch it back through its signed URL, delete it. A failure
+        says which part is wrong (StorageTestFailed.problem) so the guide can name the step."""
         key = f"connection-test/{uuid.uuid4().hex}.txt"
         body = b"Aurora Desktop storage test"
         try:
             await obstore.put_async(self._store, self._path(key), body, attributes={"Content-Type": "text/plain"})
             url = await obstore.sign_async(self._store, "GET", self._path(key), timedelta(minutes=5))
         except Exception as exc:  # noqa: BLE001 - obstore's own hierarchy plus OSError
-            raise _hosting_error(exc) from None
+            error = _hosting_error(exc)
+            raise StorageTestFailed(error.user_message, _problem_of(exc), detail=error.detail) from None
         try:
             async with httpx.AsyncClient(timeout=20, trust_env=False) as http:
                 response = await http.get(url)
         except httpx.HTTPError as exc:
-            raise HostingError(
+            raise StorageTestFailed(
                 "The test file was uploaded but could not be fetched back through its link.",
+                "links",
                 detail=f"{type(exc).__name__}: {exc}",
             ) from None
         finally:
             await self.remove(key)
         if response.status_code != 200 or response.content != body:
-            raise HostingError(
+            raise StorageTestFailed(
                 "The test file was uploaded but its link did not give it back "
                 f"(HTTP {response.status_code}). Check the bucket's region and endpoint.",
+                "links",
                 detail=response.text[:300],
             )
         return "Storage works: a test file was uploaded, fetched through a private link, and deleted."
+
+
+class StorageTestFailed(HostingError):
+    """What the storage test found wrong: problem is bucket, keys, write, links or endpoint."""
+
+    def __init__(self, user_message: str, problem: str, *, detail: str = "") -> None:
+        self.problem = problem
+        super().__init__(user_message, detail=detail)
+
+
+def _problem_of(exc: BaseException) -> str:
+    text = f"{type(exc).__name__}: {exc}"
+    if "NoSuchBucket" in text or ("NotFound" in text and "bucket" in text.lower()):
+        return "bucket"
+    if any(s in text for s in ("InvalidAccessKeyId", "SignatureDoesNotMatch", "Unauthenticated", "InvalidToken")):
+        return "keys"
+    if "AccessDenied" in text or "PermissionDenied" in text or re.search(r"(?<![:\d])403\b", text):
+        return "write"
+    return "endpoint"  # nothing answered: the address or region
 
 
 def _hosting_error(exc: BaseException) -> HostingError:

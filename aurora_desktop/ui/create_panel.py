@@ -46,7 +46,10 @@ from aurora_desktop.api.models import GUIDANCE_MAX, GUIDANCE_MIN
 from aurora_desktop.jobs.model import InputKind, is_link
 from aurora_desktop.jobs.orders import NAME_LIMIT, blockers_for
 from aurora_desktop.jobs.prepare import inspect_audio_source, inspect_image_source
+from aurora_desktop.jobs.share_links import direct_link
 from aurora_desktop.media.inspect import AudioFacts, ImageFacts, InputError
+from aurora_desktop.settings import Sharing
+from aurora_desktop.ui.sharing import SharingChoice
 from aurora_desktop.ui.tasks import TaskRunner
 
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".webp", ".gif", ".bmp", ".tif", ".tiff", ".heic"}
@@ -171,6 +174,7 @@ class DropZone(QFrame):
         layout.addLayout(row)
         self._dialog: QFileDialog | None = None
         self._taken_link = ""
+        self.note = ""  # about the link that will be sent, shown above the facts
 
     def browse(self) -> None:
         # open() + a signal, never exec(): a nested modal loop inside qasync deadlocks.
@@ -209,7 +213,7 @@ class DropZone(QFrame):
         event.acceptProposedAction()
 
     def show_state(self, facts: str = "", warning: str = "", pixmap: QPixmap | None = None) -> None:
-        self.facts.setText(facts)
+        self.facts.setText("\n".join(t for t in (self.note, facts) if t) if facts or warning else "")
         self.warning.setText(warning)
         self.warning.setVisible(bool(warning))
         self.preview.setPixmap(pixmap or QPixmap())
@@ -223,6 +227,7 @@ class DropZone(QFrame):
 
 class CreatePanel(QWidget):
     generateRequested = Signal(object)  # CreateSpec
+    sharingChosen = Signal(str)  # a Sharing value, from the inline "how will Creatify get your files?"
 
     def __init__(self, tasks: TaskRunner, work_dir: Path, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -237,6 +242,8 @@ class CreatePanel(QWidget):
         self.audio_error = ""
         self.remaining: float | None = None
         self.busy = False
+        self.sharing_ready = True  # local files can reach Creatify (the window says when not)
+        self.demo = False  # the balance is the demo's, not money
 
         self.image_zone = DropZone(InputKind.IMAGE, self.tr("Portrait"), IMAGE_FILTER, self)
         self.image_zone.chosen.connect(self.set_image)
@@ -313,6 +320,9 @@ class CreatePanel(QWidget):
         self.generate_button.setAccessibleName(self.tr("Generate video"))
         self.generate_button.setDefault(True)
         self.generate_button.clicked.connect(self.generate)
+        self.sharing = SharingChoice(self)
+        self.sharing.chosen.connect(self._sharing_chosen)
+        self.sharing.setVisible(False)
         self.reason = QLabel(self)
         self.reason.setWordWrap(True)
         self.reason.setAccessibleName(self.tr("Why Generate is not available"))
@@ -329,6 +339,7 @@ class CreatePanel(QWidget):
         layout.addWidget(self.advanced, 0, Qt.AlignmentFlag.AlignLeft)
         layout.addWidget(self.advanced_options)
         layout.addWidget(self.price)
+        layout.addWidget(self.sharing)
         # Shown for a few seconds after Esc cleared the form.
         self.undo_clear = QPushButton(self.tr("Undo clear"), self)
         self.undo_clear.setVisible(False)
@@ -364,6 +375,47 @@ class CreatePanel(QWidget):
     def set_credits(self, remaining: float | None) -> None:
         self.remaining = remaining
         self.refresh()
+
+    def set_sharing_ready(self, ready: bool) -> None:
+        self.sharing_ready = ready
+        self.refresh()
+
+    def set_demo(self, demo: bool) -> None:
+        self.demo = demo
+        self.refresh()
+
+    @property
+    def has_local_files(self) -> bool:
+        return any(source and not is_link(source) for source in (self.image_source, self.audio_source))
+
+    def _sharing_chosen(self, choice: str) -> None:
+        if choice == Sharing.LINKS:
+            # Files already online: take the local ones out and put the cursor where a link goes.
+            first = None
+            if self.image_source and not is_link(self.image_source):
+                self._forget(InputKind.IMAGE)
+                first = self.image_zone
+            if self.audio_source and not is_link(self.audio_source):
+                self._forget(InputKind.AUDIO)
+                first = first or self.audio_zone
+            if first is not None:
+                first.link.setFocus()
+            self.refresh()
+            return
+        self.sharingChosen.emit(choice)
+
+    def _forget(self, kind: InputKind) -> None:
+        if kind is InputKind.IMAGE:
+            self.tasks.cancel("inspect-image")
+            self.image_source, self.image_facts, self.image_error = None, None, ""
+            self.image_zone.show_state()
+        else:
+            self.tasks.cancel("inspect-audio")
+            self._preview_player.stop()
+            self.audio_source, self.audio_facts, self.audio_error = None, None, ""
+            self.audio_zone.show_state()
+            self.waveform.set_samples(None)
+            self.listen.setEnabled(False)
 
     def set_busy(self, busy: bool) -> None:
         self.busy = busy
@@ -431,9 +483,25 @@ class CreatePanel(QWidget):
 
     # ------------------------------------------------------------------ inputs
 
+    def _sendable(self, zone: DropZone, source: str) -> str:
+        """A share link (Dropbox, Drive, OneDrive, Box) becomes the link that gives the file;
+        the zone shows which link will be sent."""
+        zone.note = ""
+        link = direct_link(source) if is_link(source) else None
+        if link is None or not link.changed:
+            return source
+        shown = link.direct if len(link.direct) <= 56 else f"{link.direct[:38]}…{link.direct[-14:]}"
+        zone.note = self.tr("{service} link: the app sends the file itself, {link}").format(
+            service=link.service, link=shown
+        )
+        zone.link.setText(link.direct)
+        zone._taken_link = link.direct
+        return link.direct
+
     def set_image(self, source: str) -> None:
         if not source:
             return
+        source = self._sendable(self.image_zone, source)
         self.image_source, self.image_facts, self.image_error = source, None, ""
         self.image_zone.show_state(self.tr("Checking…"))
         self.refresh()
@@ -464,6 +532,7 @@ class CreatePanel(QWidget):
         if not source:
             return
         self._preview_player.stop()
+        source = self._sendable(self.audio_zone, source)
         self.audio_source, self.audio_facts, self.audio_error = source, None, ""
         self.audio_zone.show_state(self.tr("Checking…"))
         self.waveform.set_samples(None)
@@ -543,6 +612,8 @@ class CreatePanel(QWidget):
             return self.tr("Add a portrait to begin.")
         if not self.audio_source:
             return self.tr("Add a voice clip.")
+        if self.has_local_files and not self.sharing_ready:
+            return self.tr("Choose how Creatify gets your files (above).")
         if self.image_facts is None or self.audio_facts is None:
             return self.tr("Checking your files…")
         blockers = blockers_for(self.model, audio_seconds=self.audio_facts.duration, remaining=self.remaining)
@@ -550,11 +621,18 @@ class CreatePanel(QWidget):
 
     def refresh(self) -> None:
         cost = self.cost()
-        left = (
-            self.tr("Remaining credits: {n:g}.").format(n=self.remaining)
-            if self.remaining is not None
-            else self.tr("Remaining credits: checking…")
-        )
+        if self.demo:
+            left = (
+                self.tr("Demo credits left: {n:g} (pretend credits; nothing is spent).").format(n=self.remaining)
+                if self.remaining is not None
+                else ""
+            )
+        else:
+            left = (
+                self.tr("Remaining credits: {n:g}.").format(n=self.remaining)
+                if self.remaining is not None
+                else self.tr("Remaining credits: checking…")
+            )
         if cost is not None:
             self.price.setText(
                 self.tr("<b>This video will cost {cost:g} credits</b> ({s} s × {p:g}/s). {left}").format(
@@ -567,6 +645,7 @@ class CreatePanel(QWidget):
         else:
             self.price.setText(left)
         reason = self.blocked_reason()
+        self.sharing.setVisible(self.has_local_files and not self.sharing_ready)
         self.generate_button.setEnabled(not reason)
         self.reason.setText(reason)
         self.reason.setStyleSheet("" if not (self.image_error or self.audio_error) else "color: #c62828;")

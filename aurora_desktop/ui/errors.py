@@ -13,6 +13,7 @@ from PySide6.QtCore import qVersion
 from PySide6.QtWidgets import QApplication, QDialog, QDialogButtonBox, QLabel, QPlainTextEdit, QVBoxLayout, QWidget
 
 from aurora_desktop import APP_NAME, __version__
+from aurora_desktop.doctor import last_report
 from aurora_desktop.errors import UserError
 
 log = logging.getLogger(__name__)
@@ -33,7 +34,9 @@ class ErrorDialog(QDialog):
         self.message = QLabel(message, self)
         self.message.setWordWrap(True)
         self.message.setAccessibleName(self.tr("Error message"))
-        self.details = QPlainTextEdit(f"{environment_text()}\n\n{detail}".strip(), self)
+        report = last_report()
+        setup = f"\n\nCheck my setup (earlier in this session):\n{report}" if report else ""
+        self.details = QPlainTextEdit(f"{environment_text()}\n\n{detail}".strip() + setup, self)
         self.details.setReadOnly(True)
         self.details.setVisible(False)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMessageBox,
     QPushButton,
+    QSizePolicy,
     QSplitter,
     QStackedWidget,
     QSystemTrayIcon,
@@ -24,24 +25,29 @@ from PySide6.QtWidgets import (
 )
 
 from aurora_desktop import APP_NAME, paths
-from aurora_desktop.api import ApiError
+from aurora_desktop.api import ApiError, AuroraClient, AuthError, Credentials
 from aurora_desktop.api.catalog import get_model
+from aurora_desktop.api.client import DEFAULT_BASE_URL
 from aurora_desktop.errors import UserError
+from aurora_desktop.hosting import NoHosting
+from aurora_desktop.hosting.quick import QuickLinkHoster
 from aurora_desktop.jobs import orders
 from aurora_desktop.jobs.model import LocalJob, State
 from aurora_desktop.jobs.store import StoreDamaged, set_aside
 from aurora_desktop.jobs.vocabulary import LibraryAction, rule_for
-from aurora_desktop.secrets import SecretStore
+from aurora_desktop.secrets import API_ID, API_KEY, SecretStore, SecretsUnavailable
 from aurora_desktop.services import CredentialsMissing, Services, open_services
-from aurora_desktop.settings import Settings
+from aurora_desktop.settings import Settings, Sharing
 from aurora_desktop.ui.bridge import EngineBridge
 from aurora_desktop.ui.create_panel import CreatePanel, CreateSpec
 from aurora_desktop.ui.errors import ErrorReporter
 from aurora_desktop.ui.job_model import JobListModel
 from aurora_desktop.ui.library_view import LibraryPanel
+from aurora_desktop.ui.mode_switch import ModeSwitch
 from aurora_desktop.ui.player import PlayerWidget
 from aurora_desktop.ui.reveal import reveal
 from aurora_desktop.ui.settings_dialog import SettingsDialog
+from aurora_desktop.ui.sharing import consent_box
 from aurora_desktop.ui.tasks import TaskRunner
 from aurora_desktop.ui.welcome import WelcomeView
 
@@ -87,11 +93,15 @@ class MainWindow(QMainWindow):
 
         self.model = JobListModel(self)
         self.welcome = WelcomeView(self)
-        self.welcome.connectRequested.connect(self.open_settings)
+        self.welcome.keysEntered.connect(
+            lambda api_id, key: self.tasks.spawn(self._connect(api_id, key), key="connect")
+        )
+        self.welcome.settingsRequested.connect(self.open_settings)
         self.welcome.demoRequested.connect(self.start_demo)
         self.create_panel = CreatePanel(self.tasks, paths.cache_dir(), self)
         self.create_panel.set_model(self.settings.default_model)
         self.create_panel.generateRequested.connect(self._generate)
+        self.create_panel.sharingChosen.connect(self._choose_sharing)
         self.player = PlayerWidget(self)
         self.library = LibraryPanel(self.model, self)
         self.library.playRequested.connect(self.play)
@@ -127,8 +137,16 @@ class MainWindow(QMainWindow):
         folder_action.triggered.connect(lambda: self.show_in_folder(self.settings.library_dir()))
         toolbar = self.addToolBar(self.tr("Main"))
         toolbar.setObjectName("main-toolbar")
+        toolbar.setMovable(False)
         toolbar.addAction(settings_action)
         toolbar.addAction(folder_action)
+        spacer = QWidget(self)
+        spacer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        toolbar.addWidget(spacer)
+        self.mode_switch = ModeSwitch(self)
+        self.mode_switch.demoChosen.connect(self.start_demo)
+        self.mode_switch.accountChosen.connect(self.use_account)
+        toolbar.addWidget(self.mode_switch)
         self.online_label = QLabel(self)
         self.statusBar().addPermanentWidget(self.online_label)
         self.undo_remove = QPushButton(self.tr("Undo"), self)
@@ -152,6 +170,9 @@ class MainWindow(QMainWindow):
         self.save_dialog: QFileDialog | None = None
         self.saved_copy_box: QMessageBox | None = None
         self.where_box: QMessageBox | None = None
+        self.consent_dialog: QMessageBox | None = None
+        self.switch_box: QMessageBox | None = None
+        self.settings_dialog: SettingsDialog | None = None
         self._last_placed: CreateSpec | None = None  # the last video requested, to ask before the same again
 
     # ================================================================== start and modes
@@ -160,20 +181,80 @@ class MainWindow(QMainWindow):
         self.tasks.spawn(self._start(), key="services")
 
     async def _start(self) -> None:
-        if self.options.sandbox:
+        if self.options.sandbox or self.settings.mode == "demo":
             await self._open(demo=True)
             return
-        try:
-            has_keys = await self.secrets.api_credentials() is not None
-        except Exception:  # noqa: BLE001 - no keyring at all: the welcome view offers both paths
-            has_keys = False
-        if has_keys:
+        if await self._has_keys():
             await self._open(demo=False)
         else:
-            self.pages.setCurrentWidget(self.welcome)
+            self._show_welcome()
+
+    async def _has_keys(self) -> bool:
+        try:
+            return await self.secrets.api_credentials() is not None
+        except Exception:  # noqa: BLE001 - no keyring at all: the welcome view offers both paths
+            return False
+
+    def _show_welcome(self) -> None:
+        self.pages.setCurrentWidget(self.welcome)
+        self.mode_switch.show_mode(demo=False)
+        self.welcome.api_id.setFocus()
 
     def start_demo(self) -> None:
-        self.tasks.spawn(self._open(demo=True, samples=True), key="services")
+        if self.demo and self.services is not None:
+            self.mode_switch.show_mode(demo=True)
+            self.pages.setCurrentWidget(self.work_page)
+            return
+        empty = not (self.create_panel.image_source or self.create_panel.audio_source)
+        self.tasks.spawn(self._open(demo=True, samples=empty), key="services")
+
+    def use_account(self) -> None:
+        """The mode switch's "My account": the account if keys are set, else where to enter them."""
+        self.tasks.spawn(self._use_account(), key="services")
+
+    async def _use_account(self) -> None:
+        if not self.demo and self.services is not None:
+            return
+        if await self._has_keys():
+            await self._open(demo=False)
+        else:
+            await self._close_services()
+            self.demo = False
+            self._update_title()
+            self._show_welcome()
+
+    async def _connect(self, api_id: str, api_key: str) -> None:
+        """The welcome page's Connect: test the keys with Creatify, keep them, open the account."""
+        self.welcome.set_busy(True)
+        try:
+            credits = await self._test_keys(Credentials(api_id, api_key))
+        except ApiError as exc:
+            self.welcome.show_status(exc.user_message, problem=True)
+            return
+        finally:
+            self.welcome.set_busy(False)
+        note = ""
+        try:
+            await self.secrets.set(API_ID, api_id)
+            await self.secrets.set(API_KEY, api_key)
+        except SecretsUnavailable as exc:
+            # Never trap the user: keep the keys in memory for this session and say so.
+            self.secrets.use_session_only()
+            await self.secrets.set(API_ID, api_id)
+            await self.secrets.set(API_KEY, api_key)
+            note = " " + self.tr("{problem} Your keys are kept until you close the app.").format(
+                problem=exc.user_message
+            )
+        self.welcome.show_status(self.tr("Connected."))
+        await self._open(demo=False)
+        self.statusBar().showMessage(
+            self.tr("Connected to Creatify. Remaining credits: {n:g}.").format(n=credits) + note, 15000
+        )
+
+    async def _test_keys(self, credentials: Credentials) -> float:
+        base = self.options.api_base or self.settings.api_base or DEFAULT_BASE_URL
+        async with AuroraClient(credentials, base) as client:
+            return await client.remaining_credits()
 
     async def _open(self, *, demo: bool, samples: bool = False) -> None:
         await self._close_services()
@@ -189,8 +270,8 @@ class MainWindow(QMainWindow):
                 secrets=self.secrets,
             )
         except CredentialsMissing as exc:
-            self.pages.setCurrentWidget(self.welcome)
-            self.errors.show(exc.user_message, exc.detail)
+            self._show_welcome()
+            self.welcome.show_status(exc.user_message, problem=True)
             return
         except StoreDamaged as exc:
             self._offer_new_library(exc, demo=demo, samples=samples)
@@ -199,7 +280,11 @@ class MainWindow(QMainWindow):
             self.errors.show(exc.user_message, exc.detail)
             return
         self.demo = demo
-        self.banner.setText(
+        self.mode_switch.show_mode(demo=demo)
+        if self.settings.mode != ("demo" if demo else "account"):
+            self.settings.mode = "demo" if demo else "account"
+            self.settings.save()
+        self._show_banner(
             self.tr(
                 "Demo mode: videos are made by a local stand-in on this computer. "
                 "Nothing is uploaded and nothing is spent."
@@ -207,7 +292,8 @@ class MainWindow(QMainWindow):
             if demo
             else ""
         )
-        self.banner.setVisible(demo)
+        self.create_panel.set_demo(demo)
+        self.create_panel.set_sharing_ready(not isinstance(self.services.hoster, NoHosting))
         self.bridge = EngineBridge(self.services.engine, self)
         self.bridge.jobChanged.connect(self._job_changed)
         self.bridge.jobRemoved.connect(self.model.remove)
@@ -286,11 +372,62 @@ class MainWindow(QMainWindow):
             return
         try:
             credits = await self.services.client.remaining_credits()
+        except AuthError as exc:
+            # Wrong or revoked keys: say so in the window, never a dialog at every start;
+            # Settings and the demo stay one click away.
+            self.create_panel.set_credits(None)
+            self._show_banner(
+                self.tr("{problem} Check your keys in Settings, or switch to the demo.").format(
+                    problem=exc.user_message
+                ),
+                problem=True,
+            )
+            return
         except ApiError as exc:
             self.create_panel.set_credits(None)
-            self.errors.show(exc.user_message, exc.detail)
+            self._show_banner(exc.user_message, problem=True)
             return
         self.create_panel.set_credits(credits)
+        if not self.demo:
+            self._show_banner("")
+
+    def _show_banner(self, text: str, *, problem: bool = False) -> None:
+        self.banner.setText(text)
+        self.banner.setProperty("problem", problem)
+        self.banner.setStyleSheet(
+            "background: #fdecea; color: #7f1d1d; padding: 6px; border-radius: 4px;"
+            if problem
+            else "background: #fff3cd; color: #5c4400; padding: 6px; border-radius: 4px;"
+        )
+        self.banner.setVisible(bool(text))
+
+    # ================================================================== sharing local files
+
+    def _choose_sharing(self, choice: str) -> None:
+        """The create panel's "How will Creatify get your files?"."""
+        if choice == Sharing.STORAGE:
+            self.open_settings(tab="sharing")
+            return
+        if self.settings.quick_links_consent:
+            self._use_quick_links()
+            return
+        box, accept = consent_box(self)
+        box.buttonClicked.connect(lambda button: self._use_quick_links() if button is accept else None)
+        box.open()
+        self.consent_dialog = box
+
+    def _use_quick_links(self) -> None:
+        self.settings.sharing = Sharing.QUICK
+        self.settings.quick_links_consent = True
+        self.settings.save()
+        if self.services is not None and not self.demo:
+            self.services.hoster = QuickLinkHoster()
+            self.services.engine.use_hoster(self.services.hoster)
+            self.create_panel.set_sharing_ready(True)
+        self.statusBar().showMessage(
+            self.tr("Quick links are on: each file is public for at most 1 hour. Change this in Settings → Sharing."),
+            10000,
+        )
 
     # ================================================================== creating
 
@@ -572,15 +709,36 @@ class MainWindow(QMainWindow):
 
     # ================================================================== settings
 
-    def open_settings(self) -> None:
-        dialog = SettingsDialog(self.settings, self.secrets, self.tasks, self)
+    def open_settings(self, tab: str = "") -> None:
+        dialog = SettingsDialog(
+            self.settings, self.secrets, self.tasks, self, api_base=self.options.api_base or "", tab=tab
+        )
         dialog.saved.connect(self._settings_saved)
         dialog.open()
+        self.settings_dialog = dialog
 
-    def _settings_saved(self, settings: Settings) -> None:
+    def _settings_saved(self, settings: Settings, keys_work: bool) -> None:
         self.settings = settings
         if not self.demo or self.services is None:
             self.tasks.spawn(self._open(demo=False), key="services")
+        elif keys_work:
+            self._offer_account()
+
+    def _offer_account(self) -> None:
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            self.tr("Switch to your account?"),
+            self.tr("Your Creatify keys work. Switch from the demo to your account now?"),
+            QMessageBox.StandardButton.NoButton,
+            self,
+        )
+        switch = box.addButton(self.tr("Switch to my account"), QMessageBox.ButtonRole.AcceptRole)
+        box.addButton(self.tr("Stay in the demo"), QMessageBox.ButtonRole.RejectRole)
+        box.buttonClicked.connect(
+            lambda button: self.tasks.spawn(self._open(demo=False), key="services") if button is switch else None
+        )
+        box.open()
+        self.switch_box = box
 
     # ================================================================== closing
 

@@ -1,31 +1,35 @@
-"""Settings: account keys (keyring), storage, library, defaults, privacy."""
+"""Settings: account keys (keyring), sharing of local files, library, defaults, privacy."""
 
 from __future__ import annotations
 
 import dataclasses
+import html
 
 from PySide6.QtCore import Signal
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
+    QButtonGroup,
     QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
-    QDoubleSpinBox,
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPushButton,
+    QRadioButton,
+    QScrollArea,
     QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
-from aurora_desktop.api import ApiError, AuroraClient, Credentials
+from aurora_desktop.api import ApiError, AuroraClient, AuthError, Credentials
 from aurora_desktop.api.catalog import CATALOG
 from aurora_desktop.api.client import DEFAULT_BASE_URL
-from aurora_desktop.hosting import HostingError
 from aurora_desktop.jobs.naming import check_template
 from aurora_desktop.secrets import (
     API_ID,
@@ -34,43 +38,62 @@ from aurora_desktop.secrets import (
     STORAGE_SECRET,
     SecretStore,
     SecretsUnavailable,
+    parse_pasted_keys,
 )
-from aurora_desktop.settings import Settings, StorageSettings
+from aurora_desktop.settings import Settings, Sharing
+from aurora_desktop.ui.sharing import consent_text
+from aurora_desktop.ui.storage_setup import StorageSetup
 from aurora_desktop.ui.tasks import TaskRunner
+from aurora_desktop.ui.welcome import WHERE_KEYS_ARE
 
-KEYS_HELP = (
-    "Find both keys on the <b>API Dashboard</b> of your Creatify account "
-    "(<a href='https://app.creatify.ai'>app.creatify.ai</a> → API). They are kept in your "
-    "system's password store, never in a file."
-)
+KEPT_WHERE = "They are kept in your system's password store, never in a file."
 
 
 class SettingsDialog(QDialog):
-    saved = Signal(object)  # Settings
+    saved = Signal(object, bool)  # Settings, whether the account keys were just tested and work
 
     def __init__(
-        self, settings: Settings, secrets: SecretStore, tasks: TaskRunner, parent: QWidget | None = None
+        self,
+        settings: Settings,
+        secrets: SecretStore,
+        tasks: TaskRunner,
+        parent: QWidget | None = None,
+        *,
+        api_base: str = "",
+        tab: str = "",
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle(self.tr("Settings"))
         self.settings = dataclasses.replace(settings, storage=dataclasses.replace(settings.storage))
         self.secrets = secrets
         self.tasks = tasks
-        tabs = QTabWidget(self)
-        tabs.addTab(self._account_tab(), self.tr("Account"))
-        tabs.addTab(self._storage_tab(), self.tr("Storage"))
-        tabs.addTab(self._library_tab(), self.tr("Videos"))
+        self.api_base = api_base or settings.api_base or DEFAULT_BASE_URL
+        self._loaded_keys: tuple[str, str] = ("", "")
+        self.tabs = QTabWidget(self)
+        self.tabs.addTab(self._account_tab(), self.tr("Account"))
+        self.tabs.addTab(self._sharing_tab(), self.tr("Sharing"))
+        self.tabs.addTab(self._library_tab(), self.tr("Videos"))
+        self.tabs.setCurrentIndex({"account": 0, "sharing": 1, "videos": 2}.get(tab, 0))
         self.status = QLabel(self)
         self.status.setWordWrap(True)
         self.status.setAccessibleName(self.tr("Settings status"))
+        self.check_button = QPushButton(self.tr("Check my setup"), self)
+        self.check_button.setToolTip(self.tr("Keys, Creatify, sharing of files, folders and disk, one line each"))
+        self.check_button.clicked.connect(lambda: self.tasks.spawn(self._check_setup(), key="settings-doctor"))
+        self.report_box: QMessageBox | None = None
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self)
         buttons.accepted.connect(lambda: self.tasks.spawn(self._save(), key="settings-save"))
         buttons.rejected.connect(self.reject)
+        self.save_button = buttons.button(QDialogButtonBox.StandardButton.Save)
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.check_button)
+        bottom.addStretch(1)
+        bottom.addWidget(buttons)
         layout = QVBoxLayout(self)
-        layout.addWidget(tabs)
+        layout.addWidget(self.tabs)
         layout.addWidget(self.status)
-        layout.addWidget(buttons)
-        self.resize(620, 460)
+        layout.addLayout(bottom)
+        self.resize(680, 620)
         self.tasks.spawn(self._load_secrets(), key="settings-load")
 
     # ------------------------------------------------------------------ tabs
@@ -78,11 +101,13 @@ class SettingsDialog(QDialog):
     def _account_tab(self) -> QWidget:
         page = QWidget(self)
         form = QFormLayout(page)
-        help_label = QLabel(self.tr(KEYS_HELP), page)
+        help_label = QLabel(self.tr(WHERE_KEYS_ARE) + " " + self.tr(KEPT_WHERE), page)
         help_label.setWordWrap(True)
         help_label.setOpenExternalLinks(True)
         self.api_id = QLineEdit(page)
         self.api_id.setAccessibleName(self.tr("API ID"))
+        self.api_id.setPlaceholderText(self.tr("API ID (or paste ID:key)"))
+        self.api_id.textChanged.connect(self._split_pasted)
         self.api_key = QLineEdit(page)
         self.api_key.setEchoMode(QLineEdit.EchoMode.Password)
         self.api_key.setAccessibleName(self.tr("API key"))
@@ -103,57 +128,68 @@ class SettingsDialog(QDialog):
         form.addRow(self.session_only)
         return page
 
-    def _storage_tab(self) -> QWidget:
-        from aurora_desktop.hosting.s3 import PROVIDERS
+    def _split_pasted(self, text: str) -> None:
+        pair = parse_pasted_keys(text)
+        if pair is not None:
+            self.api_id.setText(pair[0])
+            self.api_key.setText(pair[1])
 
+    def _sharing_tab(self) -> QWidget:
         page = QWidget(self)
-        form = QFormLayout(page)
         intro = QLabel(
             self.tr(
-                "Creatify fetches your photo and voice from a link. Local files are uploaded to "
-                "your own bucket and shared through private links that expire."
+                "Creatify fetches your photo and voice from links on the internet. Choose how files "
+                "on this computer get there."
             ),
             page,
         )
         intro.setWordWrap(True)
-        st = self.settings.storage
-        self.provider = QComboBox(page)
-        self.provider.addItem(self.tr("Not set up (paste links instead)"), "")
-        for p in PROVIDERS:
-            self.provider.addItem(p.label, p.key)
-        self.provider.setCurrentIndex(max(0, self.provider.findData(st.provider)))
-        self.bucket = QLineEdit(st.bucket, page)
-        self.region = QLineEdit(st.region, page)
-        self.endpoint = QLineEdit(st.endpoint, page)
-        self.endpoint.setPlaceholderText(self.tr("only for MinIO or a custom address"))
-        self.account_id = QLineEdit(st.account_id, page)
-        self.key_id = QLineEdit(page)
-        self.key_secret = QLineEdit(page)
-        self.key_secret.setEchoMode(QLineEdit.EchoMode.Password)
-        self.lifetime = QDoubleSpinBox(page)
-        self.lifetime.setRange(0.5, 168)
-        self.lifetime.setValue(st.url_lifetime_hours)
-        self.lifetime.setSuffix(self.tr(" hours"))
-        self.storage_button = QPushButton(self.tr("Test storage"), page)
-        self.storage_button.clicked.connect(lambda: self.tasks.spawn(self._test_storage(), key="settings-storage"))
-        self.storage_result = QLabel(page)
-        self.storage_result.setWordWrap(True)
-        self.storage_result.setAccessibleName(self.tr("Storage test result"))
-        form.addRow(intro)
-        for label, widget in (
-            (self.tr("Provider"), self.provider),
-            (self.tr("Bucket"), self.bucket),
-            (self.tr("Region"), self.region),
-            (self.tr("Endpoint"), self.endpoint),
-            (self.tr("Account ID (R2)"), self.account_id),
-            (self.tr("Access key ID"), self.key_id),
-            (self.tr("Secret access key"), self.key_secret),
-            (self.tr("Links last"), self.lifetime),
-        ):
-            widget.setAccessibleName(label)
-            form.addRow(label, widget)
-        form.addRow(self.storage_button, self.storage_result)
+        self.sharing_quick = QRadioButton(self.tr("Quick links: public for up to 1 hour, nothing to set up"), page)
+        self.quick_terms = QLabel(consent_text(), page)
+        self.quick_terms.setObjectName("quick-terms")
+        self.quick_terms.setWordWrap(True)
+        self.sharing_storage = QRadioButton(self.tr("My own storage: private links from your own bucket"), page)
+        self.storage_setup = StorageSetup(self.settings.storage, self.tasks, page)
+        self.sharing_links = QRadioButton(self.tr("Paste links: no uploads; my files are already online"), page)
+        group = QButtonGroup(page)
+        for button in (self.sharing_quick, self.sharing_storage, self.sharing_links):
+            group.addButton(button)
+            button.toggled.connect(lambda _on: self._show_sharing())
+        choice = self.settings.sharing_choice
+        {
+            Sharing.QUICK: self.sharing_quick,
+            Sharing.STORAGE: self.sharing_storage,
+            Sharing.LINKS: self.sharing_links,
+        }.get(choice, self.sharing_quick).setChecked(True)
+        inner = QWidget(page)
+        layout = QVBoxLayout(inner)
+        layout.addWidget(intro)
+        layout.addWidget(self.sharing_quick)
+        layout.addWidget(self.quick_terms)
+        layout.addWidget(self.sharing_storage)
+        layout.addWidget(self.storage_setup)
+        layout.addWidget(self.sharing_links)
+        layout.addStretch(1)
+        scroll = QScrollArea(page)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        scroll.setWidget(inner)
+        outer = QVBoxLayout(page)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(scroll)
+        self._show_sharing()
         return page
+
+    def _show_sharing(self) -> None:
+        self.quick_terms.setVisible(self.sharing_quick.isChecked())
+        self.storage_setup.setVisible(self.sharing_storage.isChecked())
+
+    def sharing_choice(self) -> Sharing:
+        if self.sharing_quick.isChecked():
+            return Sharing.QUICK
+        if self.sharing_storage.isChecked():
+            return Sharing.STORAGE
+        return Sharing.LINKS
 
     def _library_tab(self) -> QWidget:
         page = QWidget(self)
@@ -201,45 +237,67 @@ class SettingsDialog(QDialog):
         try:
             self.api_id.setText(await self.secrets.get(API_ID) or "")
             self.api_key.setText(await self.secrets.get(API_KEY) or "")
-            self.key_id.setText(await self.secrets.get(STORAGE_ACCESS_KEY_ID) or "")
-            self.key_secret.setText(await self.secrets.get(STORAGE_SECRET) or "")
+            self.storage_setup.set_keys(
+                await self.secrets.get(STORAGE_ACCESS_KEY_ID) or "", await self.secrets.get(STORAGE_SECRET) or ""
+            )
         except SecretsUnavailable as exc:
             self.where.setText(exc.user_message)
             self.session_only.setVisible(True)
+        self._loaded_keys = (self.api_id.text().strip(), self.api_key.text().strip())
+
+    async def _test_keys(self) -> float:
+        async with AuroraClient(
+            Credentials(self.api_id.text().strip(), self.api_key.text().strip()), self.api_base
+        ) as client:
+            return await client.remaining_credits()
 
     async def _test_connection(self) -> None:
         self.test_result.setText(self.tr("Testing…"))
         try:
-            async with AuroraClient(
-                Credentials(self.api_id.text().strip(), self.api_key.text().strip()),
-                self.settings.api_base or DEFAULT_BASE_URL,
-            ) as client:
-                credits = await client.remaining_credits()
+            credits = await self._test_keys()
         except ApiError as exc:
             self.test_result.setText(exc.user_message)
             return
         self.test_result.setText(self.tr("Connected. Remaining credits: {n:g}.").format(n=credits))
 
-    def _storage_settings(self) -> StorageSettings:
-        return StorageSettings(
-            provider=self.provider.currentData() or "",
-            bucket=self.bucket.text().strip(),
-            region=self.region.text().strip(),
-            endpoint=self.endpoint.text().strip(),
-            account_id=self.account_id.text().strip(),
-            prefix=self.settings.storage.prefix,
-            url_lifetime_hours=self.lifetime.value(),
-        )
+    async def _check_setup(self) -> None:
+        from aurora_desktop import doctor
 
-    async def _test_storage(self) -> None:
-        from aurora_desktop.hosting.s3 import S3Hoster
-
-        self.storage_result.setText(self.tr("Testing…"))
+        self.status.setText(self.tr("Checking your setup…"))
+        self.check_button.setEnabled(False)
         try:
-            hoster = S3Hoster(self._storage_settings(), self.key_id.text().strip(), self.key_secret.text().strip())
-            self.storage_result.setText(await hoster.test())
-        except HostingError as exc:
-            self.storage_result.setText(exc.user_message)
+            checks = await doctor.run_checks(settings=self.settings, secrets=self.secrets, api_base=self.api_base)
+        finally:
+            self.check_button.setEnabled(True)
+        report = doctor.as_text(checks)
+        doctor.remember(report)
+        problems = sum(not c.ok for c in checks)
+        self.status.setText(
+            self.tr("All is well.")
+            if not problems
+            else self.tr("{n} problem(s) found; see the report.").format(n=problems)
+        )
+        box = QMessageBox(
+            QMessageBox.Icon.Information if not problems else QMessageBox.Icon.Warning,
+            self.tr("Check my setup"),
+            self.tr("All is well: you can make videos.") if not problems else self.tr("Some things need a look:"),
+            QMessageBox.StandardButton.Close,
+            self,
+        )
+        box.setObjectName("setup-report")
+        box.setDetailedText(report)
+        box.setInformativeText(
+            "<br>".join(
+                f"{'✔' if c.ok else '✘'} <b>{html.escape(c.name)}</b>: {html.escape(c.text)}"
+                + (f"<br>&nbsp;&nbsp;→ {html.escape(c.fix)}" if not c.ok and c.fix else "")
+                for c in checks
+            )
+        )
+        copy = box.addButton(self.tr("Copy report"), QMessageBox.ButtonRole.ActionRole)
+        copy.clicked.disconnect()  # copying must not close the box
+        copy.clicked.connect(lambda: QGuiApplication.clipboard().setText(report))
+        box.open()
+        self.report_box = box
 
     async def _save(self) -> None:
         template = self.template.text().strip() or "{date} {name}"
@@ -248,14 +306,41 @@ class SettingsDialog(QDialog):
         except ValueError as exc:
             self.status.setText(str(exc))
             return
+        sharing = self.sharing_choice()
+        if sharing is Sharing.STORAGE:
+            problems = self.storage_setup.problems_now()
+            if problems:
+                self.tabs.setCurrentIndex(1)
+                self.status.setText(self.tr("Check the storage fields marked in red, or choose another way."))
+                return
+        keys = (self.api_id.text().strip(), self.api_key.text().strip())
+        keys_work = False
+        if all(keys) and keys != self._loaded_keys:
+            # Tested on Save: wrong keys are said now, not at the next video.
+            self.save_button.setEnabled(False)
+            self.status.setText(self.tr("Checking your keys with Creatify…"))
+            try:
+                credits = await self._test_keys()
+            except AuthError as exc:
+                self.tabs.setCurrentIndex(0)
+                self.status.setText(exc.user_message)
+                self.test_result.setText(exc.user_message)
+                return
+            except ApiError as exc:  # unreachable now: keep them anyway, say so
+                self.test_result.setText(exc.user_message)
+            else:
+                keys_work = True
+                self.test_result.setText(self.tr("Connected. Remaining credits: {n:g}.").format(n=credits))
+            finally:
+                self.save_button.setEnabled(True)
         if self.session_only.isChecked():
             self.secrets.use_session_only()
         try:
             for name, value in (
-                (API_ID, self.api_id.text().strip()),
-                (API_KEY, self.api_key.text().strip()),
-                (STORAGE_ACCESS_KEY_ID, self.key_id.text().strip()),
-                (STORAGE_SECRET, self.key_secret.text().strip()),
+                (API_ID, keys[0]),
+                (API_KEY, keys[1]),
+                (STORAGE_ACCESS_KEY_ID, self.storage_setup.key_id() if sharing is Sharing.STORAGE else ""),
+                (STORAGE_SECRET, self.storage_setup.secret() if sharing is Sharing.STORAGE else ""),
             ):
                 if value:
                     await self.secrets.set(name, value)
@@ -265,12 +350,16 @@ class SettingsDialog(QDialog):
             self.status.setText(exc.user_message)
             self.session_only.setVisible(True)
             return
-        self.settings.storage = self._storage_settings()
+        self.settings.sharing = sharing
+        if sharing is Sharing.QUICK:
+            self.settings.quick_links_consent = True  # the terms were on screen with the choice
+        if sharing is Sharing.STORAGE:
+            self.settings.storage = self.storage_setup.storage_settings()
         self.settings.output_dir = self.output_dir.text().strip()
         self.settings.filename_template = template
         self.settings.default_model = self.default_model.currentData()
         self.settings.notifications = self.notifications.isChecked()
         self.settings.delete_hosted_inputs = self.privacy.isChecked()
         self.settings.save()
-        self.saved.emit(self.settings)
+        self.saved.emit(self.settings, keys_work)
         self.accept()

@@ -1,16 +1,38 @@
-"""First run: connect an account, or try the demo."""
+"""First run (and "My account" without keys): connect an account right here, or try the demo.
+
+The keys are entered on this page, not in a dialog behind it: pasting "ID:key"
+and pressing Connect is the whole set-up. The window tests them before
+keeping them (in the system's password store) and says what was wrong.
+"""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal, SignalInstance
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QFormLayout,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from aurora_desktop import APP_NAME
+from aurora_desktop.secrets import parse_pasted_keys
+
+WHERE_KEYS_ARE = (
+    "In Creatify, open <b>Settings → API</b> (<a href='https://app.creatify.ai/settings/api'>"
+    "app.creatify.ai/settings/api</a>) and copy your <b>API ID</b> and <b>API key</b>. "
+    "You can paste both at once as “ID:key”."
+)
 
 
 class WelcomeView(QWidget):
-    connectRequested = Signal()
+    keysEntered = Signal(str, str)  # API ID, API key: test them and connect
     demoRequested = Signal()
+    settingsRequested = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -24,27 +46,69 @@ class WelcomeView(QWidget):
         )
         intro.setWordWrap(True)
         intro.setAlignment(Qt.AlignmentFlag.AlignCenter)
+
+        account = QFrame(self)
+        account.setObjectName("welcome-account")
+        account.setFrameShape(QFrame.Shape.StyledPanel)
+        heading = QLabel(f"<h3>{self.tr('Connect my Creatify account')}</h3>", account)
+        where = QLabel(self.tr(WHERE_KEYS_ARE), account)
+        where.setWordWrap(True)
+        where.setOpenExternalLinks(True)
+        self.api_id = QLineEdit(account)
+        self.api_id.setAccessibleName(self.tr("API ID"))
+        self.api_id.setPlaceholderText(self.tr("API ID (or paste ID:key)"))
+        self.api_id.textChanged.connect(self._split_pasted)
+        self.api_key = QLineEdit(account)
+        self.api_key.setAccessibleName(self.tr("API key"))
+        self.api_key.setEchoMode(QLineEdit.EchoMode.Password)
+        self.api_key.setPlaceholderText(self.tr("API key"))
+        self.api_key.returnPressed.connect(self._connect)
+        self.connect_button = QPushButton(self.tr("Connect"), account)
+        self.connect_button.setMinimumHeight(40)
+        self.connect_button.setDefault(True)
+        self.connect_button.clicked.connect(self._connect)
+        self.status = QLabel(account)
+        self.status.setWordWrap(True)
+        self.status.setAccessibleName(self.tr("Connection status"))
+        more = QLabel(f"<a href='#settings'>{self.tr('More settings…')}</a>", account)
+        more.linkActivated.connect(lambda _: self.settingsRequested.emit())
+        form = QFormLayout()
+        form.addRow(self.tr("API ID"), self.api_id)
+        form.addRow(self.tr("API key"), self.api_key)
+        column = QVBoxLayout(account)
+        column.addWidget(heading)
+        column.addWidget(where)
+        column.addLayout(form)
+        column.addWidget(self.connect_button)
+        column.addWidget(self.status)
+        column.addStretch(1)
+        column.addWidget(more)
+
+        demo = QFrame(self)
+        demo.setObjectName("welcome-demo")
+        demo.setFrameShape(QFrame.Shape.StyledPanel)
+        demo_heading = QLabel(f"<h3>{self.tr('Try the demo')}</h3>", demo)
+        demo_text = QLabel(
+            self.tr(
+                "A stand-in on this computer makes simple videos from a sample portrait and voice, "
+                "or from your own files. Nothing is uploaded and nothing is spent. You can switch "
+                "between the demo and your account at any time, at the top of the window."
+            ),
+            demo,
+        )
+        demo_text.setWordWrap(True)
+        self.demo_button = QPushButton(self.tr("Try the demo"), demo)
+        self.demo_button.setMinimumHeight(40)
+        self.demo_button.clicked.connect(self.demoRequested.emit)
+        demo_column = QVBoxLayout(demo)
+        demo_column.addWidget(demo_heading)
+        demo_column.addWidget(demo_text)
+        demo_column.addWidget(self.demo_button)
+        demo_column.addStretch(1)
+
         columns = QHBoxLayout()
-        columns.addLayout(
-            self._path(
-                self.tr("Connect my Creatify account"),
-                self.connectRequested,
-                self.tr(
-                    "You need your API ID and API key from the API Dashboard of your Creatify "
-                    "account (<a href='https://app.creatify.ai'>app.creatify.ai</a>)."
-                ),
-            )
-        )
-        columns.addLayout(
-            self._path(
-                self.tr("Try the demo"),
-                self.demoRequested,
-                self.tr(
-                    "A local stand-in makes simple videos from a sample portrait and voice. "
-                    "Nothing is uploaded and nothing is spent."
-                ),
-            )
-        )
+        columns.addWidget(account, 3)
+        columns.addWidget(demo, 2)
         layout = QVBoxLayout(self)
         layout.addStretch(1)
         layout.addWidget(title, alignment=Qt.AlignmentFlag.AlignHCenter)
@@ -52,18 +116,29 @@ class WelcomeView(QWidget):
         layout.addSpacing(24)
         layout.addLayout(columns)
         layout.addStretch(2)
-        layout.setContentsMargins(80, 40, 80, 40)
+        layout.setContentsMargins(60, 30, 60, 30)
 
-    def _path(self, label: str, chosen: SignalInstance, explanation: str) -> QVBoxLayout:
-        """One way in: a big button and what it means, top-aligned in its column."""
-        button = QPushButton(label, self)
-        button.setMinimumHeight(48)
-        button.clicked.connect(chosen.emit)
-        text = QLabel(explanation, self)
-        text.setWordWrap(True)
-        text.setOpenExternalLinks(True)
-        column = QVBoxLayout()
-        column.addWidget(button)
-        column.addWidget(text)
-        column.addStretch(1)
-        return column
+    def _split_pasted(self, text: str) -> None:
+        """ "ID:key" pasted into the first field fills both."""
+        pair = parse_pasted_keys(text)
+        if pair is not None:
+            self.api_id.setText(pair[0])  # re-enters here with one value: no loop
+            self.api_key.setText(pair[1])
+            self.connect_button.setFocus()
+
+    def _connect(self) -> None:
+        api_id, api_key = self.api_id.text().strip(), self.api_key.text().strip()
+        if not api_id or not api_key:
+            self.show_status(self.tr("Enter both the API ID and the API key."), problem=True)
+            return
+        self.keysEntered.emit(api_id, api_key)
+
+    def set_busy(self, busy: bool) -> None:
+        self.connect_button.setEnabled(not busy)
+        if busy:
+            self.show_status(self.tr("Checking your keys with Creatify…"))
+
+    def show_status(self, text: str, *, problem: bool = False) -> None:
+        self.status.setText(text)
+        self.status.setProperty("problem", problem)
+        self.status.setStyleSheet("color: #c62828;" if problem else "")

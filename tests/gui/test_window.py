@@ -144,15 +144,20 @@ def test_not_enough_credits_is_said_before_spending(qtbot, open_window, make_san
     assert not panel.generate_button.isEnabled()
 
 
-def test_wrong_keys_show_a_plain_message(qtbot, open_window, make_sandbox) -> None:
+def test_wrong_keys_say_so_in_the_window_and_never_trap(qtbot, open_window, make_sandbox) -> None:
+    """Revoked keys: a plain line in the window (no dialog at every start), and the demo one click away."""
     sb = make_sandbox("--api-key", "the-real-key")  # the window sends the default key: wrong
     window = open_window(sb)
-    qtbot.waitUntil(lambda: "API ID and key" in window.errors.last_message, timeout=10_000)
-    dialog = window.errors.dialogs[-1]
-    assert dialog.isVisible() and not dialog.isModal()
-    dialog.copy_details()
-    copied = QApplication.clipboard().text()
-    assert "HTTP 401" in copied and "Qt " in copied and "the-real-key" not in copied and "sandbox-key" not in copied
+    qtbot.waitUntil(lambda: "API ID and key" in window.banner.text(), timeout=10_000)
+    assert window.banner.isVisible() and "switch to the demo" in window.banner.text()
+    assert "the-real-key" not in window.banner.text() and "sandbox-key" not in window.banner.text()
+    assert window.errors.dialogs == []  # nothing to click away
+    assert window.mode_switch.account.isChecked() and window.mode_switch.demo.isEnabled()
+    with qtbot.waitSignal(window.servicesReady, timeout=30_000):
+        qtbot.mouseClick(window.mode_switch.demo, Qt.MouseButton.LeftButton)
+    assert window.demo and window.mode_switch.demo.isChecked() and "nothing is spent" in window.banner.text()
+    qtbot.waitUntil(lambda: window.create_panel.remaining is not None, timeout=10_000)  # the demo answers
+    assert "pretend credits" in window.create_panel.price.text()
 
 
 def test_a_failed_job_says_why_and_can_be_retried(qtbot, open_window, make_sandbox) -> None:
@@ -221,7 +226,7 @@ def test_without_a_keyring_keys_can_be_kept_for_this_session_only(
     sb = make_sandbox()
     window = open_window(sb, keys_in_env=False, wait_ready=False, profile=tmp_path / "p")
     qtbot.waitUntil(lambda: window.pages.currentWidget() is window.welcome, timeout=10_000)
-    window.welcome.connectRequested.emit()
+    window.welcome.settingsRequested.emit()
     dialog = window.findChild(SettingsDialog)
     qtbot.waitUntil(lambda: "no password store" in dialog.where.text(), timeout=10_000)
     assert not dialog.where.text().startswith("fail")  # no raw backend name for a person

@@ -1,0 +1,211 @@
+"""`aurora-desktop doctor`: is this installation set up to make real videos? (Qt-free)
+
+One line per part (versions, password store, keys, Creatify, sharing of local
+files, folders and disk): OK, or the problem and what to do about it. The
+same report is behind "Check my setup" in Settings and goes into "Copy
+details". It never contains a key: only whether keys are there.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import platform
+import shutil
+import sys
+from dataclasses import asdict, dataclass
+
+from aurora_desktop import __version__, paths
+from aurora_desktop.api import ApiError, AuroraClient, AuthError, Credentials
+from aurora_desktop.api.client import DEFAULT_BASE_URL
+from aurora_desktop.errors import UserError
+from aurora_desktop.hosting import NoHosting
+from aurora_desktop.secrets import ENV_API_ID, ENV_API_KEY, SecretStore, SecretsUnavailable
+from aurora_desktop.settings import Settings, Sharing
+
+LOW_DISK_BYTES = 1024**3  # below this, a few long videos fill the disk
+
+
+@dataclass(frozen=True, slots=True)
+class Check:
+    name: str
+    ok: bool
+    text: str  # what was found, in plain words
+    fix: str = ""  # what to do, when not ok
+
+
+def _versions() -> Check:
+    try:
+        from PySide6 import __version__ as pyside
+        from PySide6.QtCore import qVersion
+
+        qt = f"Qt {qVersion()} (PySide6 {pyside})"
+    except ImportError:  # pragma: no cover - the app cannot run without it
+        qt = "Qt missing"
+    frozen = ", installed app" if getattr(sys, "frozen", False) else ""
+    return Check(
+        "Version",
+        True,
+        f"Aurora Desktop {__version__}, Python {platform.python_version()}, {qt}, "
+        f"{platform.system()} {platform.release()}{frozen}",
+    )
+
+
+async def _password_store(secrets: SecretStore) -> Check:
+    info = await secrets.info()
+    if info.problem:
+        return Check(
+            "Password store",
+            False,
+            info.problem,
+            "Keys can be kept for one session only (Settings → Account), or set AURORA_API_ID and "
+            "AURORA_API_KEY for the command line.",
+        )
+    return Check("Password store", True, info.backend)
+
+
+async def _keys(secrets: SecretStore) -> tuple[Check, Credentials | None]:
+    try:
+        credentials = await secrets.api_credentials()
+    except SecretsUnavailable as exc:
+        return Check(
+            "Creatify keys", False, exc.user_message, "Enter your keys in the window (Settings → Account)."
+        ), None
+    if credentials is None:
+        return (
+            Check(
+                "Creatify keys",
+                False,
+                "No API keys are set up.",
+                "Enter your API ID and API key (Creatify → Settings → API) in the window, or use the demo.",
+            ),
+            None,
+        )
+    where = "from the environment" if os.environ.get(ENV_API_ID) and os.environ.get(ENV_API_KEY) else "saved"
+    return Check("Creatify keys", True, f"Present ({where})."), credentials
+
+
+async def _service(credentials: Credentials | None, base: str) -> Check:
+    if credentials is None:
+        return Check("Creatify", False, "Not checked: no keys.", "Set up your keys first.")
+    try:
+        async with AuroraClient(credentials, base) as client:
+            credits = await client.remaining_credits()
+    except AuthError as exc:
+        return Check("Creatify", False, exc.user_message, "Copy the keys again from Creatify → Settings → API.")
+    except ApiError as exc:
+        return Check("Creatify", False, exc.user_message, "Check the internet connection, then try again.")
+    return Check("Creatify", True, f"Reachable at {base}; {credits:g} credits left.")
+
+
+async def _sharing(
+    settings: Settings, secrets: SecretStore, hosting: str, base: str, credentials: Credentials | None
+) -> Check:
+    from aurora_desktop.services import make_hoster
+
+    choice = settings.sharing_choice
+    try:
+        hoster = await make_hoster(hosting, settings, secrets, base, credentials or Credentials("", ""))
+    except UserError as exc:
+        return Check("Sharing local files", False, exc.user_message, "Fix it in Settings → Sharing.")
+    if isinstance(hoster, NoHosting):
+        if choice is Sharing.LINKS:
+            return Check("Sharing local files", True, "Off: you paste links to your files.")
+        return Check(
+            "Sharing local files",
+            False,
+            "Not set up: local files cannot reach Creatify yet.",
+            "Choose Quick links or your own storage in Settings → Sharing, or paste links.",
+        )
+    label = {"quick": "Quick links", "s3": "Your storage", "sandbox": "The demo service"}.get(hoster.name, hoster.name)
+    try:
+        result = await hoster.test()
+    except UserError as exc:
+        return Check("Sharing local files", False, f"{label}: {exc.user_message}", "Fix it in Settings → Sharing.")
+    return Check("Sharing local files", True, f"{label}: {result}")
+
+
+def _folders(settings: Settings) -> list[Check]:
+    checks = [
+        Check(
+            "Profile",
+            True,
+            f"settings in {paths.config_dir()}, library in {paths.data_dir()}, logs in {paths.log_dir()}",
+        )
+    ]
+    try:
+        videos = settings.library_dir()
+    except OSError as exc:
+        return [
+            *checks,
+            Check(
+                "Videos folder",
+                False,
+                f"{settings.output_dir} cannot be used ({exc.strerror}).",
+                "Choose another folder in Settings → Videos.",
+            ),
+        ]
+    writable = os.access(videos, os.W_OK)
+    free = shutil.disk_usage(videos).free
+    text = f"{videos}: {free / 1024**3:.1f} GB free"
+    if not writable:
+        return [
+            *checks,
+            Check(
+                "Videos folder", False, f"{videos} cannot be written to.", "Choose another folder in Settings → Videos."
+            ),
+        ]
+    if free < LOW_DISK_BYTES:
+        return [
+            *checks,
+            Check("Videos folder", False, text + " (low).", "Free some space on this disk, or choose another folder."),
+        ]
+    return [*checks, Check("Videos folder", True, text)]
+
+
+async def run_checks(
+    *,
+    settings: Settings | None = None,
+    secrets: SecretStore | None = None,
+    api_base: str | None = None,
+    hosting: str = "auto",
+) -> list[Check]:
+    settings = settings or Settings.load()
+    owns = secrets is None
+    secrets = secrets or SecretStore()
+    base = api_base or settings.api_base or DEFAULT_BASE_URL
+    try:
+        checks = [_versions(), await _password_store(secrets)]
+        keys, credentials = await _keys(secrets)
+        checks += [keys, await _service(credentials, base)]
+        checks.append(await _sharing(settings, secrets, hosting, base, credentials))
+        checks += await asyncio.to_thread(_folders, settings)
+    finally:
+        if owns:
+            secrets.close()
+    return checks
+
+
+_LAST_REPORT: list[str] = []
+
+
+def remember(report: str) -> None:
+    """Keep the last report of this session for "Copy details" (it holds no key)."""
+    _LAST_REPORT[:] = [report]
+
+
+def last_report() -> str:
+    return _LAST_REPORT[0] if _LAST_REPORT else ""
+
+
+def as_text(checks: list[Check]) -> str:
+    lines = []
+    for check in checks:
+        lines.append(f"{'OK     ' if check.ok else 'PROBLEM'}  {check.name}: {check.text}")
+        if not check.ok and check.fix:
+            lines.append(f"         → {check.fix}")
+    return "\n".join(lines)
+
+
+def as_json(checks: list[Check]) -> list[dict[str, object]]:
+    return [asdict(c) for c in checks]
