@@ -69,7 +69,11 @@ async def _keys(secrets: SecretStore) -> tuple[Check, Credentials | None]:
         credentials = await secrets.api_credentials()
     except SecretsUnavailable as exc:
         return Check(
-            "Creatify keys", False, exc.user_message, "Enter your keys in the window (Settings → Account)."
+            "Creatify keys",
+            False,
+            exc.user_message,
+            "Enter your keys in the window (they can be kept for this session only), set AURORA_API_ID "
+            "and AURORA_API_KEY, or use the demo.",
         ), None
     if credentials is None:
         return (

@@ -356,6 +356,7 @@ class MainWindow(QMainWindow):
         job = self._take_pending_removal()  # closing (or switching) ends the time to undo
         if job is not None and self.services is not None:
             await self.services.engine.remove(job.id, delete_file=False)
+        await self.tasks.stop("credits")  # a balance request in flight uses the client about to close
         if self.bridge is not None:
             self.bridge.detach()
             self.bridge.deleteLater()

@@ -47,6 +47,13 @@ class TaskRunner:
         if (task := self._keyed.pop(key, None)) is not None and not task.done():
             task.cancel()
 
+    async def stop(self, key: str, timeout: float = 3.0) -> None:
+        """Cancel the task started under key and wait for it to end (its sockets closed)."""
+        task = self._keyed.pop(key, None)
+        if task is not None and not task.done() and task is not asyncio.current_task():
+            task.cancel()
+            await asyncio.wait([task], timeout=timeout)
+
     async def cancel_all(self, timeout: float = 3.0) -> None:
         tasks = list(self._tasks)
         for task in tasks:

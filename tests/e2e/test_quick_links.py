@@ -165,3 +165,19 @@ def test_no_host_that_works_never_reaches_creatify(make_sandbox, temp_hosts, tmp
     assert links == []
     stats = sb.stats()
     assert stats["jobs"] == 0  # no job was ever created, so nothing was charged
+
+
+def test_command_line_run_with_quick_links(make_sandbox, temp_hosts, tmp_path: Path) -> None:
+    """`aurora-desktop run --hosting quick`: the same Quick links from a script."""
+    import os
+
+    from aurora_desktop.hosting.quick import HOSTS_ENV
+    from tests.conftest import cli_args, cli_env, run_cli
+
+    sb = make_sandbox()
+    args = cli_args(sb, tmp_path / "profile", "run", "--image", str(SAMPLE_IMAGE), "--audio", str(SAMPLE_AUDIO))
+    args[args.index("--hosting") + 1] = "quick"
+    result = run_cli(args, cli_env(sb, **{HOSTS_ENV: os.environ[HOSTS_ENV]}))
+    assert result.returncode == 0, result.stderr
+    assert Path(result.stdout.strip()).stat().st_size > 10_000
+    assert len(temp_hosts["0x0"].events("delete")) == 2

@@ -61,6 +61,7 @@ def open_window(qtbot, qloop, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -
         demo: bool = False,
         wait_ready: bool = True,
         keys_in_env: bool = True,
+        hosting: str = "sandbox",
     ) -> MainWindow:
         paths.use_profile(profile or tmp_path / "profile")
         if sb is not None:
@@ -70,7 +71,7 @@ def open_window(qtbot, qloop, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -
             else:
                 monkeypatch.delenv("AURORA_API_ID", raising=False)
                 monkeypatch.delenv("AURORA_API_KEY", raising=False)
-            options = AppOptions(api_base=sb.url, hosting="sandbox")
+            options = AppOptions(api_base=sb.url, hosting=hosting)
         else:
             monkeypatch.delenv("AURORA_API_ID", raising=False)
             monkeypatch.delenv("AURORA_API_KEY", raising=False)
