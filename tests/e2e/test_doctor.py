@@ -119,7 +119,7 @@ def test_healthy_profile_is_all_ok(make_sandbox, temp_hosts, tmp_path: Path) -> 
 
 def test_no_keyring_and_no_keys_say_what_to_do(make_sandbox, tmp_path: Path) -> None:
     sb = make_sandbox()
-    code, checks, out = _doctor(tmp_path, _profile(tmp_path, Settings()), sb, keys=None, keyring=False)
+    code, checks, _out = _doctor(tmp_path, _profile(tmp_path, Settings()), sb, keys=None, keyring=False)
     assert code == 1
     assert not checks["Password store"]["ok"] and "no password store" in checks["Password store"]["text"]
     assert not checks["Creatify keys"]["ok"] and "or use the demo" in checks["Creatify keys"]["fix"]
@@ -146,7 +146,7 @@ def test_broken_storage_set_up_is_named(make_sandbox, s3_server, tmp_path: Path)
 
     sb = make_sandbox()
     storage = StorageSettings(provider="minio", bucket="no-such-bucket-here", endpoint=s3_server, region="us-east-1")
-    code, checks, out = _doctor(
+    code, checks, _out = _doctor(
         tmp_path,
         _profile(tmp_path, Settings(sharing="storage", storage=storage)),
         sb,
