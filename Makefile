@@ -6,13 +6,21 @@ BIN    := $(VENV)/bin
 # qasync must bind to PySide6 whatever else is installed.
 export QT_API := pyside6
 
-.PHONY: run test lint fix bench screenshots package dist smoke-frozen sandbox system-deps system-deps-test clean
+.PHONY: run test test-live lint fix bench screenshots package dist smoke-frozen sandbox system-deps system-deps-test clean
 
 run: system-deps $(VENV)/.app
 	$(BIN)/aurora-desktop $(ARGS)
 
 test: system-deps-test $(VENV)/.test
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# The contract against the real Creatify API (not part of `make test`): needs AURORA_API_ID and
+# AURORA_API_KEY, and AURORA_LIVE_SPEND=1 to make one real one-second video. Records what it saw
+# (never the keys) in tests/live/recorded/.
+test-live: system-deps-test $(VENV)/.test
+	@if [ -z "$$AURORA_API_ID" ] || [ -z "$$AURORA_API_KEY" ]; then \
+		echo "make test-live: skipped, set AURORA_API_ID and AURORA_API_KEY (and AURORA_LIVE_SPEND=1 to spend)"; \
+	else QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -p no:cacheprovider -o addopts="-ra" tests/live; fi
 
 # Lint and types (ruff, mypy; settings in pyproject.toml). CI runs it before the tests.
 lint: $(VENV)/.test

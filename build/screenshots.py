@@ -4,7 +4,9 @@
 
 States: first run, create panel with a price, a job in progress, a finished
 video playing, a click on the position bar, full screen and back, settings, an
-input error. Demo mode (the sandbox) makes the
+input error; then with a sandbox playing Creatify: keys on the welcome page,
+"How will Creatify get your files?", the Quick-links consent, the guided
+storage steps and a share link. Demo mode (the sandbox) makes the
 video, in a throwaway profile.
 """
 
@@ -112,8 +114,60 @@ async def main(out: Path) -> None:
     await asyncio.sleep(0.8)
     shot(out, "06-errors")
     bad.unlink()
+    for dialog in window.errors.dialogs:
+        dialog.close()
+    await real_service_path(window, out)
     window.close()
     await until(lambda: window._closing and not window.isVisible(), timeout=20)
+
+
+async def real_service_path(window, out: Path) -> None:  # noqa: ANN001 - a MainWindow
+    """Issue 9: keys on the welcome page, "How will Creatify get your files?", the Quick-links
+    consent, the guided storage steps and a share link, with a sandbox playing Creatify."""
+    from aurora_desktop.sandbox.process import SandboxProcess
+
+    panel = window.create_panel
+    service = SandboxProcess(["--job-seconds", "4"]).start()
+    try:
+        window.options.api_base, window.options.hosting = service.url, "auto"
+        panel.clear()
+        window.mode_switch.account.click()
+        await until(lambda: window.pages.currentWidget() is window.welcome)
+        window.welcome.api_id.setText(f"{service.api_id}:{service.api_key}")
+        await asyncio.sleep(0.5)
+        shot(out, "10-welcome-keys")
+        window.welcome.connect_button.click()
+        await until(lambda: not window.demo and window.services is not None and window.create_panel.remaining)
+        panel.set_image(str(paths.resource("samples", "portrait.png")))
+        panel.set_audio(str(paths.resource("samples", "voice.wav")))
+        await until(panel.sharing.isVisible)
+        await asyncio.sleep(0.5)
+        shot(out, "11-how-will-creatify-get-your-files")
+        panel.sharing.quick.click()
+        await until(lambda: window.consent_dialog is not None and window.consent_dialog.isVisible())
+        await asyncio.sleep(0.5)
+        shot(out, "12-quick-links-consent")
+        window.consent_dialog.reject()
+
+        window.open_settings(tab="sharing")
+        dialog = window.settings_dialog
+        dialog.sharing_storage.setChecked(True)
+        setup = dialog.storage_setup
+        setup.provider.setCurrentIndex(setup.provider.findData("r2"))
+        setup.inputs["account_id"].setText("my-account")
+        setup.inputs["bucket"].setText("aurora-inputs")
+        await asyncio.sleep(0.8)
+        shot(out, "13-guided-storage")
+        dialog.reject()
+
+        panel.clear()
+        panel.image_zone.link.setText("https://www.dropbox.com/scl/fi/x9y8z7/portrait.png?rlkey=abc&dl=0")
+        panel.image_zone.link.editingFinished.emit()
+        await asyncio.sleep(2.0)
+        shot(out, "14-share-link")
+        panel.clear()
+    finally:
+        await asyncio.to_thread(service.stop)
 
 
 if __name__ == "__main__":
