@@ -33,6 +33,7 @@ sys.path.insert(0, str(ROOT))
 from aurora_desktop import paths
 from aurora_desktop.jobs.model import State
 from aurora_desktop.ui.job_model import PhaseRole
+from aurora_desktop.ui.main_window import MainWindow
 
 
 async def until(check: Callable[[], bool], timeout: float = 60) -> None:
@@ -50,7 +51,7 @@ def shot(out: Path, name: str) -> None:
 
 
 async def main(out: Path) -> None:
-    from aurora_desktop.ui.main_window import AppOptions, MainWindow
+    from aurora_desktop.ui.main_window import AppOptions
 
     window = MainWindow(AppOptions(sandbox_args=["--job-seconds", "12"]))
     window.move(0, 0)
@@ -121,7 +122,7 @@ async def main(out: Path) -> None:
     await until(lambda: window._closing and not window.isVisible(), timeout=20)
 
 
-async def real_service_path(window, out: Path) -> None:  # noqa: ANN001 - a MainWindow
+async def real_service_path(window: MainWindow, out: Path) -> None:
     """Issue 9: keys on the welcome page, "How will Creatify get your files?", the Quick-links
     consent, the guided storage steps and a share link, with a sandbox playing Creatify."""
     from aurora_desktop.sandbox.process import SandboxProcess
