@@ -91,6 +91,37 @@ async def make_hoster(
     return NoHosting()
 
 
+def start_demo_service(args: list[str]) -> SandboxProcess:
+    """The demo's stand-in, keeping its state under the profile and, when it can, the port
+    it had last time: its address is then the same, so demo jobs still running when the
+    app closed carry on at the next start, as jobs at the real service do."""
+    folder = paths.data_dir() / "sandbox"
+    folder.mkdir(parents=True, exist_ok=True)
+    port_file = folder / "port"
+    try:
+        remembered = int(port_file.read_text(encoding="ascii").strip())
+    except (OSError, ValueError):
+        remembered = 0
+    ports = [remembered, 0] if remembered else [0]
+    for port in ports:
+        proc = SandboxProcess(
+            ["--data-dir", str(folder), *args, "--port", str(port)], stderr_path=paths.log_dir() / "sandbox.log"
+        )
+        try:
+            proc.start()
+        except RuntimeError:
+            if port == ports[-1]:
+                raise
+            log.info("demo service: port %d is taken; another one is used", port)
+            continue
+        break
+    try:
+        port_file.write_text(proc.url.rsplit(":", 1)[1], encoding="ascii")
+    except OSError as exc:
+        log.warning("demo service port not kept: %s", exc)
+    return proc
+
+
 async def open_services(
     *,
     sandbox: bool = False,
@@ -115,11 +146,7 @@ async def open_services(
         # The library first: a damaged one is reported before anything is started (or left running).
         store = await asyncio.to_thread(open_store)
         if sandbox:
-            proc = SandboxProcess(
-                ["--data-dir", str(paths.data_dir() / "sandbox"), *(sandbox_args or [])],
-                stderr_path=paths.log_dir() / "sandbox.log",
-            )
-            await asyncio.to_thread(proc.start)
+            proc = await asyncio.to_thread(start_demo_service, sandbox_args or [])
             credentials, base = Credentials(proc.api_id, proc.api_key), proc.url
             hosting = "sandbox"
         else:

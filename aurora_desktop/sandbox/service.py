@@ -9,10 +9,12 @@ refunded. A job takes at least `job_seconds`, so clients see every state.
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import tempfile
 import time
 import uuid
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -23,8 +25,9 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from aurora_desktop.api.catalog import CATALOG, ModelSpec, cost_credits
+from aurora_desktop.api.catalog import CATALOG, ModelSpec, cost_credits, get_model
 from aurora_desktop.api.models import GUIDANCE_MAX, GUIDANCE_MIN, NAME_MAX, WEBHOOK_MAX
+from aurora_desktop.fileio import write_atomic
 from aurora_desktop.media.inspect import InputError
 from aurora_desktop.sandbox import inputs, render
 from aurora_desktop.sandbox.config import SandboxConfig
@@ -58,11 +61,49 @@ class SandboxJob:
     duration: int | None = None
     created_at: datetime = field(default_factory=_now)
     updated_at: datetime = field(default_factory=_now)
+    on_change: Callable[[], None] | None = field(default=None, repr=False, compare=False)
 
     def set(self, **changes: Any) -> None:
         for key, value in changes.items():
             setattr(self, key, value)
         self.updated_at = _now()
+        if self.on_change is not None and ("status" in changes or "credits_used" in changes):
+            self.on_change()  # progress ticks are not worth a write; states and charges are
+
+    def to_state(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "request": self.request,
+            "model": self.model.key,
+            "base_url": self.base_url,
+            "status": self.status,
+            "progress": self.progress,
+            "video_output": self.video_output,
+            "preview": self.preview,
+            "failed_reason": self.failed_reason,
+            "credits_used": str(self.credits_used),
+            "duration": self.duration,
+            "created_at": self.created_at.isoformat(),
+            "updated_at": self.updated_at.isoformat(),
+        }
+
+    @classmethod
+    def from_state(cls, raw: dict[str, Any]) -> SandboxJob:
+        return cls(
+            id=raw["id"],
+            request=raw["request"],
+            model=get_model(raw["model"]),
+            base_url=raw["base_url"],
+            status=raw["status"],
+            progress=float(raw["progress"]),
+            video_output=raw["video_output"],
+            preview=raw["preview"],
+            failed_reason=raw["failed_reason"],
+            credits_used=Decimal(raw["credits_used"]),
+            duration=raw["duration"],
+            created_at=datetime.fromisoformat(raw["created_at"]),
+            updated_at=datetime.fromisoformat(raw["updated_at"]),
+        )
 
     def to_api(self, progress_scale: int) -> dict[str, Any]:
         req = self.request
@@ -143,7 +184,14 @@ def validate_create(body: Any) -> tuple[dict[str, Any], ModelSpec]:
     return dict(body), model
 
 
+STATE_FILE = "state.json"
+UNFINISHED = ("pending", "in_queue", "running")
+
+
 class SandboxService:
+    """With a data folder (the app's demo mode), the balance and the jobs are kept in
+    state.json there, and unfinished jobs carry on after a restart, as a real service's would."""
+
     def __init__(self, config: SandboxConfig) -> None:
         self.config = config
         self.credits = config.credits
@@ -161,11 +209,49 @@ class SandboxService:
 
     async def start(self) -> None:
         self._http = httpx.AsyncClient(timeout=self.config.fetch_timeout, follow_redirects=True, trust_env=False)
+        for job in self._load_state():
+            self._spawn(job)
+
+    def _state_path(self) -> Path | None:
+        return self.data_dir / STATE_FILE if self.config.data_dir else None
+
+    def _load_state(self) -> list[SandboxJob]:
+        """The jobs kept by an earlier run; those not finished are returned to carry on."""
+        path = self._state_path()
+        if path is None or not path.exists():
+            return []
+        try:
+            raw = json.loads(path.read_text(encoding="utf-8"))
+            self.credits = Decimal(raw["credits"])
+            jobs = [SandboxJob.from_state(j) for j in raw["jobs"]]
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            log.warning("sandbox state unreadable (%s); starting afresh", type(exc).__name__)
+            return []
+        for job in jobs:
+            job.on_change = self._save_state
+            self.jobs[job.id] = job
+        return [j for j in jobs if j.status in UNFINISHED]
+
+    def _save_state(self) -> None:
+        path = self._state_path()
+        if path is None:
+            return
+        state = {"credits": str(self.credits), "jobs": [j.to_state() for j in self.jobs.values()]}
+        try:
+            write_atomic(path, json.dumps(state).encode("utf-8"))
+        except OSError as exc:
+            log.warning("sandbox state not saved: %s", exc)
+
+    def _spawn(self, job: SandboxJob) -> None:
+        task = asyncio.get_running_loop().create_task(self._run(job), name=f"job-{job.id}")
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
 
     async def stop(self) -> None:
         for task in list(self._tasks):
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
+        self._save_state()
         if self._http:
             await self._http.aclose()
         self._executor.shutdown(wait=True, cancel_futures=True)
@@ -181,10 +267,10 @@ class SandboxService:
         if self.credits < model.credits_per_second:
             raise NotEnoughCredits(f"Not enough credits to create this video. Remaining credits: {self.credits}.")
         job = SandboxJob(id=str(uuid.uuid4()), request=request, model=model, base_url=base_url)
+        job.on_change = self._save_state
         self.jobs[job.id] = job
-        task = asyncio.get_running_loop().create_task(self._run(job), name=f"job-{job.id}")
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
+        self._save_state()
+        self._spawn(job)
         return job
 
     def list(self, ids: list[str] | None, ordering: str | None) -> list[SandboxJob]:
@@ -214,15 +300,18 @@ class SandboxService:
                 job.set(status=problem.status, failed_reason=problem.message, progress=0.0)
                 return
             cost = cost_credits(job.model, audio.duration)
-            if self.credits < cost:
+            if job.credits_used:  # charged before a restart: never twice
+                reserved = job.credits_used
+            elif self.credits < cost:
                 job.set(
                     status="failed",
                     failed_reason=(f"Not enough credits: this video costs {cost} credits and {self.credits} remain."),
                 )
                 return
-            self.credits -= cost
-            reserved = cost
-            job.set(credits_used=cost, duration=round(audio.duration))
+            else:
+                self.credits -= cost
+                reserved = cost
+                job.set(credits_used=cost, duration=round(audio.duration))
             await asyncio.sleep(max(0.0, total * 0.1 - (time.monotonic() - started)))
 
             job.set(status="in_queue")
