@@ -18,6 +18,7 @@ from dataclasses import asdict, dataclass
 from aurora_desktop import __version__, paths
 from aurora_desktop.api import ApiError, AuroraClient, AuthError, Credentials
 from aurora_desktop.api.client import DEFAULT_BASE_URL
+from aurora_desktop.api.errors import as_test_result
 from aurora_desktop.errors import UserError
 from aurora_desktop.hosting import NoHosting
 from aurora_desktop.secrets import ENV_API_ID, ENV_API_KEY, SecretStore, SecretsUnavailable
@@ -98,7 +99,7 @@ async def _service(credentials: Credentials | None, base: str) -> Check:
     except AuthError as exc:
         return Check("Creatify", False, exc.user_message, "Copy the keys again from Creatify → Settings → API.")
     except ApiError as exc:
-        return Check("Creatify", False, exc.user_message, "Check the internet connection, then try again.")
+        return Check("Creatify", False, as_test_result(exc), "Check the internet connection, then run this again.")
     return Check("Creatify", True, f"Reachable at {base}; {credits:g} credits left.")
 
 

@@ -205,3 +205,15 @@ def error_for_response(status: int, text: str, *, method: str, path: str, retry_
             status=status,
         )
     return ApiError(detail=detail, status=status)
+
+
+def as_test_result(exc: ApiError) -> str:
+    """The sentence for a connection *test* (Settings, the welcome page, doctor): nothing is
+    kept or retried there, so "your work will continue" or "the app will try again" would be wrong."""
+    if isinstance(exc, RateLimitedError):
+        return "Creatify is busy right now. Test again in a moment."
+    if isinstance(exc, NetworkError):
+        return "Could not reach Creatify. Check your internet connection, then test again."
+    if isinstance(exc, ServerUnavailableError):
+        return "Creatify's service is having trouble right now. Test again later."
+    return exc.user_message

@@ -308,7 +308,16 @@ class QuickLinkHoster:
         with tempfile.TemporaryDirectory(prefix="aurora-quick-") as tmp:
             probe = Path(tmp) / "test.txt"
             probe.write_bytes(b"Aurora Desktop quick link test " + secrets.token_bytes(8).hex().encode())
-            hosted = await self.host(probe, key="test", content_type="text/plain")
+            try:
+                hosted = await self.host(probe, key="test", content_type="text/plain")
+            except HostingError as exc:
+                if not exc.retryable:
+                    raise
+                raise HostingError(
+                    f"The quick-link services ({host_names(self.hosts)}) could not take a test file just now. "
+                    "Test again later.",
+                    detail=exc.detail,
+                ) from None
         host = urlsplit(hosted.url).netloc
         if hosted.key:
             await self.remove(hosted.key)

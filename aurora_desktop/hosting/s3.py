@@ -145,8 +145,13 @@ class S3Hoster:
             await obstore.put_async(self._store, self._path(key), body, attributes={"Content-Type": "text/plain"})
             url = await obstore.sign_async(self._store, "GET", self._path(key), timedelta(minutes=5))
         except Exception as exc:  # noqa: BLE001 - obstore's own hierarchy plus OSError
-            error = _hosting_error(exc)
-            raise StorageTestFailed(error.user_message, _problem_of(exc), detail=error.detail) from None
+            error, problem = _hosting_error(exc), _problem_of(exc)
+            message = (
+                "Could not reach the storage. Check its address or region and your connection, then test again."
+                if problem == "endpoint"
+                else error.user_message
+            )
+            raise StorageTestFailed(message, problem, detail=error.detail) from None
         try:
             async with httpx.AsyncClient(timeout=20, trust_env=False) as http:
                 response = await http.get(url)

@@ -53,9 +53,11 @@ from aurora_desktop.ui.sharing import SharingChoice
 from aurora_desktop.ui.tasks import TaskRunner
 
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".webp", ".gif", ".bmp", ".tif", ".tiff", ".heic"}
+# Every format the app takes or converts (WhatsApp's .opus, iPhone's .m4a, a video's sound):
+# the file chooser lists exactly these, so nothing that works is hidden.
 AUDIO_SUFFIXES = {".mp3", ".wav", ".m4a", ".aac", ".ogg", ".oga", ".opus", ".flac", ".mp4", ".mov", ".webm", ".wma"}
 IMAGE_FILTER = "Images (*.png *.jpg *.jpeg *.webp);;All files (*)"
-AUDIO_FILTER = "Audio (*.mp3 *.wav *.m4a *.aac *.ogg *.flac *.mp4);;All files (*)"
+AUDIO_FILTER = f"Voice and music ({' '.join('*' + s for s in sorted(AUDIO_SUFFIXES))});;All files (*)"
 
 
 @dataclass

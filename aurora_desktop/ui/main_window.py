@@ -28,6 +28,7 @@ from aurora_desktop import APP_NAME, paths
 from aurora_desktop.api import ApiError, AuroraClient, AuthError, Credentials
 from aurora_desktop.api.catalog import get_model
 from aurora_desktop.api.client import DEFAULT_BASE_URL
+from aurora_desktop.api.errors import as_test_result
 from aurora_desktop.errors import UserError
 from aurora_desktop.hosting import NoHosting
 from aurora_desktop.hosting.quick import QuickLinkHoster
@@ -229,7 +230,7 @@ class MainWindow(QMainWindow):
         try:
             credits = await self._test_keys(Credentials(api_id, api_key))
         except ApiError as exc:
-            self.welcome.show_status(exc.user_message, problem=True)
+            self.welcome.show_status(as_test_result(exc), problem=True)
             return
         finally:
             self.welcome.set_busy(False)

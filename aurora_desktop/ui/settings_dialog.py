@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 from aurora_desktop.api import ApiError, AuroraClient, AuthError, Credentials
 from aurora_desktop.api.catalog import CATALOG
 from aurora_desktop.api.client import DEFAULT_BASE_URL
+from aurora_desktop.api.errors import as_test_result
 from aurora_desktop.jobs.naming import check_template
 from aurora_desktop.secrets import (
     API_ID,
@@ -256,7 +257,7 @@ class SettingsDialog(QDialog):
         try:
             credits = await self._test_keys()
         except ApiError as exc:
-            self.test_result.setText(exc.user_message)
+            self.test_result.setText(as_test_result(exc))
             return
         self.test_result.setText(self.tr("Connected. Remaining credits: {n:g}.").format(n=credits))
 
@@ -327,7 +328,7 @@ class SettingsDialog(QDialog):
                 self.test_result.setText(exc.user_message)
                 return
             except ApiError as exc:  # unreachable now: keep them anyway, say so
-                self.test_result.setText(exc.user_message)
+                self.test_result.setText(as_test_result(exc))
             else:
                 keys_work = True
                 self.test_result.setText(self.tr("Connected. Remaining credits: {n:g}.").format(n=credits))

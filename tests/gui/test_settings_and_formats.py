@@ -1,0 +1,78 @@
+"""Issue 10, defects 12 and 15: test wording in Settings, checks as you type, every audio format listed."""
+
+from __future__ import annotations
+
+import math
+import struct
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+
+from tests.conftest import SAMPLE_IMAGE
+
+
+def _opus_voice_note(path: Path, seconds: float = 2.0) -> Path:
+    """A WhatsApp-style voice note: Opus in an Ogg file, made here with PyAV."""
+    import av
+
+    with av.open(str(path), "w", format="ogg") as out:
+        stream = out.add_stream("libopus", rate=48000)
+        stream.layout = "mono"
+        for i in range(int(seconds * 50)):
+            frame = av.AudioFrame(format="s16", layout="mono", samples=960)
+            frame.planes[0].update(
+                b"".join(
+                    struct.pack("<h", int(6000 * math.sin(2 * math.pi * 220 * (i * 960 + n) / 48000)))
+                    for n in range(960)
+                )
+            )
+            frame.sample_rate, frame.pts = 48000, i * 960
+            for packet in stream.encode(frame):
+                out.mux(packet)
+        for packet in stream.encode(None):
+            out.mux(packet)
+    return path
+
+
+def test_whatsapp_opus_voice_notes_are_listed_and_work(qtbot, open_window, tmp_path: Path) -> None:
+    """Defect 15: .opus worked when typed in but the file chooser hid it."""
+    window = open_window(demo=True)
+    panel = window.create_panel
+    panel.audio_zone.browse()
+    dialog = panel.audio_zone._dialog
+    assert dialog is not None
+    listed = dialog.nameFilters()[0]
+    for suffix in ("*.opus", "*.m4a", "*.ogg", "*.mp3", "*.wav", "*.flac", "*.webm"):
+        assert suffix in listed, suffix
+    note = _opus_voice_note(tmp_path / "PTT-20261129-WA0003.opus")
+    dialog.fileSelected.emit(str(note))  # as if chosen in the dialog
+    dialog.reject()
+    qtbot.waitUntil(lambda: "converted to WAV" in panel.audio_zone.facts.text(), timeout=15_000)
+    assert "2.0 seconds" in panel.audio_zone.facts.text()
+    panel.set_image(str(SAMPLE_IMAGE))
+    qtbot.waitUntil(panel.generate_button.isEnabled, timeout=15_000)
+
+
+def test_settings_tests_speak_of_a_test_and_check_as_you_type(qtbot, open_window) -> None:
+    """Defect 12: a failed connection test said the work "will continue"; a bucket name with
+    spaces was not flagged."""
+    window = open_window(demo=True)
+    window.options.api_base = "http://127.0.0.1:9"  # nothing listens here
+    window.open_settings()
+    dialog = window.settings_dialog
+    dialog.api_id.setText("some-id:some-key")
+    qtbot.mouseClick(dialog.test_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "test again" in dialog.test_result.text(), timeout=20_000)
+    result = dialog.test_result.text()
+    assert "will continue" not in result and "will try again" not in result
+
+    dialog.tabs.setCurrentIndex(1)
+    dialog.sharing_storage.setChecked(True)
+    setup = dialog.storage_setup
+    setup.provider.setCurrentIndex(setup.provider.findData("aws"))
+    setup.inputs["bucket"].setText("my holiday bucket")  # typed, not yet saved or tested
+    assert "Remove the spaces" in setup.problems["bucket"].text()
+    assert setup.problems["bucket"].isVisibleTo(dialog)
+    setup.inputs["bucket"].setText("my-holiday-bucket")
+    assert not setup.problems["bucket"].isVisibleTo(dialog)
+    dialog.reject()
