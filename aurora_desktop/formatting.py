@@ -13,3 +13,14 @@ def clock_text(seconds: float) -> str:
 
 def megabytes(n: float) -> str:
     return f"{n / 1e6:.1f} MB"
+
+
+def plain_length(seconds: float) -> str:
+    """A model's limit or a clip's length in words: 1 minute, 14 seconds, 6 min 10 s (never 59.7 s)."""
+    whole = round(seconds)
+    if whole < 60:
+        return f"{whole} second{'s' if whole != 1 else ''}"
+    minutes, rest = divmod(whole, 60)
+    if rest == 0:
+        return f"{minutes} minute{'s' if minutes != 1 else ''}"
+    return f"{minutes} min {rest} s"

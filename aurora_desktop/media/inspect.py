@@ -18,6 +18,7 @@ from typing import Any
 from PIL import Image, UnidentifiedImageError
 
 from aurora_desktop.api.catalog import CATALOG, ModelSpec, audio_too_long
+from aurora_desktop.formatting import plain_length
 
 IMAGE_FORMATS = {"PNG": "image/png", "JPEG": "image/jpeg", "WEBP": "image/webp"}
 AUDIO_FORMATS = {"wav": "audio/wav", "mp3": "audio/mpeg"}
@@ -164,9 +165,19 @@ def inspect_audio(path: Path, *, keep_samples: bool = False, allow_other_formats
 
 
 def too_long_message(duration: float, model: ModelSpec) -> str:
+    """Which models would take the clip, or, when none would, the longest one by name."""
+    clip = f"{duration:.1f} seconds" if duration < 60 else plain_length(duration)
+    fits = sorted((m for m in CATALOG if not audio_too_long(m, duration)), key=lambda m: -m.max_audio_seconds)
+    if not fits:
+        longest = max(CATALOG, key=lambda m: m.max_audio_seconds)
+        return (
+            f"The audio is {clip} long; the longest any model takes is {plain_length(longest.max_audio_seconds)} "
+            f"({longest.label}). Shorten the clip."
+        )
+    choices = " or ".join(f"{m.label} (up to {plain_length(m.max_audio_seconds)})" for m in fits[:2])
     return (
-        f"The audio is {duration:.1f} seconds long; {model.label} accepts at most "
-        f"{model.max_audio_seconds:g} seconds. Shorten the clip or choose another model."
+        f"The audio is {clip} long; {model.label} takes clips up to {plain_length(model.max_audio_seconds)}. "
+        f"Choose {choices}, or shorten the clip."
     )
 
 
@@ -180,8 +191,8 @@ def _refuse_if_header_too_long(container: Any) -> None:
     announced = (container.duration or 0) / 1_000_000  # FFmpeg's AV_TIME_BASE: microseconds
     if announced > LONGEST_AUDIO_SECONDS * 1.05:
         raise InputError(
-            f"The audio is too long: about {announced / 60:.0f} minutes; the longest any model accepts is "
-            f"{LONGEST_AUDIO_SECONDS / 60:g} minutes. Shorten the clip."
+            f"The audio is too long: about {announced / 60:.0f} minutes; the longest any model takes is "
+            f"{plain_length(LONGEST_AUDIO_SECONDS)}. Shorten the clip."
         )
 
 

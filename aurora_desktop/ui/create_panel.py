@@ -43,8 +43,9 @@ from PySide6.QtWidgets import (
 
 from aurora_desktop.api.catalog import CATALOG, DEFAULT_MODEL, ModelSpec, cost_credits, get_model
 from aurora_desktop.api.models import GUIDANCE_MAX, GUIDANCE_MIN
+from aurora_desktop.formatting import plain_length
 from aurora_desktop.jobs.model import InputKind, is_link
-from aurora_desktop.jobs.orders import NAME_LIMIT, blockers_for
+from aurora_desktop.jobs.orders import NAME_LIMIT, BlockerCode, blockers_for
 from aurora_desktop.jobs.prepare import inspect_audio_source, inspect_image_source
 from aurora_desktop.jobs.share_links import direct_link
 from aurora_desktop.media.inspect import AudioFacts, ImageFacts, InputError
@@ -277,8 +278,12 @@ class CreatePanel(QWidget):
                 else self.tr("{price:g} credits per second").format(price=spec.credits_per_second)
             )
             self.model_box.addItem(
-                self.tr("{label} — {output}, {price}, up to {limit:g} s{note}").format(
-                    label=spec.label, output=spec.output, price=price, limit=spec.max_audio_seconds, note=note
+                self.tr("{label} — {output}, {price}, clips up to {limit}{note}").format(
+                    label=spec.label,
+                    output=spec.output,
+                    price=price,
+                    limit=plain_length(spec.max_audio_seconds),
+                    note=note,
                 ),
                 spec.key,
             )
@@ -604,25 +609,32 @@ class CreatePanel(QWidget):
         return cost_credits(self.model, self.audio_facts.duration) if self.audio_facts else None
 
     def blocked_reason(self) -> str:
+        return self.blocked()[0]
+
+    def blocked(self) -> tuple[str, bool, BlockerCode | None]:
+        """Why Generate is not available: (sentence, whether it is a problem rather than a next
+        step, the blocker's code when it is one). Problems all look alike (red), next steps not."""
         if self.busy:
-            return self.tr("Starting the video…")
+            return self.tr("Starting the video…"), False, None
         if self.image_error:
-            return self.image_error
+            return self.image_error, True, BlockerCode.INPUT
         if self.audio_error:
-            return self.audio_error
+            return self.audio_error, True, BlockerCode.INPUT
         if not self.image_source:
-            return self.tr("Add a portrait to begin.")
+            return self.tr("Add a portrait to begin."), False, None
         if not self.audio_source:
-            return self.tr("Add a voice clip.")
+            return self.tr("Add a voice clip."), False, None
         if self.has_local_files and not self.sharing_ready:
-            return self.tr("Choose how Creatify gets your files (above).")
+            return self.tr("Choose how Creatify gets your files (above)."), False, None
         if self.image_facts is None or self.audio_facts is None:
-            return self.tr("Checking your files…")
+            return self.tr("Checking your files…"), False, None
         blockers = blockers_for(self.model, audio_seconds=self.audio_facts.duration, remaining=self.remaining)
-        return blockers[0].message if blockers else ""
+        return (blockers[0].message, True, blockers[0].code) if blockers else ("", False, None)
 
     def refresh(self) -> None:
-        cost = self.cost()
+        reason, problem, code = self.blocked()
+        # No price for a video that cannot be made with this clip and model.
+        cost = None if code is BlockerCode.TOO_LONG else self.cost()
         if self.demo:
             left = (
                 self.tr("Demo credits left: {n:g} (pretend credits; nothing is spent).").format(n=self.remaining)
@@ -646,11 +658,11 @@ class CreatePanel(QWidget):
             )
         else:
             self.price.setText(left)
-        reason = self.blocked_reason()
         self.sharing.setVisible(self.has_local_files and not self.sharing_ready)
         self.generate_button.setEnabled(not reason)
         self.reason.setText(reason)
-        self.reason.setStyleSheet("" if not (self.image_error or self.audio_error) else "color: #c62828;")
+        self.reason.setProperty("problem", problem)
+        self.reason.setStyleSheet("color: #c62828;" if problem else "")
         self.generate_button.setToolTip(reason or self.tr("Generate the video (Ctrl+Enter)"))
 
     def generate(self) -> None:

@@ -87,7 +87,7 @@ def _bad_inputs(tmp: Path) -> dict[str, tuple[list[str], str]]:
         "too small": (["--image", str(small), "--audio", aud], "at least 256 pixels"),
         "audio too long for the model": (
             ["--image", img, "--audio", str(long_audio), "--model", "aurora_v2_2k"],
-            "accepts at most 14.375 seconds",
+            "takes clips up to 14 seconds",
         ),
         "unknown model": (["--image", img, "--audio", aud, "--model", "aurora_v9"], "Unknown model"),
         "guidance out of range": (["--image", img, "--audio", aud, "--guidance", "11"], "between 0 and 10"),

@@ -176,7 +176,7 @@ def test_bad_fields_are_validation_errors_with_field_messages(shared_sandbox, sa
         ("image_is_text", JobStatus.REJECTED, "not a picture"),
         ("audio_is_png", JobStatus.REJECTED, "not an MP3 or WAV"),
         ("image_too_small", JobStatus.REJECTED, "at least 256 pixels"),
-        ("audio_too_long", JobStatus.REJECTED, "accepts at most 14.375 seconds"),
+        ("audio_too_long", JobStatus.REJECTED, "takes clips up to 14 seconds"),
         ("audio_empty", JobStatus.REJECTED, "empty"),
     ],
 )

@@ -123,9 +123,21 @@ def test_each_bad_input_shows_its_message_and_keeps_generate_disabled(
     drop_files(panel, SAMPLE_IMAGE, make_wav(tmp_path / "long.wav", 16))
     qtbot.waitUntil(lambda: panel.generate_button.isEnabled(), timeout=10_000)
     panel.set_model("aurora_v2_2k")
-    assert not panel.generate_button.isEnabled() and "at most 14.375 seconds" in panel.reason.text()
+    # Issue 10, defect 11: plain limits, the models that would take it named, no price for a
+    # video that cannot be made, and the same red as every other blocking problem.
+    assert not panel.generate_button.isEnabled() and "takes clips up to 14 seconds" in panel.reason.text()
+    assert "Choose Aurora v1 (up to 5 minutes)" in panel.reason.text()
+    assert "will cost" not in panel.price.text() and panel.reason.property("problem") is True
     panel.set_model("aurora_v1")
-    assert panel.generate_button.isEnabled()
+    assert panel.generate_button.isEnabled() and "will cost 16 credits" in panel.price.text()
+    panel.set_audio(str(make_wav(tmp_path / "too-long-for-all.wav", 302)))
+    qtbot.waitUntil(lambda: "longest any model takes" in panel.reason.text(), timeout=15_000)
+    assert "5 minutes (Aurora v1)" in panel.reason.text() and "will cost" not in panel.price.text()
+    assert panel.reason.property("problem") is True
+    panel.clear()
+    assert panel.reason.property("problem") is False  # "Add a portrait" is a next step, not a problem
+    drop_files(panel, SAMPLE_IMAGE, make_wav(tmp_path / "long.wav", 16))
+    qtbot.waitUntil(lambda: panel.generate_button.isEnabled(), timeout=10_000)
     # Esc clears everything.
     qtbot.keyClick(panel, Qt.Key.Key_Escape)
     assert not panel.generate_button.isEnabled() and panel.image_source is None
