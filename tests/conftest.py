@@ -37,6 +37,26 @@ def make_wav(path: Path, seconds: float, rate: int = 8000) -> Path:
     return path
 
 
+def tone_wav(path: Path, parts: list[tuple[float, int]], rate: int = 8000) -> Path:
+    """A mono 16-bit WAV of (seconds, amplitude) parts: 0 is silence, 6000 a clear tone."""
+    import math
+    import struct
+    import wave
+
+    with wave.open(str(path), "wb") as w:
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(rate)
+        for seconds, amplitude in parts:
+            w.writeframes(
+                b"".join(
+                    struct.pack("<h", int(amplitude * math.sin(2 * math.pi * 300 * n / rate)))
+                    for n in range(int(seconds * rate))
+                )
+            )
+    return path
+
+
 def run(coro: Any) -> Any:
     """Run one coroutine on a fresh loop (domain tests need no Qt loop). GUI tests keep
     a qasync loop marked as running on this thread; step aside from it meanwhile."""

@@ -159,4 +159,6 @@ async def prepare(image: str, audio: str, *, work_dir: Path) -> PreparedInputs:
             audio_facts = await asyncio.to_thread(inspect_audio, wav)
         audio_hash = await asyncio.to_thread(sha256_file, audio_path)
         audio = str(audio_path)
+    if audio_facts.silence_warning:
+        notes.append(audio_facts.silence_warning)
     return PreparedInputs(image, audio, image_facts, audio_facts, image_hash, audio_hash, notes)

@@ -31,6 +31,8 @@ MAX_AUDIO_BYTES = 1024 * 1024 * 1024
 # No model takes more than this; a clip whose header says it is longer is refused undecoded.
 LONGEST_AUDIO_SECONDS = max(m.max_audio_seconds for m in CATALOG)
 ENVELOPE_RATE = 8000  # Hz: plenty for a loudness envelope and an exact duration
+SILENCE_WINDOW = 0.1  # seconds: silence is judged a tenth of a second at a time
+SILENCE_PEAK = 328  # about -40 dBFS in s16: quieter than a whisper close to a phone
 
 # Decoding a huge image is a denial of service; no portrait needs more.
 Image.MAX_IMAGE_PIXELS = 120_000_000
@@ -69,6 +71,19 @@ class AudioFacts:
     format: str  # wav, mp3, or the decoder's name for others
     duration: float  # seconds
     samples: array[int] | None = None  # mono s16 at ENVELOPE_RATE when asked for
+    silent_seconds: float = 0.0  # how much of it is (nearly) silent
+
+    @property
+    def silence_warning(self) -> str:
+        """A sentence when the clip is mostly silent (the face would hardly move), else ""."""
+        if self.silent_seconds >= self.duration - SILENCE_WINDOW:
+            return "This clip is silent: there is no voice for the face to follow."
+        if self.silent_seconds >= max(3.0, self.duration / 2):
+            return (
+                f"This clip is silent for {self.silent_seconds:.0f} of its {self.duration:.0f} seconds; "
+                "the face stays still while it is."
+            )
+        return ""
 
     @property
     def mime(self) -> str:
@@ -161,7 +176,18 @@ def inspect_audio(path: Path, *, keep_samples: bool = False, allow_other_formats
     duration = len(samples) / ENVELOPE_RATE
     if duration <= 0.05:
         raise InputError("The audio file has no sound in it (zero length).")
-    return AudioFacts(kind, duration, samples if keep_samples else None)
+    return AudioFacts(kind, duration, samples if keep_samples else None, silent_seconds(samples))
+
+
+def silent_seconds(samples: array[int]) -> float:
+    """Seconds of a mono s16 clip (at ENVELOPE_RATE) whose loudest sample stays under SILENCE_PEAK."""
+    step = int(ENVELOPE_RATE * SILENCE_WINDOW)
+    quiet = 0
+    for start in range(0, len(samples), step):
+        window = samples[start : start + step]
+        if max(window) < SILENCE_PEAK and -min(window) < SILENCE_PEAK:
+            quiet += len(window)
+    return quiet / ENVELOPE_RATE
 
 
 def too_long_message(duration: float, model: ModelSpec) -> str:

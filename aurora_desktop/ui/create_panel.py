@@ -246,6 +246,7 @@ class CreatePanel(QWidget):
         self.remaining: float | None = None
         self.busy = False
         self.sharing_ready = True  # local files can reach Creatify (the window says when not)
+        self.silence_accepted = False  # the user chose to use a (mostly) silent clip anyway
         self.demo = False  # the balance is the demo's, not money
 
         self.image_zone = DropZone(InputKind.IMAGE, self.tr("Portrait"), IMAGE_FILTER, self)
@@ -356,8 +357,14 @@ class CreatePanel(QWidget):
         self._undo_timer.setSingleShot(True)
         self._undo_timer.setInterval(10_000)
         self._undo_timer.timeout.connect(lambda: self.undo_clear.setVisible(False))
+        # A mostly silent clip is a problem the user may overrule (a deliberate pause, music).
+        self.use_anyway = QPushButton(self.tr("Use it anyway"), self)
+        self.use_anyway.setAccessibleName(self.tr("Use the silent clip anyway"))
+        self.use_anyway.setVisible(False)
+        self.use_anyway.clicked.connect(self._accept_silence)
         row = QHBoxLayout()
         row.addWidget(self.reason, 1)
+        row.addWidget(self.use_anyway)
         row.addWidget(self.undo_clear)
         row.addWidget(self.generate_button)
         layout.addLayout(row)
@@ -410,6 +417,10 @@ class CreatePanel(QWidget):
             self.refresh()
             return
         self.sharingChosen.emit(choice)
+
+    def _accept_silence(self) -> None:
+        self.silence_accepted = True
+        self.refresh()
 
     def _forget(self, kind: InputKind) -> None:
         if kind is InputKind.IMAGE:
@@ -539,6 +550,7 @@ class CreatePanel(QWidget):
         if not source:
             return
         self._preview_player.stop()
+        self.silence_accepted = False
         source = self._sendable(self.audio_zone, source)
         self.audio_source, self.audio_facts, self.audio_error = source, None, ""
         self.audio_zone.show_state(self.tr("Checking…"))
@@ -628,6 +640,8 @@ class CreatePanel(QWidget):
             return self.tr("Choose how Creatify gets your files (above)."), False, None
         if self.image_facts is None or self.audio_facts is None:
             return self.tr("Checking your files…"), False, None
+        if self.audio_facts.silence_warning and not self.silence_accepted:
+            return self.tr(self.audio_facts.silence_warning), True, None
         blockers = blockers_for(self.model, audio_seconds=self.audio_facts.duration, remaining=self.remaining)
         return (blockers[0].message, True, blockers[0].code) if blockers else ("", False, None)
 
@@ -659,6 +673,9 @@ class CreatePanel(QWidget):
         else:
             self.price.setText(left)
         self.sharing.setVisible(self.has_local_files and not self.sharing_ready)
+        self.use_anyway.setVisible(
+            bool(self.audio_facts and self.audio_facts.silence_warning and not self.silence_accepted) and not self.busy
+        )
         self.generate_button.setEnabled(not reason)
         self.reason.setText(reason)
         self.reason.setProperty("problem", problem)

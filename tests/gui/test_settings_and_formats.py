@@ -8,7 +8,7 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt
 
-from tests.conftest import SAMPLE_IMAGE
+from tests.conftest import SAMPLE_IMAGE, tone_wav
 
 
 def _opus_voice_note(path: Path, seconds: float = 2.0) -> Path:
@@ -76,3 +76,24 @@ def test_settings_tests_speak_of_a_test_and_check_as_you_type(qtbot, open_window
     setup.inputs["bucket"].setText("my-holiday-bucket")
     assert not setup.problems["bucket"].isVisibleTo(dialog)
     dialog.reject()
+
+
+def test_a_silent_clip_is_said_before_spending_and_can_be_used_anyway(qtbot, open_window, tmp_path: Path) -> None:
+    """Defect 10: silent audio was accepted and charged without a word."""
+    window = open_window(demo=True)
+    panel = window.create_panel
+    panel.set_image(str(SAMPLE_IMAGE))
+    panel.set_audio(str(tone_wav(tmp_path / "muted.wav", [(5.0, 0)])))
+    qtbot.waitUntil(lambda: "This clip is silent" in panel.reason.text(), timeout=15_000)
+    assert not panel.generate_button.isEnabled() and panel.reason.property("problem") is True
+    assert panel.use_anyway.isVisible()
+    qtbot.mouseClick(panel.use_anyway, Qt.MouseButton.LeftButton)
+    assert panel.generate_button.isEnabled() and not panel.use_anyway.isVisible()
+
+    panel.set_audio(str(tone_wav(tmp_path / "mostly-quiet.wav", [(1.0, 6000), (4.0, 0), (1.0, 6000)])))
+    qtbot.waitUntil(lambda: "silent for 4 of its 6 seconds" in panel.reason.text(), timeout=15_000)
+    assert not panel.generate_button.isEnabled()  # a new clip is judged afresh
+
+    panel.set_audio(str(tone_wav(tmp_path / "voice-with-pauses.wav", [(2.0, 6000), (1.0, 0), (3.0, 6000)])))
+    qtbot.waitUntil(panel.generate_button.isEnabled, timeout=15_000)  # ordinary pauses are fine
+    assert not panel.use_anyway.isVisible()
