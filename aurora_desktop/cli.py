@@ -36,6 +36,7 @@ from aurora_desktop.jobs.model import LocalJob, State
 from aurora_desktop.jobs.store import StoreDamaged, StoreWriteFailed
 from aurora_desktop.jobs.vocabulary import Blame, Phase, rule_for
 from aurora_desktop.services import CredentialsMissing, Services, open_services, open_store
+from aurora_desktop.settings import Settings
 
 EXIT_OK, EXIT_JOB_FAILED, EXIT_INPUT, EXIT_CREDENTIALS, EXIT_UNREACHABLE, EXIT_RUNNING = 0, 1, 2, 3, 4, 5
 EXIT_STOPPED = 6
@@ -273,7 +274,12 @@ async def cmd_run(args: argparse.Namespace) -> int:
             EXIT_INPUT, f"Unknown model {args.model!r}. Choose one of: {', '.join(m.key for m in CATALOG)}."
         ) from None
     name = args.name if args.name is not None else Path(str(args.audio)).stem
-    options = orders.Options(name=name, text_prompt=args.prompt, guidance=args.guidance)
+    options = orders.Options(
+        name=name,
+        text_prompt=args.prompt,
+        guidance=args.guidance,
+        photo_background=Settings.load().photo_background,  # the same conversion as the window's
+    )
     if len(name) > orders.NAME_LIMIT:
         report.say("The name is long; it is shortened for Creatify.")
     # Inputs and options first: a bad file is reported without keys, a service or the lock.

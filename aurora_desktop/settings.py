@@ -57,6 +57,7 @@ class Settings:
     max_active_jobs: int = 20
     max_downloads: int = 2
     last_save_dir: str = ""  # where "Save a copy" last saved ("" = the Videos folder)
+    photo_background: str = "#ffffff"  # fills a transparent photo's background before sending
     storage: StorageSettings = field(default_factory=StorageSettings)
     sharing: str = Sharing.UNSET  # a Sharing value
     quick_links_consent: bool = False  # the user read and accepted what Quick links share, with whom, how long

@@ -76,6 +76,7 @@ class Options:
     name: str
     text_prompt: str | None = None
     guidance: float | None = None
+    photo_background: str = "#ffffff"  # what fills a transparent photo's background (media/photo.py)
 
 
 @dataclass(frozen=True, slots=True)
@@ -187,7 +188,7 @@ async def check_inputs(image: str, audio: str, model: ModelSpec, options: Option
     if early:
         return Quote(model, options, None, None, None, tuple(early))
     try:
-        prepared = await prepare(image, audio, work_dir=work_dir)
+        prepared = await prepare(image, audio, work_dir=work_dir, photo_background=options.photo_background)
     except InputError as exc:
         return Quote(model, options, None, None, None, (Blocker(BlockerCode.INPUT, exc.message),))
     blockers = blockers_for(model, audio_seconds=prepared.audio.duration, remaining=None)

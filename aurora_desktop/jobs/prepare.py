@@ -21,6 +21,7 @@ from aurora_desktop.jobs.model import InputFile, InputKind, is_link
 from aurora_desktop.jobs.share_links import HOW_TO_SHARE, sendable, service_of
 from aurora_desktop.media.convert import convert_to_wav
 from aurora_desktop.media.inspect import AudioFacts, ImageFacts, InputError, inspect_audio, inspect_image
+from aurora_desktop.media.photo import DEFAULT_BACKGROUND, convert_photo
 
 MAX_LINK_BYTES = 100 * 1024 * 1024
 
@@ -114,7 +115,7 @@ async def inspect_image_source(source: str, work_dir: Path) -> ImageFacts:
         with tempfile.TemporaryDirectory(dir=_ready(work_dir), prefix="links-") as tmp:
             fetched = await fetch_link(sendable(source), "image", Path(tmp), service=service_of(source))
             return await asyncio.to_thread(inspect_image, fetched)
-    return await asyncio.to_thread(inspect_image, Path(source).expanduser())
+    return await asyncio.to_thread(inspect_image, Path(source).expanduser(), allow_conversion=True)
 
 
 async def inspect_audio_source(source: str, work_dir: Path, *, keep_samples: bool = False) -> AudioFacts:
@@ -133,7 +134,9 @@ def _ready(folder: Path) -> Path:
     return folder
 
 
-async def prepare(image: str, audio: str, *, work_dir: Path) -> PreparedInputs:
+async def prepare(
+    image: str, audio: str, *, work_dir: Path, photo_background: str = DEFAULT_BACKGROUND
+) -> PreparedInputs:
     """Validate both inputs and return their facts; raise InputError with a plain message.
     Whether they fit a model (length, price) is for jobs/orders.py to say."""
     notes: list[str] = []
@@ -142,6 +145,14 @@ async def prepare(image: str, audio: str, *, work_dir: Path) -> PreparedInputs:
     image_hash = None
     if not is_link(image):
         image_path = Path(image).expanduser().resolve()
+        if image_facts.changes:
+            # What the preview showed is what is sent: upright, flattened, 8-bit, JPEG.
+            data = await asyncio.to_thread(image_path.read_bytes)
+            converted = await asyncio.to_thread(convert_photo, data, _ready(work_dir / "converted"), photo_background)
+            if converted is not None:
+                image_path = converted[0]
+                notes.append(f"The photo was {', '.join(image_facts.changes)}, and is sent as JPEG.")
+                image_facts = await asyncio.to_thread(inspect_image, image_path)
         image_hash = await asyncio.to_thread(sha256_file, image_path)
         image = str(image_path)
 

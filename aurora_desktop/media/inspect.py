@@ -47,13 +47,14 @@ class InputError(ValueError):
 
 @dataclass(frozen=True, slots=True)
 class ImageFacts:
-    width: int
+    width: int  # as it will be sent (upright, reduced)
     height: int
-    format: str  # PNG, JPEG, WEBP
+    format: str  # PNG, JPEG, WEBP; for a photo that is converted, what it was (HEIF, GIF, ...)
+    changes: tuple[str, ...] = ()  # what converting it for sending does (media/photo.py); () = sent as it is
 
     @property
     def mime(self) -> str:
-        return IMAGE_FORMATS[self.format]
+        return "image/jpeg" if self.changes else IMAGE_FORMATS[self.format]
 
     @property
     def shape(self) -> str:
@@ -123,13 +124,40 @@ def looks_like_a_picture(head: bytes) -> bool:
     return head.startswith(_IMAGE_MAGIC) or head[4:8] == b"ftyp"  # HEIC/AVIF are ISO media files
 
 
-def inspect_image(path: Path) -> ImageFacts:
+def inspect_image(path: Path, *, allow_conversion: bool = False) -> ImageFacts:
+    """Facts of a picture file. With allow_conversion (a local file the app can convert before
+    sending), phone and camera photos are taken too (HEIC, GIF, CMYK, 16-bit, sideways, huge)
+    and the facts describe the photo as it will be sent."""
     head = _read(path, "image", MAX_IMAGE_BYTES, head=16)
     if head and not looks_like_a_picture(head):
         raise InputError(
-            "The image is not a picture in a supported format (PNG, JPEG or WebP), or the file is damaged."
+            "The image is not a picture in a supported format (PNG, JPEG, WebP, HEIC or GIF), or the file is damaged."
         )
-    return inspect_image_bytes(_read(path, "image", MAX_IMAGE_BYTES))
+    data = _read(path, "image", MAX_IMAGE_BYTES)
+    return inspect_photo_bytes(data) if allow_conversion else inspect_image_bytes(data)
+
+
+def inspect_photo_bytes(data: bytes) -> ImageFacts:
+    """Facts of a photo as it will be sent once converted (media/photo.py)."""
+    from aurora_desktop.media.photo import _reduced, _upright_size, changes_for, open_photo
+
+    if not data:
+        raise InputError("The image file is empty.")
+    try:
+        with open_photo(data) as img:
+            img.verify()  # a damaged file is said now, not when it is converted
+        with open_photo(data) as img:
+            fmt, changes = img.format or "", tuple(changes_for(img))
+            w, h = _reduced(_upright_size(img))
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
+        raise InputError(
+            "The image is not a picture in a supported format (PNG, JPEG, WebP, HEIC or GIF), or the file is damaged."
+        ) from None
+    if min(w, h) < MIN_SIDE:
+        raise InputError(f"The image is {w}×{h} pixels; each side must be at least {MIN_SIDE} pixels.")
+    if max(w, h) / min(w, h) > MAX_ASPECT:
+        raise InputError(f"The image is {w}×{h} pixels, too long and thin; its shape must be between 1:4 and 4:1.")
+    return ImageFacts(w, h, fmt, changes)
 
 
 def sniff_audio(head: bytes) -> str | None:

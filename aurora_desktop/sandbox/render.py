@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import av
-from PIL import Image, ImageDraw, ImageOps
+from PIL import Image, ImageDraw
 
 from aurora_desktop.media.inspect import ENVELOPE_RATE, inspect_audio
 
@@ -101,7 +101,9 @@ def render(
     audio: AudioInfo | None = None,
 ) -> AudioInfo:
     """Write an H.264/AAC MP4 (MPEG-4 Part 2 if x264 is missing) as long as the audio."""
-    portrait = ImageOps.exif_transpose(Image.open(io.BytesIO(image_bytes))).convert("RGB")
+    # The stored pixels as they are, EXIF rotation note ignored: the least forgiving reading of
+    # the real service. A sideways phone photo shows sideways here unless the app turned it.
+    portrait = Image.open(io.BytesIO(image_bytes)).convert("RGB")
     info = audio or analyse_audio(audio_path)
     size = video_size(*portrait.size)
     cache = _FrameCache(portrait, size)

@@ -48,16 +48,17 @@ from aurora_desktop.jobs.model import InputKind, is_link
 from aurora_desktop.jobs.orders import NAME_LIMIT, BlockerCode, blockers_for
 from aurora_desktop.jobs.prepare import inspect_audio_source, inspect_image_source
 from aurora_desktop.jobs.share_links import direct_link
+from aurora_desktop.media import photo
 from aurora_desktop.media.inspect import AudioFacts, ImageFacts, InputError
 from aurora_desktop.settings import Sharing
 from aurora_desktop.ui.sharing import SharingChoice
 from aurora_desktop.ui.tasks import TaskRunner
 
-IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".webp", ".gif", ".bmp", ".tif", ".tiff", ".heic"}
+IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".webp", ".heic", ".heif", ".gif", ".bmp", ".tif", ".tiff"}
 # Every format the app takes or converts (WhatsApp's .opus, iPhone's .m4a, a video's sound):
 # the file chooser lists exactly these, so nothing that works is hidden.
 AUDIO_SUFFIXES = {".mp3", ".wav", ".m4a", ".aac", ".ogg", ".oga", ".opus", ".flac", ".mp4", ".mov", ".webm", ".wma"}
-IMAGE_FILTER = "Images (*.png *.jpg *.jpeg *.webp);;All files (*)"
+IMAGE_FILTER = f"Photos ({' '.join('*' + s for s in sorted(IMAGE_SUFFIXES))});;All files (*)"
 AUDIO_FILTER = f"Voice and music ({' '.join('*' + s for s in sorted(AUDIO_SUFFIXES))});;All files (*)"
 
 
@@ -92,6 +93,14 @@ def read_thumbnail(path: str, size: QSize, box: int = 220) -> QImage:
     reader.setAutoTransform(True)
     reader.setScaledSize(size.scaled(box, box, Qt.AspectRatioMode.KeepAspectRatio))
     return reader.read()
+
+
+def read_converted_thumbnail(path: str, background: str, box: int = 220) -> QImage:
+    """The thumbnail of a photo that is converted before sending, made by the same conversion
+    (media/photo.py), so the preview is exactly what is sent."""
+    picture = photo.preview(Path(path).read_bytes(), box, background)
+    data = picture.tobytes()
+    return QImage(data, picture.width, picture.height, 3 * picture.width, QImage.Format.Format_RGB888).copy()
 
 
 class Waveform(QWidget):
@@ -247,6 +256,7 @@ class CreatePanel(QWidget):
         self.busy = False
         self.sharing_ready = True  # local files can reach Creatify (the window says when not)
         self.silence_accepted = False  # the user chose to use a (mostly) silent clip anyway
+        self.photo_background = photo.DEFAULT_BACKGROUND  # fills a transparent photo (Settings → Videos)
         self.demo = False  # the balance is the demo's, not money
 
         self.image_zone = DropZone(InputKind.IMAGE, self.tr("Portrait"), IMAGE_FILTER, self)
@@ -534,16 +544,20 @@ class CreatePanel(QWidget):
             self.refresh()
             return
         self.image_facts = facts
-        self.image_zone.show_state(
-            self.tr("{w} × {h} px {fmt}. The video will have this shape ({shape}).").format(
-                w=facts.width, h=facts.height, fmt=facts.format, shape=facts.shape
-            )
+        text = self.tr("{w} × {h} px {fmt}. The video will have this shape ({shape}).").format(
+            w=facts.width, h=facts.height, fmt=facts.format, shape=facts.shape
         )
+        if facts.changes:  # one line saying what is done to it before it is sent
+            text += "\n" + self.tr("Before sending: {changes}.").format(changes=", ".join(facts.changes))
+        self.image_zone.show_state(text)
         self.refresh()
         # The thumbnail follows: a big photo is decoded off the Qt thread (only the
         # pixmap is made here), and the facts and price need not wait for it.
         if not is_link(source):
-            image = await asyncio.to_thread(read_thumbnail, source, QSize(facts.width, facts.height))
+            if facts.changes:
+                image = await asyncio.to_thread(read_converted_thumbnail, source, self.photo_background)
+            else:
+                image = await asyncio.to_thread(read_thumbnail, source, QSize(facts.width, facts.height))
             self.image_zone.show_thumbnail(QPixmap.fromImage(image))  # a newer choice or Esc cancels this task
 
     def set_audio(self, source: str) -> None:

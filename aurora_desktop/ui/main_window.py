@@ -101,6 +101,7 @@ class MainWindow(QMainWindow):
         self.welcome.demoRequested.connect(self.start_demo)
         self.create_panel = CreatePanel(self.tasks, paths.cache_dir(), self)
         self.create_panel.set_model(self.settings.default_model)
+        self.create_panel.photo_background = self.settings.photo_background
         self.create_panel.generateRequested.connect(self._generate)
         self.create_panel.sharingChosen.connect(self._choose_sharing)
         self.player = PlayerWidget(self)
@@ -473,7 +474,12 @@ class MainWindow(QMainWindow):
                 spec.image,
                 spec.audio,
                 get_model(spec.model),
-                orders.Options(name=spec.name, text_prompt=spec.text_prompt, guidance=spec.guidance),
+                orders.Options(
+                    name=spec.name,
+                    text_prompt=spec.text_prompt,
+                    guidance=spec.guidance,
+                    photo_background=self.settings.photo_background,
+                ),
                 work_dir=paths.cache_dir(),
                 hoster=services.hoster,
                 remaining=self.create_panel.remaining,
@@ -721,6 +727,7 @@ class MainWindow(QMainWindow):
 
     def _settings_saved(self, settings: Settings, keys_work: bool) -> None:
         self.settings = settings
+        self.create_panel.photo_background = settings.photo_background
         if not self.demo or self.services is None:
             self.tasks.spawn(self._open(demo=False), key="services")
         elif keys_work:

@@ -6,10 +6,11 @@ import dataclasses
 import html
 
 from PySide6.QtCore import Signal
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtGui import QColor, QGuiApplication
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
+    QColorDialog,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -215,9 +216,28 @@ class SettingsDialog(QDialog):
         form.addRow(self.tr("Save videos in"), row)
         form.addRow(self.tr("File names"), self.template)
         form.addRow(self.tr("Default model"), self.default_model)
+        self.background = QPushButton(page)
+        self.background.setAccessibleName(self.tr("Fill transparent photo backgrounds with"))
+        self.background.clicked.connect(self._choose_background)
+        self._show_background(self.settings.photo_background)
+        form.addRow(self.tr("Transparent photos"), self.background)
         form.addRow(self.notifications)
         form.addRow(self.privacy)
         return page
+
+    def _show_background(self, colour: str) -> None:
+        self.background_colour = colour
+        self.background.setText(self.tr("Fill with {colour}").format(colour=colour))
+        self.background.setStyleSheet(
+            f"QPushButton {{ background: {colour}; color: {'#000' if QColor(colour).lightness() > 128 else '#fff'}; }}"
+        )
+
+    def _choose_background(self) -> None:
+        dialog = QColorDialog(QColor(self.background_colour), self)
+        dialog.setWindowTitle(self.tr("Fill transparent photo backgrounds with"))
+        dialog.colorSelected.connect(lambda colour: self._show_background(colour.name()))
+        dialog.open()
+        self.colour_dialog = dialog
 
     def _choose_folder(self) -> None:
         dialog = QFileDialog(self, self.tr("Save videos in"))
@@ -361,6 +381,7 @@ class SettingsDialog(QDialog):
         self.settings.default_model = self.default_model.currentData()
         self.settings.notifications = self.notifications.isChecked()
         self.settings.delete_hosted_inputs = self.privacy.isChecked()
+        self.settings.photo_background = self.background_colour
         self.settings.save()
         self.saved.emit(self.settings, keys_work)
         self.accept()

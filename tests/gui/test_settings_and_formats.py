@@ -97,3 +97,26 @@ def test_a_silent_clip_is_said_before_spending_and_can_be_used_anyway(qtbot, ope
     panel.set_audio(str(tone_wav(tmp_path / "voice-with-pauses.wav", [(2.0, 6000), (1.0, 0), (3.0, 6000)])))
     qtbot.waitUntil(panel.generate_button.isEnabled, timeout=15_000)  # ordinary pauses are fine
     assert not panel.use_anyway.isVisible()
+
+
+def test_a_sideways_phone_photo_is_previewed_and_described_as_it_will_be_sent(
+    qtbot, open_window, tmp_path: Path
+) -> None:
+    """Defect 14: an EXIF-rotated photo was previewed upright but described (and sent) sideways;
+    HEIC was hidden by the file filter."""
+    from tests.e2e.test_photo_conversion import RED, exif_photo, near
+
+    window = open_window(demo=True)
+    panel = window.create_panel
+    panel.image_zone.browse()
+    assert "*.heic" in panel.image_zone._dialog.nameFilters()[0]
+    panel.image_zone._dialog.reject()
+    panel.set_image(str(exif_photo(tmp_path / "IMG_1234.jpg", 6)))  # stored 400×600, meant 600×400
+    qtbot.waitUntil(lambda: "Before sending" in panel.image_zone.facts.text(), timeout=15_000)
+    facts = panel.image_zone.facts.text()
+    assert "600 × 400 px" in facts and "3:2" in facts and "turned upright" in facts
+    qtbot.waitUntil(lambda: not panel.image_zone.preview.pixmap().isNull(), timeout=15_000)
+    thumb = panel.image_zone.preview.pixmap().toImage()
+    assert thumb.width() > thumb.height()  # landscape, as sent
+    corner = thumb.pixelColor(5, 5)
+    assert near((corner.red(), corner.green(), corner.blue()), RED)
