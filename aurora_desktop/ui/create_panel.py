@@ -303,6 +303,9 @@ class CreatePanel(QWidget):
         self.name_edit.setAccessibleName(self.tr("Video name"))
         self.name_edit.setMaxLength(NAME_LIMIT)
         self.name_edit.setPlaceholderText(self.tr("Name of the video"))
+        # The name follows the voice clip until the user types one (textEdited: typing only).
+        self.name_typed = False
+        self.name_edit.textEdited.connect(lambda text: setattr(self, "name_typed", bool(text.strip())))
         self.prompt_edit = QPlainTextEdit(self)
         self.prompt_edit.setAccessibleName(self.tr("Text prompt"))
         self.prompt_edit.setPlaceholderText(
@@ -465,6 +468,7 @@ class CreatePanel(QWidget):
         self.waveform.set_samples(None)
         self.listen.setEnabled(False)
         self.name_edit.clear()
+        self.name_typed = False
         self.refresh()
 
     def _escape(self) -> None:
@@ -501,6 +505,7 @@ class CreatePanel(QWidget):
         """ "Make again": the same inputs, ready to check and generate."""
         self.set_model(model)
         self.name_edit.setText(name)
+        self.name_typed = bool(name)  # a name given (or typed before Esc) stays
         self.prompt_edit.setPlainText(prompt or "")
         if prompt or guidance is not None:
             self.advanced.setChecked(True)
@@ -570,7 +575,7 @@ class CreatePanel(QWidget):
         self.audio_zone.show_state(self.tr("Checking…"))
         self.waveform.set_samples(None)
         self.listen.setEnabled(False)
-        if not self.name_edit.text():
+        if not self.name_typed:
             self.name_edit.setText(Path(QUrl(source).path() if is_link(source) else source).stem[:NAME_LIMIT])
         self.refresh()
         self.tasks.spawn(self._inspect_audio(source), key="inspect-audio")

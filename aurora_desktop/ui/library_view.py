@@ -55,13 +55,16 @@ CHIP_COLOURS = {
 }
 
 
-def phase_text(phase: tuple[str, float, float] | None) -> tuple[str, float | None]:
-    """("Uploading inputs 1.2 MB of 3.4 MB", 0.35) or ("", None)."""
+def phase_text(phase: tuple[str, float, float] | None, job: LocalJob | None = None) -> tuple[str, float | None]:
+    """("Uploading inputs 1.2 MB of 3.4 MB", 0.35) or ("", None). While Creatify has the job
+    waiting or queued, the line says what the chip says, not "Generating 0%"."""
     if not phase:
         return "", None
     name, done, total = phase
     translate = QCoreApplication.translate
     if name == Phase.GENERATING:
+        if job is not None and job.remote_status in ("pending", "in_queue"):
+            return status_text(job), None
         return translate("Library", "Generating {percent}%").format(percent=int(done * 100)), done
     if name == Phase.HOSTING:
         label = translate("Library", "Uploading inputs")
@@ -150,7 +153,7 @@ class JobDelegate(QStyledItemDelegate):
         detail = painter.fontMetrics().elidedText(detail_text(job), Qt.TextElideMode.ElideRight, detail_rect.width())
         painter.drawText(detail_rect, Qt.AlignmentFlag.AlignLeft, detail)
 
-        text, fraction = phase_text(index.data(PhaseRole))
+        text, fraction = phase_text(index.data(PhaseRole), job)
         if job.settled and job.error_message:  # final, or watched with news for the user
             text, fraction = job.error_message, None
         elapsed = index.data(ElapsedRole)

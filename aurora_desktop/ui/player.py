@@ -26,6 +26,9 @@ from aurora_desktop.formatting import clock_text
 _AVAILABLE: list[bool] = []
 
 
+LAST_FRAME_MS = 40  # how far before the end the picture is kept (one frame at 25 fps)
+
+
 def multimedia_available() -> bool:
     """Whether a QtMultimedia backend loads. Asked once per process: the probe player
     is kept, not deleted while its backend may still be starting up."""
@@ -71,6 +74,7 @@ class PlayerWidget(QWidget):
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setAccessibleName(self.tr("Video player"))
         self.path: Path | None = None
+        self.ended = False  # played to the end: the last frame shows and the button replays
         self.available = multimedia_available()
 
         self.video = QVideoWidget(self)
@@ -143,6 +147,7 @@ class PlayerWidget(QWidget):
 
     def load(self, path: Path, autoplay: bool = True) -> None:
         self.path = path
+        self.ended = False
         self._set_controls(True)
         if not self.available:
             self.screen.setCurrentWidget(self.fallback)
@@ -153,6 +158,9 @@ class PlayerWidget(QWidget):
             self.player.play()
 
     def toggle(self) -> None:
+        if self.ended:
+            self.replay()
+            return
         if self.player.playbackState() == QMediaPlayer.PlaybackState.PlayingState:
             self.player.pause()
         else:
@@ -237,13 +245,30 @@ class PlayerWidget(QWidget):
         self.time.setText(f"{clock_text(self.player.position() / 1000)} / {clock_text(self.player.duration() / 1000)}")
 
     def _state(self, state: QMediaPlayer.PlaybackState) -> None:
+        if state == QMediaPlayer.PlaybackState.PlayingState:
+            self.ended = False
         self.play_button.setText(
-            self.tr("Pause") if state == QMediaPlayer.PlaybackState.PlayingState else self.tr("Play")
+            self.tr("Pause")
+            if state == QMediaPlayer.PlaybackState.PlayingState
+            else self.tr("Replay")
+            if self.ended
+            else self.tr("Play")
         )
 
     def _status(self, status: QMediaPlayer.MediaStatus) -> None:
         if status == QMediaPlayer.MediaStatus.EndOfMedia:
+            # Qt's backend leaves a black picture after the end: go back to the last frame and
+            # stay paused on it, with Replay on the button.
+            self.ended = True
+            self.player.setPosition(max(0, self.player.duration() - LAST_FRAME_MS))
+            self.player.pause()
+            self.play_button.setText(self.tr("Replay"))
             self.endOfMedia.emit()
+
+    def replay(self) -> None:
+        self.ended = False
+        self.player.setPosition(0)
+        self.player.play()
 
     def _error(self, _error: QMediaPlayer.Error, text: str) -> None:
         self.fallback_text.setText(self.tr("This video could not be played inside the app ({text}).").format(text=text))

@@ -55,3 +55,31 @@ def test_full_screen_keeps_its_controls_and_esc_f_or_a_double_click_leave(qtbot)
         qtbot.waitUntil(lambda: not widget.is_full_screen())
         assert not widget.isWindow() and widget.parent() is host and widget.full.text() == "Full screen"
         assert widget.video.isVisible()  # back in the window, with its picture
+
+
+def test_the_last_frame_stays_after_the_end_with_replay(qtbot) -> None:
+    """Issue 10, defect 13: the player turned black when a video ended."""
+    _, widget = shown_player(qtbot)
+    sink = widget.video.videoSink()
+    with qtbot.waitSignal(widget.endOfMedia, timeout=30_000):
+        widget.player.setPlaybackRate(4.0)
+        widget.player.play()
+    assert widget.play_button.text() == "Replay" and widget.ended
+
+    def picture_at_the_end() -> bool:
+        frame = sink.videoFrame()
+        if not frame.isValid():
+            return False
+        image = frame.toImage()
+        colour = image.pixelColor(image.width() // 2, image.height() // 2)
+        return colour.red() + colour.green() + colour.blue() > 60  # not black
+
+    qtbot.waitUntil(picture_at_the_end, timeout=5_000)
+    assert widget.player.position() > widget.player.duration() - 500  # the last frame, not the first
+    qtbot.wait(500)
+    assert picture_at_the_end() and widget.player.playbackState() == QMediaPlayer.PlaybackState.PausedState
+
+    qtbot.mouseClick(widget.play_button, Qt.MouseButton.LeftButton)  # Replay: from the start
+    qtbot.waitUntil(lambda: widget.player.playbackState() == QMediaPlayer.PlaybackState.PlayingState, timeout=5_000)
+    assert widget.play_button.text() == "Pause" and widget.player.position() < widget.player.duration() / 2
+    widget.player.stop()
