@@ -136,6 +136,21 @@ class Engine:
         self._driver.spawn(job.id)
         return job
 
+    async def rename(self, job_id: str, name: str) -> LocalJob:
+        """The name in the library. A video already requested keeps the name Creatify has, and a
+        saved file keeps its file name: only what the library shows changes."""
+        from aurora_desktop.jobs.orders import NAME_LIMIT
+
+        name = " ".join(name.split())[:NAME_LIMIT]
+        if not name:
+            raise ValueError("A video needs a name.")
+        job = await self._get(job_id)
+        if name == job.name:
+            return job
+        job = await self.store.update(job_id, History.RENAMED, {"from": job.name}, name=name)
+        self.rt.emit(JobChanged(job))
+        return job
+
     def use_hoster(self, hoster: Hoster) -> None:
         """Share local files another way from now on (the user chose Quick links or storage).
         Jobs already hosted keep their links; removing them later asks the new hoster, which

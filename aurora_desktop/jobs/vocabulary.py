@@ -113,6 +113,7 @@ class History(enum.StrEnum):
     FILE_MISSING = "file-missing"
     NEEDS_ATTENTION = "needs-attention"
     INPUTS_DELETED = "inputs-deleted"
+    RENAMED = "renamed"
 
 
 class LibraryAction(enum.StrEnum):
@@ -123,3 +124,4 @@ class LibraryAction(enum.StrEnum):
     RETRY = "retry"
     AGAIN = "again"
     REMOVE = "remove"
+    RENAME = "rename"

@@ -15,7 +15,7 @@ from PySide6.QtCore import (
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QAction, QColor, QImageReader, QPainter, QPalette, QPixmap
+from PySide6.QtGui import QAction, QColor, QImageReader, QKeySequence, QPainter, QPalette, QPixmap, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -214,6 +214,7 @@ class LibraryPanel(QWidget):
         (LibraryAction.COPY_LINK, QT_TRANSLATE_NOOP("LibraryPanel", "Copy the video link")),
         (LibraryAction.RETRY, QT_TRANSLATE_NOOP("LibraryPanel", "Try again")),
         (LibraryAction.AGAIN, QT_TRANSLATE_NOOP("LibraryPanel", "Make again with these inputs")),
+        (LibraryAction.RENAME, QT_TRANSLATE_NOOP("LibraryPanel", "Rename…\tF2")),
         (LibraryAction.REMOVE, QT_TRANSLATE_NOOP("LibraryPanel", "Remove from library…")),
     )
 
@@ -243,6 +244,8 @@ class LibraryPanel(QWidget):
         self.view.setUniformItemSizes(True)  # fast with thousands of jobs
         self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.view.customContextMenuRequested.connect(self._menu)
+        rename = QShortcut(QKeySequence(Qt.Key.Key_F2), self.view, activated=self._rename_selected)
+        rename.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         self.view.activated.connect(lambda index: self.playRequested.emit(index.data(JobRole)))
 
         top = QHBoxLayout()
@@ -282,7 +285,7 @@ class LibraryPanel(QWidget):
                 return
 
     def actions_for(self, job: LocalJob) -> list[tuple[LibraryAction, str]]:
-        allowed = {LibraryAction.AGAIN}
+        allowed = {LibraryAction.AGAIN, LibraryAction.RENAME}
         if job.state is State.SAVED and job.output_path and Path(job.output_path).exists():
             allowed |= {LibraryAction.PLAY, LibraryAction.FOLDER, LibraryAction.SAVE_AS}
         if job.video_url:
@@ -292,6 +295,11 @@ class LibraryPanel(QWidget):
         if job.state.is_final:
             allowed.add(LibraryAction.REMOVE)
         return [(key, self.tr(label)) for key, label in self.ACTIONS if key in allowed]
+
+    def _rename_selected(self) -> None:
+        job = self.selected_job()
+        if job is not None:
+            self.actionRequested.emit(LibraryAction.RENAME, job)
 
     def _menu(self, pos) -> None:
         index = self.view.indexAt(pos)

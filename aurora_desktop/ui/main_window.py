@@ -12,6 +12,7 @@ from PySide6.QtCore import QFile, QStandardPaths, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QIcon, QKeySequence
 from PySide6.QtWidgets import (
     QFileDialog,
+    QInputDialog,
     QLabel,
     QMainWindow,
     QMessageBox,
@@ -175,6 +176,7 @@ class MainWindow(QMainWindow):
         self.consent_dialog: QMessageBox | None = None
         self.switch_box: QMessageBox | None = None
         self.settings_dialog: SettingsDialog | None = None
+        self.rename_dialog: QInputDialog | None = None
         self._last_placed: CreateSpec | None = None  # the last video requested, to ask before the same again
 
     # ================================================================== start and modes
@@ -641,6 +643,8 @@ class MainWindow(QMainWindow):
             self.create_panel.fill(
                 job.image.source, job.audio.source, job.model, job.name, job.text_prompt, job.guidance
             )
+        elif action is LibraryAction.RENAME and services is not None:
+            self._ask_name(job)
         elif action is LibraryAction.REMOVE and services is not None:
             box = QMessageBox(
                 QMessageBox.Icon.Question,
@@ -658,6 +662,20 @@ class MainWindow(QMainWindow):
 
             box.buttonClicked.connect(chosen)
             box.open()  # never exec(): no nested loop while jobs run
+
+    def _ask_name(self, job: LocalJob) -> None:
+        dialog = QInputDialog(self)
+        dialog.setWindowTitle(self.tr("Rename"))
+        dialog.setLabelText(self.tr("New name for “{name}”:").format(name=job.name))
+        dialog.setTextValue(job.name)
+        dialog.textValueSelected.connect(lambda name: self.tasks.spawn(self._rename(job, name)))
+        dialog.open()  # never exec(): no nested loop
+        self.rename_dialog = dialog
+
+    async def _rename(self, job: LocalJob, name: str) -> None:
+        if self.services is None or not name.strip():
+            return
+        await self.services.engine.rename(job.id, name)
 
     async def _remove(self, job: LocalJob, *, to_trash: bool) -> None:
         """Out of the list at once (the player lets go of it); its files to the system's Trash,

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt
 
-from tests.conftest import SAMPLE_IMAGE, tone_wav
+from tests.conftest import SAMPLE_AUDIO, SAMPLE_IMAGE, tone_wav
 
 
 def _opus_voice_note(path: Path, seconds: float = 2.0) -> Path:
@@ -120,3 +120,76 @@ def test_a_sideways_phone_photo_is_previewed_and_described_as_it_will_be_sent(
     assert thumb.width() > thumb.height()  # landscape, as sent
     corner = thumb.pixelColor(5, 5)
     assert near((corner.red(), corner.green(), corner.blue()), RED)
+
+
+def test_the_name_follows_the_voice_until_one_is_typed(qtbot, open_window, tmp_path: Path) -> None:
+    """Defect 13: the name stuck to the first voice file ("Voice Memo 12 (2), (3), ...")."""
+    window = open_window(demo=True)
+    panel = window.create_panel
+    first, second, third = (
+        tone_wav(tmp_path / f"{n}.wav", [(2.0, 6000)]) for n in ("Voice Memo 12", "Take 2", "Take 3")
+    )
+    panel.set_audio(str(first))
+    assert panel.name_edit.text() == "Voice Memo 12"
+    panel.set_audio(str(second))
+    assert panel.name_edit.text() == "Take 2"
+    panel.name_edit.clear()
+    qtbot.keyClicks(panel.name_edit, "Spring sale")
+    panel.set_audio(str(third))
+    assert panel.name_edit.text() == "Spring sale"  # typed: kept
+    panel.clear()
+    panel.set_audio(str(first))
+    assert panel.name_edit.text() == "Voice Memo 12"
+
+
+def test_a_queued_job_reads_the_same_on_its_chip_and_its_line(qapp) -> None:
+    """Defect 13: "In queue" on the chip beside "Generating 0%" on the line."""
+    from dataclasses import replace
+
+    from aurora_desktop.jobs.model import InputFile, InputKind, LocalJob, State
+    from aurora_desktop.jobs.vocabulary import Phase
+    from aurora_desktop.ui.job_model import status_text
+    from aurora_desktop.ui.library_view import phase_text
+
+    job = LocalJob(
+        id="j1",
+        token="t1",
+        name="Queued",
+        model="aurora_v1",
+        image=InputFile(InputKind.IMAGE, "/tmp/a.png"),
+        audio=InputFile(InputKind.AUDIO, "/tmp/a.wav"),
+        state=State.REMOTE,
+        remote_status="in_queue",
+    )
+    progress = (Phase.GENERATING.value, 0.0, 1.0)
+    assert status_text(job) == "In queue" and phase_text(progress, job) == ("In queue", None)
+    waiting = replace(job, remote_status="pending")
+    assert phase_text(progress, waiting)[0] == status_text(waiting) == "Waiting"
+    running = replace(job, remote_status="running")
+    assert (
+        status_text(running) == "Generating"
+        and phase_text((Phase.GENERATING.value, 0.42, 1.0), running)[0] == "Generating 42%"
+    )
+
+
+def test_rename_with_f2_and_from_the_menu(qtbot, open_window, shared_sandbox) -> None:
+    """Defect 13: there was no way to rename a video in the library."""
+    from tests.gui.test_window import drop_files
+
+    window = open_window(shared_sandbox)
+    panel = window.create_panel
+    drop_files(panel, SAMPLE_IMAGE, SAMPLE_AUDIO)
+    qtbot.waitUntil(panel.generate_button.isEnabled, timeout=15_000)
+    qtbot.mouseClick(panel.generate_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.model.rowCount() == 1, timeout=10_000)
+    job = window.model.index(0).data(Qt.ItemDataRole.UserRole + 1)
+    assert "Rename…\tF2" in [label for _key, label in window.library.actions_for(job)]
+
+    window.library.view.setCurrentIndex(window.library.proxy.index(0, 0))
+    window.library.view.setFocus()
+    qtbot.keyClick(window.library.view, Qt.Key.Key_F2)
+    qtbot.waitUntil(lambda: window.rename_dialog is not None and window.rename_dialog.isVisible(), timeout=5_000)
+    window.rename_dialog.setTextValue("  Spring   sale  ")
+    window.rename_dialog.accept()
+    qtbot.waitUntil(lambda: window.model.job(job.id).name == "Spring sale", timeout=5_000)
+    assert window.services.engine.store.sync.get(job.id).name == "Spring sale"  # kept
