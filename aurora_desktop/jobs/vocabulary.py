@@ -125,3 +125,4 @@ class LibraryAction(enum.StrEnum):
     AGAIN = "again"
     REMOVE = "remove"
     RENAME = "rename"
+    DETAILS = "details"

@@ -215,6 +215,7 @@ class LibraryPanel(QWidget):
         (LibraryAction.RETRY, QT_TRANSLATE_NOOP("LibraryPanel", "Try again")),
         (LibraryAction.AGAIN, QT_TRANSLATE_NOOP("LibraryPanel", "Make again with these inputs")),
         (LibraryAction.RENAME, QT_TRANSLATE_NOOP("LibraryPanel", "Rename…\tF2")),
+        (LibraryAction.DETAILS, QT_TRANSLATE_NOOP("LibraryPanel", "Copy details for support")),
         (LibraryAction.REMOVE, QT_TRANSLATE_NOOP("LibraryPanel", "Remove from library…")),
     )
 
@@ -294,6 +295,8 @@ class LibraryPanel(QWidget):
             allowed.add(LibraryAction.RETRY)
         if job.state.is_final:
             allowed.add(LibraryAction.REMOVE)
+        if job.error_message:
+            allowed.add(LibraryAction.DETAILS)
         return [(key, self.tr(label)) for key, label in self.ACTIONS if key in allowed]
 
     def _rename_selected(self) -> None:

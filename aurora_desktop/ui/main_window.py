@@ -35,6 +35,7 @@ from aurora_desktop.hosting import NoHosting
 from aurora_desktop.hosting.quick import QuickLinkHoster
 from aurora_desktop.jobs import orders
 from aurora_desktop.jobs.model import LocalJob, State
+from aurora_desktop.jobs.report import job_report
 from aurora_desktop.jobs.store import StoreDamaged, set_aside
 from aurora_desktop.jobs.vocabulary import LibraryAction, rule_for
 from aurora_desktop.secrets import API_ID, API_KEY, SecretStore, SecretsUnavailable
@@ -517,7 +518,7 @@ class MainWindow(QMainWindow):
         else:
             text = self.tr("“{name}”: {problem}").format(name=job.name, problem=job.error_message or job.state.value)
             if rule_for(job.error_code).alert:
-                self.errors.show(job.error_message or text, job.error_detail or "")
+                self.tasks.spawn(self._show_problem(job, job.error_message or text))
         self.statusBar().showMessage(text, 15000)
         if self.tray is not None and self.settings.notifications:
             self._last_notified = job.id
@@ -527,6 +528,20 @@ class MainWindow(QMainWindow):
                 else QSystemTrayIcon.MessageIcon.Warning
             )
             self.tray.showMessage(APP_NAME, text, icon, 8000)
+
+    async def _show_problem(self, job: LocalJob, message: str) -> None:
+        """A job's problem, with details that help: what was asked, answered, and the last steps."""
+        events: list[dict[str, object]] = []
+        if self.services is not None:
+            events = await asyncio.to_thread(self.services.store.events, job.id)
+        self.errors.show(message, job_report(job, events))
+
+    async def _copy_details(self, job: LocalJob) -> None:
+        if self.services is None:
+            return
+        events = await asyncio.to_thread(self.services.store.events, job.id)
+        QGuiApplication.clipboard().setText(f"{job.error_message}\n\n{job_report(job, events)}")
+        self.statusBar().showMessage(self.tr("The details of “{name}” were copied.").format(name=job.name), 6000)
 
     def bring_to_front(self) -> None:
         self.showNormal()
@@ -643,6 +658,8 @@ class MainWindow(QMainWindow):
             self.create_panel.fill(
                 job.image.source, job.audio.source, job.model, job.name, job.text_prompt, job.guidance
             )
+        elif action is LibraryAction.DETAILS and services is not None:
+            self.tasks.spawn(self._copy_details(job))
         elif action is LibraryAction.RENAME and services is not None:
             self._ask_name(job)
         elif action is LibraryAction.REMOVE and services is not None:

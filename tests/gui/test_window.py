@@ -188,6 +188,12 @@ def test_a_failed_job_says_why_and_can_be_retried(qtbot, open_window, make_sandb
     assert "could not make this video" in job().error_message and "refunded" in job().error_message
     actions = [key for key, _ in window.library.actions_for(job())]
     assert "retry" in actions and "again" in actions and "play" not in actions
+    # Issue 10, defect 13: details that help (not only versions).
+    window.library.actionRequested.emit("details", job())
+    qtbot.waitUntil(lambda: "Last steps:" in QApplication.clipboard().text(), timeout=5_000)
+    copied = QApplication.clipboard().text()
+    assert "could not make this video" in copied and f"Job: {job().id}, state failed" in copied
+    assert "remote-failed" in copied and "Creatify: job " in copied and "portrait.png" in copied
     window.library.actionRequested.emit("retry", job())
     qtbot.waitUntil(lambda: job().state is State.SAVED, timeout=30_000)
 
