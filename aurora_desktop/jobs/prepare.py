@@ -55,11 +55,21 @@ class PreparedInputs:
         )
 
 
+def link_copy(url: str, what: str, folder: Path) -> Path:
+    """Where the fetched copy of a pasted link is kept (named by the link)."""
+    return folder / f"{what}-{hashlib.sha256(url.encode()).hexdigest()[:16]}"
+
+
+def image_link_copy(url: str, work_dir: Path) -> Path:
+    """The kept copy of a pasted image link: the window's preview and library thumbnail."""
+    return link_copy(sendable(url), "image", work_dir / "links")
+
+
 async def fetch_link(url: str, what: str, folder: Path, *, service: str | None = None) -> Path:
     """Download a pasted link (bounded) to inspect it; the link itself is what gets sent.
     `service` (Dropbox, ...) names where a share link came from, for what to do when it
     answers with a web page instead of the file."""
-    target = folder / f"{what}-{hashlib.sha256(url.encode()).hexdigest()[:16]}"
+    target = link_copy(url, what, folder)
     try:
         async with (
             httpx.AsyncClient(timeout=30, follow_redirects=True, trust_env=False) as http,
@@ -112,9 +122,13 @@ def _in_words(exc: httpx.HTTPError) -> str:
 async def inspect_image_source(source: str, work_dir: Path) -> ImageFacts:
     """Facts about a portrait given as a local path or a link."""
     if is_link(source):
-        with tempfile.TemporaryDirectory(dir=_ready(work_dir), prefix="links-") as tmp:
-            fetched = await fetch_link(sendable(source), "image", Path(tmp), service=service_of(source))
+        # The copy is kept (images are small): the window previews it and the library shows it.
+        fetched = await fetch_link(sendable(source), "image", _ready(work_dir / "links"), service=service_of(source))
+        try:
             return await asyncio.to_thread(inspect_image, fetched)
+        except InputError:
+            fetched.unlink(missing_ok=True)
+            raise
     return await asyncio.to_thread(inspect_image, Path(source).expanduser(), allow_conversion=True)
 
 

@@ -46,7 +46,7 @@ from aurora_desktop.api.models import GUIDANCE_MAX, GUIDANCE_MIN
 from aurora_desktop.formatting import plain_length
 from aurora_desktop.jobs.model import InputKind, is_link
 from aurora_desktop.jobs.orders import NAME_LIMIT, BlockerCode, blockers_for
-from aurora_desktop.jobs.prepare import inspect_audio_source, inspect_image_source
+from aurora_desktop.jobs.prepare import image_link_copy, inspect_audio_source, inspect_image_source
 from aurora_desktop.jobs.share_links import direct_link
 from aurora_desktop.media import photo
 from aurora_desktop.media.inspect import AudioFacts, ImageFacts, InputError
@@ -558,7 +558,11 @@ class CreatePanel(QWidget):
         self.refresh()
         # The thumbnail follows: a big photo is decoded off the Qt thread (only the
         # pixmap is made here), and the facts and price need not wait for it.
-        if not is_link(source):
+        if is_link(source):
+            copy = image_link_copy(source, self.work_dir)
+            image = await asyncio.to_thread(read_thumbnail, str(copy), QSize(facts.width, facts.height))
+            self.image_zone.show_thumbnail(QPixmap.fromImage(image))
+        else:
             if facts.changes:
                 image = await asyncio.to_thread(read_converted_thumbnail, source, self.photo_background)
             else:

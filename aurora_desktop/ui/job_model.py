@@ -17,8 +17,10 @@ from PySide6.QtCore import (
     Qt,
 )
 
+from aurora_desktop import paths
 from aurora_desktop.api.catalog import get_model
 from aurora_desktop.jobs.model import LocalJob, State, utcnow
+from aurora_desktop.jobs.prepare import image_link_copy
 from aurora_desktop.jobs.vocabulary import Phase
 
 Index = QModelIndex | QPersistentModelIndex
@@ -200,5 +202,6 @@ class JobFilterModel(QSortFilterProxyModel):
 
 
 def thumbnail_source(job: LocalJob) -> Path | None:
-    path = Path(job.image.source)
-    return path if not job.image.is_link and path.exists() else None
+    """The portrait's file, or for a pasted link the copy fetched when it was checked."""
+    path = image_link_copy(job.image.source, paths.cache_dir()) if job.image.is_link else Path(job.image.source)
+    return path if path.exists() else None

@@ -193,3 +193,26 @@ def test_rename_with_f2_and_from_the_menu(qtbot, open_window, shared_sandbox) ->
     window.rename_dialog.accept()
     qtbot.waitUntil(lambda: window.model.job(job.id).name == "Spring sale", timeout=5_000)
     assert window.services.engine.store.sync.get(job.id).name == "Spring sale"  # kept
+
+
+def test_a_pasted_image_link_gets_a_preview_and_a_library_thumbnail(
+    qtbot, open_window, shared_sandbox, sample_urls
+) -> None:
+    """Defect 13: a pasted image link got no preview and a grey thumbnail in the library."""
+    from aurora_desktop.ui.job_model import thumbnail_source
+
+    window = open_window(shared_sandbox)
+    panel = window.create_panel
+    image_url, audio_url = sample_urls
+    panel.image_zone.link.setText(image_url)
+    panel.image_zone.link.editingFinished.emit()
+    qtbot.waitUntil(lambda: not panel.image_zone.preview.pixmap().isNull(), timeout=15_000)
+    assert panel.image_zone.preview.pixmap().width() > 50
+    panel.set_audio(audio_url)
+    qtbot.waitUntil(panel.generate_button.isEnabled, timeout=15_000)
+    qtbot.mouseClick(panel.generate_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.model.rowCount() == 1, timeout=10_000)
+    job = window.model.index(0).data(Qt.ItemDataRole.UserRole + 1)
+    assert job.image.is_link
+    thumb = thumbnail_source(job)
+    assert thumb is not None and thumb.read_bytes() == SAMPLE_IMAGE.read_bytes()
