@@ -44,7 +44,8 @@ bench: system-deps-test $(VENV)/.test
 
 # The main states of the real window under a virtual screen, as PNGs in screenshots/.
 screenshots: system-deps-test $(VENV)/.test
-	xvfb-run -a -s "-screen 0 1280x800x24" sh -c 'openbox & $(BIN)/python build/screenshots.py screenshots'  # with a window manager, as people have
+	xvfb-run -a -s "-screen 0 1280x800x24" sh -c 'openbox & AURORA_THEME=light $(BIN)/python build/screenshots.py screenshots/light'  # with a window manager, as people have
+	xvfb-run -a -s "-screen 0 1280x800x24" sh -c 'openbox & AURORA_THEME=dark $(BIN)/python build/screenshots.py screenshots/dark'
 
 # The frozen app: dist/aurora-desktop/ (onedir), then its headless smoke test.
 VERSION = $(shell sed -n 's/^__version__ = "\(.*\)"/\1/p' aurora_desktop/__init__.py)

@@ -58,6 +58,7 @@ class Settings:
     max_downloads: int = 2
     last_save_dir: str = ""  # where "Save a copy" last saved ("" = the Videos folder)
     photo_background: str = "#ffffff"  # fills a transparent photo's background before sending
+    theme: str = "system"  # "system" (follow the OS), "light" or "dark"
     storage: StorageSettings = field(default_factory=StorageSettings)
     sharing: str = Sharing.UNSET  # a Sharing value
     quick_links_consent: bool = False  # the user read and accepted what Quick links share, with whom, how long

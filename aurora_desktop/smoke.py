@@ -125,6 +125,18 @@ async def _sandbox_job(workdir: Path) -> dict[str, Any]:
         await services.close()
 
 
+def _look_and_photos() -> dict[str, Any]:
+    """The parts a build can silently lose: the theme's sheet, the SVG renderer, HEIC decoding."""
+    from aurora_desktop.media.photo import _register_heif
+    from aurora_desktop.ui import icons, theme
+
+    sheet = theme.stylesheet(theme.DARK)
+    if theme.DARK.accent not in sheet or not icons.pixmap("play").toImage().pixelColor(24, 24).alpha():
+        raise RuntimeError("the theme or its icons did not load")
+    _register_heif()  # pi_heif and its libheif
+    return {"look": "ok", "heic": "ok"}
+
+
 def run() -> int:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     started = time.monotonic()
@@ -136,6 +148,7 @@ def run() -> int:
         from aurora_desktop import paths
 
         result["clip_seconds"] = round(_play_to_end(paths.resource("samples", "clip.mp4")), 2)
+        result.update(_look_and_photos())
         with tempfile.TemporaryDirectory(prefix="aurora-smoke-") as tmp:
             job = asyncio.run(_sandbox_job(Path(tmp)))
             result["job_video_seconds"] = round(_play_to_end(Path(job["video"])), 2)

@@ -179,6 +179,10 @@ if __name__ == "__main__":
     os.environ.pop("AURORA_API_KEY", None)
     with tempfile.TemporaryDirectory() as profile:
         paths.use_profile(profile)
+        # AURORA_THEME=light|dark renders the other theme (make screenshots runs both).
+        look = os.environ.get("AURORA_THEME", "light")
+        (Path(profile) / "config").mkdir(parents=True, exist_ok=True)
+        (Path(profile) / "config" / "settings.json").write_text(f'{{"theme": "{look}"}}')
         app = QApplication(sys.argv[:1])
         app.setQuitOnLastWindowClosed(False)
         loop = qasync.QEventLoop(app)

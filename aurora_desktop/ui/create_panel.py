@@ -12,6 +12,7 @@ from pathlib import Path
 from PySide6.QtCore import QSize, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import (
     QDragEnterEvent,
+    QDragLeaveEvent,
     QDropEvent,
     QImage,
     QImageReader,
@@ -51,6 +52,7 @@ from aurora_desktop.jobs.share_links import direct_link
 from aurora_desktop.media import photo
 from aurora_desktop.media.inspect import AudioFacts, ImageFacts, InputError
 from aurora_desktop.settings import Sharing
+from aurora_desktop.ui import icons, theme
 from aurora_desktop.ui.sharing import SharingChoice
 from aurora_desktop.ui.tasks import TaskRunner
 
@@ -147,11 +149,16 @@ class DropZone(QFrame):
         self.kind = kind
         self.file_filter = file_filter
         self.setAcceptDrops(True)
-        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.setObjectName("dropzone")  # the sheet draws it: a dashed outline, lit under a drag
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setAccessibleName(title)
-        self.title = QLabel(f"<b>{title}</b>", self)
+        self.title = QLabel(title, self)
+        self.title.setObjectName("dropzone-title")
+        self.icon = QLabel(self)
+        self.icon.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.icon.setPixmap(icons.pixmap("photo" if kind is InputKind.IMAGE else "voice", 40, "muted"))
         self.hint = QLabel(self.tr("Drop a file here, click to choose one, or paste a link below."), self)
+        self.hint.setObjectName("dropzone-hint")
         self.hint.setWordWrap(True)
         self.preview = QLabel(self)
         self.preview.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -159,7 +166,7 @@ class DropZone(QFrame):
         self.facts.setWordWrap(True)
         self.warning = QLabel(self)
         self.warning.setWordWrap(True)
-        self.warning.setStyleSheet("color: #c62828;")
+        self.warning.setProperty("problem", True)
         self.warning.setAccessibleName(self.tr("{title} problem").format(title=title))
         self.link = QLineEdit(self)
         self.link.setPlaceholderText(self.tr("…or paste a link (https://…)"))
@@ -174,6 +181,7 @@ class DropZone(QFrame):
         layout = QVBoxLayout(self)
         layout.addWidget(self.title)  # the title stays at the top, the link row at the bottom,
         layout.addStretch(1)  # and what the zone shows sits in the middle
+        layout.addWidget(self.icon)
         layout.addWidget(self.hint)
         layout.addWidget(self.preview)
         layout.addLayout(self.extra)
@@ -215,8 +223,14 @@ class DropZone(QFrame):
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
         if event.mimeData().hasUrls() or event.mimeData().hasText():
             event.acceptProposedAction()
+            theme.set_state(self, "dragover", True)
+
+    def dragLeaveEvent(self, event: QDragLeaveEvent) -> None:
+        theme.set_state(self, "dragover", False)
+        super().dragLeaveEvent(event)
 
     def dropEvent(self, event: QDropEvent) -> None:
+        theme.set_state(self, "dragover", False)
         mime = event.mimeData()
         if mime.hasUrls():
             self.chosen.emit(source_of(mime.urls()[0]))
@@ -231,6 +245,7 @@ class DropZone(QFrame):
         self.preview.setPixmap(pixmap or QPixmap())
         self.preview.setVisible(pixmap is not None)
         self.hint.setVisible(not facts and not warning)
+        self.icon.setVisible(not facts and not warning and pixmap is None)
 
     def show_thumbnail(self, pixmap: QPixmap) -> None:
         self.preview.setPixmap(pixmap)
@@ -335,9 +350,12 @@ class CreatePanel(QWidget):
         self.advanced.toggled.connect(self._show_advanced)
 
         self.price = QLabel(self)
+        self.price.setObjectName("price")
         self.price.setAccessibleName(self.tr("Price"))
         self.price.setWordWrap(True)
         self.generate_button = QPushButton(self.tr("Generate video"), self)
+        self.generate_button.setObjectName("primary")
+        self.generate_button.setIcon(icons.icon("sparkle", "accent_text"))
         self.generate_button.setAccessibleName(self.tr("Generate video"))
         self.generate_button.setDefault(True)
         self.generate_button.clicked.connect(self.generate)
@@ -701,8 +719,7 @@ class CreatePanel(QWidget):
         )
         self.generate_button.setEnabled(not reason)
         self.reason.setText(reason)
-        self.reason.setProperty("problem", problem)
-        self.reason.setStyleSheet("color: #c62828;" if problem else "")
+        theme.set_state(self.reason, "problem", problem)
         self.generate_button.setToolTip(reason or self.tr("Generate the video (Ctrl+Enter)"))
 
     def generate(self) -> None:

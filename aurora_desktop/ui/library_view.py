@@ -10,12 +10,24 @@ from PySide6.QtCore import (
     QModelIndex,
     QPersistentModelIndex,
     QRect,
+    QRectF,
     QSize,
     Qt,
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QAction, QColor, QImageReader, QKeySequence, QPainter, QPalette, QPixmap, QShortcut
+from PySide6.QtGui import (
+    QAction,
+    QColor,
+    QImageReader,
+    QKeySequence,
+    QPainter,
+    QPainterPath,
+    QPalette,
+    QPen,
+    QPixmap,
+    QShortcut,
+)
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -29,9 +41,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from aurora_desktop.formatting import clock_text, megabytes
+from aurora_desktop.formatting import clock_text, megabytes, time_left
 from aurora_desktop.jobs.model import LocalJob, State
 from aurora_desktop.jobs.vocabulary import LibraryAction, Phase
+from aurora_desktop.ui import theme
 from aurora_desktop.ui.job_model import (
     STATUS_FILTERS,
     ElapsedRole,
@@ -46,12 +59,12 @@ from aurora_desktop.ui.job_model import (
 
 THUMB = 56
 ROW_HEIGHT = 76
-CHIP_COLOURS = {
-    State.SAVED: "#2e7d32",
-    State.FAILED: "#c62828",
-    State.REJECTED: "#c62828",
-    State.NEEDS_ATTENTION: "#ef6c00",
-    State.CANCELLED: "#757575",
+CHIP_KIND = {  # which of the theme's (colour-blind safe) status colours a state's chip wears
+    State.SAVED: "ready",
+    State.FAILED: "failed",
+    State.REJECTED: "failed",
+    State.NEEDS_ATTENTION: "attention",
+    State.CANCELLED: "idle",
 }
 
 
@@ -108,33 +121,40 @@ class JobDelegate(QStyledItemDelegate):
     ) -> None:
         job: LocalJob = index.data(JobRole)
         painter.save()
-        style = option.widget.style() if option.widget else None
-        if style:
-            style.drawPrimitive(QStyle.PrimitiveElement.PE_PanelItemViewItem, option, painter, option.widget)
-        pal = option.palette
+        look = theme.current()
         selected = bool(option.state & QStyle.StateFlag.State_Selected)
-        text_colour = pal.color(QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text)
-        r = option.rect.adjusted(8, 8, -8, -8)
+        text_colour = QColor(look.text)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        # Each video is a card: rounded, on the window's colour; the selected one in the accent.
+        card = QRectF(option.rect.adjusted(4, 3, -4, -3))
+        painter.setPen(QPen(QColor(look.accent if selected else look.border), 1.5 if selected else 1.0))
+        painter.setBrush(QColor(look.accent_soft if selected else look.surface))
+        painter.drawRoundedRect(card, 10, 10)
+        r = option.rect.adjusted(12, 10, -12, -10)
 
         thumb_rect = QRect(r.left(), r.top(), THUMB, THUMB)
         pixmap = self._thumb(job)
+        clip = QPainterPath()
+        clip.addRoundedRect(QRectF(thumb_rect), 6, 6)
+        painter.save()
+        painter.setClipPath(clip)
+        painter.fillRect(thumb_rect, QColor(look.surface_alt))
         if pixmap is not None:
             target = pixmap.rect()
             target.moveCenter(thumb_rect.center())
             painter.drawPixmap(target, pixmap)
-        else:
-            painter.fillRect(thumb_rect, pal.color(QPalette.ColorRole.Mid))
+        painter.restore()
 
         x = thumb_rect.right() + 12
         chip = status_text(job)
         font = painter.font()
         chip_w = painter.fontMetrics().horizontalAdvance(chip) + 16
         chip_rect = QRect(r.right() - chip_w, r.top(), chip_w, 20)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        painter.setBrush(QColor(CHIP_COLOURS.get(job.state, "#1565c0")))
+        chip_fill, chip_text = getattr(look, CHIP_KIND.get(job.state, "working"))
+        painter.setBrush(QColor(chip_fill))
         painter.setPen(Qt.PenStyle.NoPen)
         painter.drawRoundedRect(chip_rect, 10, 10)
-        painter.setPen(QColor("white"))
+        painter.setPen(QColor(chip_text))
         painter.drawText(chip_rect, Qt.AlignmentFlag.AlignCenter, chip)
 
         painter.setPen(text_colour)
@@ -151,6 +171,7 @@ class JobDelegate(QStyledItemDelegate):
         painter.setFont(bold)
         detail_rect = QRect(x, r.top() + 22, r.right() - x, 18)
         detail = painter.fontMetrics().elidedText(detail_text(job), Qt.TextElideMode.ElideRight, detail_rect.width())
+        painter.setPen(QColor(look.muted))
         painter.drawText(detail_rect, Qt.AlignmentFlag.AlignLeft, detail)
 
         text, fraction = phase_text(index.data(PhaseRole), job)
@@ -159,15 +180,19 @@ class JobDelegate(QStyledItemDelegate):
         elapsed = index.data(ElapsedRole)
         if elapsed is not None:  # active: how long it has been going (repainted each second)
             clock = self.tr("{time} elapsed").format(time=clock_text(elapsed))
+            phase = index.data(PhaseRole)
+            if fraction is not None and phase and phase[0] == Phase.GENERATING:
+                left = time_left(elapsed, fraction)  # once the service reports progress
+                clock = f"{clock} · {self.tr(left)}" if left else clock
             text = f"{text} · {clock}" if text else clock
         if text:
             line = QRect(x, r.top() + 42, r.right() - x, 16)
             if fraction is not None:
                 bar = QRect(line.left(), line.top() + 4, min(160, line.width() // 3), 8)
                 painter.setPen(Qt.PenStyle.NoPen)
-                painter.setBrush(pal.color(QPalette.ColorRole.Mid))
+                painter.setBrush(QColor(look.surface_alt))
                 painter.drawRoundedRect(bar, 4, 4)
-                painter.setBrush(pal.color(QPalette.ColorRole.Highlight) if not selected else QColor("white"))
+                painter.setBrush(QColor(look.accent))
                 painter.drawRoundedRect(
                     QRect(bar.left(), bar.top(), int(bar.width() * min(1.0, fraction)), bar.height()), 4, 4
                 )

@@ -11,6 +11,7 @@ from pathlib import Path
 from PySide6.QtCore import QFile, QStandardPaths, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QIcon, QKeySequence
 from PySide6.QtWidgets import (
+    QApplication,
     QFileDialog,
     QInputDialog,
     QLabel,
@@ -41,6 +42,7 @@ from aurora_desktop.jobs.vocabulary import LibraryAction, rule_for
 from aurora_desktop.secrets import API_ID, API_KEY, SecretStore, SecretsUnavailable
 from aurora_desktop.services import CredentialsMissing, Services, open_services
 from aurora_desktop.settings import Settings, Sharing
+from aurora_desktop.ui import icons, theme
 from aurora_desktop.ui.bridge import EngineBridge
 from aurora_desktop.ui.create_panel import CreatePanel, CreateSpec
 from aurora_desktop.ui.errors import ErrorReporter
@@ -83,6 +85,9 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.options = options
         self.settings = Settings.load()
+        app = QApplication.instance()
+        assert isinstance(app, QApplication)
+        self.theme = theme.ThemeFollower(app, self.settings.theme)  # before any widget: they are made in it
         self.secrets = SecretStore()  # one for the window's life: session-only keys live here
         self.services: Services | None = None
         self.bridge: EngineBridge | None = None
@@ -112,8 +117,8 @@ class MainWindow(QMainWindow):
         self.library.actionRequested.connect(self._action)
 
         self.banner = QLabel(self)
+        self.banner.setObjectName("banner")
         self.banner.setAccessibleName(self.tr("Mode"))
-        self.banner.setStyleSheet("background: #fff3cd; color: #5c4400; padding: 6px; border-radius: 4px;")
         self.banner.setWordWrap(True)  # a long message wraps instead of widening the window
         self.banner.setVisible(False)
         right = QSplitter(Qt.Orientation.Vertical, self)
@@ -134,14 +139,15 @@ class MainWindow(QMainWindow):
         self.work_page = work
         self.setCentralWidget(self.pages)
 
-        settings_action = QAction(self.tr("Settings…"), self)
+        settings_action = QAction(icons.icon("settings"), self.tr("Settings…"), self)
         settings_action.setShortcut(QKeySequence.StandardKey.Preferences)
         settings_action.triggered.connect(self.open_settings)
-        folder_action = QAction(self.tr("Open videos folder"), self)
+        folder_action = QAction(icons.icon("folder"), self.tr("Open videos folder"), self)
         folder_action.triggered.connect(lambda: self.show_in_folder(self.settings.library_dir()))
         toolbar = self.addToolBar(self.tr("Main"))
         toolbar.setObjectName("main-toolbar")
         toolbar.setMovable(False)
+        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         toolbar.addAction(settings_action)
         toolbar.addAction(folder_action)
         spacer = QWidget(self)
@@ -399,12 +405,7 @@ class MainWindow(QMainWindow):
 
     def _show_banner(self, text: str, *, problem: bool = False) -> None:
         self.banner.setText(text)
-        self.banner.setProperty("problem", problem)
-        self.banner.setStyleSheet(
-            "background: #fdecea; color: #7f1d1d; padding: 6px; border-radius: 4px;"
-            if problem
-            else "background: #fff3cd; color: #5c4400; padding: 6px; border-radius: 4px;"
-        )
+        theme.set_state(self.banner, "problem", problem)
         self.banner.setVisible(bool(text))
 
     # ================================================================== sharing local files
@@ -627,9 +628,7 @@ class MainWindow(QMainWindow):
 
     def _engine_stopped(self, message: str, detail: str) -> None:
         """Nothing more can be recorded: say so where it stays visible, and in a dialog."""
-        self.banner.setText(message)
-        self.banner.setStyleSheet("background: #fdecea; color: #8a1c13; padding: 6px; border-radius: 4px;")
-        self.banner.setVisible(True)
+        self._show_banner(message, problem=True)
         self.errors.show(message, detail)
 
     def _online(self, online: bool) -> None:
@@ -763,6 +762,7 @@ class MainWindow(QMainWindow):
     def _settings_saved(self, settings: Settings, keys_work: bool) -> None:
         self.settings = settings
         self.create_panel.photo_background = settings.photo_background
+        self.theme.set_choice(settings.theme)
         if not self.demo or self.services is None:
             self.tasks.spawn(self._open(demo=False), key="services")
         elif keys_work:

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from aurora_desktop.formatting import clock_text
+from aurora_desktop.ui import icons
 
 _AVAILABLE: list[bool] = []
 
@@ -101,7 +102,7 @@ class PlayerWidget(QWidget):
         for w in (self.placeholder, self.video, self.fallback):
             self.screen.addWidget(w)
 
-        self.play_button = QPushButton(self.tr("Play"), self)
+        self.play_button = QPushButton(icons.icon("play"), self.tr("Play"), self)
         self.play_button.setAccessibleName(self.tr("Play or pause"))
         self.play_button.clicked.connect(self.toggle)
         self.seek = SeekBar(self)
@@ -114,7 +115,7 @@ class PlayerWidget(QWidget):
         self.volume.setMaximumWidth(100)
         self.volume.setMinimumWidth(50)
         self.seek.setMinimumWidth(120)  # narrow windows squeeze other things first, never the bar one aims at
-        self.full = QPushButton(self.tr("Full screen"), self)
+        self.full = QPushButton(icons.icon("fullscreen"), self.tr("Full screen"), self)
         self.full.clicked.connect(self.toggle_fullscreen)
         controls = QHBoxLayout()
         for w in (self.play_button, self.seek, self.time, self.volume, self.full):
@@ -247,13 +248,9 @@ class PlayerWidget(QWidget):
     def _state(self, state: QMediaPlayer.PlaybackState) -> None:
         if state == QMediaPlayer.PlaybackState.PlayingState:
             self.ended = False
-        self.play_button.setText(
-            self.tr("Pause")
-            if state == QMediaPlayer.PlaybackState.PlayingState
-            else self.tr("Replay")
-            if self.ended
-            else self.tr("Play")
-        )
+        playing = state == QMediaPlayer.PlaybackState.PlayingState
+        self.play_button.setText(self.tr("Pause") if playing else self.tr("Replay") if self.ended else self.tr("Play"))
+        self.play_button.setIcon(icons.icon("pause" if playing else "replay" if self.ended else "play"))
 
     def _status(self, status: QMediaPlayer.MediaStatus) -> None:
         if status == QMediaPlayer.MediaStatus.EndOfMedia:
@@ -263,6 +260,7 @@ class PlayerWidget(QWidget):
             self.player.setPosition(max(0, self.player.duration() - LAST_FRAME_MS))
             self.player.pause()
             self.play_button.setText(self.tr("Replay"))
+            self.play_button.setIcon(icons.icon("replay"))
             self.endOfMedia.emit()
 
     def replay(self) -> None:

@@ -71,6 +71,7 @@ class SettingsDialog(QDialog):
         self.tasks = tasks
         self.api_base = api_base or settings.api_base or DEFAULT_BASE_URL
         self._loaded_keys: tuple[str, str] = ("", "")
+        self._loaded_secrets: dict[str, str] = {}  # as read: only what changed is written
         self.tabs = QTabWidget(self)
         self.tabs.addTab(self._account_tab(), self.tr("Account"))
         self.tabs.addTab(self._sharing_tab(), self.tr("Sharing"))
@@ -157,12 +158,14 @@ class SettingsDialog(QDialog):
         for button in (self.sharing_quick, self.sharing_storage, self.sharing_links):
             group.addButton(button)
             button.toggled.connect(lambda _on: self._show_sharing())
-        choice = self.settings.sharing_choice
-        {
+        # Nothing is ticked until the user chooses: saving other settings never opts into uploads.
+        chosen = {
             Sharing.QUICK: self.sharing_quick,
             Sharing.STORAGE: self.sharing_storage,
             Sharing.LINKS: self.sharing_links,
-        }.get(choice, self.sharing_quick).setChecked(True)
+        }.get(self.settings.sharing_choice)
+        if chosen is not None:
+            chosen.setChecked(True)
         inner = QWidget(page)
         layout = QVBoxLayout(inner)
         layout.addWidget(intro)
@@ -191,7 +194,9 @@ class SettingsDialog(QDialog):
             return Sharing.QUICK
         if self.sharing_storage.isChecked():
             return Sharing.STORAGE
-        return Sharing.LINKS
+        if self.sharing_links.isChecked():
+            return Sharing.LINKS
+        return Sharing.UNSET
 
     def _library_tab(self) -> QWidget:
         page = QWidget(self)
@@ -221,6 +226,12 @@ class SettingsDialog(QDialog):
         self.background.clicked.connect(self._choose_background)
         self._show_background(self.settings.photo_background)
         form.addRow(self.tr("Transparent photos"), self.background)
+        self.appearance = QComboBox(page)
+        self.appearance.setAccessibleName(self.tr("Appearance"))
+        for key, label in (("system", "Follow the system"), ("light", "Light"), ("dark", "Dark")):
+            self.appearance.addItem(self.tr(label), key)
+        self.appearance.setCurrentIndex(max(0, self.appearance.findData(self.settings.theme)))
+        form.addRow(self.tr("Appearance"), self.appearance)
         form.addRow(self.notifications)
         form.addRow(self.privacy)
         return page
@@ -265,6 +276,12 @@ class SettingsDialog(QDialog):
             self.where.setText(exc.user_message)
             self.session_only.setVisible(True)
         self._loaded_keys = (self.api_id.text().strip(), self.api_key.text().strip())
+        self._loaded_secrets = {
+            API_ID: self._loaded_keys[0],
+            API_KEY: self._loaded_keys[1],
+            STORAGE_ACCESS_KEY_ID: self.storage_setup.key_id(),
+            STORAGE_SECRET: self.storage_setup.secret(),
+        }
 
     async def _test_keys(self) -> float:
         async with AuroraClient(
@@ -360,9 +377,12 @@ class SettingsDialog(QDialog):
             for name, value in (
                 (API_ID, keys[0]),
                 (API_KEY, keys[1]),
-                (STORAGE_ACCESS_KEY_ID, self.storage_setup.key_id() if sharing is Sharing.STORAGE else ""),
-                (STORAGE_SECRET, self.storage_setup.secret() if sharing is Sharing.STORAGE else ""),
+                # Kept when another way is chosen, so switching back needs no retyping.
+                (STORAGE_ACCESS_KEY_ID, self.storage_setup.key_id()),
+                (STORAGE_SECRET, self.storage_setup.secret()),
             ):
+                if value == self._loaded_secrets.get(name, ""):
+                    continue  # unchanged: no keyring call (changing the theme works without one)
                 if value:
                     await self.secrets.set(name, value)
                 else:
@@ -382,6 +402,7 @@ class SettingsDialog(QDialog):
         self.settings.notifications = self.notifications.isChecked()
         self.settings.delete_hosted_inputs = self.privacy.isChecked()
         self.settings.photo_background = self.background_colour
+        self.settings.theme = self.appearance.currentData()
         self.settings.save()
         self.saved.emit(self.settings, keys_work)
         self.accept()

@@ -62,7 +62,7 @@ class StorageSetup(QWidget):
             edit.textChanged.connect(lambda _text, n=name: self._check(n))
             problem = QLabel(self)
             problem.setObjectName(f"storage-{name}-problem")
-            problem.setStyleSheet("color: #c62828;")
+            problem.setProperty("problem", True)
             problem.setWordWrap(True)
             self.inputs[name], self.problems[name] = edit, problem
             self.form.addRow(FIELD_LABELS.get(name, name), edit)

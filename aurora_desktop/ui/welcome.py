@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from aurora_desktop import APP_NAME
 from aurora_desktop.secrets import parse_pasted_keys
+from aurora_desktop.ui import theme
 
 WHERE_KEYS_ARE = (
     "In Creatify, open <b>Settings → API</b> (<a href='https://app.creatify.ai/settings/api'>"
@@ -66,6 +67,7 @@ class WelcomeView(QWidget):
         self.connect_button = QPushButton(self.tr("Connect"), account)
         self.connect_button.setMinimumHeight(40)
         self.connect_button.setDefault(True)
+        self.connect_button.setObjectName("primary")
         self.connect_button.clicked.connect(self._connect)
         self.status = QLabel(account)
         self.status.setWordWrap(True)
@@ -140,5 +142,4 @@ class WelcomeView(QWidget):
 
     def show_status(self, text: str, *, problem: bool = False) -> None:
         self.status.setText(text)
-        self.status.setProperty("problem", problem)
-        self.status.setStyleSheet("color: #c62828;" if problem else "")
+        theme.set_state(self.status, "problem", problem)
