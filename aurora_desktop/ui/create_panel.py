@@ -345,7 +345,16 @@ class CreatePanel(QWidget):
         adv = QFormLayout(self.advanced_options)
         adv.setContentsMargins(0, 0, 0, 0)
         adv.addRow(self.tr("Prompt"), self.prompt_edit)
-        adv.addRow(self.tr("Guidance ({low:g}–{high:g})").format(low=GUIDANCE_MIN, high=GUIDANCE_MAX), self.guidance)
+        self.guidance.setToolTip(
+            self.tr(
+                "How strictly the video follows your prompt: {low:g} loosely, {high:g} strictly. "
+                "1 is Creatify's usual setting."
+            ).format(low=GUIDANCE_MIN, high=GUIDANCE_MAX)
+        )
+        adv.addRow(self.tr("Follow the prompt"), self.guidance)
+        hint = QLabel(self.tr("{low:g} = loosely … {high:g} = strictly").format(low=GUIDANCE_MIN, high=GUIDANCE_MAX))
+        hint.setObjectName("muted")
+        adv.addRow("", hint)
         self.advanced_options.setVisible(False)
         self.advanced.toggled.connect(self._show_advanced)
 

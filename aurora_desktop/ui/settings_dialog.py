@@ -32,7 +32,7 @@ from aurora_desktop.api import ApiError, AuroraClient, AuthError, Credentials
 from aurora_desktop.api.catalog import CATALOG
 from aurora_desktop.api.client import DEFAULT_BASE_URL
 from aurora_desktop.api.errors import as_test_result
-from aurora_desktop.jobs.naming import check_template
+from aurora_desktop.jobs.naming import check_template, video_stem
 from aurora_desktop.secrets import (
     API_ID,
     API_KEY,
@@ -43,6 +43,7 @@ from aurora_desktop.secrets import (
     parse_pasted_keys,
 )
 from aurora_desktop.settings import Settings, Sharing
+from aurora_desktop.ui import theme
 from aurora_desktop.ui.sharing import consent_text
 from aurora_desktop.ui.storage_setup import StorageSetup
 from aurora_desktop.ui.tasks import TaskRunner
@@ -210,6 +211,10 @@ class SettingsDialog(QDialog):
         row.addWidget(browse)
         self.template = QLineEdit(self.settings.filename_template, page)
         self.template.setToolTip(self.tr("Fields: {date} {time} {name} {model} {id}"))
+        self.template_example = QLabel(page)
+        self.template_example.setObjectName("muted")
+        self.template.textChanged.connect(self._show_example)
+        self._show_example(self.template.text())
         self.default_model = QComboBox(page)
         for spec in CATALOG:
             self.default_model.addItem(spec.label, spec.key)
@@ -220,6 +225,7 @@ class SettingsDialog(QDialog):
         self.privacy.setChecked(self.settings.delete_hosted_inputs)
         form.addRow(self.tr("Save videos in"), row)
         form.addRow(self.tr("File names"), self.template)
+        form.addRow("", self.template_example)
         form.addRow(self.tr("Default model"), self.default_model)
         self.background = QPushButton(page)
         self.background.setAccessibleName(self.tr("Fill transparent photo backgrounds with"))
@@ -235,6 +241,21 @@ class SettingsDialog(QDialog):
         form.addRow(self.notifications)
         form.addRow(self.privacy)
         return page
+
+    def _show_example(self, template: str) -> None:
+        """What a file will be called, as the template is typed."""
+        from datetime import datetime
+
+        template = template.strip() or "{date} {name}"
+        try:
+            check_template(template)
+        except ValueError as exc:
+            self.template_example.setText(str(exc))
+            theme.set_state(self.template_example, "problem", True)
+            return
+        stem = video_stem(template, name="Spring sale", model="aurora_v1", job_id="1a2b3c4d", when=datetime.now())
+        self.template_example.setText(self.tr("For example: {file}").format(file=f"{stem}.mp4"))
+        theme.set_state(self.template_example, "problem", False)
 
     def _show_background(self, colour: str) -> None:
         self.background_colour = colour
@@ -260,7 +281,13 @@ class SettingsDialog(QDialog):
 
     async def _load_secrets(self) -> None:
         info = await self.secrets.info()
-        self.where.setText(info.backend + ("" if info.system_store or info.session_only else " ✗"))
+        self.where.setText(
+            self.tr("your system's password manager ({name})").format(name=info.backend)
+            if info.system_store
+            else self.tr("this session only (not saved)")
+            if info.session_only
+            else info.backend
+        )
         if info.problem:
             # keyring's stand-in backends ("fail Keyring") mean nothing to a person: only the problem.
             self.where.setText(f"{info.backend}: {info.problem}" if info.system_store else info.problem)

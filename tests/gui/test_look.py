@@ -87,3 +87,19 @@ def test_status_chips_are_colour_blind_safe_and_worded() -> None:
     for look in (theme.LIGHT, theme.DARK):
         chips = {look.ready[0], look.working[0], look.attention[0], look.failed[0]}
         assert chips == okabe_ito
+
+
+def test_plain_words_where_a_creator_reads(qtbot, open_window) -> None:
+    window = open_window(demo=True)
+    panel = window.create_panel
+    labels = [panel.model_box.itemText(i) for i in range(panel.model_box.count())]
+    assert any("clips up to 1 minute" in t for t in labels) and any("clips up to 14 seconds" in t for t in labels)
+    assert not any("59.7" in t or "14.375" in t for t in labels)
+    assert "loosely" in panel.guidance.toolTip() and "strictly" in panel.guidance.toolTip()
+    window.open_settings(tab="videos")
+    dialog = window.settings_dialog
+    dialog.template.setText("{name} ({model})")
+    assert dialog.template_example.text() == "For example: Spring sale (aurora_v1).mp4"
+    dialog.template.setText("{title}")
+    assert "Unknown field(s)" in dialog.template_example.text() and dialog.template_example.property("problem") is True
+    dialog.reject()
