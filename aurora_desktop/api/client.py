@@ -7,6 +7,7 @@ key never appears in a repr, a log line or an exception.
 
 from __future__ import annotations
 
+import builtins
 import ipaddress
 import json as json_module
 import logging
@@ -29,6 +30,7 @@ from aurora_desktop.api.errors import (
 )
 from aurora_desktop.api.models import CreateRequest, Job, parse_job_list
 from aurora_desktop.api.retry import NotSent, RetryPolicy
+from aurora_desktop.api.speech import SpeechJob, SpeechRequest, Voice, parse_speech_list, parse_voices
 
 log = logging.getLogger(__name__)
 
@@ -102,7 +104,7 @@ def check_base_url(base_url: str) -> str:
 
 
 class AuroraClient:
-    """Async client for the four Aurora endpoints. Use as an async context manager."""
+    """Async client for the Aurora endpoints, the voices and text-to-speech. Use as an async context manager."""
 
     def __init__(
         self,
@@ -165,6 +167,27 @@ class AuroraClient:
             data = await self._call("GET", "/api/aurora/", params={**params, "ids": ",".join(chunk)})
             jobs.extend(parse_job_list(data))
         return jobs
+
+    # ------------------------------------------------------------------ voices and text-to-speech
+
+    async def voices(self) -> builtins.list[Voice]:
+        return parse_voices(await self._call("GET", "/api/voices/"))
+
+    async def create_speech(self, request: SpeechRequest) -> SpeechJob:
+        """POST /api/text_to_speech/: charged once, so never repeated once it may have arrived
+        (an ambiguous failure raises OutcomeUnknownError; the caller reconciles)."""
+        data = await self._call("POST", "/api/text_to_speech/", json=request.to_api(), idempotent=False)
+        try:
+            return SpeechJob.from_api(data)
+        except InvalidResponseError as exc:
+            raise OutcomeUnknownError(detail=exc.detail) from None
+
+    async def get_speech(self, job_id: str) -> SpeechJob:
+        return SpeechJob.from_api(await self._call("GET", f"/api/text_to_speech/{job_id}/"))
+
+    async def list_speech(self) -> builtins.list[SpeechJob]:
+        """Not documented: the reconciler tries it and parks the job if the service has no such list."""
+        return parse_speech_list(await self._call("GET", "/api/text_to_speech/"))
 
     async def remaining_credits(self) -> float:
         data = await self._call("GET", "/api/remaining_credits/")

@@ -21,6 +21,8 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse, Response
 from starlette.routing import Route
 
+from aurora_desktop.api import speech as speech_model
+from aurora_desktop.sandbox import speech
 from aurora_desktop.sandbox.config import SandboxConfig
 from aurora_desktop.sandbox.faults import FaultMiddleware
 from aurora_desktop.sandbox.service import NotEnoughCredits, SandboxService
@@ -37,6 +39,7 @@ def create_app(config: SandboxConfig) -> FaultMiddleware:
     """The ASGI app: Starlette routes wrapped in fault injection (outermost, so a
     dropped connection really reaches the server and is not turned into a 500)."""
     service = SandboxService(config)
+    speeches = speech.SpeechService(service.data_dir / "speech", config.job_seconds)
 
     def authorised(request: Request) -> bool:
         api_id = request.headers.get("x-api-id", "")
@@ -92,6 +95,77 @@ def create_app(config: SandboxConfig) -> FaultMiddleware:
             return deny(request)
         credits = float(service.credits)
         return JSONResponse({"remaining_credits": int(credits) if credits.is_integer() else credits})
+
+    # ----------------------------------------------------------------- voices and text-to-speech
+
+    async def voice_list(request: Request) -> Response:
+        if not authorised(request):
+            return deny(request)
+        return JSONResponse(speech.voices(base_url(request)))
+
+    async def voice_page(request: Request) -> Response:
+        if not authorised(request):
+            return deny(request)
+        everything = speech.voices(base_url(request))
+        try:
+            page = max(1, int(request.query_params.get("page", "1")))
+            size = max(1, min(100, int(request.query_params.get("page_size", "10"))))
+        except ValueError:
+            return _detail("Invalid page.", 404)
+        start = (page - 1) * size
+        if start and start >= len(everything):
+            return _detail("Invalid page.", 404)
+        here = f"{base_url(request)}/api/voices/paginated/?page_size={size}&page="
+        return JSONResponse(
+            {
+                "count": len(everything),
+                "next": here + str(page + 1) if start + size < len(everything) else None,
+                "previous": here + str(page - 1) if page > 1 else None,
+                "results": everything[start : start + size],
+            }
+        )
+
+    async def speech_collection(request: Request) -> Response:
+        if not authorised(request):
+            return deny(request)
+        if request.method != "POST":
+            return _detail('Method "GET" not allowed.', 405)  # no list to search: the least forgiving reading
+        try:
+            body = await request.json()
+        except ValueError as exc:
+            return _detail(f"JSON parse error - {exc}", 400)
+        errors = speech.validate(body)
+        if errors:
+            return JSONResponse(errors, status_code=400)
+        cost = speech_model.speech_credits(speech_model.estimate_seconds(body["script"]) or 1.0)
+        if service.credits < cost:
+            return _detail(
+                f"Not enough credits to create this speech. Remaining credits: {service.credits}.",
+                config.credits_status,
+            )
+        job, cost = speeches.create(body, base_url(request), service.credits)
+        service.credits -= cost
+        return JSONResponse(job.to_api(), status_code=201)
+
+    async def speech_item(request: Request) -> Response:
+        if not authorised(request):
+            return deny(request)
+        job = speeches.jobs.get(request.path_params["job_id"])
+        if job is None:
+            return _detail("Not found.", 404)
+        return JSONResponse(job.to_api())
+
+    async def speech_audio(request: Request) -> Response:
+        path = service.data_dir / "speech" / _SAFE_NAME.sub("_", request.path_params["name"])
+        if not path.is_file():
+            return _detail("Not found.", 404)
+        return FileResponse(path, media_type="audio/wav")
+
+    async def voice_preview(request: Request) -> Response:
+        path = speeches.preview(request.path_params["accent"])
+        if path is None:
+            return _detail("Not found.", 404)
+        return FileResponse(path, media_type="audio/wav")
 
     # ----------------------------------------------------------------- sandbox extras
 
@@ -171,6 +245,7 @@ def create_app(config: SandboxConfig) -> FaultMiddleware:
         try:
             yield
         finally:
+            await speeches.stop()
             await service.stop()
 
     app = Starlette(
@@ -178,6 +253,12 @@ def create_app(config: SandboxConfig) -> FaultMiddleware:
             Route("/api/aurora/", aurora_collection, methods=["GET", "POST"]),
             Route("/api/aurora/{job_id}/", aurora_item, methods=["GET"]),
             Route("/api/remaining_credits/", remaining_credits, methods=["GET"]),
+            Route("/api/voices/", voice_list, methods=["GET"]),
+            Route("/api/voices/paginated/", voice_page, methods=["GET"]),
+            Route("/api/text_to_speech/", speech_collection, methods=["GET", "POST"]),
+            Route("/api/text_to_speech/{job_id}/", speech_item, methods=["GET"]),
+            Route("/sandbox/speech/{name}", speech_audio, methods=["GET", "HEAD"]),
+            Route("/sandbox/voices/{accent}.wav", voice_preview, methods=["GET", "HEAD"]),
             Route("/sandbox/files/{name}", upload, methods=["PUT"]),
             Route("/sandbox/files/{token}/{name}", hosted_file, methods=["GET", "HEAD", "DELETE"]),
             Route("/sandbox/outputs/{name}", output, methods=["GET", "HEAD"]),

@@ -801,6 +801,8 @@ class MainWindow(QMainWindow):
         self.tasks.spawn(self._shutdown())
 
     async def _shutdown(self) -> None:
+        self.player.player.pause()
+        await asyncio.sleep(0.05)  # let a frame in flight reach the widget before stopping
         self.player.stop()
         self.create_panel.stop_preview()
         try:

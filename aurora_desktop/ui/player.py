@@ -274,6 +274,10 @@ class PlayerWidget(QWidget):
         self.external.setEnabled(self.path is not None)
 
     def stop(self) -> None:
+        # Pause first: stopping a playing video has hung once in the FFmpeg backend (the
+        # renderer handing a frame to the widget while stop() waits for the renderer).
+        if self.player.playbackState() == QMediaPlayer.PlaybackState.PlayingState:
+            self.player.pause()
         self.player.stop()
         self.player.setSource(QUrl())
 

@@ -1,0 +1,133 @@
+"""Creatify's voices and text-to-speech, typed and parsed tolerantly (Qt-free).
+
+A script becomes speech at Creatify (`POST /api/text_to_speech/`); its output is
+already a Creatify link, so a script needs no hosting. Parsing follows the
+Aurora models' rules (api/models.py): unknown statuses mean "still working",
+an unreadable optional field is unknown, one odd item of a list is skipped.
+The endpoints themselves are methods of `AuroraClient` (one HTTP client, one
+error hierarchy, one retry policy).
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import uuid
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from aurora_desktop.api.errors import InvalidResponseError, excerpt
+from aurora_desktop.api.models import JobStatus, _lenient, _number, _text
+
+log = logging.getLogger(__name__)
+
+SCRIPT_MAX = 8000  # characters, as documented
+SECONDS_PER_CREDIT = 30  # "1 credit per 30 s of speech"
+WORDS_PER_MINUTE = 150  # a calm speaking pace: the estimate before the first real result
+
+
+def speech_credits(seconds: float) -> Decimal:
+    """What speech of `seconds` costs: 1 credit per started 30 s (the least forgiving reading)."""
+    return Decimal(max(1, math.ceil(round(seconds, 6) / SECONDS_PER_CREDIT)))
+
+
+def estimate_seconds(script: str, words_per_minute: float = WORDS_PER_MINUTE) -> float:
+    """How long a script takes to say, before it is said."""
+    words = len(script.split())
+    return words * 60.0 / words_per_minute if words else 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class Accent:
+    id: str  # the voice to ask for
+    name: str
+    preview_url: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Voice:
+    name: str
+    gender: str
+    accents: tuple[Accent, ...]
+
+
+def parse_voices(data: Any) -> list[Voice]:
+    """`GET /api/voices/` (a bare list) or one page of `/api/voices/paginated/`."""
+    if isinstance(data, dict) and isinstance(data.get("results"), list):
+        data = data["results"]
+    if not isinstance(data, list):
+        raise InvalidResponseError(detail=f"expected a list of voices, got: {excerpt(repr(data))}")
+    voices = []
+    for item in data:
+        if not isinstance(item, dict) or not item.get("name"):
+            log.warning("skipping an unreadable voice: %s", excerpt(repr(item)))
+            continue
+        accents = []
+        for raw in item.get("accents") or []:
+            if isinstance(raw, dict) and raw.get("id"):
+                accents.append(
+                    Accent(str(raw["id"]), _text(raw.get("accent_name")) or "", _text(raw.get("preview_url")) or None)
+                )
+        if accents:
+            voices.append(Voice(str(item["name"]), _text(item.get("gender")) or "", tuple(accents)))
+    return voices
+
+
+@dataclass(frozen=True, slots=True)
+class SpeechRequest:
+    script: str
+    accent: str
+    name: str | None = None
+    webhook_url: str | None = None
+
+    def to_api(self) -> dict[str, Any]:
+        body: dict[str, Any] = {"script": self.script, "accent": self.accent}
+        if self.name:
+            body["name"] = self.name
+        if self.webhook_url:
+            body["webhook_url"] = self.webhook_url
+        return body
+
+
+@dataclass(frozen=True, slots=True)
+class SpeechJob:
+    id: str
+    status: JobStatus
+    output: str | None = None  # the audio's link once done
+    duration: float | None = None  # seconds of speech
+    credits_used: float | None = None
+    failed_reason: str | None = None
+    name: str | None = None
+
+    @classmethod
+    def from_api(cls, data: Any) -> SpeechJob:
+        if not isinstance(data, dict) or not data.get("id"):
+            raise InvalidResponseError(detail=f"expected a speech job, got: {excerpt(repr(data))}")
+        try:
+            job_id = str(uuid.UUID(str(data["id"])))
+        except ValueError:
+            job_id = str(data["id"])
+        return cls(
+            id=job_id,
+            status=JobStatus.parse(data.get("status")),
+            output=_text(data.get("output")) or None,
+            duration=_lenient(_number, data.get("duration"), "duration"),
+            credits_used=_lenient(_number, data.get("credits_used"), "credits_used"),
+            failed_reason=(_text(data.get("failed_reason")) or "").strip() or None,
+            name=_text(data.get("name")),
+        )
+
+
+def parse_speech_list(data: Any) -> list[SpeechJob]:
+    if isinstance(data, dict) and isinstance(data.get("results"), list):
+        data = data["results"]
+    if not isinstance(data, list):
+        raise InvalidResponseError(detail=f"expected a list of speech jobs, got: {excerpt(repr(data))}")
+    jobs = []
+    for item in data:
+        try:
+            jobs.append(SpeechJob.from_api(item))
+        except InvalidResponseError as exc:
+            log.warning("skipping an unreadable speech job: %s", exc.detail)
+    return jobs

@@ -1,0 +1,91 @@
+"""Issue 11 groundwork: voices and text-to-speech through the client against the sandbox (real HTTP)."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import wave
+
+import httpx
+import pytest
+
+from aurora_desktop.api import AuthError, ValidationError
+from aurora_desktop.api.errors import ApiError
+from aurora_desktop.api.models import JobStatus
+from aurora_desktop.api.speech import SpeechRequest, speech_credits
+from tests.conftest import run
+
+pytestmark = pytest.mark.e2e
+
+SCRIPT = "Hello, and welcome to our spring sale. Everything in the shop is twenty percent off this week only."
+
+
+def test_voices_then_a_script_becomes_speech_of_the_right_length_billed_once(make_sandbox) -> None:
+    sb = make_sandbox("--job-seconds", "1")
+
+    async def scenario():
+        async with sb.client() as client:
+            voices = await client.voices()
+            accent = voices[0].accents[0]
+            before = await client.remaining_credits()
+            job = await client.create_speech(SpeechRequest(SCRIPT, accent.id, name="Sale [ad-1a2b3c4d5e]"))
+            while not job.status.is_terminal:
+                await asyncio.sleep(0.2)
+                job = await client.get_speech(job.id)
+            return voices, accent, before, job, await client.remaining_credits()
+
+    voices, accent, before, job, after = run(scenario())
+    assert len(voices) >= 4 and {v.gender for v in voices} == {"female", "male"}
+    preview = httpx.get(accent.preview_url)
+    assert preview.status_code == 200 and preview.content[:4] == b"RIFF"
+    assert job.status is JobStatus.DONE and job.output and job.name == "Sale [ad-1a2b3c4d5e]"
+    audio = httpx.get(job.output).content
+    with wave.open(io.BytesIO(audio)) as w:
+        seconds = w.getnframes() / w.getframerate()
+    words = len(SCRIPT.split())
+    assert seconds == pytest.approx(words * 0.4, abs=0.05)  # 150 words a minute
+    assert job.duration == pytest.approx(seconds, abs=0.01)
+    assert before - after == float(speech_credits(seconds)) == job.credits_used
+
+
+@pytest.mark.parametrize(
+    ("body", "field", "words"),
+    [
+        ({"script": "   "}, "script", "may not be blank"),
+        ({"script": "x" * 8001}, "script", "no more than 8000"),
+        ({"script": "Hi", "accent": "00000000-0000-0000-0000-000000000000"}, "accent", "does not exist"),
+    ],
+)
+def test_bad_requests_are_answered_like_the_service(make_sandbox, body, field, words) -> None:
+    sb = make_sandbox()
+
+    async def scenario():
+        async with sb.client() as client:
+            accent = (await client.voices())[0].accents[0].id
+            request = SpeechRequest(body["script"], body.get("accent", accent))
+            return await client.create_speech(request)
+
+    with pytest.raises(ValidationError) as info:
+        run(scenario())
+    assert words in str(info.value.field_errors.get(field))
+    assert sb.stats()["remaining_credits"] == 1000  # nothing charged
+
+
+def test_no_list_of_speech_jobs_to_search_and_keys_checked(make_sandbox) -> None:
+    sb = make_sandbox()
+
+    async def listing():
+        async with sb.client() as client:
+            return await client.list_speech()
+
+    with pytest.raises(ApiError):
+        run(listing())  # the least forgiving reading: a lost answer cannot be found by listing
+
+    async def wrong_keys():
+        from aurora_desktop.api import AuroraClient, Credentials
+
+        async with AuroraClient(Credentials("someone", "wrong"), sb.url) as client:
+            return await client.voices()
+
+    with pytest.raises(AuthError):
+        run(wrong_keys())
