@@ -24,7 +24,7 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
-HEADLESS = ("run", "jobs", "resume", "doctor")
+HEADLESS = ("run", "jobs", "resume", "doctor", "voices")
 
 
 def main(argv: list[str] | None = None) -> int:

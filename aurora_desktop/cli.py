@@ -146,6 +146,19 @@ def add_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-
     )
     resume.set_defaults(func=cmd_resume)
 
+    voices = sub.add_parser(
+        "voices",
+        parents=[common],
+        help="the voices Creatify can speak a script in (their ids go to --voice)",
+        epilog="exit codes:" + EXIT_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    where_voices = voices.add_mutually_exclusive_group()
+    where_voices.add_argument("--sandbox", action="store_true", help="the demo's voices (a local stand-in)")
+    where_voices.add_argument("--api-base", help="the Aurora API address (default: Creatify's)")
+    voices.add_argument("--search", default="", help="only voices whose name, gender or accent contains this")
+    voices.set_defaults(func=cmd_voices)
+
     doctor = sub.add_parser(
         "doctor",
         parents=[common],
@@ -343,6 +356,63 @@ async def cmd_resume(args: argparse.Namespace) -> int:
         return max((_exit_code_for(j) for j in finals), default=EXIT_OK)
     finally:
         await asyncio.shield(services.close())
+
+
+async def cmd_voices(args: argparse.Namespace) -> int:
+    from aurora_desktop.api import AuroraClient, AuthError, Credentials
+    from aurora_desktop.api.client import DEFAULT_BASE_URL
+    from aurora_desktop.sandbox.process import SandboxProcess
+    from aurora_desktop.secrets import SecretStore, SecretsUnavailable
+
+    report = Reporter(args.json)
+    proc: SandboxProcess | None = None
+    try:
+        if args.sandbox:
+            proc = await asyncio.to_thread(SandboxProcess([]).start)
+            credentials, base = Credentials(proc.api_id, proc.api_key), proc.url
+        else:
+            secrets = SecretStore()
+            try:
+                found = await secrets.api_credentials()
+            except SecretsUnavailable as exc:
+                raise Exit(EXIT_CREDENTIALS, exc.user_message) from None
+            finally:
+                secrets.close()
+            if found is None:
+                raise Exit(EXIT_CREDENTIALS, CredentialsMissing.default_message)
+            credentials, base = found, args.api_base or Settings.load().api_base or DEFAULT_BASE_URL
+        try:
+            async with AuroraClient(credentials, base) as client:
+                voices = await client.voices()
+        except AuthError as exc:
+            raise Exit(EXIT_CREDENTIALS, exc.user_message) from None
+        except ApiError as exc:
+            raise Exit(EXIT_UNREACHABLE, exc.user_message) from None
+    finally:
+        if proc is not None:
+            await asyncio.to_thread(proc.stop)
+    wanted = args.search.strip().lower()
+    rows = [
+        (voice, accent)
+        for voice in voices
+        for accent in voice.accents
+        if not wanted or wanted in f"{voice.name} {voice.gender} {accent.name}".lower()
+    ]
+    if args.json:
+        print(
+            json.dumps(
+                [
+                    {"voice": v.name, "gender": v.gender, "accent": a.name, "id": a.id, "preview_url": a.preview_url}
+                    for v, a in rows
+                ],
+                indent=2,
+            )
+        )
+    elif not rows:
+        report.say(f"No voice matches {args.search!r}.")
+    for voice, accent in rows if not args.json else []:
+        print(f"{voice.name:<16} {voice.gender:<8} {accent.name:<16} {accent.id}")
+    return EXIT_OK
 
 
 async def cmd_jobs(args: argparse.Namespace) -> int:

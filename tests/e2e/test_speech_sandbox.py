@@ -89,3 +89,23 @@ def test_no_list_of_speech_jobs_to_search_and_keys_checked(make_sandbox) -> None
 
     with pytest.raises(AuthError):
         run(wrong_keys())
+
+
+def test_the_voices_command(make_sandbox, tmp_path) -> None:
+    """`aurora-desktop voices`: a table, or JSON, filtered by --search; keys from the environment."""
+    import json
+    import subprocess
+    import sys
+
+    from tests.conftest import cli_env
+
+    sb = make_sandbox()
+    base = [sys.executable, "-m", "aurora_desktop", "voices", "--profile", str(tmp_path / "p"), "--api-base", sb.url]
+    listed = subprocess.run([*base, "--json", "--search", "british"], env=cli_env(sb), capture_output=True, text=True)
+    assert listed.returncode == 0, listed.stderr
+    rows = json.loads(listed.stdout)
+    assert {r["voice"] for r in rows} == {"Ava", "Leo"} and all(r["accent"] == "British" for r in rows)
+    table = subprocess.run(base, env=cli_env(sb), capture_output=True, text=True)
+    assert table.returncode == 0 and table.stdout.count("\n") >= 6 and rows[0]["id"] in table.stdout
+    no_keys = subprocess.run(base, env=cli_env(), capture_output=True, text=True)
+    assert no_keys.returncode == 3 and ("API keys" in no_keys.stderr or "password store" in no_keys.stderr)
