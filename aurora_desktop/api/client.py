@@ -13,8 +13,8 @@ import json as json_module
 import logging
 import platform
 import time
-from collections.abc import Generator
-from typing import Any
+from collections.abc import Callable, Generator
+from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 import httpx
@@ -32,6 +32,7 @@ from aurora_desktop.api.models import CreateRequest, Job, parse_job_list
 from aurora_desktop.api.retry import NotSent, RetryPolicy
 from aurora_desktop.api.speech import SpeechJob, SpeechRequest, Voice, parse_speech_list, parse_voices
 
+T = TypeVar("T")
 log = logging.getLogger(__name__)
 
 DEFAULT_BASE_URL = "https://api.creatify.ai"
@@ -145,12 +146,7 @@ class AuroraClient:
     async def create(self, request: CreateRequest) -> Job:
         """POST /api/aurora/. Never repeated once it may have reached the server:
         an ambiguous failure raises OutcomeUnknownError so the caller reconciles."""
-        data = await self._call("POST", "/api/aurora/", json=request.to_api(), idempotent=False)
-        try:
-            return Job.from_api(data)
-        except InvalidResponseError as exc:
-            # A success status with an unreadable body: the job may well exist.
-            raise OutcomeUnknownError(detail=exc.detail) from None
+        return await self._post_once("/api/aurora/", request.to_api(), Job.from_api)
 
     async def get(self, job_id: str) -> Job:
         return Job.from_api(await self._call("GET", f"/api/aurora/{job_id}/"))
@@ -176,11 +172,7 @@ class AuroraClient:
     async def create_speech(self, request: SpeechRequest) -> SpeechJob:
         """POST /api/text_to_speech/: charged once, so never repeated once it may have arrived
         (an ambiguous failure raises OutcomeUnknownError; the caller reconciles)."""
-        data = await self._call("POST", "/api/text_to_speech/", json=request.to_api(), idempotent=False)
-        try:
-            return SpeechJob.from_api(data)
-        except InvalidResponseError as exc:
-            raise OutcomeUnknownError(detail=exc.detail) from None
+        return await self._post_once("/api/text_to_speech/", request.to_api(), SpeechJob.from_api)
 
     async def get_speech(self, job_id: str) -> SpeechJob:
         return SpeechJob.from_api(await self._call("GET", f"/api/text_to_speech/{job_id}/"))
@@ -200,6 +192,15 @@ class AuroraClient:
             raise InvalidResponseError(detail=f"remaining_credits not a number: {value!r}") from exc
 
     # ------------------------------------------------------------------ plumbing
+
+    async def _post_once(self, path: str, body: dict[str, Any], parse: Callable[[Any], T]) -> T:
+        """A POST that creates (and charges): never repeated once it may have arrived."""
+        data = await self._call("POST", path, json=body, idempotent=False)
+        try:
+            return parse(data)
+        except InvalidResponseError as exc:
+            # A success status with an unreadable body: the job may well exist.
+            raise OutcomeUnknownError(detail=exc.detail) from None
 
     async def _call(
         self, method: str, path: str, *, params: dict[str, str] | None = None, json: Any = None, idempotent: bool = True

@@ -184,19 +184,24 @@ class Job:
         return self.status.is_terminal
 
 
-def parse_job_list(data: Any) -> list[Job]:
-    """The list endpoint answers a bare array; tolerate a DRF paginated object too."""
+def parse_list(data: Any, parse: Callable[[Any], T], what: str) -> list[T]:
+    """A list answer: a bare array, or a DRF paginated object; one odd item is skipped, never
+    a reason to drop the others."""
     if isinstance(data, dict) and isinstance(data.get("results"), list):
         data = data["results"]
     if not isinstance(data, list):
-        raise InvalidResponseError(detail=f"expected a list of jobs, got: {excerpt(repr(data))}")
-    jobs = []
+        raise InvalidResponseError(detail=f"expected a list of {what}, got: {excerpt(repr(data))}")
+    items = []
     for item in data:
         try:
-            jobs.append(Job.from_api(item))
-        except InvalidResponseError as exc:  # one odd item must not hide the others
-            log.warning("skipping an unreadable job in a list answer: %s", exc.detail)
-    return jobs
+            items.append(parse(item))
+        except InvalidResponseError as exc:
+            log.warning("skipping an unreadable item of a list of %s: %s", what, exc.detail)
+    return items
+
+
+def parse_job_list(data: Any) -> list[Job]:
+    return parse_list(data, Job.from_api, "jobs")
 
 
 # ----------------------------------------------------------------------------- request

@@ -18,7 +18,7 @@ from decimal import Decimal
 from typing import Any
 
 from aurora_desktop.api.errors import InvalidResponseError, excerpt
-from aurora_desktop.api.models import JobStatus, _lenient, _number, _text
+from aurora_desktop.api.models import JobStatus, _lenient, _number, _text, parse_list
 
 log = logging.getLogger(__name__)
 
@@ -52,26 +52,23 @@ class Voice:
     accents: tuple[Accent, ...]
 
 
+def _voice(item: Any) -> Voice:
+    if not isinstance(item, dict) or not item.get("name"):
+        raise InvalidResponseError(detail=f"a voice without a name: {excerpt(repr(item))}")
+    raw_accents = item.get("accents")
+    accents = tuple(
+        Accent(str(raw["id"]), _text(raw.get("accent_name")) or "", _text(raw.get("preview_url")) or None)
+        for raw in (raw_accents if isinstance(raw_accents, list) else [])
+        if isinstance(raw, dict) and raw.get("id")
+    )
+    if not accents:
+        raise InvalidResponseError(detail=f"a voice without a usable accent: {excerpt(repr(item))}")
+    return Voice(str(item["name"]), _text(item.get("gender")) or "", accents)
+
+
 def parse_voices(data: Any) -> list[Voice]:
     """`GET /api/voices/` (a bare list) or one page of `/api/voices/paginated/`."""
-    if isinstance(data, dict) and isinstance(data.get("results"), list):
-        data = data["results"]
-    if not isinstance(data, list):
-        raise InvalidResponseError(detail=f"expected a list of voices, got: {excerpt(repr(data))}")
-    voices = []
-    for item in data:
-        if not isinstance(item, dict) or not item.get("name"):
-            log.warning("skipping an unreadable voice: %s", excerpt(repr(item)))
-            continue
-        accents = []
-        for raw in item.get("accents") or []:
-            if isinstance(raw, dict) and raw.get("id"):
-                accents.append(
-                    Accent(str(raw["id"]), _text(raw.get("accent_name")) or "", _text(raw.get("preview_url")) or None)
-                )
-        if accents:
-            voices.append(Voice(str(item["name"]), _text(item.get("gender")) or "", tuple(accents)))
-    return voices
+    return parse_list(data, _voice, "voices")
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,14 +117,4 @@ class SpeechJob:
 
 
 def parse_speech_list(data: Any) -> list[SpeechJob]:
-    if isinstance(data, dict) and isinstance(data.get("results"), list):
-        data = data["results"]
-    if not isinstance(data, list):
-        raise InvalidResponseError(detail=f"expected a list of speech jobs, got: {excerpt(repr(data))}")
-    jobs = []
-    for item in data:
-        try:
-            jobs.append(SpeechJob.from_api(item))
-        except InvalidResponseError as exc:
-            log.warning("skipping an unreadable speech job: %s", exc.detail)
-    return jobs
+    return parse_list(data, SpeechJob.from_api, "speech jobs")
