@@ -40,10 +40,10 @@ from aurora_desktop.secrets import (
     STORAGE_SECRET,
     SecretStore,
     SecretsUnavailable,
-    parse_pasted_keys,
 )
 from aurora_desktop.settings import Settings, Sharing
 from aurora_desktop.ui import theme
+from aurora_desktop.ui.key_fields import key_fields
 from aurora_desktop.ui.sharing import consent_text
 from aurora_desktop.ui.storage_setup import StorageSetup
 from aurora_desktop.ui.tasks import TaskRunner
@@ -108,13 +108,7 @@ class SettingsDialog(QDialog):
         help_label = QLabel(self.tr(WHERE_KEYS_ARE) + " " + self.tr(KEPT_WHERE), page)
         help_label.setWordWrap(True)
         help_label.setOpenExternalLinks(True)
-        self.api_id = QLineEdit(page)
-        self.api_id.setAccessibleName(self.tr("API ID"))
-        self.api_id.setPlaceholderText(self.tr("API ID (or paste ID:key)"))
-        self.api_id.textChanged.connect(self._split_pasted)
-        self.api_key = QLineEdit(page)
-        self.api_key.setEchoMode(QLineEdit.EchoMode.Password)
-        self.api_key.setAccessibleName(self.tr("API key"))
+        self.api_id, self.api_key = key_fields(page)
         self.test_button = QPushButton(self.tr("Test connection"), page)
         self.test_button.clicked.connect(lambda: self.tasks.spawn(self._test_connection(), key="settings-test"))
         self.test_result = QLabel(page)
@@ -131,12 +125,6 @@ class SettingsDialog(QDialog):
         form.addRow(self.tr("Stored in"), self.where)
         form.addRow(self.session_only)
         return page
-
-    def _split_pasted(self, text: str) -> None:
-        pair = parse_pasted_keys(text)
-        if pair is not None:
-            self.api_id.setText(pair[0])
-            self.api_key.setText(pair[1])
 
     def _sharing_tab(self) -> QWidget:
         page = QWidget(self)

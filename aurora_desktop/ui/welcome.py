@@ -13,15 +13,14 @@ from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
     QPushButton,
     QVBoxLayout,
     QWidget,
 )
 
 from aurora_desktop import APP_NAME
-from aurora_desktop.secrets import parse_pasted_keys
 from aurora_desktop.ui import theme
+from aurora_desktop.ui.key_fields import key_fields
 
 WHERE_KEYS_ARE = (
     "In Creatify, open <b>Settings → API</b> (<a href='https://app.creatify.ai/settings/api'>"
@@ -55,14 +54,8 @@ class WelcomeView(QWidget):
         where = QLabel(self.tr(WHERE_KEYS_ARE), account)
         where.setWordWrap(True)
         where.setOpenExternalLinks(True)
-        self.api_id = QLineEdit(account)
-        self.api_id.setAccessibleName(self.tr("API ID"))
-        self.api_id.setPlaceholderText(self.tr("API ID (or paste ID:key)"))
-        self.api_id.textChanged.connect(self._split_pasted)
-        self.api_key = QLineEdit(account)
-        self.api_key.setAccessibleName(self.tr("API key"))
-        self.api_key.setEchoMode(QLineEdit.EchoMode.Password)
-        self.api_key.setPlaceholderText(self.tr("API key"))
+        self.api_id, self.api_key = key_fields(account)
+        self.api_id.textChanged.connect(self._focus_connect_when_both)
         self.api_key.returnPressed.connect(self._connect)
         self.connect_button = QPushButton(self.tr("Connect"), account)
         self.connect_button.setMinimumHeight(40)
@@ -120,13 +113,9 @@ class WelcomeView(QWidget):
         layout.addStretch(2)
         layout.setContentsMargins(60, 30, 60, 30)
 
-    def _split_pasted(self, text: str) -> None:
-        """ "ID:key" pasted into the first field fills both."""
-        pair = parse_pasted_keys(text)
-        if pair is not None:
-            self.api_id.setText(pair[0])  # re-enters here with one value: no loop
-            self.api_key.setText(pair[1])
-            self.connect_button.setFocus()
+    def _focus_connect_when_both(self) -> None:
+        if self.api_id.text().strip() and self.api_key.text().strip() and self.api_id.hasFocus():
+            self.connect_button.setFocus()  # "ID:key" was pasted: the next step is Connect
 
     def _connect(self) -> None:
         api_id, api_key = self.api_id.text().strip(), self.api_key.text().strip()
