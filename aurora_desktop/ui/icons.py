@@ -44,8 +44,15 @@ def pixmap(name: str, size: int = 24, role: str = "text", ratio: float = 2.0) ->
 
 
 def icon(name: str, role: str = "text") -> QIcon:
+    """Rendered once per colour: slots that swap icons (the player's button, on every state
+    change, even from inside QMediaPlayer.stop()) then only hand over a finished QIcon."""
+    return _icon(name, _colour(role))
+
+
+@cache
+def _icon(name: str, colour: str) -> QIcon:
     result = QIcon()
     for size in (16, 24, 32):
         for ratio in (1.0, 2.0):
-            result.addPixmap(_render(name, size, _colour(role), ratio))
+            result.addPixmap(_render(name, size, colour, ratio))
     return result

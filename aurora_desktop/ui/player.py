@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, QUrl, Signal
-from PySide6.QtGui import QDesktopServices, QKeyEvent, QMouseEvent
-from PySide6.QtMultimedia import QAudioOutput, QMediaPlayer
+from PySide6.QtGui import QDesktopServices, QImage, QKeyEvent, QMouseEvent, QPixmap, QResizeEvent
+from PySide6.QtMultimedia import QAudioOutput, QMediaPlayer, QVideoFrame
 from PySide6.QtMultimediaWidgets import QVideoWidget
 from PySide6.QtWidgets import (
     QApplication,
@@ -27,7 +27,30 @@ from aurora_desktop.ui import icons
 _AVAILABLE: list[bool] = []
 
 
-LAST_FRAME_MS = 40  # how far before the end the picture is kept (one frame at 25 fps)
+class StillFrame(QLabel):
+    """A picture shown where the video was, scaled to fit, on black."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.setStyleSheet("background: black;")
+        self.setMinimumSize(1, 1)
+        self.image = QImage()
+
+    def show_image(self, image: QImage) -> None:
+        self.image = image
+        self._fit()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit()
+
+    def _fit(self) -> None:
+        if not self.image.isNull():
+            scaled = self.image.scaled(
+                self.size(), Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation
+            )
+            self.setPixmap(QPixmap.fromImage(scaled))
 
 
 def multimedia_available() -> bool:
@@ -76,6 +99,8 @@ class PlayerWidget(QWidget):
         self.setAccessibleName(self.tr("Video player"))
         self.path: Path | None = None
         self.ended = False  # played to the end: the last frame shows and the button replays
+        # Made here, never in the media player's slots (they can run inside QMediaPlayer.stop()).
+        self._icons = {name: icons.icon(name) for name in ("play", "pause", "replay")}
         self.available = multimedia_available()
 
         self.video = QVideoWidget(self)
@@ -98,9 +123,13 @@ class PlayerWidget(QWidget):
         self.external.clicked.connect(self.open_external)
         fb.addWidget(self.fallback_text)
         fb.addWidget(self.external)
+        # The last frame after the end (Qt's backend shows black there): a picture, not a seek
+        # back in a finished player (that left the backend in a state where stop() could hang).
+        self.still = StillFrame(self)
         self.screen = QStackedLayout()
-        for w in (self.placeholder, self.video, self.fallback):
+        for w in (self.placeholder, self.video, self.fallback, self.still):
             self.screen.addWidget(w)
+        self._last_frame: QVideoFrame | None = None
 
         self.play_button = QPushButton(icons.icon("play"), self.tr("Play"), self)
         self.play_button.setAccessibleName(self.tr("Play or pause"))
@@ -136,6 +165,7 @@ class PlayerWidget(QWidget):
         self.seek.sliderMoved.connect(self.player.setPosition)
         self.player.playbackStateChanged.connect(self._state)
         self.player.mediaStatusChanged.connect(self._status)
+        self.video.videoSink().videoFrameChanged.connect(self._frame)
         self.player.errorOccurred.connect(self._error)
         self._set_controls(False)
         if not self.available:
@@ -149,6 +179,7 @@ class PlayerWidget(QWidget):
     def load(self, path: Path, autoplay: bool = True) -> None:
         self.path = path
         self.ended = False
+        self._last_frame = None
         self._set_controls(True)
         if not self.available:
             self.screen.setCurrentWidget(self.fallback)
@@ -245,22 +276,30 @@ class PlayerWidget(QWidget):
     def _show_time(self) -> None:
         self.time.setText(f"{clock_text(self.player.position() / 1000)} / {clock_text(self.player.duration() / 1000)}")
 
+    def _frame(self, frame: QVideoFrame) -> None:
+        if frame.isValid():
+            self._last_frame = frame  # a handle, not a copy; turned into a picture only at the end
+
     def _state(self, state: QMediaPlayer.PlaybackState) -> None:
         if state == QMediaPlayer.PlaybackState.PlayingState:
             self.ended = False
+            if self.screen.currentWidget() is self.still:
+                self.screen.setCurrentWidget(self.video)
         playing = state == QMediaPlayer.PlaybackState.PlayingState
         self.play_button.setText(self.tr("Pause") if playing else self.tr("Replay") if self.ended else self.tr("Play"))
-        self.play_button.setIcon(icons.icon("pause" if playing else "replay" if self.ended else "play"))
+        self.play_button.setIcon(self._icons["pause" if playing else "replay" if self.ended else "play"])
 
     def _status(self, status: QMediaPlayer.MediaStatus) -> None:
         if status == QMediaPlayer.MediaStatus.EndOfMedia:
-            # Qt's backend leaves a black picture after the end: go back to the last frame and
-            # stay paused on it, with Replay on the button.
+            # Qt's backend leaves a black picture after the end: show the last frame instead,
+            # with Replay on the button.
             self.ended = True
-            self.player.setPosition(max(0, self.player.duration() - LAST_FRAME_MS))
-            self.player.pause()
+            frame, self._last_frame = self._last_frame, None
+            if frame is not None:
+                self.still.show_image(frame.toImage())
+                self.screen.setCurrentWidget(self.still)
             self.play_button.setText(self.tr("Replay"))
-            self.play_button.setIcon(icons.icon("replay"))
+            self.play_button.setIcon(self._icons["replay"])
             self.endOfMedia.emit()
 
     def replay(self) -> None:
@@ -274,10 +313,9 @@ class PlayerWidget(QWidget):
         self.external.setEnabled(self.path is not None)
 
     def stop(self) -> None:
-        # Pause first: stopping a playing video has hung once in the FFmpeg backend (the
-        # renderer handing a frame to the widget while stop() waits for the renderer).
-        if self.player.playbackState() == QMediaPlayer.PlaybackState.PlayingState:
-            self.player.pause()
+        self._last_frame = None
+        if self.screen.currentWidget() is self.still:
+            self.screen.setCurrentWidget(self.video)
         self.player.stop()
         self.player.setSource(QUrl())
 
