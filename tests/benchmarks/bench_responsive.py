@@ -116,7 +116,9 @@ async def run(args: argparse.Namespace, work: Path) -> None:
     from aurora_desktop.settings import StorageSettings
     from aurora_desktop.ui.main_window import AppOptions, MainWindow
 
-    sandbox = SandboxProcess(["--job-seconds", "600", "--credits", "1000000"]).start()
+    sandbox = SandboxProcess(
+        ["--job-seconds", "600", "--credits", "1000000", "--max-input-mb", str(args.mb + 10)]
+    ).start()
     moto, moto_url = start_moto(work)
     window = None
     try:
@@ -174,7 +176,8 @@ async def run(args: argparse.Namespace, work: Path) -> None:
 
         repaint = QTimer()
         repaint.setInterval(100)
-        repaint.timeout.connect(window.library.view.viewport().update)
+        viewport = window.library.view.viewport()
+        repaint.timeout.connect(lambda: viewport.update())
         repaint.start()
         hoster = S3Hoster(
             StorageSettings(provider="minio", bucket="bench", endpoint=moto_url, region="us-east-1"), KEY_ID, SECRET

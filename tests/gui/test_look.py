@@ -3,7 +3,7 @@ action, drop zones that light up under a drag, crisp themed icons, colour-blind 
 
 from __future__ import annotations
 
-from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
+from PySide6.QtCore import QMimeData, QPoint, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDragLeaveEvent, QPalette
 from PySide6.QtWidgets import QApplication, QDialogButtonBox
 
@@ -63,7 +63,7 @@ def test_one_primary_action_and_drop_zones_that_answer_a_drag(qtbot, open_window
     mime = QMimeData()
     mime.setUrls([QUrl.fromLocalFile(str(SAMPLE_IMAGE))])
     enter = QDragEnterEvent(
-        QPointF(5, 5), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
+        QPoint(5, 5), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
     )
     QApplication.sendEvent(zone, enter)
     assert zone.property("dragover") is True
