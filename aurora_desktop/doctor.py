@@ -16,8 +16,8 @@ import sys
 from dataclasses import asdict, dataclass
 
 from aurora_desktop import __version__, paths
-from aurora_desktop.api import ApiError, AuroraClient, AuthError, Credentials
-from aurora_desktop.api.client import DEFAULT_BASE_URL
+from aurora_desktop.api import ApiError, AuthError, Credentials
+from aurora_desktop.api.client import DEFAULT_BASE_URL, credits_with
 from aurora_desktop.api.errors import as_test_result
 from aurora_desktop.errors import UserError
 from aurora_desktop.hosting import NoHosting
@@ -94,8 +94,7 @@ async def _service(credentials: Credentials | None, base: str) -> Check:
     if credentials is None:
         return Check("Creatify", False, "Not checked: no keys.", "Set up your keys first.")
     try:
-        async with AuroraClient(credentials, base) as client:
-            credits = await client.remaining_credits()
+        credits = await credits_with(credentials, base)
     except AuthError as exc:
         return Check("Creatify", False, exc.user_message, "Copy the keys again from Creatify → Settings → API.")
     except ApiError as exc:

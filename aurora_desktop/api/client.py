@@ -264,3 +264,9 @@ async def _read_bounded(response: httpx.Response, limit: int) -> bytes | None:
         if len(body) > limit:
             return None
     return bytes(body)
+
+
+async def credits_with(credentials: Credentials, base_url: str = DEFAULT_BASE_URL) -> float:
+    """Test keys the way every "test" and "connect" does: the remaining credits, or an ApiError."""
+    async with AuroraClient(credentials, base_url) as client:
+        return await client.remaining_credits()

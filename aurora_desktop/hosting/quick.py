@@ -290,16 +290,10 @@ class QuickLinkHoster:
         try:
             async with self._client() as http:
                 await host.delete(host, http, Upload(url, token))
-        except httpx.HTTPError as exc:
+        except (httpx.HTTPError, _Refused) as exc:
             raise HostingError(
                 f"Could not delete the file from {host.label}; it expires within the hour anyway.",
                 detail=f"{type(exc).__name__}: {exc}",
-                retryable=True,
-            ) from None
-        except _Refused as exc:
-            raise HostingError(
-                f"Could not delete the file from {host.label}; it expires within the hour anyway.",
-                detail=exc.reason,
                 retryable=True,
             ) from None
 

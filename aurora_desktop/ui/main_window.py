@@ -27,9 +27,9 @@ from PySide6.QtWidgets import (
 )
 
 from aurora_desktop import APP_NAME, paths
-from aurora_desktop.api import ApiError, AuroraClient, AuthError, Credentials
+from aurora_desktop.api import ApiError, AuthError, Credentials
 from aurora_desktop.api.catalog import get_model
-from aurora_desktop.api.client import DEFAULT_BASE_URL
+from aurora_desktop.api.client import DEFAULT_BASE_URL, credits_with
 from aurora_desktop.api.errors import as_test_result
 from aurora_desktop.errors import UserError
 from aurora_desktop.hosting import NoHosting
@@ -264,8 +264,7 @@ class MainWindow(QMainWindow):
 
     async def _test_keys(self, credentials: Credentials) -> float:
         base = self.options.api_base or self.settings.api_base or DEFAULT_BASE_URL
-        async with AuroraClient(credentials, base) as client:
-            return await client.remaining_credits()
+        return await credits_with(credentials, base)
 
     async def _open(self, *, demo: bool, samples: bool = False) -> None:
         await self._close_services()
@@ -532,16 +531,15 @@ class MainWindow(QMainWindow):
 
     async def _show_problem(self, job: LocalJob, message: str) -> None:
         """A job's problem, with details that help: what was asked, answered, and the last steps."""
-        events: list[dict[str, object]] = []
-        if self.services is not None:
-            events = await asyncio.to_thread(self.services.store.events, job.id)
-        self.errors.show(message, job_report(job, events))
+        self.errors.show(message, await self._report(job))
+
+    async def _report(self, job: LocalJob) -> str:
+        """The job's details for support, its history read off the Qt thread."""
+        events = await asyncio.to_thread(self.services.store.events, job.id) if self.services is not None else []
+        return job_report(job, events)
 
     async def _copy_details(self, job: LocalJob) -> None:
-        if self.services is None:
-            return
-        events = await asyncio.to_thread(self.services.store.events, job.id)
-        QGuiApplication.clipboard().setText(f"{job.error_message}\n\n{job_report(job, events)}")
+        QGuiApplication.clipboard().setText(f"{job.error_message}\n\n{await self._report(job)}")
         self.statusBar().showMessage(self.tr("The details of “{name}” were copied.").format(name=job.name), 6000)
 
     def bring_to_front(self) -> None:

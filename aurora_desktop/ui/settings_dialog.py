@@ -28,9 +28,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from aurora_desktop.api import ApiError, AuroraClient, AuthError, Credentials
+from aurora_desktop.api import ApiError, AuthError, Credentials
 from aurora_desktop.api.catalog import CATALOG
-from aurora_desktop.api.client import DEFAULT_BASE_URL
+from aurora_desktop.api.client import DEFAULT_BASE_URL, credits_with
 from aurora_desktop.api.errors import as_test_result
 from aurora_desktop.jobs.naming import check_template, video_stem
 from aurora_desktop.secrets import (
@@ -299,10 +299,7 @@ class SettingsDialog(QDialog):
         }
 
     async def _test_keys(self) -> float:
-        async with AuroraClient(
-            Credentials(self.api_id.text().strip(), self.api_key.text().strip()), self.api_base
-        ) as client:
-            return await client.remaining_credits()
+        return await credits_with(Credentials(self.api_id.text().strip(), self.api_key.text().strip()), self.api_base)
 
     async def _test_connection(self) -> None:
         self.test_result.setText(self.tr("Testing…"))
