@@ -24,15 +24,16 @@ import time
 from pathlib import Path
 from typing import Any, TextIO
 
-from aurora_desktop import paths
+from aurora_desktop import paths, voices
 from aurora_desktop.api import ApiError
-from aurora_desktop.api.catalog import CATALOG, DEFAULT_MODEL, get_model
+from aurora_desktop.api.catalog import CATALOG, DEFAULT_MODEL, ModelSpec, get_model
 from aurora_desktop.formatting import megabytes
 from aurora_desktop.hosting import HostingError
 from aurora_desktop.instance import AlreadyRunning, ProfileLock
 from aurora_desktop.jobs import orders
 from aurora_desktop.jobs.events import Connectivity, EngineEvent, JobChanged, Notice, Progress, to_json
 from aurora_desktop.jobs.model import LocalJob, State
+from aurora_desktop.jobs.prepare import Script, script_problem
 from aurora_desktop.jobs.store import StoreDamaged, StoreWriteFailed
 from aurora_desktop.jobs.vocabulary import Blame, Phase, rule_for
 from aurora_desktop.services import CredentialsMissing, Services, open_services, open_store
@@ -81,6 +82,8 @@ class Reporter:
                     line += f": {job.error_message}"
             case Progress(job, Phase.GENERATING, done):
                 line = f"[{job.name}] generating {int(done * 100)}%"
+            case Progress(job, Phase.SPEAKING):
+                line = f"[{job.name}] making the voice"
             case Progress(job, phase, done, total):
                 line = f"[{job.name}] {phase} {megabytes(done)}/{megabytes(total)}"
             case Connectivity(online, message):
@@ -126,7 +129,11 @@ def add_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     run.add_argument("--image", required=True, help="portrait: a PNG/JPEG/WebP file or link")
-    run.add_argument("--audio", required=True, help="voice: an MP3/WAV file or link (other audio is converted)")
+    voice_in = run.add_mutually_exclusive_group(required=True)
+    voice_in.add_argument("--audio", help="voice: an MP3/WAV file or link (other audio is converted)")
+    voice_in.add_argument("--script", help="what the person says, spoken by Creatify in --voice")
+    voice_in.add_argument("--script-file", help="the same, read from a UTF-8 text file")
+    run.add_argument("--voice", help="the voice for a script: a name, 'name accent', or an id (see `voices`)")
     run.add_argument("--name", default=None, help="a name for the video")
     run.add_argument("--model", default=None, help=f"one of: {models} (default {DEFAULT_MODEL})")
     run.add_argument("--prompt", default=None, help="style, camera, lighting or motion guidance")
@@ -286,7 +293,9 @@ async def cmd_run(args: argparse.Namespace) -> int:
         raise Exit(
             EXIT_INPUT, f"Unknown model {args.model!r}. Choose one of: {', '.join(m.key for m in CATALOG)}."
         ) from None
-    name = args.name if args.name is not None else Path(str(args.audio)).stem
+    script = _script_text(args)
+    default_name = Path(str(args.audio)).stem if script is None else " ".join(script.split()[:6])
+    name = args.name if args.name is not None else default_name
     options = orders.Options(
         name=name,
         text_prompt=args.prompt,
@@ -295,6 +304,8 @@ async def cmd_run(args: argparse.Namespace) -> int:
     )
     if len(name) > orders.NAME_LIMIT:
         report.say("The name is long; it is shortened for Creatify.")
+    if script is not None:
+        return await _run_script(args, report, script, model, options)
     # Inputs and options first: a bad file is reported without keys, a service or the lock.
     quote = await orders.check_inputs(args.image, args.audio, model, options, work_dir=paths.cache_dir())
     if not quote.ok:
@@ -303,6 +314,61 @@ async def cmd_run(args: argparse.Namespace) -> int:
         report.say(note)
     await _check_out_folder(args, quote.model.max_video_bytes(quote.prepared.audio.duration) if quote.prepared else 0)
     services = await _open(args, report)
+    return await _place_and_wait(args, report, services, quote)
+
+
+def _script_text(args: argparse.Namespace) -> str | None:
+    """The script of --script or --script-file (checked: exit 2 before anything else), or None."""
+    if args.script is None and args.script_file is None:
+        if args.voice:
+            raise Exit(EXIT_INPUT, "--voice is for a script (--script or --script-file); a clip has its own voice.")
+        return None
+    if args.script_file is not None:
+        try:
+            text = Path(args.script_file).expanduser().read_text("utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise Exit(EXIT_INPUT, f"The script file {args.script_file!r} cannot be read: {exc}.") from None
+    else:
+        text = args.script
+    problem = script_problem(text)
+    if problem:
+        raise Exit(EXIT_INPUT, problem)
+    if not args.voice:
+        raise Exit(EXIT_INPUT, "Choose a voice for the script with --voice (see `aurora-desktop voices`).")
+    return str(text)
+
+
+async def _run_script(
+    args: argparse.Namespace, report: Reporter, script: str, model: ModelSpec, options: orders.Options
+) -> int:
+    """A script needs the account's voices to be checked, so the service opens first."""
+    services = await _open(args, report)
+    try:
+        try:
+            available = voices.choices(await services.client.voices())
+        except ApiError as exc:
+            raise Exit(EXIT_UNREACHABLE, exc.user_message) from None
+        try:
+            voice = voices.find(available, args.voice)
+        except voices.VoiceNotFound as exc:
+            raise Exit(EXIT_INPUT, exc.user_message) from None
+        pace = voices.learned_pace(await services.engine.library(), voice.id)
+        wanted = Script(script, voice.id, f"{voice.voice} ({voice.accent})" if voice.accent else voice.voice)
+        quote = await orders.check_inputs(
+            args.image, wanted, model, options, work_dir=paths.cache_dir(), words_per_minute=pace
+        )
+        if not quote.ok:
+            _refuse(quote)
+        for note in quote.notes:
+            report.say(note)
+        await _check_out_folder(args, model.max_video_bytes(quote.prepared.audio.duration) if quote.prepared else 0)
+    except BaseException:
+        await asyncio.shield(services.close())
+        raise
+    return await _place_and_wait(args, report, services, quote)
+
+
+async def _place_and_wait(args: argparse.Namespace, report: Reporter, services: Services, quote: orders.Quote) -> int:
     try:
         quote = await orders.with_account(
             quote, client=services.client, hoster=services.hoster, max_credits=args.max_credits
@@ -383,7 +449,7 @@ async def cmd_voices(args: argparse.Namespace) -> int:
             credentials, base = found, args.api_base or Settings.load().api_base or DEFAULT_BASE_URL
         try:
             async with AuroraClient(credentials, base) as client:
-                voices = await client.voices()
+                available = voices.choices(await client.voices())
         except AuthError as exc:
             raise Exit(EXIT_CREDENTIALS, exc.user_message) from None
         except ApiError as exc:
@@ -391,27 +457,21 @@ async def cmd_voices(args: argparse.Namespace) -> int:
     finally:
         if proc is not None:
             await asyncio.to_thread(proc.stop)
-    wanted = args.search.strip().lower()
-    rows = [
-        (voice, accent)
-        for voice in voices
-        for accent in voice.accents
-        if not wanted or wanted in f"{voice.name} {voice.gender} {accent.name}".lower()
-    ]
+    rows = [c for c in available if c.matches(args.search)]
     if args.json:
         print(
             json.dumps(
                 [
-                    {"voice": v.name, "gender": v.gender, "accent": a.name, "id": a.id, "preview_url": a.preview_url}
-                    for v, a in rows
+                    {"voice": c.voice, "gender": c.gender, "accent": c.accent, "id": c.id, "preview_url": c.preview_url}
+                    for c in rows
                 ],
                 indent=2,
             )
         )
     elif not rows:
         report.say(f"No voice matches {args.search!r}.")
-    for voice, accent in rows if not args.json else []:
-        print(f"{voice.name:<16} {voice.gender:<8} {accent.name:<16} {accent.id}")
+    for c in rows if not args.json else []:
+        print(f"{c.voice:<16} {c.gender:<8} {c.accent:<16} {c.id}")
     return EXIT_OK
 
 

@@ -20,12 +20,14 @@ from __future__ import annotations
 import asyncio
 import uuid
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 import httpx
 
 from aurora_desktop.api import AuroraClient
-from aurora_desktop.api.catalog import get_model
+from aurora_desktop.api.catalog import cost_credits, get_model
+from aurora_desktop.api.speech import speech_credits
 from aurora_desktop.errors import UserError
 from aurora_desktop.hosting import Hoster
 from aurora_desktop.jobs import recovery
@@ -35,6 +37,7 @@ from aurora_desktop.jobs.model import LocalJob, State, new_token, utcnow
 from aurora_desktop.jobs.naming import clean_text
 from aurora_desktop.jobs.prepare import PreparedInputs
 from aurora_desktop.jobs.runtime import EngineConfig, Runtime
+from aurora_desktop.jobs.saving import sidecar_paths
 from aurora_desktop.jobs.steps.hosting import release_inputs
 from aurora_desktop.jobs.steps.remote import RemoteWatch
 from aurora_desktop.jobs.store import AsyncStore, JobStore
@@ -118,6 +121,9 @@ class Engine:
         """Record a new job (nothing spent yet) and start it."""
         spec = get_model(model)
         image, audio = prepared.input_files()
+        script = prepared.script
+        if script and script.speech_id:  # another take with a speech already made: its link is the audio
+            audio = replace(audio, url=audio.source)
         job = LocalJob(
             id=str(uuid.uuid4()),
             token=new_token(),
@@ -130,6 +136,11 @@ class Engine:
             audio_seconds=prepared.audio.duration,
             cost_estimate=float(prepared.cost(spec)),
             api_base=self.client.base_url,
+            script=script.text if script else None,
+            voice_id=script.voice_id if script else None,
+            voice_name=(script.voice_name or None) if script else None,
+            speech_id=script.speech_id if script else None,
+            hear_first=bool(script and script.hear_first and script.needs_speech),
         )
         await self.store.insert(job)
         self.rt.emit(JobChanged(job))
@@ -161,6 +172,31 @@ class Engine:
         """Until the job needs nothing more from the engine (saved, failed, or needs the user)."""
         return await self._driver.wait_final(job_id)
 
+    async def make_video(self, job_id: str) -> LocalJob:
+        """The user heard the voice (VOICE_READY): request the video with it."""
+        job = await self._get(job_id)
+        if job.state is not State.VOICE_READY:
+            raise JobBusy("This job is not waiting for you to approve its voice.")
+        job = await self.rt.move(job, State.HOSTING, History.VOICE_APPROVED)
+        self._driver.spawn(job_id)
+        return job
+
+    async def change_model(self, job_id: str, model: str) -> LocalJob:
+        """Another model for a job that stopped before its video was requested (e.g. a voice too
+        long for the first one); the price follows. The video already paid for cannot change."""
+        spec = get_model(model)
+        job = await self._get(job_id)
+        if not job.state.is_final or job.state is State.SAVED or job.remote_id:
+            raise JobBusy("The model can only be changed before the video is requested.")
+        made = job.speech_made and job.speech_credits is not None
+        speech = (job.speech_credits or 0.0) if made else float(speech_credits(job.audio_seconds or 0.0))
+        cost = float(cost_credits(spec, job.audio_seconds or 0.0)) + (speech if job.script else 0.0)
+        job = await self.store.update(
+            job_id, History.MODEL_CHANGED, {"from": job.model}, model=spec.key, cost_estimate=cost
+        )
+        self.rt.emit(JobChanged(job))
+        return job
+
     async def retry(self, job_id: str) -> LocalJob:
         """Start a final job again from where it makes sense (jobs/recovery.py decides where)."""
         job = await recovery.retry(self.rt, await self._get(job_id))
@@ -173,6 +209,10 @@ class Engine:
         """Cancel local steps. Once the request may have reached Creatify there is
         nothing to cancel there (the API has no cancel): the job is kept."""
         job = await self._get(job_id)
+        if job.state is State.VOICE_READY:  # the voice is made (and kept); the video is not requested
+            job = await self.rt.move(job, State.CANCELLED, History.CANCELLED)
+            self._driver.notify_final(job_id)
+            return job
         if job.state.is_final:
             return job
         if job.remote_id or job.submit_attempts > 0:
@@ -193,7 +233,8 @@ class Engine:
         if delete_file and job.output_path:
             target = Path(job.output_path)
             await asyncio.to_thread(target.unlink, missing_ok=True)
-            await asyncio.to_thread(target.with_suffix(".json").unlink, missing_ok=True)
+            for companion in sidecar_paths(target):
+                await asyncio.to_thread(companion.unlink, missing_ok=True)
         await release_inputs(self.rt, job)
         await self.store.delete(job_id)
         self.rt.emit(JobRemoved(job))

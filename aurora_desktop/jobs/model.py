@@ -15,6 +15,8 @@ from aurora_desktop.api.models import NAME_MAX
 
 class State(enum.StrEnum):
     DRAFT = "draft"
+    SPEAKING = "speaking"  # a script becomes speech at Creatify (text-to-speech)
+    VOICE_READY = "voice_ready"  # the speech is made; the user listens before the video is requested
     HOSTING = "hosting"
     SUBMITTING = "submitting"
     REMOTE = "remote"  # pending / in_queue / running at Creatify (see remote_status)
@@ -35,7 +37,10 @@ class State(enum.StrEnum):
         return self in (State.REMOTE, State.DOWNLOADING, State.SAVED)
 
 
-FINAL_STATES = frozenset({State.SAVED, State.FAILED, State.REJECTED, State.NEEDS_ATTENTION, State.CANCELLED})
+# VOICE_READY is final in the engine's sense: nothing more happens until the user says "make the video".
+FINAL_STATES = frozenset(
+    {State.SAVED, State.FAILED, State.REJECTED, State.NEEDS_ATTENTION, State.CANCELLED, State.VOICE_READY}
+)
 TOKEN_PREFIX = "ad-"
 _TOKEN_BYTES = 5
 # The remote name is "<user's name> [<token>]".
@@ -129,12 +134,29 @@ class LocalJob:
     error_detail: str | None = None
     error_code: str | None = None  # a jobs.vocabulary.ErrorCode value
     submit_attempts: int = 0
+    # A script job: the audio is made from `script` by Creatify's text-to-speech first.
+    script: str | None = None
+    voice_id: str | None = None  # the accent id asked for
+    voice_name: str | None = None  # "Aria (American)", for the library and the sidecar
+    speech_id: str | None = None  # the text-to-speech job at Creatify
+    speech_attempts: int = 0  # POSTs to text-to-speech that may have left (the intent, as submit_attempts)
+    speech_credits: float | None = None
+    hear_first: bool = False  # stop at VOICE_READY so the user hears the voice before the video is paid
     bytes_done: int = 0
     bytes_total: int = 0
     created_at: datetime = field(default_factory=utcnow)
     updated_at: datetime = field(default_factory=utcnow)
     submitted_at: datetime | None = None
     finished_at: datetime | None = None
+
+    @property
+    def speech_made(self) -> bool:
+        """A script job whose speech exists at Creatify (its link is the audio input)."""
+        return self.speech_id is not None and bool(self.audio.url)
+
+    @property
+    def needs_speech(self) -> bool:
+        return self.script is not None and not self.speech_made
 
     @property
     def settled(self) -> bool:
@@ -175,6 +197,11 @@ class LocalJob:
             "credits_used": self.credits_used,
             "cost_estimate": self.cost_estimate,
             "audio_seconds": self.audio_seconds,
+            "script": self.script,
+            "voice": self.voice_name,
+            "voice_id": self.voice_id,
+            "speech_id": self.speech_id,
+            "speech_credits": self.speech_credits,
             # A name is reserved before the video arrives: it is the video's path only once saved.
             "output_path": self.output_path if self.state is State.SAVED else None,
             "error": self.error_message,
@@ -215,4 +242,5 @@ def job_from_columns(row: Mapping[str, Any]) -> LocalJob:
     for kind in InputKind:
         values[str(kind)] = InputFile.from_columns(kind, row)
     values["state"] = State(values["state"])
+    values["hear_first"] = bool(values["hear_first"])
     return LocalJob(**values)

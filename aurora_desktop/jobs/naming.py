@@ -70,12 +70,12 @@ def video_stem(template: str, *, name: str, model: str, job_id: str, when: datet
 def reserve_unique_path(folder: Path, stem: str, suffix: str) -> Path:
     """A free name in `folder`, reserved on disk (created empty, exclusively) before it is
     returned: of several jobs with one name finishing at once, each gets its own file.
-    A name whose sidecar alone exists is taken too."""
+    A name whose sidecar or transcript alone exists is taken too (never overwritten)."""
     number = 1
     while True:
         candidate = folder / (f"{stem}{suffix}" if number == 1 else f"{stem} ({number}){suffix}")
         number += 1
-        if candidate.with_suffix(".json").exists():
+        if any(candidate.with_suffix(companion).exists() for companion in (".json", ".txt")):
             continue
         try:
             os.close(os.open(candidate, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644))

@@ -23,10 +23,11 @@ from typing import TYPE_CHECKING
 from aurora_desktop.api import ApiError, AuroraClient, AuthError, InsufficientCreditsError
 from aurora_desktop.api.catalog import ModelSpec, audio_too_long, cost_credits
 from aurora_desktop.api.models import GUIDANCE_MAX, GUIDANCE_MIN, NAME_MAX
+from aurora_desktop.api.speech import WORDS_PER_MINUTE
 from aurora_desktop.hosting import Hoster, NoHosting
 from aurora_desktop.hosting.base import NO_STORAGE_MESSAGE
 from aurora_desktop.jobs.model import REMOTE_NAME_SUFFIX_LENGTH, LocalJob, is_link
-from aurora_desktop.jobs.prepare import PreparedInputs, prepare
+from aurora_desktop.jobs.prepare import PreparedInputs, Script, prepare, prepare_script
 from aurora_desktop.jobs.vocabulary import Blame
 from aurora_desktop.media.inspect import InputError, too_long_message
 
@@ -100,10 +101,18 @@ class Quote:
     def price_sentence(self) -> str:
         if self.price is None or self.prepared is None:
             return ""
-        text = (
-            f"This video will cost {self.price:g} credits ({self.prepared.audio.duration:.1f} s of audio on "
-            f"{self.model.label})"
-        )
+        prepared = self.prepared
+        if prepared.script and prepared.script.needs_speech:
+            text = (
+                f"This video will cost about {self.price:g} credits: {prepared.speech_cost():g} for the voice "
+                f"(about {prepared.audio.duration:.0f} s of speech) and {prepared.video_cost(self.model):g} for the "
+                f"video on {self.model.label}"
+            )
+        else:
+            text = (
+                f"This video will cost {self.price:g} credits ({prepared.audio.duration:.1f} s of audio on "
+                f"{self.model.label})"
+            )
         return text + (f"; you have {self.remaining:g}." if self.remaining is not None else ".")
 
 
@@ -122,13 +131,20 @@ def blockers_for(
     local_files: bool = False,
     hoster: Hoster | None = None,
     max_credits: float | None = None,
+    speech: Decimal = Decimal(0),
 ) -> list[Blocker]:
-    """What stands in the way of a video of `audio_seconds` on `model`, from facts already known."""
+    """What stands in the way of a video of `audio_seconds` on `model` (and a `speech` costing
+    that much first, for a script), from facts already known."""
     if audio_too_long(model, audio_seconds):
-        return [Blocker(BlockerCode.TOO_LONG, too_long_message(audio_seconds, model))]
+        message = too_long_message(audio_seconds, model)
+        if speech:
+            message = f"This script takes about {audio_seconds:.0f} seconds to say. " + message.replace(
+                "Shorten the clip", "Shorten the script"
+            )
+        return [Blocker(BlockerCode.TOO_LONG, message)]
     if local_files and isinstance(hoster, NoHosting):
         return [Blocker(BlockerCode.NO_STORAGE, NO_STORAGE_MESSAGE)]
-    price = cost_credits(model, audio_seconds)
+    price = cost_credits(model, audio_seconds) + speech
     if remaining is not None and remaining < price:
         return [
             Blocker(
@@ -182,16 +198,34 @@ async def remaining_credits(client: AuroraClient) -> tuple[float | None, list[Bl
         return None, [Blocker(BlockerCode.UNREACHABLE, exc.user_message, exc.detail)]
 
 
-async def check_inputs(image: str, audio: str, model: ModelSpec, options: Options, *, work_dir: Path) -> Quote:
-    """What the inputs and options alone say: facts, price, and any blocker (no account needed)."""
+async def check_inputs(
+    image: str,
+    audio: str | Script,
+    model: ModelSpec,
+    options: Options,
+    *,
+    work_dir: Path,
+    words_per_minute: float = WORDS_PER_MINUTE,
+) -> Quote:
+    """What the inputs and options alone say: facts, price, and any blocker (no account needed).
+    The voice is a clip (a path or a link) or a Script to be spoken first."""
     early = option_blockers(options)
     if early:
         return Quote(model, options, None, None, None, tuple(early))
     try:
-        prepared = await prepare(image, audio, work_dir=work_dir, photo_background=options.photo_background)
+        if isinstance(audio, Script):
+            prepared = await prepare_script(
+                image,
+                audio,
+                work_dir=work_dir,
+                photo_background=options.photo_background,
+                words_per_minute=words_per_minute,
+            )
+        else:
+            prepared = await prepare(image, audio, work_dir=work_dir, photo_background=options.photo_background)
     except InputError as exc:
         return Quote(model, options, None, None, None, (Blocker(BlockerCode.INPUT, exc.message),))
-    blockers = blockers_for(model, audio_seconds=prepared.audio.duration, remaining=None)
+    blockers = blockers_for(model, audio_seconds=prepared.audio.duration, remaining=None, speech=prepared.speech_cost())
     return Quote(model, options, prepared, prepared.cost(model), None, tuple(blockers))
 
 
@@ -208,19 +242,24 @@ async def with_account(
     prepared = quote.prepared
     if not quote.ok or prepared is None:
         return quote
-    seconds = prepared.audio.duration
-    local = any(not is_link(s) for s in (prepared.image_source, prepared.audio_source))
-    blockers = blockers_for(quote.model, audio_seconds=seconds, remaining=None, local_files=local, hoster=hoster)
+    seconds, speech = prepared.audio.duration, prepared.speech_cost()
+    # A script's audio has no source: its speech is a Creatify link.
+    local = any(s and not is_link(s) for s in (prepared.image_source, prepared.audio_source))
+    blockers = blockers_for(
+        quote.model, audio_seconds=seconds, remaining=None, local_files=local, hoster=hoster, speech=speech
+    )
     if not blockers and client is not None:
         remaining, blockers = await remaining_credits(client)
     if not blockers:
-        blockers = blockers_for(quote.model, audio_seconds=seconds, remaining=remaining, max_credits=max_credits)
+        blockers = blockers_for(
+            quote.model, audio_seconds=seconds, remaining=remaining, max_credits=max_credits, speech=speech
+        )
     return replace(quote, remaining=remaining, blockers=tuple(blockers))
 
 
 async def quote(
     image: str,
-    audio: str,
+    audio: str | Script,
     model: ModelSpec,
     options: Options,
     *,
@@ -229,9 +268,10 @@ async def quote(
     hoster: Hoster | None = None,
     remaining: float | None = None,
     max_credits: float | None = None,
+    words_per_minute: float = WORDS_PER_MINUTE,
 ) -> Quote:
     """Everything known before spending, in one call: check_inputs, then with_account."""
-    checked = await check_inputs(image, audio, model, options, work_dir=work_dir)
+    checked = await check_inputs(image, audio, model, options, work_dir=work_dir, words_per_minute=words_per_minute)
     return await with_account(checked, client=client, hoster=hoster, remaining=remaining, max_credits=max_credits)
 
 

@@ -17,6 +17,7 @@ from pathlib import Path
 import httpx
 
 from aurora_desktop.api.catalog import ModelSpec, cost_credits
+from aurora_desktop.api.speech import SCRIPT_MAX, WORDS_PER_MINUTE, estimate_seconds, speech_credits
 from aurora_desktop.jobs.model import InputFile, InputKind, is_link
 from aurora_desktop.jobs.share_links import HOW_TO_SHARE, sendable, service_of
 from aurora_desktop.media.convert import convert_to_wav
@@ -35,6 +36,31 @@ def sha256_file(path: Path) -> str:
 
 
 @dataclass(frozen=True)
+class Script:
+    """What a script job says, and in which voice. With `speech_id` the speech exists
+    already (another take with the same voice): the audio input is its link."""
+
+    text: str
+    voice_id: str
+    voice_name: str = ""
+    hear_first: bool = False
+    speech_id: str | None = None
+
+    @property
+    def needs_speech(self) -> bool:
+        return self.speech_id is None
+
+
+def script_problem(text: str) -> str:
+    """A plain sentence when a script cannot be sent as it is; "" when it can."""
+    if not text.strip():
+        return "Type what the person should say."
+    if len(text) > SCRIPT_MAX:
+        return f"The script is {len(text):,} characters long; Creatify takes up to {SCRIPT_MAX:,}. Shorten it."
+    return ""
+
+
+@dataclass(frozen=True)
 class PreparedInputs:
     image_source: str  # what will be hosted or sent: a local path or the pasted link
     audio_source: str
@@ -43,12 +69,22 @@ class PreparedInputs:
     image_hash: str | None
     audio_hash: str | None
     notes: list[str] = field(default_factory=list)  # things the user should know ("converted to WAV")
+    script: Script | None = None  # a script job; its audio facts are the estimate until the speech exists
 
-    def cost(self, model: ModelSpec) -> Decimal:
+    def speech_cost(self) -> Decimal:
+        """What the speech still to be made costs (nothing when there is none to make)."""
+        return speech_credits(self.audio.duration) if self.script and self.script.needs_speech else Decimal(0)
+
+    def video_cost(self, model: ModelSpec) -> Decimal:
         return cost_credits(model, self.audio.duration)
 
+    def cost(self, model: ModelSpec) -> Decimal:
+        """Everything the job will spend: the speech (if any is to be made) and the video."""
+        return self.video_cost(model) + self.speech_cost()
+
     def input_files(self) -> tuple[InputFile, InputFile]:
-        """The job's inputs as the engine records them (not hosted yet)."""
+        """The job's inputs as the engine records them (not hosted yet). A script's audio
+        has no source until its speech exists."""
         return (
             InputFile(InputKind.IMAGE, self.image_source, self.image_hash, self.image.mime),
             InputFile(InputKind.AUDIO, self.audio_source, self.audio_hash, self.audio.mime),
@@ -148,13 +184,11 @@ def _ready(folder: Path) -> Path:
     return folder
 
 
-async def prepare(
-    image: str, audio: str, *, work_dir: Path, photo_background: str = DEFAULT_BACKGROUND
-) -> PreparedInputs:
-    """Validate both inputs and return their facts; raise InputError with a plain message.
-    Whether they fit a model (length, price) is for jobs/orders.py to say."""
-    notes: list[str] = []
-    image, audio = (sendable(image) if is_link(image) else image), (sendable(audio) if is_link(audio) else audio)
+async def _prepare_image(
+    image: str, work_dir: Path, photo_background: str, notes: list[str]
+) -> tuple[str, ImageFacts, str | None]:
+    """The portrait as it will be sent (upright, flattened, JPEG when converted), its facts and hash."""
+    image = sendable(image) if is_link(image) else image
     image_facts = await inspect_image_source(image, work_dir)
     image_hash = None
     if not is_link(image):
@@ -169,7 +203,39 @@ async def prepare(
                 image_facts = await asyncio.to_thread(inspect_image, image_path)
         image_hash = await asyncio.to_thread(sha256_file, image_path)
         image = str(image_path)
+    return image, image_facts, image_hash
 
+
+async def prepare_script(
+    image: str,
+    script: Script,
+    *,
+    work_dir: Path,
+    photo_background: str = DEFAULT_BACKGROUND,
+    words_per_minute: float = WORDS_PER_MINUTE,
+) -> PreparedInputs:
+    """A portrait and a script: the speech's length (and so both prices) is estimated from
+    the words until Creatify has made it."""
+    problem = script_problem(script.text)
+    if problem:
+        raise InputError(problem)
+    if not script.voice_id:
+        raise InputError("Choose a voice for the script.")
+    notes: list[str] = []
+    image, image_facts, image_hash = await _prepare_image(image, work_dir, photo_background, notes)
+    seconds = estimate_seconds(script.text, words_per_minute)
+    audio_facts = AudioFacts(format="speech", duration=seconds)
+    return PreparedInputs(image, "", image_facts, audio_facts, image_hash, None, notes, script)
+
+
+async def prepare(
+    image: str, audio: str, *, work_dir: Path, photo_background: str = DEFAULT_BACKGROUND
+) -> PreparedInputs:
+    """Validate both inputs and return their facts; raise InputError with a plain message.
+    Whether they fit a model (length, price) is for jobs/orders.py to say."""
+    notes: list[str] = []
+    audio = sendable(audio) if is_link(audio) else audio
+    image, image_facts, image_hash = await _prepare_image(image, work_dir, photo_background, notes)
     audio_facts = await inspect_audio_source(audio, work_dir)
     audio_hash = None
     if not is_link(audio):

@@ -93,8 +93,15 @@ _CLEARED_ERROR: dict[str, Any] = {"error_message": None, "error_detail": None, "
 async def retry(rt: Runtime, job: LocalJob) -> LocalJob:
     """Start a final job again from where it makes sense. A job that failed at
     Creatify is a new request (new token: it will be charged again)."""
-    if not job.state.is_final or job.state is State.SAVED:
+    if not job.state.is_final or job.state in (State.SAVED, State.VOICE_READY):
         return job
+    asked = job.script and not job.speech_made and (job.speech_id or job.speech_attempts)
+    if asked and (job.state is State.FAILED or job.error_code == ErrorCode.LOST):
+        # The speech failed (not charged) or could not be confirmed, and the user asks again:
+        # a new request under a new token (the message said it may charge again).
+        job = await rt.store.update(
+            job.id, History.RETRY, {"speech": "new"}, token=new_token(), speech_id=None, speech_attempts=0
+        )
     paid = job.remote_id is not None
     if paid and job.state is State.NEEDS_ATTENTION:
         # Creatify has (or is making) the video: continue from there, nothing is sent again.

@@ -23,6 +23,11 @@ def sidecar_data(job: LocalJob) -> dict[str, Any]:
         "text_prompt": job.text_prompt,
         "prompt_guidance_scale": job.guidance,
         "audio_seconds": job.audio_seconds,
+        "script": job.script,
+        "voice": job.voice_name,
+        "voice_id": job.voice_id,
+        "speech_id": job.speech_id,
+        "speech_credits": job.speech_credits,
         "credits_used": job.credits_used,
         "remote_id": job.remote_id,
         "created_at": job.created_at.isoformat(),
@@ -31,11 +36,20 @@ def sidecar_data(job: LocalJob) -> dict[str, Any]:
     }
 
 
+def sidecar_paths(video: Path) -> tuple[Path, Path]:
+    """The files beside a video that belong to it: its JSON sidecar and a script's transcript."""
+    return video.with_suffix(".json"), video.with_suffix(".txt")
+
+
 def write_sidecar(target: Path, job: LocalJob, saved_at: str) -> Path:
+    """The JSON sidecar, and for a script job its words as a plain-text transcript
+    (UTF-8, ready for captions)."""
     data = sidecar_data(job) | {"saved_at": saved_at}
-    path = target.with_suffix(".json")
+    path, transcript = sidecar_paths(target)
     # ASCII with \u escapes: valid JSON whatever bytes the input file names hold.
     write_atomic(path, json.dumps(data, indent=2).encode("ascii"))
+    if job.script:
+        write_atomic(transcript, (job.script.strip() + "\n").encode("utf-8"))
     return path
 
 

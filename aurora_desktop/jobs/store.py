@@ -63,6 +63,16 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX events_job ON events(job_id, seq);
     """,
+    # 2: script jobs (text-to-speech before the video).
+    """
+    ALTER TABLE jobs ADD COLUMN script TEXT;
+    ALTER TABLE jobs ADD COLUMN voice_id TEXT;
+    ALTER TABLE jobs ADD COLUMN voice_name TEXT;
+    ALTER TABLE jobs ADD COLUMN speech_id TEXT;
+    ALTER TABLE jobs ADD COLUMN speech_attempts INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE jobs ADD COLUMN speech_credits REAL;
+    ALTER TABLE jobs ADD COLUMN hear_first INTEGER NOT NULL DEFAULT 0;
+    """,
 )
 
 
@@ -296,6 +306,18 @@ class JobStore:
             job_id, State.SUBMITTING, History.SUBMIT_INTENT, None, {"submit_attempts": attempts + 1}, attempts=attempts
         )
 
+    def claim_speech_attempt(self, job_id: str, attempts: int) -> LocalJob:
+        """The same for the text-to-speech POST of a script job."""
+        return self._write(
+            job_id,
+            State.SPEAKING,
+            History.SPEECH_INTENT,
+            None,
+            {"speech_attempts": attempts + 1},
+            attempts=attempts,
+            counter="speech_attempts",
+        )
+
     def _write(
         self,
         job_id: str,
@@ -305,6 +327,7 @@ class JobStore:
         changes: dict[str, Any],
         *,
         attempts: int | None = None,
+        counter: str = "submit_attempts",
     ) -> LocalJob:
         columns = job_columns(changes)
         unknown = set(columns) - set(COLUMNS)
@@ -316,7 +339,7 @@ class JobStore:
             where += " AND state = ?"
             args.append(expected.value)
         if attempts is not None:
-            where += " AND submit_attempts = ?"
+            where += f" AND {counter} = ?"
             args.append(attempts)
         with self._transaction():
             cur = self._db.execute(
@@ -406,6 +429,9 @@ class AsyncStore:
 
     async def claim_submit_attempt(self, job_id: str, attempts: int) -> LocalJob:
         return await self._run(self.sync.claim_submit_attempt, job_id, attempts)
+
+    async def claim_speech_attempt(self, job_id: str, attempts: int) -> LocalJob:
+        return await self._run(self.sync.claim_speech_attempt, job_id, attempts)
 
     async def get(self, job_id: str) -> LocalJob | None:
         return await self._run(self.sync.get, job_id)

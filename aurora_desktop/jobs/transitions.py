@@ -20,7 +20,11 @@ S = State
 _ANYTIME = {S.NEEDS_ATTENTION}  # any unfinished job can be parked for the user
 
 TRANSITIONS: dict[State, frozenset[State]] = {
-    S.DRAFT: frozenset({S.HOSTING, S.CANCELLED, *_ANYTIME}),
+    S.DRAFT: frozenset({S.SPEAKING, S.HOSTING, S.CANCELLED, *_ANYTIME}),
+    # -> FAILED: Creatify refused or could not make the speech (nothing charged);
+    # -> VOICE_READY: the user asked to hear it first; -> HOSTING: on to the video.
+    S.SPEAKING: frozenset({S.VOICE_READY, S.HOSTING, S.FAILED, S.CANCELLED, *_ANYTIME}),
+    S.VOICE_READY: frozenset({S.HOSTING, S.CANCELLED, S.DRAFT}),
     # -> DRAFT: an earlier demo session's job that was never sent goes to this session's service.
     S.HOSTING: frozenset({S.SUBMITTING, S.DRAFT, S.CANCELLED, *_ANYTIME}),
     # -> HOSTING: hosted links about to expire are hosted again; -> FAILED: Creatify refused the request.

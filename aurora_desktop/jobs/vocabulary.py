@@ -14,6 +14,7 @@ from aurora_desktop.jobs.model import State
 class Phase(enum.StrEnum):
     """A step that reports progress (bytes, or a fraction while generating)."""
 
+    SPEAKING = "speaking"
     HOSTING = "hosting"
     GENERATING = "generating"
     DOWNLOADING = "downloading"
@@ -24,7 +25,12 @@ class Phase(enum.StrEnum):
         return _PHASE_STATE[self]
 
 
-_PHASE_STATE = {Phase.HOSTING: State.HOSTING, Phase.GENERATING: State.REMOTE, Phase.DOWNLOADING: State.DOWNLOADING}
+_PHASE_STATE = {
+    Phase.SPEAKING: State.SPEAKING,
+    Phase.HOSTING: State.HOSTING,
+    Phase.GENERATING: State.REMOTE,
+    Phase.DOWNLOADING: State.DOWNLOADING,
+}
 
 
 class Blame(enum.StrEnum):
@@ -91,6 +97,14 @@ class History(enum.StrEnum):
     REMOVED = "removed"
     RETRY = "retry"
     CANCELLED = "cancelled"
+    SPEAKING = "speaking"
+    SPEECH_INTENT = "speech-intent"
+    SPEECH_REQUESTED = "speech-requested"
+    SPEECH_ADOPTED = "speech-adopted"  # found again by its token after a lost answer
+    SPEECH_DONE = "speech-done"
+    SPEECH_FAILED = "speech-failed"
+    VOICE_APPROVED = "voice-approved"  # the user heard the voice and asked for the video
+    MODEL_CHANGED = "model-changed"
     HOSTING = "hosting"
     LINK = "link"  # a pasted link is used as it is
     HOSTED = "hosted"
@@ -126,3 +140,5 @@ class LibraryAction(enum.StrEnum):
     REMOVE = "remove"
     RENAME = "rename"
     DETAILS = "details"
+    MAKE_VIDEO = "make_video"  # the voice was heard: request the video
+    REUSE_VOICE = "reuse_voice"  # another take with the same speech

@@ -227,6 +227,8 @@ def create_app(config: SandboxConfig) -> FaultMiddleware:
                 "by_status": counts,
                 "names": [j.request.get("name") for j in service.jobs.values()],
                 "remaining_credits": float(service.credits),
+                "speech_jobs": len(speeches.jobs),
+                "speech_names": [j.name for j in speeches.jobs.values()],
                 "requests": dict(faults.requests),
                 "faults": dict(faults.injected),
             }

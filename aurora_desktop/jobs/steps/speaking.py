@@ -1,0 +1,174 @@
+"""Step SPEAKING -> HOSTING (or VOICE_READY): a script becomes speech at Creatify.
+
+Charged once, like the video: the intent (one more attempt) is committed before
+the POST; an answer that proves nothing was created takes it back. A POST whose
+outcome is unknown is looked for by the job's client token (in the speech's
+name) if the service can list speech jobs; if it cannot (the list is not
+documented), the job is parked for the user rather than sent again.
+
+The speech's real length is checked against the model before the video is
+requested: too long, the job stops with the speech kept (its link is the audio
+input), so a longer model can use it without paying for the speech again.
+"""
+
+from __future__ import annotations
+
+from aurora_desktop.api import (
+    ApiError,
+    AuthError,
+    InsufficientCreditsError,
+    InvalidResponseError,
+    JobStatus,
+    NetworkError,
+    NotFoundError,
+    OutcomeUnknownError,
+    RateLimitedError,
+    ServerUnavailableError,
+    ValidationError,
+)
+from aurora_desktop.api.catalog import audio_too_long, cost_credits, get_model
+from aurora_desktop.api.errors import excerpt
+from aurora_desktop.api.retry import NotSent
+from aurora_desktop.api.speech import SpeechJob, SpeechRequest
+from aurora_desktop.jobs.model import InputFile, InputKind, LocalJob, State
+from aurora_desktop.jobs.runtime import Runtime, Wait
+from aurora_desktop.jobs.vocabulary import ErrorCode, History, Phase
+from aurora_desktop.media.inspect import too_long_message
+
+_NOTHING_CREATED = (NotSent, RateLimitedError, AuthError, InsufficientCreditsError, ValidationError)
+_UNKNOWN_OUTCOME = (OutcomeUnknownError, ServerUnavailableError, InvalidResponseError, NetworkError)
+
+UNCONFIRMED = (
+    "The app could not confirm that Creatify received the request for this voice, and cannot look it up "
+    "without asking again (which may charge again). Check your Creatify account; “Try again” asks for a new voice."
+)
+
+
+async def speak(rt: Runtime, job: LocalJob) -> None:
+    if job.state is State.DRAFT:
+        job = await rt.move(job, State.SPEAKING, History.SPEAKING)
+    if job.speech_id is None:
+        speech = await _request(rt, job)
+        if speech is None:
+            return  # parked, failed, or waiting (the step runs again)
+        job = await rt.store.update(job.id, History.SPEECH_REQUESTED, {"speech_id": speech.id}, speech_id=speech.id)
+    await _follow(rt, job)
+
+
+async def _request(rt: Runtime, job: LocalJob) -> SpeechJob | None:
+    if job.speech_attempts > 0:  # a request may have left before a crash: look before asking again
+        found = await _find(rt, job)
+        if found is not None:
+            await rt.store.update(job.id, History.SPEECH_ADOPTED, {"speech_id": found.id})
+            return found
+        await rt.attention(job, ErrorCode.LOST, UNCONFIRMED)
+        return None
+    request = SpeechRequest(script=job.script or "", accent=job.voice_id or "", name=job.remote_name)
+    claimed = await rt.store.claim_speech_attempt(job.id, job.speech_attempts)
+    try:
+        speech = await rt.client.create_speech(request)
+    except _NOTHING_CREATED as exc:
+        claimed = await rt.store.update(job.id, History.NOT_SENT, speech_attempts=job.speech_attempts)
+        if isinstance(exc, NotSent):
+            raise Wait(2.0, exc.user_message, offline=True) from None
+        if isinstance(exc, RateLimitedError):
+            raise Wait(exc.retry_after or 5.0, exc.user_message) from None
+        if isinstance(exc, ValidationError):
+            await rt.move(
+                claimed,
+                State.FAILED,
+                History.REFUSED,
+                error_message=f"Creatify did not make the voice: {exc.user_message} Nothing was spent.",
+                error_code=str(ErrorCode.INPUT),
+                error_detail=exc.detail,
+            )
+            return None
+        code = ErrorCode.AUTH if isinstance(exc, AuthError) else ErrorCode.CREDITS
+        await rt.attention(claimed, code, exc.user_message, exc.detail)
+        return None
+    except _UNKNOWN_OUTCOME as exc:
+        found = await _find(rt, claimed)
+        if found is not None:
+            await rt.store.update(job.id, History.SPEECH_ADOPTED, {"speech_id": found.id})
+            return found
+        await rt.attention(claimed, ErrorCode.LOST, UNCONFIRMED, f"{type(exc).__name__}: {exc.detail}")
+        return None
+    rt.set_online(True)
+    return speech
+
+
+async def _find(rt: Runtime, job: LocalJob) -> SpeechJob | None:
+    """The speech this job may already have asked for, by its token; None when there is none,
+    or when the service cannot list speech jobs (not documented: the caller parks the job)."""
+    try:
+        recent = await rt.client.list_speech()
+    except (NetworkError, ServerUnavailableError, RateLimitedError) as exc:
+        raise Wait(2.0, exc.user_message, offline=isinstance(exc, NetworkError)) from None
+    except ApiError:  # 404/405: no list to search
+        return None
+    return next((s for s in recent if s.name and job.token in s.name), None)
+
+
+async def _follow(rt: Runtime, job: LocalJob) -> None:
+    assert job.speech_id
+    try:
+        speech = await rt.client.get_speech(job.speech_id)
+    except NotFoundError:
+        await rt.attention(job, ErrorCode.LOST, "Creatify no longer knows this voice. Try again to make a new one.")
+        return
+    except (NetworkError, ServerUnavailableError, RateLimitedError, InvalidResponseError) as exc:
+        raise Wait(rt.config.poll_min, exc.user_message, offline=isinstance(exc, NetworkError)) from None
+    rt.set_online(True)
+    if speech.status in (JobStatus.FAILED, JobStatus.REJECTED):
+        reason = (speech.failed_reason or "").strip().rstrip(".") or "no reason was given"
+        await rt.move(
+            job,
+            State.FAILED,
+            History.SPEECH_FAILED,
+            {"refunded": True},
+            error_code=str(ErrorCode.REMOTE),
+            error_message=f"Creatify could not make the voice: {excerpt(reason, 300)}. Failed speech is not charged.",
+            error_detail=f"speech job {speech.id}: {excerpt(reason, 20_000)}",
+            speech_credits=0.0,
+        )
+        return
+    if speech.status is not JobStatus.DONE or not speech.output:
+        rt.progress(job, Phase.SPEAKING, 0.0, 1.0)
+        raise Wait(rt.config.poll_min, "the voice is being made")
+    await speech_ready(rt, job, speech)
+
+
+async def speech_ready(rt: Runtime, job: LocalJob, speech: SpeechJob) -> None:
+    """Record the speech as the job's audio; stop if it is too long for the model, or if
+    the user wants to hear it first; else go on to the video."""
+    assert speech.output
+    seconds = speech.duration if speech.duration is not None else job.audio_seconds or 0.0
+    # Sent as it is, like a pasted link (its lifetime is not documented; no expiry is assumed).
+    audio = InputFile(InputKind.AUDIO, speech.output, mime=_mime_of(speech.output), url=speech.output)
+    spec = get_model(job.model)
+    video = cost_credits(spec, seconds)
+    changes = {
+        "audio": audio,
+        "audio_seconds": seconds,
+        "speech_credits": speech.credits_used,
+        "cost_estimate": float(video) + (speech.credits_used or 0.0),
+    }
+    job = await rt.store.update(job.id, History.SPEECH_DONE, {"seconds": seconds}, **changes)
+    if audio_too_long(spec, seconds):
+        await rt.attention(
+            job,
+            ErrorCode.INPUT,
+            f"The voice came out {seconds:.0f} seconds long. "
+            + too_long_message(seconds, spec)
+            + " The voice is kept: “Try again” with a longer model uses it without paying for it again.",
+        )
+        return
+    if job.hear_first:
+        await rt.move(job, State.VOICE_READY, History.SPEECH_DONE)
+        return
+    await rt.move(job, State.HOSTING, History.SPEECH_DONE)
+
+
+def _mime_of(url: str) -> str:
+    path = url.split("?", 1)[0].lower()
+    return "audio/wav" if path.endswith(".wav") else "audio/mpeg"
