@@ -123,3 +123,29 @@ def test_a_full_disk_is_reported_as_such_not_as_a_failed_rollback(tmp_path: Path
     assert "full" in info.value.detail and "rollback" not in info.value.detail
     assert store.get("j1").error_detail is None  # nothing half-written
     store.close()
+
+
+def test_a_library_of_the_first_schema_opens_with_its_jobs_and_takes_script_jobs(tmp_path: Path) -> None:
+    """Schema 2 (script jobs) adds columns: a library made before keeps every job."""
+    path = tmp_path / "jobs.sqlite3"
+    with sqlite3.connect(path) as db:
+        for statement in filter(str.strip, MIGRATIONS[0].split(";")):
+            db.execute(statement)
+        db.execute("PRAGMA user_version = 1")
+        db.execute(
+            "INSERT INTO jobs (id, token, name, model, image_source, audio_source, state, created_at, updated_at) "
+            "VALUES ('old', 'ad-aaaaaaaaaa', 'Old', 'aurora_v1', '/a.png', '/a.wav', 'saved', "
+            "'2026-01-01T00:00:00+00:00', '2026-01-01T00:00:00+00:00')"
+        )
+    store = JobStore(path)
+    assert store.schema_version == len(MIGRATIONS) == 2
+    old = store.get("old")
+    assert old is not None and old.state is State.SAVED and old.script is None and old.hear_first is False
+    store.insert(_job(id="new", script="Hello there", voice_id="v1", hear_first=True))
+    new = store.get("new")
+    assert new is not None and new.script == "Hello there" and new.hear_first is True and new.needs_speech
+    claimed = store.set_state("new", State.DRAFT, State.SPEAKING, History.SPEAKING)
+    assert store.claim_speech_attempt("new", claimed.speech_attempts).speech_attempts == 1
+    with pytest.raises(StateConflict):  # a second driver that read 0 attempts loses
+        store.claim_speech_attempt("new", 0)
+    store.close()

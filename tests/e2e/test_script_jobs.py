@@ -1,0 +1,284 @@
+"""Script jobs over real loopback HTTP: script -> speech -> video, paid once each (issue 11)."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import subprocess
+import time
+from dataclasses import replace
+from pathlib import Path
+
+import httpx
+import pytest
+
+from aurora_desktop.api.catalog import cost_credits, get_model
+from aurora_desktop.api.speech import speech_credits
+from aurora_desktop.jobs import orders
+from aurora_desktop.jobs.model import State
+from aurora_desktop.jobs.prepare import Script
+from aurora_desktop.jobs.vocabulary import ErrorCode
+from aurora_desktop.voices import choices
+from tests.conftest import SAMPLE_IMAGE, Sandbox, cli_args, cli_env, list_jobs, run, run_cli
+from tests.e2e.test_engine_actions import Harness
+
+pytestmark = pytest.mark.e2e
+
+SCRIPT = "Hello and welcome to our little bakery. Fresh bread every morning, and cakes for every party."
+WORDS = len(SCRIPT.split())
+
+
+def first_voice(sb: Sandbox):
+    async def fetch():
+        async with sb.client() as client:
+            return choices(await client.voices())[0]
+
+    return run(fetch())
+
+
+async def script_quote(h: Harness, script: Script, model: str = "aurora_v1", pace: float = 150.0) -> orders.Quote:
+    quote = await orders.quote(
+        str(SAMPLE_IMAGE),
+        script,
+        get_model(model),
+        orders.Options(name="Bakery"),
+        work_dir=h.folder / "cache",
+        client=h.client,
+        hoster=h.engine.hoster,
+        words_per_minute=pace,
+    )
+    assert quote.ok, quote.blockers
+    return quote
+
+
+def test_script_to_speech_to_video_saved_and_paid_as_quoted(make_sandbox, tmp_path: Path) -> None:
+    sb = make_sandbox("--job-seconds", "1")
+    voice = first_voice(sb)
+    h = Harness(sb, tmp_path)
+
+    async def scenario():
+        async with h as engine:
+            quote = await script_quote(h, Script(SCRIPT, voice.id, voice.label))
+            job = await orders.place(engine, quote)
+            return quote, await engine.wait(job.id)
+
+    quote, job = run(scenario())
+    assert job.state is State.SAVED, job.error_message
+    stats = sb.stats()
+    assert stats["speech_jobs"] == 1 and stats["jobs"] == 1  # one remote TTS job, one Aurora job
+    seconds = WORDS * 0.4  # the sandbox speaks at 150 words a minute, as the estimate assumes
+    assert job.audio_seconds == pytest.approx(seconds, abs=0.05)
+    spent = 1000 - stats["remaining_credits"]
+    assert spent == float(speech_credits(seconds) + cost_credits("aurora_v1", seconds)) == float(quote.price)
+    assert job.speech_credits == float(speech_credits(seconds)) and job.credits_used == float(
+        cost_credits("aurora_v1", seconds)
+    )
+    assert "for the voice" in quote.price_sentence() and "for the video" in quote.price_sentence()
+    # The speech went to Creatify by link (no hosting), tagged with the job's token.
+    assert job.token in stats["speech_names"][0]
+    assert job.audio.source.startswith(sb.url + "/sandbox/speech/")
+    # Saved with its transcript and the script and voice in the sidecar.
+    video = Path(job.output_path)
+    assert video.stat().st_size > 0
+    assert video.with_suffix(".txt").read_text("utf-8") == SCRIPT + "\n"
+    sidecar = json.loads(video.with_suffix(".json").read_text())
+    assert sidecar["script"] == SCRIPT and sidecar["voice"] == voice.label and sidecar["voice_id"] == voice.id
+
+
+def test_a_speech_request_whose_answer_is_lost_is_not_paid_twice(make_sandbox, tmp_path: Path) -> None:
+    sb = make_sandbox("--job-seconds", "1")
+    voice = first_voice(sb)
+    # The POST is handled (the speech is made and charged) but its answer never arrives.
+    sb.fault(kind="drop", method="POST", path="/api/text_to_speech/", process=True)
+    h = Harness(sb, tmp_path)
+
+    async def scenario():
+        async with h as engine:
+            job = await orders.place(engine, await script_quote(h, Script(SCRIPT, voice.id)))
+            parked = await engine.wait(job.id)
+            # The user is told; a new start does not send it again by itself.
+            assert await engine.start() == []
+            await asyncio.sleep(1.0)
+            return parked
+
+    job = run(scenario())
+    assert job.state is State.NEEDS_ATTENTION and job.error_code == ErrorCode.LOST
+    assert "could not confirm" in job.error_message and "Check your Creatify account" in job.error_message
+    stats = sb.stats()
+    assert stats["requests"].get("POST /api/text_to_speech/") == 1  # sent once, never again
+    assert stats["speech_jobs"] == 1 and stats["jobs"] == 0
+    assert 1000 - stats["remaining_credits"] == float(speech_credits(WORDS * 0.4))  # the one speech, once
+
+
+def _kill_when(proc: subprocess.Popen[str], ready, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if ready():
+            proc.kill()
+            proc.wait()
+            return
+        time.sleep(0.05)
+    proc.kill()
+    raise AssertionError("the moment to kill never came")
+
+
+def test_a_crash_between_speech_and_video_resumes_without_a_second_speech(make_sandbox, tmp_path: Path) -> None:
+    sb = make_sandbox("--job-seconds", "1")
+    voice = first_voice(sb)
+    # The speech is made; uploading the portrait then hangs, and the app is killed there.
+    sb.fault(kind="delay", seconds=30, method="PUT", path="/sandbox/files/")
+    profile = tmp_path / "profile"
+    env = cli_env(sb)
+    args = cli_args(sb, profile, "run", "--image", str(SAMPLE_IMAGE), "--script", SCRIPT, "--voice", voice.id)
+    with subprocess.Popen(args, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True) as proc:
+        _kill_when(proc, lambda: any(j["state"] == "hosting" for j in list_jobs(profile)))
+    [killed] = list_jobs(profile)
+    assert killed["state"] == "hosting" and killed["speech_id"]
+    assert sb.stats()["speech_jobs"] == 1
+
+    resumed = run_cli(cli_args(sb, profile, "resume", "--json"), env)
+    assert resumed.returncode == 0, resumed.stderr
+    [job] = list_jobs(profile)
+    assert job["state"] == "saved" and job["speech_id"] == killed["speech_id"]
+    stats = sb.stats()
+    assert stats["speech_jobs"] == 1 and stats["jobs"] == 1
+    assert stats["requests"].get("POST /api/text_to_speech/") == 1
+
+
+def test_speech_longer_than_the_model_stops_keeps_the_voice_and_a_longer_model_uses_it(
+    make_sandbox, tmp_path: Path
+) -> None:
+    sb = make_sandbox("--job-seconds", "1")
+    voice = first_voice(sb)
+    h = Harness(sb, tmp_path)
+    script = " ".join(["word"] * 45)  # 18 s of speech; estimated at 300 words a minute: 9 s
+
+    async def scenario():
+        async with h as engine:
+            quote = await script_quote(h, Script(script, voice.id), model="aurora_v2_2k", pace=300.0)
+            job = await orders.place(engine, quote)
+            stopped = await engine.wait(job.id)
+            await engine.change_model(job.id, "aurora_v1")
+            await engine.retry(job.id)
+            return stopped, await engine.wait(job.id)
+
+    stopped, job = run(scenario())
+    assert stopped.state is State.NEEDS_ATTENTION and stopped.error_code == ErrorCode.INPUT
+    assert "18 seconds long" in stopped.error_message and "The voice is kept" in stopped.error_message
+    assert stopped.speech_made and stopped.remote_id is None
+    assert job.state is State.SAVED and job.model == "aurora_v1" and job.speech_id == stopped.speech_id
+    stats = sb.stats()
+    assert stats["speech_jobs"] == 1 and stats["jobs"] == 1  # the speech was paid once
+    assert 1000 - stats["remaining_credits"] == float(speech_credits(18.0) + cost_credits("aurora_v1", 18.0))
+
+
+def test_hear_the_voice_first_then_make_the_video_and_reuse_the_voice(make_sandbox, tmp_path: Path) -> None:
+    sb = make_sandbox("--job-seconds", "1")
+    voice = first_voice(sb)
+    h = Harness(sb, tmp_path)
+
+    async def scenario():
+        async with h as engine:
+            job = await orders.place(engine, await script_quote(h, Script(SCRIPT, voice.id, hear_first=True)))
+            ready = await engine.wait(job.id)
+            assert sb.stats()["jobs"] == 0  # nothing asked of the video yet
+            await engine.make_video(job.id)
+            first = await engine.wait(job.id)
+            # Another take with the same speech: its link is the audio, no new speech.
+            again = Script(SCRIPT, voice.id, speech_id=first.speech_id)
+            quote = await orders.quote(
+                str(SAMPLE_IMAGE),
+                first.audio.source,
+                get_model("aurora_v1_fast"),
+                orders.Options(name="Take 2"),
+                work_dir=h.folder / "cache",
+                client=h.client,
+                hoster=engine.hoster,
+            )
+            take = await orders.place(engine, replace(quote, prepared=replace(quote.prepared, script=again)))
+            return ready, first, await engine.wait(take.id)
+
+    ready, first, take = run(scenario())
+    assert ready.state is State.VOICE_READY and ready.speech_made
+    httpx.get(ready.audio.url).raise_for_status()  # the voice can be listened to
+    assert first.state is State.SAVED and take.state is State.SAVED
+    assert take.script == SCRIPT and take.speech_id == first.speech_id
+    assert Path(take.output_path).with_suffix(".txt").exists()
+    stats = sb.stats()
+    assert stats["speech_jobs"] == 1 and stats["jobs"] == 2
+
+
+@pytest.mark.parametrize(
+    ("script", "voice", "words"),
+    [
+        ("   ", "first", "Type what the person should say"),
+        ("x" * 8001, "first", "8,001 characters long; Creatify takes up to 8,000"),
+    ],
+)
+def test_empty_or_too_long_scripts_are_refused_before_anything_is_spent(
+    shared_sandbox, tmp_path: Path, script, voice, words
+) -> None:
+    async def scenario():
+        return await orders.check_inputs(
+            str(SAMPLE_IMAGE),
+            Script(script, "some-voice"),
+            get_model("aurora_v1"),
+            orders.Options(name="x"),
+            work_dir=tmp_path,
+        )
+
+    quote = run(scenario())
+    assert not quote.ok and words in quote.blockers[0].message
+
+
+def test_an_unknown_voice_fails_with_a_plain_message_and_nothing_spent(make_sandbox, tmp_path: Path) -> None:
+    sb = make_sandbox("--job-seconds", "1")
+    h = Harness(sb, tmp_path)
+
+    async def scenario():
+        async with h as engine:
+            bogus = Script(SCRIPT, "00000000-0000-0000-0000-000000000000", "Nobody")
+            job = await orders.place(engine, await script_quote(h, bogus))
+            return await engine.wait(job.id)
+
+    job = run(scenario())
+    assert job.state is State.FAILED and job.error_code == ErrorCode.INPUT
+    assert job.error_message.startswith("Creatify did not make the voice") and "Nothing was spent" in job.error_message
+    assert sb.stats()["remaining_credits"] == 1000 and sb.stats()["speech_jobs"] == 0
+
+
+def test_cli_script_runs_and_bad_voice_or_script_exit_2(make_sandbox, tmp_path: Path) -> None:
+    sb = make_sandbox("--job-seconds", "1")
+    env = cli_env(sb)
+    script_file = tmp_path / "script.txt"
+    script_file.write_text(SCRIPT, "utf-8")
+    profile = tmp_path / "profile"
+    done = run_cli(
+        cli_args(
+            sb,
+            profile,
+            "run",
+            "--image",
+            str(SAMPLE_IMAGE),
+            "--script-file",
+            str(script_file),
+            "--voice",
+            "Ava British",
+        ),
+        env,
+    )
+    assert done.returncode == 0, done.stderr
+    video = Path(done.stdout.strip())
+    assert video.with_suffix(".txt").read_text("utf-8") == SCRIPT + "\n"
+    assert "for the voice" in done.stderr  # both prices said before spending
+    unknown = run_cli(
+        cli_args(sb, profile, "run", "--image", str(SAMPLE_IMAGE), "--script", "Hi", "--voice", "Nobody"), env
+    )
+    assert unknown.returncode == 2 and "No voice is called 'Nobody'" in unknown.stderr
+    empty = run_cli(
+        cli_args(sb, profile, "run", "--image", str(SAMPLE_IMAGE), "--script", " ", "--voice", "Ava British"), env
+    )
+    assert empty.returncode == 2 and "Type what the person should say" in empty.stderr
+    no_voice = run_cli(cli_args(sb, profile, "run", "--image", str(SAMPLE_IMAGE), "--script", "Hi"), env)
+    assert no_voice.returncode == 2 and "--voice" in no_voice.stderr
+    assert sb.stats()["speech_jobs"] == 1
