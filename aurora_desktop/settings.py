@@ -63,6 +63,9 @@ class Settings:
     sharing: str = Sharing.UNSET  # a Sharing value
     quick_links_consent: bool = False  # the user read and accepted what Quick links share, with whom, how long
     mode: str = ""  # "demo" or "account": what the window opened last ("" = decide from the keys)
+    voice_favourites: list[str] = field(default_factory=list)  # voice (accent) ids starred in the picker
+    last_voice: str = ""  # the voice id of the last script, chosen again next time
+    hear_voice_first: bool = False  # stop after the speech so the user hears it before the video is paid
 
     @property
     def sharing_choice(self) -> Sharing:

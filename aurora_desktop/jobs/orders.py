@@ -275,6 +275,15 @@ async def quote(
     return await with_account(checked, client=client, hoster=hoster, remaining=remaining, max_credits=max_credits)
 
 
+def reusing(quote: Quote, script: Script) -> Quote:
+    """A quote whose clip is a speech already made (another take): the job carries its script
+    (for the transcript) and its speech id; the speech is not made or paid again."""
+    if quote.prepared is None:
+        return quote
+    prepared = replace(quote.prepared, script=script)
+    return replace(quote, prepared=prepared, price=prepared.cost(quote.model))
+
+
 class QuoteBlocked(ValueError):
     def __init__(self, quote: Quote) -> None:
         super().__init__("; ".join(b.message for b in quote.blockers) or "the inputs were not checked")

@@ -140,5 +140,6 @@ class LibraryAction(enum.StrEnum):
     REMOVE = "remove"
     RENAME = "rename"
     DETAILS = "details"
+    LISTEN = "listen"  # a script job's speech
     MAKE_VIDEO = "make_video"  # the voice was heard: request the video
     REUSE_VOICE = "reuse_voice"  # another take with the same speech

@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QSizePolicy,
+    QTabWidget,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -44,15 +45,17 @@ from PySide6.QtWidgets import (
 
 from aurora_desktop.api.catalog import CATALOG, DEFAULT_MODEL, ModelSpec, cost_credits, get_model
 from aurora_desktop.api.models import GUIDANCE_MAX, GUIDANCE_MIN
+from aurora_desktop.api.speech import speech_credits
 from aurora_desktop.formatting import plain_length
 from aurora_desktop.jobs.model import InputKind, is_link
 from aurora_desktop.jobs.orders import NAME_LIMIT, BlockerCode, blockers_for
-from aurora_desktop.jobs.prepare import image_link_copy, inspect_audio_source, inspect_image_source
+from aurora_desktop.jobs.prepare import Script, image_link_copy, inspect_audio_source, inspect_image_source
 from aurora_desktop.jobs.share_links import direct_link
 from aurora_desktop.media import photo
 from aurora_desktop.media.inspect import AudioFacts, ImageFacts, InputError
 from aurora_desktop.settings import Sharing
 from aurora_desktop.ui import icons, theme
+from aurora_desktop.ui.script_panel import ScriptPanel
 from aurora_desktop.ui.sharing import SharingChoice
 from aurora_desktop.ui.tasks import TaskRunner
 
@@ -67,11 +70,12 @@ AUDIO_FILTER = f"Voice and music ({' '.join('*' + s for s in sorted(AUDIO_SUFFIX
 @dataclass
 class CreateSpec:
     image: str
-    audio: str
+    audio: str  # a clip (path or link); "" for a script
     model: str
     name: str
     text_prompt: str | None
     guidance: float | None
+    script: Script | None = None  # a script to be spoken first, or the script of a reused speech (`audio` its link)
 
 
 def kind_of(url: QUrl) -> InputKind | None:
@@ -288,6 +292,20 @@ class CreatePanel(QWidget):
         self._preview_player = QMediaPlayer(self)
         self._preview_player.setAudioOutput(QAudioOutput(self._preview_player))
         self._preview_player.playbackStateChanged.connect(self._listen_state)
+        self.reused_speech: Script | None = None  # "another take": the clip is this speech's link
+        self.reused_speech_link = ""
+
+        # Two ways to give the voice: a clip (a file, a recording, a link) or a script
+        # Creatify speaks (a Creatify link: nothing to upload).
+        self.script_panel = ScriptPanel(self)
+        self.script_panel.changed.connect(self._script_changed)
+        self.voice_tabs = QTabWidget(self)
+        self.voice_tabs.setDocumentMode(True)
+        self.voice_tabs.setAccessibleName(self.tr("How to give the voice"))
+        self.voice_tabs.addTab(self.audio_zone, icons.icon("voice"), self.tr("Record or choose a file"))
+        self.voice_tabs.addTab(self.script_panel, icons.icon("script"), self.tr("Type a script"))
+        self.voice_tabs.currentChanged.connect(self._voice_way_changed)
+        self.audio_zone.title.setVisible(False)  # the tab says what it is
 
         self.model_box = QComboBox(self)
         # The choices are long sentences: the closed box shows what fits (the list shows all),
@@ -377,7 +395,7 @@ class CreatePanel(QWidget):
 
         zones = QHBoxLayout()
         zones.addWidget(self.image_zone, 1)
-        zones.addWidget(self.audio_zone, 1)
+        zones.addWidget(self.voice_tabs, 1)
         form = QFormLayout()
         form.addRow(self.tr("Model"), self.model_box)
         form.addRow(self.tr("Name"), self.name_edit)
@@ -439,8 +457,38 @@ class CreatePanel(QWidget):
         self.refresh()
 
     @property
+    def script_mode(self) -> bool:
+        """The voice is a typed script (the second tab), not a clip."""
+        return self.voice_tabs.currentWidget() is self.script_panel
+
+    @property
     def has_local_files(self) -> bool:
-        return any(source and not is_link(source) for source in (self.image_source, self.audio_source))
+        sources = (self.image_source,) if self.script_mode else (self.image_source, self.audio_source)
+        return any(source and not is_link(source) for source in sources)
+
+    def _voice_way_changed(self, _index: int) -> None:
+        self._preview_player.stop()
+        self.script_panel.stop_preview()
+        if not self.name_typed:
+            self._name_from_voice()
+        self.refresh()
+
+    def _script_changed(self) -> None:
+        if self.script_mode and not self.name_typed:
+            self._name_from_voice()
+        self.refresh()
+
+    def _name_from_voice(self) -> None:
+        """The name follows the voice (the clip's file name, or the script's first words)
+        until the user types one."""
+        if self.script_mode:
+            name = " ".join(self.script_panel.text.split()[:6])
+        elif self.audio_source:
+            source = self.audio_source
+            name = Path(QUrl(source).path() if is_link(source) else source).stem
+        else:
+            name = ""
+        self.name_edit.setText(name[:NAME_LIMIT])
 
     def _sharing_chosen(self, choice: str) -> None:
         if choice == Sharing.LINKS:
@@ -606,8 +654,10 @@ class CreatePanel(QWidget):
         self.audio_zone.show_state(self.tr("Checking…"))
         self.waveform.set_samples(None)
         self.listen.setEnabled(False)
+        if self.reused_speech is not None and source != self.reused_speech_link:
+            self.reused_speech = None  # another clip: no longer the reused speech
         if not self.name_typed:
-            self.name_edit.setText(Path(QUrl(source).path() if is_link(source) else source).stem[:NAME_LIMIT])
+            self._name_from_voice()
         self.refresh()
         self.tasks.spawn(self._inspect_audio(source), key="inspect-audio")
 
@@ -629,6 +679,26 @@ class CreatePanel(QWidget):
             self.listen.setEnabled(True)
             self._preview_player.setSource(QUrl(source) if is_link(source) else QUrl.fromLocalFile(source))
         self.refresh()
+
+    def reuse_speech(self, link: str, script: Script, model: str, name: str) -> None:
+        """Another take with a voice already made: its link is the clip (nothing is spoken or
+        paid again), and the script goes with the new video as its transcript."""
+        self.voice_tabs.setCurrentWidget(self.audio_zone)
+        self.set_model(model)
+        self.reused_speech, self.reused_speech_link = script, link
+        self.name_edit.setText(name)
+        self.name_typed = bool(name)
+        self.set_audio(link)
+
+    def fill_script(self, image: str, text: str, voice_id: str, model: str, name: str) -> None:
+        """ "Make again" for a script job: the same words and voice (spoken afresh)."""
+        self.set_model(model)
+        self.voice_tabs.setCurrentWidget(self.script_panel)
+        self.script_panel.editor.setPlainText(text)
+        self.script_panel.choose_voice(voice_id)
+        self.name_edit.setText(name)
+        self.name_typed = bool(name)
+        self.set_image(image)
 
     def _show_advanced(self, shown: bool) -> None:
         self.advanced.setArrowType(Qt.ArrowType.DownArrow if shown else Qt.ArrowType.RightArrow)
@@ -667,8 +737,20 @@ class CreatePanel(QWidget):
 
     # ------------------------------------------------------------------ price and Generate
 
+    def speech_cost(self) -> Decimal:
+        """What the script's speech costs (nothing for a clip)."""
+        return speech_credits(self.script_panel.seconds) if self.script_mode else Decimal(0)
+
+    def voice_seconds(self) -> float | None:
+        """How long the voice is: the clip's length, or the script's estimated spoken length."""
+        if self.script_mode:
+            return self.script_panel.seconds if self.script_panel.text.strip() else None
+        return self.audio_facts.duration if self.audio_facts else None
+
     def cost(self) -> Decimal | None:
-        return cost_credits(self.model, self.audio_facts.duration) if self.audio_facts else None
+        """Everything the video will spend: the speech (for a script) and the video."""
+        seconds = self.voice_seconds()
+        return None if seconds is None else cost_credits(self.model, seconds) + self.speech_cost()
 
     def blocked_reason(self) -> str:
         return self.blocked()[0]
@@ -680,6 +762,8 @@ class CreatePanel(QWidget):
             return self.tr("Starting the video…"), False, None
         if self.image_error:
             return self.image_error, True, BlockerCode.INPUT
+        if self.script_mode:
+            return self._script_blocked()
         if self.audio_error:
             return self.audio_error, True, BlockerCode.INPUT
         if not self.image_source:
@@ -693,6 +777,21 @@ class CreatePanel(QWidget):
         if self.audio_facts.silence_warning and not self.silence_accepted:
             return self.tr(self.audio_facts.silence_warning), True, None
         blockers = blockers_for(self.model, audio_seconds=self.audio_facts.duration, remaining=self.remaining)
+        return (blockers[0].message, True, blockers[0].code) if blockers else ("", False, None)
+
+    def _script_blocked(self) -> tuple[str, bool, BlockerCode | None]:
+        if not self.image_source:
+            return self.tr("Add a portrait to begin."), False, None
+        reason, problem = self.script_panel.problem()
+        if reason:
+            return reason, problem, BlockerCode.INPUT if problem else None
+        if self.has_local_files and not self.sharing_ready:
+            return self.tr("Choose how Creatify gets your files (above)."), False, None
+        if self.image_facts is None:
+            return self.tr("Checking your files…"), False, None
+        blockers = blockers_for(
+            self.model, audio_seconds=self.script_panel.seconds, remaining=self.remaining, speech=self.speech_cost()
+        )
         return (blockers[0].message, True, blockers[0].code) if blockers else ("", False, None)
 
     def refresh(self) -> None:
@@ -711,7 +810,21 @@ class CreatePanel(QWidget):
                 if self.remaining is not None
                 else self.tr("Remaining credits: checking…")
             )
-        if cost is not None:
+        seconds = self.voice_seconds()
+        if cost is not None and seconds is not None and self.script_mode:
+            self.price.setText(
+                self.tr(
+                    "<b>This video will cost about {cost:g} credits</b>: {speech:g} for the voice "
+                    "(about {s} s of speech) and {video:g} for the video. {left}"
+                ).format(
+                    cost=cost,
+                    speech=self.speech_cost(),
+                    s=math.ceil(round(seconds, 6)),
+                    video=cost - self.speech_cost(),
+                    left=left,
+                )
+            )
+        elif cost is not None:
             self.price.setText(
                 self.tr("<b>This video will cost {cost:g} credits</b> ({s} s × {p:g}/s). {left}").format(
                     cost=cost,
@@ -724,7 +837,9 @@ class CreatePanel(QWidget):
             self.price.setText(left)
         self.sharing.setVisible(self.has_local_files and not self.sharing_ready)
         self.use_anyway.setVisible(
-            bool(self.audio_facts and self.audio_facts.silence_warning and not self.silence_accepted) and not self.busy
+            bool(self.audio_facts and self.audio_facts.silence_warning and not self.silence_accepted)
+            and not self.busy
+            and not self.script_mode
         )
         self.generate_button.setEnabled(not reason)
         self.reason.setText(reason)
@@ -732,17 +847,27 @@ class CreatePanel(QWidget):
         self.generate_button.setToolTip(reason or self.tr("Generate the video (Ctrl+Enter)"))
 
     def generate(self) -> None:
-        if self.blocked_reason() or self.image_source is None or self.audio_source is None:
+        if self.blocked_reason() or self.image_source is None:
             return  # also while busy: a double click asks once
+        if self.script_mode:
+            script = self.script_panel.script()
+            audio = ""
+            fallback = " ".join(self.script_panel.text.split()[:6])
+        else:
+            script, audio = self.reused_speech, self.audio_source or ""
+            fallback = Path(audio).stem
+        if not (script or audio):
+            return
         prompt = self.prompt_edit.toPlainText().strip() if self.advanced.isChecked() else ""
         self.set_busy(True)  # at once, not when the request is under way: the second click of a double click finds it
         self.generateRequested.emit(
             CreateSpec(
                 image=self.image_source,
-                audio=self.audio_source,
+                audio=audio,
                 model=self.model.key,
-                name=self.name_edit.text().strip() or Path(self.audio_source).stem,
+                name=self.name_edit.text().strip() or fallback,
                 text_prompt=prompt or None,
                 guidance=self.guidance.value() if self.advanced.isChecked() else None,
+                script=script,
             )
         )

@@ -35,7 +35,15 @@ ElapsedRole = Qt.ItemDataRole.UserRole + 4
 STATUS_FILTERS: dict[str, frozenset[State] | None] = {
     QT_TRANSLATE_NOOP("LibraryPanel", "All"): None,
     QT_TRANSLATE_NOOP("LibraryPanel", "In progress"): frozenset(
-        {State.DRAFT, State.HOSTING, State.SUBMITTING, State.REMOTE, State.DOWNLOADING}
+        {
+            State.DRAFT,
+            State.SPEAKING,
+            State.VOICE_READY,
+            State.HOSTING,
+            State.SUBMITTING,
+            State.REMOTE,
+            State.DOWNLOADING,
+        }
     ),
     QT_TRANSLATE_NOOP("LibraryPanel", "Finished"): frozenset({State.SAVED}),
     QT_TRANSLATE_NOOP("LibraryPanel", "Needs attention"): frozenset(
@@ -56,6 +64,8 @@ def status_text(job: LocalJob) -> str:
 # QT_TRANSLATE_NOOP marks the texts for lupdate; status_text() translates them at use.
 _STATUS_TEXT = {
     State.DRAFT: QT_TRANSLATE_NOOP("Library", "Preparing"),
+    State.SPEAKING: QT_TRANSLATE_NOOP("Library", "Making the voice"),
+    State.VOICE_READY: QT_TRANSLATE_NOOP("Library", "Voice ready: listen"),
     State.HOSTING: QT_TRANSLATE_NOOP("Library", "Uploading inputs"),
     State.SUBMITTING: QT_TRANSLATE_NOOP("Library", "Requesting"),
     State.DOWNLOADING: QT_TRANSLATE_NOOP("Library", "Downloading"),
@@ -167,6 +177,9 @@ class JobListModel(QAbstractListModel):
             del self._rows[i]
             self._reindex()
             self.endRemoveRows()
+
+    def jobs(self) -> list[LocalJob]:
+        return [row.job for row in self._rows]
 
     def job(self, job_id: str) -> LocalJob | None:
         i = self._by_id.get(job_id)

@@ -64,6 +64,7 @@ CHIP_KIND = {  # which of the theme's (colour-blind safe) status colours a state
     State.FAILED: "failed",
     State.REJECTED: "failed",
     State.NEEDS_ATTENTION: "attention",
+    State.VOICE_READY: "attention",  # waits for the user, like a problem, but none
     State.CANCELLED: "idle",
 }
 
@@ -79,6 +80,8 @@ def phase_text(phase: tuple[str, float, float] | None, job: LocalJob | None = No
         if job is not None and job.remote_status in ("pending", "in_queue"):
             return status_text(job), None
         return translate("Library", "Generating {percent}%").format(percent=int(done * 100)), done
+    if name == Phase.SPEAKING:
+        return translate("Library", "Making the voice"), None
     if name == Phase.HOSTING:
         label = translate("Library", "Uploading inputs")
     else:
@@ -234,6 +237,9 @@ class LibraryPanel(QWidget):
     # QT_TRANSLATE_NOOP marks the labels for lupdate; self.tr() translates them when the menu is built.
     ACTIONS = (
         (LibraryAction.PLAY, QT_TRANSLATE_NOOP("LibraryPanel", "Play")),
+        (LibraryAction.LISTEN, QT_TRANSLATE_NOOP("LibraryPanel", "Listen to the voice")),
+        (LibraryAction.MAKE_VIDEO, QT_TRANSLATE_NOOP("LibraryPanel", "Make the video with this voice")),
+        (LibraryAction.REUSE_VOICE, QT_TRANSLATE_NOOP("LibraryPanel", "Use this voice for another take")),
         (LibraryAction.FOLDER, QT_TRANSLATE_NOOP("LibraryPanel", "Show in folder")),
         (LibraryAction.SAVE_AS, QT_TRANSLATE_NOOP("LibraryPanel", "Save a copy as…")),
         (LibraryAction.COPY_LINK, QT_TRANSLATE_NOOP("LibraryPanel", "Copy the video link")),
@@ -318,6 +324,10 @@ class LibraryPanel(QWidget):
             allowed.add(LibraryAction.COPY_LINK)
         if job.state in (State.FAILED, State.REJECTED, State.NEEDS_ATTENTION, State.CANCELLED):
             allowed.add(LibraryAction.RETRY)
+        if job.speech_made:
+            allowed |= {LibraryAction.LISTEN, LibraryAction.REUSE_VOICE}
+        if job.state is State.VOICE_READY:
+            allowed.add(LibraryAction.MAKE_VIDEO)
         if job.state.is_final:
             allowed.add(LibraryAction.REMOVE)
         if job.error_message:

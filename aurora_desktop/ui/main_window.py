@@ -28,15 +28,17 @@ from PySide6.QtWidgets import (
 
 from aurora_desktop import APP_NAME, paths
 from aurora_desktop.api import ApiError, AuthError, Credentials
-from aurora_desktop.api.catalog import get_model
+from aurora_desktop.api.catalog import CATALOG, audio_too_long, cost_credits, get_model
 from aurora_desktop.api.client import DEFAULT_BASE_URL, credits_with
 from aurora_desktop.api.errors import as_test_result
 from aurora_desktop.errors import UserError
 from aurora_desktop.hosting import NoHosting
 from aurora_desktop.hosting.quick import QuickLinkHoster
 from aurora_desktop.jobs import orders
-from aurora_desktop.jobs.model import LocalJob, State
+from aurora_desktop.jobs.model import LocalJob, State, utcnow
+from aurora_desktop.jobs.prepare import Script
 from aurora_desktop.jobs.report import job_report
+from aurora_desktop.jobs.saving import sidecar_paths
 from aurora_desktop.jobs.store import StoreDamaged, set_aside
 from aurora_desktop.jobs.vocabulary import LibraryAction, rule_for
 from aurora_desktop.secrets import API_ID, API_KEY, SecretStore, SecretsUnavailable
@@ -54,11 +56,14 @@ from aurora_desktop.ui.reveal import reveal
 from aurora_desktop.ui.settings_dialog import SettingsDialog
 from aurora_desktop.ui.sharing import consent_box
 from aurora_desktop.ui.tasks import TaskRunner
+from aurora_desktop.ui.voice_ready import VoicePlayer, VoiceReadyDialog
 from aurora_desktop.ui.welcome import WelcomeView
+from aurora_desktop.voices import VoiceCache, choices, learned_pace
 
 log = logging.getLogger(__name__)
 SHUTDOWN_TIMEOUT = 5.0
 REMOVE_UNDO_MS = 8000  # how long "Undo" stays after a video is removed
+VOICES_FRESH_FOR = 24 * 3600  # seconds a cached list of voices is used without asking again
 
 
 def _to_trash(path: Path) -> Path | None:
@@ -111,6 +116,18 @@ class MainWindow(QMainWindow):
         self.create_panel.photo_background = self.settings.photo_background
         self.create_panel.generateRequested.connect(self._generate)
         self.create_panel.sharingChosen.connect(self._choose_sharing)
+        script = self.create_panel.script_panel
+        script.set_favourites(self.settings.voice_favourites)
+        script.choose_voice(self.settings.last_voice)
+        script.hear_first.setChecked(self.settings.hear_voice_first)
+        script.hear_first.toggled.connect(self._remember_hear_first)
+        script.favouritesChanged.connect(self._remember_favourites)
+        script.voicesWanted.connect(lambda force: self.tasks.spawn(self._load_voices(force), key="voices"))
+        script.list.currentItemChanged.connect(lambda *_: self._update_pace())
+        self._voices_from = ""  # the service whose voices the picker shows
+        self.voice_player = VoicePlayer(self)
+        self.voice_dialog: VoiceReadyDialog | None = None
+        self.model_dialog: QInputDialog | None = None
         self.player = PlayerWidget(self)
         self.library = LibraryPanel(self.model, self)
         self.library.playRequested.connect(self.play)
@@ -312,6 +329,10 @@ class MainWindow(QMainWindow):
         self.bridge.notice.connect(lambda text: self.statusBar().showMessage(text, 10000))
         self.bridge.stopped.connect(self._engine_stopped)
         self.model.reset(await self.services.engine.library())
+        self._update_pace()
+        self._voices_from = ""
+        if self.create_panel.script_mode:
+            self.tasks.spawn(self._load_voices(False), key="voices")
         resumed = await self.services.engine.start()
         self._update_title()
         if resumed:
@@ -466,16 +487,61 @@ class MainWindow(QMainWindow):
         box.open()  # never exec(): no nested loop while jobs run
         self.another_take_dialog = box
 
+    # ------------------------------------------------------------------ voices for scripts
+
+    async def _load_voices(self, force: bool) -> None:
+        """The picker's voices: the cached list at once, then Creatify's when the cache is old
+        or on Refresh. A failed refresh says why and keeps the list it had."""
+        services, panel = self.services, self.create_panel.script_panel
+        if services is None:
+            return
+        base = services.client.base_url
+        if self._voices_from == base and not force:
+            return
+        cache = VoiceCache(paths.cache_dir(), base)
+        cached = await asyncio.to_thread(cache.load)
+        if cached is not None:
+            panel.set_voices(*cached)
+            if not force and (utcnow() - cached[1]).total_seconds() < VOICES_FRESH_FOR:
+                self._voices_from = base
+                return
+        try:
+            fresh = choices(await services.client.voices())
+        except ApiError as exc:
+            panel.set_voices([], error=self.tr("The voices could not be fetched: {why}").format(why=exc.user_message))
+            return
+        await asyncio.to_thread(cache.save, fresh)
+        panel.set_voices(fresh, utcnow())
+        self._voices_from = base
+
+    def _update_pace(self) -> None:
+        """The script's spoken length is estimated at this user's own pace for the voice."""
+        panel = self.create_panel.script_panel
+        voice = panel.voice
+        panel.set_pace(learned_pace(self.model.jobs(), voice.id if voice else None))
+
+    def _remember_favourites(self, ids: list[str]) -> None:
+        self.settings.voice_favourites = list(ids)
+        self.settings.save()
+
+    def _remember_hear_first(self, checked: bool) -> None:
+        self.settings.hear_voice_first = checked
+        self.settings.save()
+
     async def _submit(self, spec: CreateSpec) -> None:
         services = self.services
         self.create_panel.set_busy(True)
         try:
             if services is None:
                 return
+            spoken = spec.script if spec.script is not None and not spec.audio else None
+            if spoken is not None and spoken.voice_id != self.settings.last_voice:
+                self.settings.last_voice = spoken.voice_id
+                self.settings.save()
             # The panel already showed the price and the credits it knows; nothing is asked again.
             quote = await orders.quote(
                 spec.image,
-                spec.audio,
+                spoken or spec.audio,
                 get_model(spec.model),
                 orders.Options(
                     name=spec.name,
@@ -486,7 +552,10 @@ class MainWindow(QMainWindow):
                 work_dir=paths.cache_dir(),
                 hoster=services.hoster,
                 remaining=self.create_panel.remaining,
+                words_per_minute=self.create_panel.script_panel.pace,
             )
+            if spec.script is not None and spec.audio:  # another take with a speech already made
+                quote = orders.reusing(quote, spec.script)
             if not quote.ok:
                 first = quote.blockers[0]
                 self.errors.show(first.message, first.detail)
@@ -505,8 +574,26 @@ class MainWindow(QMainWindow):
         before = self.model.job(job.id)
         self.model.upsert(job)
         self._update_title()
-        if before is not None and before.state != job.state and job.state.is_final:
+        if before is not None and before.state != job.state and job.state is State.VOICE_READY:
+            self._voice_ready(job)
+        elif before is not None and before.state != job.state and job.state.is_final:
             self._finished(job)
+        if job.speech_made and (before is None or not before.speech_made):
+            self._update_pace()  # one more real result to learn the pace from
+
+    def _voice_ready(self, job: LocalJob) -> None:
+        """The user asked to hear the voice first: say so, offer to listen, then to make the video."""
+        self.statusBar().showMessage(self.tr("The voice for “{name}” is ready.").format(name=job.name), 15000)
+        if self.voice_dialog is not None:
+            self.voice_dialog.reject()
+        dialog = VoiceReadyDialog(job, self.voice_player, self)
+        dialog.makeVideo.connect(self._make_video)
+        dialog.open()  # never exec(): no nested loop while jobs run
+        self.voice_dialog = dialog
+
+    def _make_video(self, job_id: str) -> None:
+        if self.services is not None:
+            self.tasks.spawn(self.services.engine.make_video(job_id))
 
     def _finished(self, job: LocalJob) -> None:
         self.refresh_credits()
@@ -633,6 +720,9 @@ class MainWindow(QMainWindow):
         self.online_label.setText("" if online else self.tr("Offline — waiting for the connection"))
 
     def play(self, job: LocalJob) -> None:
+        if job.state is State.VOICE_READY:
+            self._voice_ready(job)
+            return
         if job.state is State.SAVED and job.output_path and Path(job.output_path).exists():
             self.player.load(Path(job.output_path))
 
@@ -650,10 +740,24 @@ class MainWindow(QMainWindow):
                 self.tr("Link copied. It works for at least 7 days after the video was made."), 6000
             )
         elif action is LibraryAction.RETRY and services is not None:
-            self.tasks.spawn(services.engine.retry(job.id))
+            if job.speech_made and job.remote_id is None and audio_too_long(job.model, job.audio_seconds or 0.0):
+                self._retry_with_longer_model(job)
+            else:
+                self.tasks.spawn(services.engine.retry(job.id))
+        elif action is LibraryAction.AGAIN and job.script and job.voice_id:
+            self.create_panel.fill_script(job.image.source, job.script, job.voice_id, job.model, job.name)
         elif action is LibraryAction.AGAIN:
             self.create_panel.fill(
                 job.image.source, job.audio.source, job.model, job.name, job.text_prompt, job.guidance
+            )
+        elif action is LibraryAction.LISTEN and job.audio.url:
+            self.voice_player.toggle(job.audio.url)
+        elif action is LibraryAction.MAKE_VIDEO:
+            self._make_video(job.id)
+        elif action is LibraryAction.REUSE_VOICE and job.audio.url and job.script:
+            script = Script(job.script, job.voice_id or "", job.voice_name or "", speech_id=job.speech_id)
+            self.create_panel.reuse_speech(
+                job.audio.url, script, job.model, self.tr("{name} (take 2)").format(name=job.name)
             )
         elif action is LibraryAction.DETAILS and services is not None:
             self.tasks.spawn(self._copy_details(job))
@@ -676,6 +780,39 @@ class MainWindow(QMainWindow):
 
             box.buttonClicked.connect(chosen)
             box.open()  # never exec(): no nested loop while jobs run
+
+    def _retry_with_longer_model(self, job: LocalJob) -> None:
+        """A voice too long for its model: choose one that takes it; the voice is reused, not paid again."""
+        seconds = job.audio_seconds or 0.0
+        fitting = [m for m in CATALOG if not audio_too_long(m, seconds)]
+        if not fitting:
+            self.errors.show(job.error_message or "")
+            return
+        dialog = QInputDialog(self)
+        dialog.setWindowTitle(self.tr("Choose a longer model"))
+        dialog.setLabelText(
+            self.tr("The voice is {seconds:.0f} seconds long. Make the video with:").format(seconds=seconds)
+        )
+        labels = [
+            self.tr("{label} ({price:g} credits)").format(label=m.label, price=cost_credits(m, seconds))
+            for m in fitting
+        ]
+        dialog.setComboBoxItems(labels)
+        dialog.setOkButtonText(self.tr("Make the video"))
+
+        def chosen(label: str) -> None:
+            model = fitting[labels.index(label)]
+            self.tasks.spawn(self._retry_on(job, model.key))
+
+        dialog.textValueSelected.connect(chosen)
+        dialog.open()  # never exec(): no nested loop
+        self.model_dialog = dialog
+
+    async def _retry_on(self, job: LocalJob, model: str) -> None:
+        if self.services is None:
+            return
+        await self.services.engine.change_model(job.id, model)
+        await self.services.engine.retry(job.id)
 
     def _ask_name(self, job: LocalJob) -> None:
         dialog = QInputDialog(self)
@@ -700,7 +837,7 @@ class MainWindow(QMainWindow):
             video = Path(job.output_path)
             self.player.release(video)
             if to_trash:
-                for path in (video, video.with_suffix(".json")):
+                for path in (video, *sidecar_paths(video)):
                     moved = await asyncio.to_thread(_to_trash, path)
                     if moved is not None:
                         trashed.append((path, moved))

@@ -1,0 +1,99 @@
+"""Hearing a script's voice before its video is paid for, and listening to it later.
+
+`VoicePlayer` plays a speech's link in the app (Creatify keeps it; nothing is
+downloaded first). `VoiceReadyDialog` is what a job that stopped at
+VOICE_READY shows: listen (as often as wanted), then make the video or not now.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, QUrl, Signal
+from PySide6.QtMultimedia import QAudioOutput, QMediaPlayer
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QPushButton, QVBoxLayout, QWidget
+
+from aurora_desktop.api.catalog import cost_credits, get_model
+from aurora_desktop.jobs.model import LocalJob
+
+
+class VoicePlayer(QObject):
+    """One speech at a time; made on first use (loading the media backend costs)."""
+
+    playingChanged = Signal(bool)
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._player: QMediaPlayer | None = None
+
+    @property
+    def playing(self) -> bool:
+        return bool(self._player and self._player.playbackState() == QMediaPlayer.PlaybackState.PlayingState)
+
+    def toggle(self, url: str) -> None:
+        if self._player is None:
+            self._player = QMediaPlayer(self)
+            self._player.setAudioOutput(QAudioOutput(self._player))
+            self._player.playbackStateChanged.connect(
+                lambda state: self.playingChanged.emit(state == QMediaPlayer.PlaybackState.PlayingState)
+            )
+        if self.playing and self._player.source() == QUrl(url):
+            self._player.stop()
+            return
+        self._player.setSource(QUrl(url))
+        self._player.play()
+
+    def stop(self) -> None:
+        if self._player is not None:
+            self._player.stop()
+
+
+class VoiceReadyDialog(QDialog):
+    makeVideo = Signal(str)  # job id
+
+    def __init__(self, job: LocalJob, player: VoicePlayer, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.job = job
+        self.player = player
+        self.setWindowTitle(self.tr("The voice is ready"))
+        seconds = job.audio_seconds or 0.0
+        video = cost_credits(get_model(job.model), seconds)
+        text = QLabel(
+            self.tr(
+                "The voice for “{name}” is ready ({seconds:.0f} seconds, in {voice}). Listen to it; "
+                "if it sounds right, make the video ({video:g} credits on {model})."
+            ).format(
+                name=job.name,
+                seconds=seconds,
+                voice=job.voice_name or self.tr("the chosen voice"),
+                video=video,
+                model=get_model(job.model).label,
+            ),
+            self,
+        )
+        text.setWordWrap(True)
+        self.listen = QPushButton(self.tr("▶ Listen"), self)
+        self.listen.setAccessibleName(self.tr("Listen to the voice"))
+        self.listen.clicked.connect(lambda: self.player.toggle(job.audio.url or ""))
+        player.playingChanged.connect(self._playing)
+        buttons = QDialogButtonBox(self)
+        self.make = buttons.addButton(self.tr("Make the video"), QDialogButtonBox.ButtonRole.AcceptRole)
+        self.make.setObjectName("primary")
+        buttons.addButton(self.tr("Not now"), QDialogButtonBox.ButtonRole.RejectRole)
+        buttons.accepted.connect(self._make)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(text)
+        layout.addWidget(self.listen)
+        layout.addWidget(buttons)
+
+    def _playing(self, playing: bool) -> None:
+        self.listen.setText(self.tr("■ Stop") if playing else self.tr("▶ Listen"))
+
+    def _make(self) -> None:
+        self.player.stop()
+        self.makeVideo.emit(self.job.id)
+        self.accept()
+
+    def done(self, result: int) -> None:
+        self.player.stop()
+        self.player.playingChanged.disconnect(self._playing)
+        super().done(result)
