@@ -353,7 +353,7 @@ async def _run_script(
         except voices.VoiceNotFound as exc:
             raise Exit(EXIT_INPUT, exc.user_message) from None
         pace = voices.learned_pace(await services.engine.library(), voice.id)
-        wanted = Script(script, voice.id, f"{voice.voice} ({voice.accent})" if voice.accent else voice.voice)
+        wanted = Script(script, voice.id, voice.spoken_name)
         quote = await orders.check_inputs(
             args.image, wanted, model, options, work_dir=paths.cache_dir(), words_per_minute=pace
         )

@@ -38,6 +38,12 @@ class VoiceChoice:
         detail = ", ".join(part for part in (self.accent, self.gender) if part)
         return f"{self.voice} — {detail}" if detail else self.voice
 
+    @property
+    def spoken_name(self) -> str:
+        """ "Ava (British English, female)": how the library and the sidecar name the voice."""
+        detail = ", ".join(part for part in (self.accent, self.gender) if part)
+        return f"{self.voice} ({detail})" if detail else self.voice
+
     def matches(self, search: str = "", gender: str = "", accent: str = "") -> bool:
         text = f"{self.voice} {self.gender} {self.accent}".lower()
         return (

@@ -117,9 +117,38 @@ async def main(out: Path) -> None:
     bad.unlink()
     for dialog in window.errors.dialogs:
         dialog.close()
+    await script_path(window, out)
     await real_service_path(window, out)
     window.close()
     await until(lambda: window._closing and not window.isVisible(), timeout=20)
+
+
+async def script_path(window: MainWindow, out: Path) -> None:
+    """Type a script: the voice picker and both prices; then the voice heard before the video."""
+    panel = window.create_panel
+    panel.set_image(str(paths.resource("samples", "portrait.png")))
+    panel.voice_tabs.setCurrentWidget(panel.script_panel)
+    script = panel.script_panel
+    await until(lambda: len(script.voices) > 0)
+    script.search.setText("ava british")
+    script.list.setCurrentRow(0)
+    script.search.clear()
+    script.favourite.click()
+    script.editor.setPlainText(
+        "Hi, I'm Ava from the corner bakery. This week every loaf of sourdough comes with a free coffee. "
+        "See you on Saturday!"
+    )
+    script.hear_first.setChecked(True)
+    await until(panel.generate_button.isEnabled)
+    await asyncio.sleep(0.5)
+    shot(out, "15-type-a-script")
+    panel.generate_button.click()
+    await until(lambda: window.voice_dialog is not None and window.voice_dialog.isVisible(), timeout=90)
+    await asyncio.sleep(0.8)
+    shot(out, "16-voice-ready")
+    window.voice_dialog.reject()
+    script.hear_first.setChecked(False)
+    panel.voice_tabs.setCurrentWidget(panel.audio_zone)
 
 
 async def real_service_path(window: MainWindow, out: Path) -> None:

@@ -302,7 +302,7 @@ class CreatePanel(QWidget):
         self.voice_tabs = QTabWidget(self)
         self.voice_tabs.setDocumentMode(True)
         self.voice_tabs.setAccessibleName(self.tr("How to give the voice"))
-        self.voice_tabs.addTab(self.audio_zone, icons.icon("voice"), self.tr("Record or choose a file"))
+        self.voice_tabs.addTab(self.audio_zone, icons.icon("voice"), self.tr("Voice clip"))
         self.voice_tabs.addTab(self.script_panel, icons.icon("script"), self.tr("Type a script"))
         self.voice_tabs.currentChanged.connect(self._voice_way_changed)
         self.audio_zone.title.setVisible(False)  # the tab says what it is

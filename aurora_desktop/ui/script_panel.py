@@ -163,7 +163,7 @@ class ScriptPanel(QWidget):
         voice = self.voice
         if voice is None or self.problem()[0]:
             return None
-        return Script(self.text, voice.id, voice.label, hear_first=self.hear_first.isChecked())
+        return Script(self.text, voice.id, voice.spoken_name, hear_first=self.hear_first.isChecked())
 
     # ------------------------------------------------------------------ the window fills it in
 

@@ -54,12 +54,13 @@ class VoiceReadyDialog(QDialog):
         self.job = job
         self.player = player
         self.setWindowTitle(self.tr("The voice is ready"))
+        self.setMinimumWidth(440)
         seconds = job.audio_seconds or 0.0
         video = cost_credits(get_model(job.model), seconds)
         text = QLabel(
             self.tr(
-                "The voice for “{name}” is ready ({seconds:.0f} seconds, in {voice}). Listen to it; "
-                "if it sounds right, make the video ({video:g} credits on {model})."
+                "The voice for “{name}” is ready: {seconds:.0f} seconds, spoken by {voice}.\n\n"
+                "Listen to it. If it sounds right, make the video ({video:g} credits on {model})."
             ).format(
                 name=job.name,
                 seconds=seconds,

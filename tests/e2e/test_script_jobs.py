@@ -58,7 +58,7 @@ def test_script_to_speech_to_video_saved_and_paid_as_quoted(make_sandbox, tmp_pa
 
     async def scenario():
         async with h as engine:
-            quote = await script_quote(h, Script(SCRIPT, voice.id, voice.label))
+            quote = await script_quote(h, Script(SCRIPT, voice.id, voice.spoken_name))
             job = await orders.place(engine, quote)
             return quote, await engine.wait(job.id)
 
@@ -82,7 +82,7 @@ def test_script_to_speech_to_video_saved_and_paid_as_quoted(make_sandbox, tmp_pa
     assert video.stat().st_size > 0
     assert video.with_suffix(".txt").read_text("utf-8") == SCRIPT + "\n"
     sidecar = json.loads(video.with_suffix(".json").read_text())
-    assert sidecar["script"] == SCRIPT and sidecar["voice"] == voice.label and sidecar["voice_id"] == voice.id
+    assert sidecar["script"] == SCRIPT and sidecar["voice"] == voice.spoken_name and sidecar["voice_id"] == voice.id
 
 
 def test_a_speech_request_whose_answer_is_lost_is_not_paid_twice(make_sandbox, tmp_path: Path) -> None:
