@@ -564,3 +564,84 @@ def test_a_deleted_video_comes_back_under_its_own_name_with_its_sidecar(tmp_path
     job, names = scenario(tmp_path, lambda r: httpx.Response(200, content=video), body)
     stem = Path(job.output_path).stem
     assert job.state is State.SAVED and names == [f"{stem}.json", f"{stem}.mp4"]
+
+
+# ----------------------------------------------------------------------------- speaking (script jobs)
+
+
+def _speech(status: str = "pending", name: str = "Clip [ad-0123456789]", **extra: Any) -> dict[str, Any]:
+    return {"id": "s1", "name": name, "status": status, **extra}
+
+
+def _script_job(rig: Rig, **changes: Any) -> LocalJob:
+    return rig.insert(
+        audio=InputFile(InputKind.AUDIO, ""), script="Hello there", voice_id="v1", audio_seconds=1.0, **changes
+    )
+
+
+def test_a_lost_speech_answer_is_adopted_by_its_token_when_the_service_can_list(tmp_path: Path) -> None:
+    """If the service has a list of speech jobs, the lost one is found there, not asked for again."""
+
+    def api(request: httpx.Request) -> httpx.Response:
+        if request.method == "POST":
+            return httpx.Response(502, text="<html>Bad gateway</html>")
+        if request.url.path == "/api/text_to_speech/":
+            return httpx.Response(200, json=[_speech("done", output=f"{BASE}/s1.wav", duration=1.2)])
+        return httpx.Response(200, json=_speech("done", output=f"{BASE}/s1.wav", duration=1.2, credits_used=1))
+
+    async def body(rig: Rig) -> LocalJob:
+        job = _script_job(rig)
+        await STEPS[State.DRAFT](rig.rt, job)
+        return await rig.rt.store.get("j1")
+
+    job = scenario(tmp_path, api, body)
+    assert job.state is State.HOSTING and job.speech_id == "s1" and job.speech_attempts == 1
+    assert job.audio.url == f"{BASE}/s1.wav" and job.audio_seconds == 1.2 and job.speech_credits == 1
+
+
+def test_a_refused_speech_fails_with_nothing_spent_and_takes_its_attempt_back(tmp_path: Path) -> None:
+    def api(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(400, json={"accent": ["Invalid pk - object does not exist."]})
+
+    async def body(rig: Rig) -> LocalJob:
+        await STEPS[State.DRAFT](rig.rt, _script_job(rig))
+        return await rig.rt.store.get("j1")
+
+    job = scenario(tmp_path, api, body)
+    assert job.state is State.FAILED and job.error_code == ErrorCode.INPUT and job.speech_attempts == 0
+    assert "Nothing was spent" in job.error_message
+
+
+def test_a_failed_speech_fails_the_job_and_try_again_asks_for_a_new_one(tmp_path: Path) -> None:
+    answers = iter([_speech("failed", failed_reason="voice unavailable")])
+
+    def api(request: httpx.Request) -> httpx.Response:
+        if request.method == "POST":
+            return httpx.Response(200, json=_speech())
+        return httpx.Response(200, json=next(answers, _speech("running")))
+
+    async def body(rig: Rig) -> tuple[LocalJob, LocalJob]:
+        await STEPS[State.DRAFT](rig.rt, _script_job(rig))  # asked for, then found failed
+        failed = await rig.rt.store.get("j1")
+        return failed, await recovery.retry(rig.rt, failed)
+
+    failed, retried = scenario(tmp_path, api, body)
+    assert failed.state is State.FAILED and "voice unavailable" in failed.error_message
+    assert failed.speech_credits == 0.0
+    assert retried.state is State.DRAFT and retried.speech_id is None and retried.speech_attempts == 0
+    assert retried.token != failed.token and retried.needs_speech
+
+
+def test_a_speech_still_being_made_waits_at_the_quick_poll(tmp_path: Path) -> None:
+    def api(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, json=_speech("running"))
+
+    async def body(rig: Rig) -> None:
+        job = rig.insert(
+            state=State.SPEAKING, audio=InputFile(InputKind.AUDIO, ""), script="Hi", voice_id="v1", speech_id="s1"
+        )
+        with pytest.raises(Wait) as wait:
+            await STEPS[State.SPEAKING](rig.rt, job)
+        assert wait.value.delay == rig.rt.config.poll_min
+
+    scenario(tmp_path, api, body)
