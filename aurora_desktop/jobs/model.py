@@ -151,8 +151,9 @@ class LocalJob:
 
     @property
     def speech_made(self) -> bool:
-        """A script job whose speech exists at Creatify (its link is the audio input)."""
-        return self.speech_id is not None and bool(self.audio.url)
+        """A script job whose speech exists at Creatify (its link is the audio input's source;
+        the `url` sent may be cleared and set again, like any input's)."""
+        return self.speech_id is not None and bool(self.audio.source)
 
     @property
     def needs_speech(self) -> bool:

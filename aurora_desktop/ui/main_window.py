@@ -750,15 +750,14 @@ class MainWindow(QMainWindow):
             self.create_panel.fill(
                 job.image.source, job.audio.source, job.model, job.name, job.text_prompt, job.guidance
             )
-        elif action is LibraryAction.LISTEN and job.audio.url:
-            self.voice_player.toggle(job.audio.url)
+        elif action is LibraryAction.LISTEN and job.speech_made:
+            self.voice_player.toggle(job.audio.source)
         elif action is LibraryAction.MAKE_VIDEO:
             self._make_video(job.id)
-        elif action is LibraryAction.REUSE_VOICE and job.audio.url and job.script:
+        elif action is LibraryAction.REUSE_VOICE and job.speech_made and job.script:
             script = Script(job.script, job.voice_id or "", job.voice_name or "", speech_id=job.speech_id)
-            self.create_panel.reuse_speech(
-                job.audio.url, script, job.model, self.tr("{name} (take 2)").format(name=job.name)
-            )
+            name = self.tr("{name} (another take)").format(name=job.name)
+            self.create_panel.reuse_speech(job.audio.source, script, job.model, name)
         elif action is LibraryAction.DETAILS and services is not None:
             self.tasks.spawn(self._copy_details(job))
         elif action is LibraryAction.RENAME and services is not None:

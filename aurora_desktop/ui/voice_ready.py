@@ -73,7 +73,7 @@ class VoiceReadyDialog(QDialog):
         text.setWordWrap(True)
         self.listen = QPushButton(self.tr("▶ Listen"), self)
         self.listen.setAccessibleName(self.tr("Listen to the voice"))
-        self.listen.clicked.connect(lambda: self.player.toggle(job.audio.url or ""))
+        self.listen.clicked.connect(lambda: self.player.toggle(job.audio.source))
         player.playingChanged.connect(self._playing)
         buttons = QDialogButtonBox(self)
         self.make = buttons.addButton(self.tr("Make the video"), QDialogButtonBox.ButtonRole.AcceptRole)

@@ -121,7 +121,7 @@ def test_hear_the_voice_first_make_the_video_then_reuse_the_voice(qtbot, open_wi
     assert any("ready" in label.text() and "Noah" in label.text() for label in dialog.findChildren(QLabel))
     qtbot.mouseClick(dialog.listen, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: window.voice_player.playing, timeout=10_000)
-    assert window.voice_player._player.source().toString() == only_job(window).audio.url
+    assert window.voice_player._player.source().toString() == only_job(window).audio.source
     qtbot.mouseClick(dialog.make, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: only_job(window).state is State.SAVED, timeout=60_000)
     assert not window.voice_player.playing
@@ -129,7 +129,7 @@ def test_hear_the_voice_first_make_the_video_then_reuse_the_voice(qtbot, open_wi
 
     # Another take with the same voice: the speech's link is the clip, nothing is spoken again.
     window._action(LibraryAction.REUSE_VOICE, first)
-    assert panel.voice_tabs.currentWidget() is panel.audio_zone and panel.audio_source == first.audio.url
+    assert panel.voice_tabs.currentWidget() is panel.audio_zone and panel.audio_source == first.audio.source
     qtbot.waitUntil(lambda: panel.generate_button.isEnabled(), timeout=15_000)
     assert "for the voice" not in panel.price.text()  # the voice is paid already
     panel.set_model("aurora_v1_fast")
