@@ -11,12 +11,11 @@ def clock_text(seconds: float) -> str:
     return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
 
 
-def time_left(elapsed: float, fraction: float) -> str:
-    """An honest estimate from the pace so far: "about 3 min left", "under a minute left";
-    "" while too little is done to say."""
-    if not 0.05 <= fraction < 1.0 or elapsed <= 0:
+def time_left(left: float | None) -> str:
+    """An estimate in plain words: "about 3 min left", "under a minute left"; "" when
+    nothing can be said (jobs/eta.py makes the estimate)."""
+    if left is None:
         return ""
-    left = elapsed * (1.0 - fraction) / fraction
     if left < 60:
         return "under a minute left"
     return f"about {round(left / 60)} min left"

@@ -387,6 +387,15 @@ class JobStore:
             rows = self._db.execute(sql, args).fetchall()
         return [_decode(r) for r in rows]
 
+    def recent_saved(self, limit: int) -> builtins.list[LocalJob]:
+        """The latest saved videos that were requested from Creatify (what the render pace is learnt from)."""
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT * FROM jobs WHERE state = ? AND submitted_at IS NOT NULL ORDER BY finished_at DESC LIMIT ?",
+                (State.SAVED.value, limit),
+            ).fetchall()
+        return [_decode(row) for row in rows]
+
     def unfinished(self) -> builtins.list[LocalJob]:
         return self.list([s for s in State if s not in FINAL_STATES])
 
@@ -438,6 +447,9 @@ class AsyncStore:
 
     async def list(self, states: Iterable[State] | None = None) -> builtins.list[LocalJob]:
         return await self._run(self.sync.list, states)
+
+    async def recent_saved(self, limit: int) -> builtins.list[LocalJob]:
+        return await self._run(self.sync.recent_saved, limit)
 
     async def unfinished(self) -> builtins.list[LocalJob]:
         return await self._run(self.sync.unfinished)

@@ -19,6 +19,7 @@ from PySide6.QtCore import (
 
 from aurora_desktop import paths
 from aurora_desktop.api.catalog import get_model
+from aurora_desktop.jobs.eta import RenderPace, group_remaining, remaining_seconds
 from aurora_desktop.jobs.model import LocalJob, State, utcnow
 from aurora_desktop.jobs.prepare import image_link_copy
 from aurora_desktop.jobs.vocabulary import Phase
@@ -29,6 +30,7 @@ JobRole = Qt.ItemDataRole.UserRole + 1
 StateRole = Qt.ItemDataRole.UserRole + 2
 PhaseRole = Qt.ItemDataRole.UserRole + 3  # (phase, done, total) or None
 ElapsedRole = Qt.ItemDataRole.UserRole + 4
+EtaRole = Qt.ItemDataRole.UserRole + 5  # seconds until the video is likely ready at Creatify, or None
 
 # Filter choices for the status box: label -> states.
 # Labels are marked for lupdate in the library panel's context, which shows them.
@@ -112,6 +114,7 @@ class JobListModel(QAbstractListModel):
         super().__init__(parent)
         self._rows: list[_Row] = []
         self._by_id: dict[str, int] = {}
+        self.pace: RenderPace | None = None  # learnt from the saved videos, for the estimates
 
     # ------------------------------------------------------------------ Qt API
 
@@ -137,6 +140,8 @@ class JobListModel(QAbstractListModel):
             return row.phase
         if role == ElapsedRole:
             return elapsed_seconds(job)
+        if role == EtaRole:
+            return remaining_seconds(job, self.pace)
         return None
 
     # ------------------------------------------------------------------ updates
@@ -145,6 +150,7 @@ class JobListModel(QAbstractListModel):
         self.beginResetModel()
         self._rows = [_Row(j) for j in jobs]  # newest first from the store
         self._reindex()
+        self.pace = RenderPace.learn(jobs)
         self.endResetModel()
 
     def _reindex(self) -> None:
@@ -159,6 +165,8 @@ class JobListModel(QAbstractListModel):
             self.endInsertRows()
             return
         row = self._rows[i]
+        if job.state is State.SAVED and row.job.state is not State.SAVED:
+            self.pace = RenderPace.learn([job, *(r.job for r in self._rows if r is not row)]) or self.pace
         row.job = job
         if job.state.is_final or (row.phase and Phase(row.phase[0]).state is not job.state):
             row.phase = None
@@ -184,6 +192,10 @@ class JobListModel(QAbstractListModel):
     def job(self, job_id: str) -> LocalJob | None:
         i = self._by_id.get(job_id)
         return self._rows[i].job if i is not None else None
+
+    def remaining_seconds(self) -> float | None:
+        """When every video at Creatify is likely ready (None: none there, or not known yet)."""
+        return group_remaining((row.job for row in self._rows), self.pace)
 
     def running_count(self) -> int:
         return sum(1 for r in self._rows if not r.job.state.is_final)

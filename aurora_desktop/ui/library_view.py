@@ -48,6 +48,7 @@ from aurora_desktop.ui import theme
 from aurora_desktop.ui.job_model import (
     STATUS_FILTERS,
     ElapsedRole,
+    EtaRole,
     JobFilterModel,
     JobListModel,
     JobRole,
@@ -183,10 +184,8 @@ class JobDelegate(QStyledItemDelegate):
         elapsed = index.data(ElapsedRole)
         if elapsed is not None:  # active: how long it has been going (repainted each second)
             clock = self.tr("{time} elapsed").format(time=clock_text(elapsed))
-            phase = index.data(PhaseRole)
-            if fraction is not None and phase and phase[0] == Phase.GENERATING:
-                left = time_left(elapsed, fraction)  # once the service reports progress
-                clock = f"{clock} · {self.tr(left)}" if left else clock
+            left = time_left(index.data(EtaRole))  # at Creatify: from its progress and this user's history
+            clock = f"{clock} · {self.tr(left)}" if left else clock
             text = f"{text} · {clock}" if text else clock
         if text:
             line = QRect(x, r.top() + 42, r.right() - x, 16)

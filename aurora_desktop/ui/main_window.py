@@ -32,6 +32,7 @@ from aurora_desktop.api.catalog import CATALOG, audio_too_long, cost_credits, ge
 from aurora_desktop.api.client import DEFAULT_BASE_URL, credits_with
 from aurora_desktop.api.errors import as_test_result
 from aurora_desktop.errors import UserError
+from aurora_desktop.formatting import time_left
 from aurora_desktop.hosting import NoHosting
 from aurora_desktop.hosting.quick import QuickLinkHoster
 from aurora_desktop.jobs import orders
@@ -707,6 +708,9 @@ class MainWindow(QMainWindow):
         title = APP_NAME + (self.tr(" — demo") if self.demo else "")
         if running:
             title += self.tr(" ({n} running)").format(n=running)
+            left = time_left(self.model.remaining_seconds())
+            if left and running > 1:  # the group: when all of them are likely ready
+                title += f" · {self.tr('all')} {self.tr(left)}"
         self.setWindowTitle(title)
         if self.tray is not None:
             self.tray.setToolTip(title)

@@ -1,86 +1,201 @@
-"""Cold start to an interactive window: the frozen app vs the same app from source,
-and both vs a bare PySide6 window importing the same Qt modules (the floor).
+"""Start-up to a usable window, and memory, as users have it (issue 12, part 2).
 
-    .venv/bin/python tests/benchmarks/bench_startup.py [--runs 5]
+    .venv/bin/python tests/benchmarks/bench_startup.py [--runs 5] [--idle 5]
 
-Each run starts a fresh process with an empty profile (first-run window, no keys),
-which shows its window and closes it as soon as the event loop turns
-(--quit-after 0); the figure is the whole command's wall time. Runs are
-interleaved so machine noise hits every variant alike; medians are printed.
+Variants, each a fresh process, runs interleaved so machine noise hits all alike:
+- the floor: a bare PySide6 window importing the Qt modules the app uses plus
+  httpx, qasync and keyring, with one button;
+- the app from source with a library of 1,000 jobs, in demo mode and in account
+  mode (keys in the environment, a sandbox process playing Creatify over real HTTP);
+- the same with 10,000 jobs (account mode).
+
+Time: from the process being started to the first paint of the window's
+Generate button (the create panel is there: the window is usable), taken by an
+event filter in the child. Memory, read from /proc in the child: resident
+memory after --idle seconds of doing nothing (idle), and the high-water mark
+(peak). Each figure is printed as the median of --runs and as a ratio to the
+floor. Goal: <= 1.5x the floor in time and memory with 1,000 jobs.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import sqlite3
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+import uuid
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-FROZEN = ROOT / "dist" / "aurora-desktop" / "aurora-desktop"
+sys.path.insert(0, str(ROOT))
 
-BARE = """
-import sys
-from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication, QMainWindow
-from PySide6 import QtMultimedia, QtMultimediaWidgets, QtNetwork  # the modules the app loads
-app = QApplication(sys.argv)
-w = QMainWindow(); w.resize(1280, 760); w.show()
-QTimer.singleShot(0, w.close)
-QTimer.singleShot(0, app.quit)
-app.exec()
+# The child: the same probe for the floor and the app. -------------------------------
+
+PROBE = r"""
+import os, sys, time
+from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtWidgets import QApplication
+
+def status(field):
+    for line in open("/proc/self/status"):
+        if line.startswith(field + ":"):
+            return int(line.split()[1]) / 1024  # MiB
+
+class Probe(QObject):
+    painted = False
+
+    def eventFilter(self, obj, event):
+        if not self.painted and event.type() == QEvent.Type.Paint and obj.objectName() == "primary":
+            self.painted = True
+            print("paint", time.monotonic(), flush=True)
+            QTimer.singleShot(int(float(os.environ["BENCH_IDLE"]) * 1000), self.report)
+        return False
+
+    def report(self):
+        print("memory", status("VmRSS"), status("VmHWM"), flush=True)
+        if os.environ.get("BENCH_MODULES"):
+            print("modules", " ".join(sorted(m for m in sys.modules if m.startswith("PySide6.Qt"))), flush=True)
+        QTimer.singleShot(0, QApplication.instance().quit if os.environ["BENCH_KIND"] == "floor" else quit_app)
+
+def quit_app():
+    for widget in QApplication.topLevelWidgets():
+        if type(widget).__name__ == "MainWindow":
+            widget.close()
+
+app = QApplication(sys.argv[:1])
+probe = Probe()
+app.installEventFilter(probe)
+if os.environ["BENCH_KIND"] == "floor":
+    from PySide6 import QtGui, QtMultimedia, QtMultimediaWidgets, QtNetwork, QtSvg  # the modules the app uses
+    import httpx, keyring, qasync
+    from PySide6.QtWidgets import QMainWindow, QPushButton
+    window = QMainWindow()
+    button = QPushButton("Generate video")
+    button.setObjectName("primary")
+    window.setCentralWidget(button)
+    window.resize(1280, 760)
+    window.show()
+    app.exec()
+else:
+    from aurora_desktop.__main__ import main
+    sys.exit(main(sys.argv[1:]))
 """
 
 
-def timed(cmd: list[str], profile: Path) -> float:
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "DBUS_SESSION_BUS_ADDRESS": "unix:path=/nonexistent"}
-    env.pop("AURORA_API_ID", None)
-    env.pop("AURORA_API_KEY", None)
-    t = time.perf_counter()
-    subprocess.run(
-        [*cmd, *([] if cmd[-1] == BARE else ["--quit-after", "0", "--profile", str(profile)])],
+def fill(profile: Path, n: int) -> None:
+    """A library of n jobs as a user's grows: mostly saved, some failed, a few waiting for the user."""
+    from aurora_desktop import paths
+    from aurora_desktop.jobs.model import COLUMNS, InputFile, InputKind, LocalJob, State, job_columns, new_token
+    from aurora_desktop.jobs.store import JobStore, _encode
+
+    paths.use_profile(profile)
+    db = paths.data_dir() / "jobs.sqlite3"
+    JobStore(db).close()
+    portrait = str(ROOT / "resources" / "samples" / "portrait.png")
+    rows = []
+    for i in range(n):
+        job = LocalJob(
+            id=str(uuid.uuid4()),
+            token=new_token(),
+            name=f"Video {i}",
+            model="aurora_v1",
+            image=InputFile(InputKind.IMAGE, portrait),
+            audio=InputFile(InputKind.AUDIO, "/tmp/voice.wav"),
+            state=State.SAVED if i % 10 else State.FAILED,
+            audio_seconds=7.6,
+            credits_used=8.0,
+            output_path=str(profile / "videos" / f"Video {i}.mp4"),
+            error_message=None if i % 10 else "Creatify said no.",
+        )
+        rows.append([_encode(c, v) for c, v in job_columns(vars(job)).items()])
+    with sqlite3.connect(db) as con:  # set-up only: one transaction for all rows
+        con.executemany(f"INSERT INTO jobs ({', '.join(COLUMNS)}) VALUES ({', '.join('?' * len(COLUMNS))})", rows)
+    paths.use_profile(None)
+
+
+def measure(kind: str, args: list[str], env_extra: dict[str, str], idle: float) -> tuple[float, float, float]:
+    """(seconds to the first paint of Generate, idle MiB, peak MiB) of one fresh process."""
+    env = {
+        **os.environ,
+        "QT_QPA_PLATFORM": "offscreen",
+        "DBUS_SESSION_BUS_ADDRESS": "unix:path=/nonexistent",
+        "BENCH_KIND": kind,
+        "BENCH_IDLE": str(idle),
+        **env_extra,
+    }
+    if "AURORA_API_ID" not in env_extra:
+        env.pop("AURORA_API_ID", None)
+        env.pop("AURORA_API_KEY", None)
+    start = time.monotonic()
+    proc = subprocess.run(
+        [sys.executable, "-c", PROBE, *args],
         env=env,
-        check=True,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
         timeout=120,
+        cwd=ROOT,
     )
-    return time.perf_counter() - t
+    lines = {line.split()[0]: line.split()[1:] for line in proc.stdout.splitlines() if line.strip()}
+    if "paint" not in lines or "memory" not in lines:
+        raise RuntimeError(f"{kind} {args}: no figures (exit {proc.returncode})\n{proc.stderr[-2000:]}")
+    if "modules" in lines:
+        print(f"  Qt modules loaded by the app: {' '.join(m.removeprefix('PySide6.') for m in lines['modules'])}")
+    return float(lines["paint"][0]) - start, float(lines["memory"][0]), float(lines["memory"][1])
 
 
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--runs", type=int, default=5)
-    args = ap.parse_args()
-    variants = {
-        "bare PySide6 window": [sys.executable, "-c", BARE],
-        "app from source": [sys.executable, "-m", "aurora_desktop"],
-    }
-    if FROZEN.exists():
-        variants["frozen app"] = [str(FROZEN)]
-    else:
-        print("(no frozen build: run `make package` to include it)")
-    times: dict[str, list[float]] = {name: [] for name in variants}
+    ap.add_argument("--idle", type=float, default=5.0, help="seconds after the first paint before memory is read")
+    opts = ap.parse_args()
+
+    from aurora_desktop.sandbox.process import SandboxProcess
+
     with tempfile.TemporaryDirectory() as tmp:
-        for run in range(args.runs + 1):
-            for name, cmd in variants.items():
-                t = timed(cmd, Path(tmp) / f"{name}-{run}")
-                if run:  # the first round only warms the disk cache
-                    times[name].append(t)
-    base = statistics.median(times["bare PySide6 window"])
-    print(f"cold start to an interactive window, median of {args.runs} interleaved runs")
-    for name, values in times.items():
-        med = statistics.median(values)
-        print(f"  {name:<22} {med:6.2f} s   {med / base:5.2f}x the bare window")
-    if "frozen app" in times:
-        print(
-            "  frozen / source: "
-            f"{statistics.median(times['frozen app']) / statistics.median(times['app from source']):.2f}x"
-        )
+        root = Path(tmp)
+        lib1k, lib10k = root / "lib-1k", root / "lib-10k"
+        fill(lib1k, 1_000)
+        fill(lib10k, 10_000)
+        sandbox = SandboxProcess(["--credits", "100000"]).start()
+        try:
+            account = {"AURORA_API_ID": sandbox.api_id, "AURORA_API_KEY": sandbox.api_key}
+            variants: dict[str, tuple[str, list[str], dict[str, str]]] = {
+                "floor (bare window)": ("floor", [], {}),
+                "app, 1,000 jobs, demo": ("app", ["--sandbox", "--profile", str(lib1k)], {}),
+                "app, 1,000 jobs, account": ("app", ["--api-base", sandbox.url, "--profile", str(lib1k)], account),
+                "app, 10,000 jobs, account": ("app", ["--api-base", sandbox.url, "--profile", str(lib10k)], account),
+            }
+            figures: dict[str, list[tuple[float, float, float]]] = {name: [] for name in variants}
+            for run in range(opts.runs + 1):
+                for name, (kind, args, env) in variants.items():
+                    extra = {**env, "BENCH_MODULES": "1"} if run == 0 and kind == "app" and "demo" in name else env
+                    result = measure(kind, args, extra, opts.idle)
+                    if run:  # the first round warms the disk cache (and the demo's port)
+                        figures[name].append(result)
+        finally:
+            sandbox.stop()
+
+    def med(name: str, i: int) -> float:
+        return statistics.median(r[i] for r in figures[name])
+
+    floor = "floor (bare window)"
+    print(
+        f"start-up to a usable window and memory, median of {opts.runs} interleaved runs "
+        f"(idle memory {opts.idle:g} s after the first paint)"
+    )
+    print(f"  {'':<28} {'first paint':>16} {'idle memory':>20} {'peak memory':>20}")
+    for name in figures:
+        cells = []
+        for i, unit in ((0, "s"), (1, "MiB"), (2, "MiB")):
+            value = med(name, i)
+            text = f"{value:.2f} {unit}" if unit == "s" else f"{value:.0f} {unit}"
+            cells.append(f"{text} ({value / med(floor, i):.2f}x)")
+        print(f"  {name:<28} {cells[0]:>16} {cells[1]:>20} {cells[2]:>20}")
+    print("  goal: <= 1.50x the floor in time and memory with 1,000 jobs")
 
 
 if __name__ == "__main__":

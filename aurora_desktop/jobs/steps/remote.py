@@ -28,6 +28,7 @@ from aurora_desktop.api import (
 )
 from aurora_desktop.api.errors import excerpt
 from aurora_desktop.errors import UserError
+from aurora_desktop.jobs.eta import HISTORY, RenderPace, poll_delay
 from aurora_desktop.jobs.events import JobChanged, Notice
 from aurora_desktop.jobs.model import LocalJob, State, utcnow
 from aurora_desktop.jobs.runtime import OUTPUT_LIFETIME, STOPPED_MESSAGE
@@ -56,6 +57,9 @@ class RemoteWatch:
         self._slot_freed = asyncio.Event()
         self._closed = False
         self.ticks = 0  # diagnostics: completed status checks
+        self._pace: RenderPace | None = None
+        self._pace_learnt = -1e9
+        self._pace_stale = True
 
     # ------------------------------------------------------------------ for the other steps
 
@@ -102,17 +106,25 @@ class RemoteWatch:
     # ------------------------------------------------------------------ the poll loop
 
     def _interval(self, jobs: list[LocalJob]) -> float:
-        """Quick at first, slower for long jobs, quick again near the end."""
+        """Quick at first, slow while every job's end is far away, quick whenever one is likely
+        to finish (jobs/eta.py: its progress and this user's history)."""
         cfg, now = self.rt.config, utcnow()
-        best = cfg.poll_max
-        for job in jobs:
-            age = (now - (job.submitted_at or job.created_at)).total_seconds()
-            if age < 30 or job.progress >= 0.8:
-                want = cfg.poll_min
-            else:
-                want = min(cfg.poll_max, cfg.poll_min * (1 + age / 60))
-            best = min(best, want)
-        return best
+        return min(
+            (poll_delay(job, self._pace, quick=cfg.poll_min, slow=cfg.poll_max, now=now) for job in jobs),
+            default=cfg.poll_max,
+        )
+
+    async def _learn_pace(self) -> None:
+        """How long this user's videos take per second of audio, from their latest saved ones;
+        learnt again when a video was saved since (at most once a minute)."""
+        if time.monotonic() - self._pace_learnt < 60 and not self._pace_stale:
+            return
+        self._pace_stale = False
+        self._pace_learnt = time.monotonic()
+        self._pace = RenderPace.learn(await self.rt.store.recent_saved(HISTORY))
+
+    def video_saved(self) -> None:
+        self._pace_stale = True
 
     async def _poll_loop(self) -> None:
         try:
@@ -130,6 +142,7 @@ class RemoteWatch:
                 self._wake.clear()
                 await self._wake.wait()
                 continue
+            await self._learn_pace()
             watched = dict(self._watch)
             # One read of the store per tick (not one per job): these are the jobs at Creatify.
             local = {j.id: j for j in await rt.store.list([State.REMOTE])}
