@@ -289,9 +289,7 @@ class CreatePanel(QWidget):
         self.listen.clicked.connect(self._toggle_listen)
         self.audio_zone.extra.addWidget(self.waveform)
         self.audio_zone.extra.addWidget(self.listen)
-        self._preview_player = QMediaPlayer(self)
-        self._preview_player.setAudioOutput(QAudioOutput(self._preview_player))
-        self._preview_player.playbackStateChanged.connect(self._listen_state)
+        self._preview: QMediaPlayer | None = None  # made on first use (loading the media backend costs)
         self.reused_speech: Script | None = None  # "another take": the clip is this speech's link
         self.reused_speech_link = ""
 
@@ -467,7 +465,7 @@ class CreatePanel(QWidget):
         return any(source and not is_link(source) for source in sources)
 
     def _voice_way_changed(self, _index: int) -> None:
-        self._preview_player.stop()
+        self._stop_listening()
         self.script_panel.stop_preview()
         if not self.name_typed:
             self._name_from_voice()
@@ -517,7 +515,7 @@ class CreatePanel(QWidget):
             self.image_zone.show_state()
         else:
             self.tasks.cancel("inspect-audio")
-            self._preview_player.stop()
+            self._stop_listening()
             self.audio_source, self.audio_facts, self.audio_error = None, None, ""
             self.audio_zone.show_state()
             self.waveform.set_samples(None)
@@ -531,7 +529,7 @@ class CreatePanel(QWidget):
         # A check still running would fill in the inputs just cleared.
         self.tasks.cancel("inspect-image")
         self.tasks.cancel("inspect-audio")
-        self._preview_player.stop()
+        self._stop_listening()
         self.image_source = self.audio_source = None
         self.image_facts = self.audio_facts = None
         self.image_error = self.audio_error = ""
@@ -647,7 +645,7 @@ class CreatePanel(QWidget):
     def set_audio(self, source: str) -> None:
         if not source:
             return
-        self._preview_player.stop()
+        self._stop_listening()
         self.silence_accepted = False
         source = self._sendable(self.audio_zone, source)
         self.audio_source, self.audio_facts, self.audio_error = source, None, ""
@@ -704,13 +702,26 @@ class CreatePanel(QWidget):
         self.advanced.setArrowType(Qt.ArrowType.DownArrow if shown else Qt.ArrowType.RightArrow)
         self.advanced_options.setVisible(shown)
 
+    def _stop_listening(self) -> None:
+        if self._preview is not None:
+            self._preview.stop()
+
+    @property
+    def _preview_player(self) -> QMediaPlayer:
+        if self._preview is None:
+            self._preview = QMediaPlayer(self)
+            self._preview.setAudioOutput(QAudioOutput(self._preview))
+            self._preview.playbackStateChanged.connect(self._listen_state)
+        return self._preview
+
     def stop_preview(self) -> None:
-        self._preview_player.stop()
-        self._preview_player.setSource(QUrl())
+        if self._preview is not None:
+            self._preview.stop()
+            self._preview.setSource(QUrl())
 
     def _toggle_listen(self) -> None:
         if self._preview_player.playbackState() == QMediaPlayer.PlaybackState.PlayingState:
-            self._preview_player.stop()
+            self._stop_listening()
         else:
             self._preview_player.play()
 

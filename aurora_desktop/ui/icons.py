@@ -22,8 +22,11 @@ def _svg(name: str) -> str:
     return paths.resource("icons", f"{name}.svg").read_text(encoding="utf-8")
 
 
-def _render(name: str, size: int, colour: str, ratio: float) -> QPixmap:
-    renderer = QSvgRenderer(QByteArray(_svg(name).replace("currentColor", colour).encode()))
+def _renderer(name: str, colour: str) -> QSvgRenderer:
+    return QSvgRenderer(QByteArray(_svg(name).replace("currentColor", colour).encode()))
+
+
+def _render(renderer: QSvgRenderer, size: int, ratio: float) -> QPixmap:
     pixmap = QPixmap(round(size * ratio), round(size * ratio))
     pixmap.fill(Qt.GlobalColor.transparent)
     painter = QPainter(pixmap)
@@ -40,7 +43,7 @@ def _colour(role: str) -> str:
 
 
 def pixmap(name: str, size: int = 24, role: str = "text", ratio: float = 2.0) -> QPixmap:
-    return _render(name, size, _colour(role), ratio)
+    return _render(_renderer(name, _colour(role)), size, ratio)
 
 
 def icon(name: str, role: str = "text") -> QIcon:
@@ -52,7 +55,8 @@ def icon(name: str, role: str = "text") -> QIcon:
 @cache
 def _icon(name: str, colour: str) -> QIcon:
     result = QIcon()
+    renderer = _renderer(name, colour)  # parsed once for its six pictures
     for size in (16, 24, 32):
         for ratio in (1.0, 2.0):
-            result.addPixmap(_render(name, size, colour, ratio))
+            result.addPixmap(_render(renderer, size, ratio))
     return result

@@ -7,6 +7,7 @@ import logging
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QFile, QStandardPaths, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QIcon, QKeySequence
@@ -54,12 +55,14 @@ from aurora_desktop.ui.library_view import LibraryPanel
 from aurora_desktop.ui.mode_switch import ModeSwitch
 from aurora_desktop.ui.player import PlayerWidget
 from aurora_desktop.ui.reveal import reveal
-from aurora_desktop.ui.settings_dialog import SettingsDialog
 from aurora_desktop.ui.sharing import consent_box
 from aurora_desktop.ui.tasks import TaskRunner
 from aurora_desktop.ui.voice_ready import VoicePlayer, VoiceReadyDialog
-from aurora_desktop.ui.welcome import WelcomeView
 from aurora_desktop.voices import VoiceCache, choices, learned_pace
+
+if TYPE_CHECKING:
+    from aurora_desktop.ui.settings_dialog import SettingsDialog
+    from aurora_desktop.ui.welcome import WelcomeView
 
 log = logging.getLogger(__name__)
 SHUTDOWN_TIMEOUT = 5.0
@@ -106,12 +109,7 @@ class MainWindow(QMainWindow):
         self.setWindowIcon(QIcon(str(paths.resource("icons", "aurora.png"))))
 
         self.model = JobListModel(self)
-        self.welcome = WelcomeView(self)
-        self.welcome.keysEntered.connect(
-            lambda api_id, key: self.tasks.spawn(self._connect(api_id, key), key="connect")
-        )
-        self.welcome.settingsRequested.connect(self.open_settings)
-        self.welcome.demoRequested.connect(self.start_demo)
+        self._welcome: WelcomeView | None = None  # made when first shown: most starts never show it
         self.create_panel = CreatePanel(self.tasks, paths.cache_dir(), self)
         self.create_panel.set_model(self.settings.default_model)
         self.create_panel.photo_background = self.settings.photo_background
@@ -152,7 +150,6 @@ class MainWindow(QMainWindow):
         wl.addWidget(self.banner)
         wl.addWidget(split, 1)
         self.pages = QStackedWidget(self)
-        self.pages.addWidget(self.welcome)
         self.pages.addWidget(work)
         self.work_page = work
         self.setCentralWidget(self.pages)
@@ -204,9 +201,26 @@ class MainWindow(QMainWindow):
         self.rename_dialog: QInputDialog | None = None
         self._last_placed: CreateSpec | None = None  # the last video requested, to ask before the same again
 
+    @property
+    def welcome(self) -> WelcomeView:
+        if self._welcome is None:
+            from aurora_desktop.ui.welcome import WelcomeView  # most starts never show it
+
+            self._welcome = WelcomeView(self)
+            self._welcome.keysEntered.connect(
+                lambda api_id, key: self.tasks.spawn(self._connect(api_id, key), key="connect")
+            )
+            self._welcome.settingsRequested.connect(self.open_settings)
+            self._welcome.demoRequested.connect(self.start_demo)
+            self.pages.addWidget(self._welcome)
+        return self._welcome
+
     # ================================================================== start and modes
 
     def start(self) -> None:
+        if not (self.options.sandbox or self.options.api_base) and not self.settings.mode:
+            # A first start: the welcome page at once (deciding needs the keyring, which takes a moment).
+            self.pages.setCurrentWidget(self.welcome)
         self.tasks.spawn(self._start(), key="services")
 
     async def _start(self) -> None:
@@ -890,6 +904,8 @@ class MainWindow(QMainWindow):
     # ================================================================== settings
 
     def open_settings(self, tab: str = "") -> None:
+        from aurora_desktop.ui.settings_dialog import SettingsDialog  # on first use: not on the start-up path
+
         dialog = SettingsDialog(
             self.settings, self.secrets, self.tasks, self, api_base=self.options.api_base or "", tab=tab
         )
@@ -939,7 +955,7 @@ class MainWindow(QMainWindow):
         self.tasks.spawn(self._shutdown())
 
     async def _shutdown(self) -> None:
-        self.player.player.pause()
+        self.player.pause()
         await asyncio.sleep(0.05)  # let a frame in flight reach the widget before stopping
         self.player.stop()
         self.create_panel.stop_preview()

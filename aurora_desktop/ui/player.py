@@ -154,22 +154,31 @@ class PlayerWidget(QWidget):
         layout.addLayout(self.screen, 1)
         layout.addLayout(controls)
 
-        self.player = QMediaPlayer(self)
-        self.audio = QAudioOutput(self)
-        self.audio.setVolume(0.8)
-        self.player.setAudioOutput(self.audio)
-        self.player.setVideoOutput(self.video)
-        self.volume.valueChanged.connect(lambda v: self.audio.setVolume(v / 100))
-        self.player.durationChanged.connect(lambda d: (self.seek.setRange(0, d), self._show_time()))
-        self.player.positionChanged.connect(self._position)
-        self.seek.sliderMoved.connect(self.player.setPosition)
-        self.player.playbackStateChanged.connect(self._state)
-        self.player.mediaStatusChanged.connect(self._status)
-        self.video.videoSink().videoFrameChanged.connect(self._frame)
-        self.player.errorOccurred.connect(self._error)
+        # The media player is made when a video is first loaded: loading Qt's media backend
+        # (FFmpeg) is not on the way to the window's first paint.
+        self._player: QMediaPlayer | None = None
+        self.audio: QAudioOutput | None = None
+        self.volume.valueChanged.connect(lambda v: self.audio.setVolume(v / 100) if self.audio else None)
+        self.seek.sliderMoved.connect(lambda position: self.player.setPosition(position))
         self._set_controls(False)
         if not self.available:
             self.screen.setCurrentWidget(self.fallback)
+
+    @property
+    def player(self) -> QMediaPlayer:
+        if self._player is None:
+            player = self._player = QMediaPlayer(self)
+            self.audio = QAudioOutput(self)
+            self.audio.setVolume(self.volume.value() / 100)
+            player.setAudioOutput(self.audio)
+            player.setVideoOutput(self.video)
+            player.durationChanged.connect(lambda d: (self.seek.setRange(0, d), self._show_time()))
+            player.positionChanged.connect(self._position)
+            player.playbackStateChanged.connect(self._state)
+            player.mediaStatusChanged.connect(self._status)
+            self.video.videoSink().videoFrameChanged.connect(self._frame)
+            player.errorOccurred.connect(self._error)
+        return self._player
 
     def _set_controls(self, on: bool) -> None:
         for w in (self.play_button, self.seek, self.full):
@@ -312,12 +321,17 @@ class PlayerWidget(QWidget):
         self.screen.setCurrentWidget(self.fallback)
         self.external.setEnabled(self.path is not None)
 
+    def pause(self) -> None:
+        if self._player is not None:
+            self._player.pause()
+
     def stop(self) -> None:
         self._last_frame = None
         if self.screen.currentWidget() is self.still:
             self.screen.setCurrentWidget(self.video)
-        self.player.stop()
-        self.player.setSource(QUrl())
+        if self._player is not None:  # nothing to stop in a player never made
+            self._player.stop()
+            self._player.setSource(QUrl())
 
     def release(self, path: Path) -> None:
         """Let go of `path` if it is the video shown (it is being removed)."""
