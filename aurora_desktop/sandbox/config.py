@@ -35,6 +35,7 @@ class SandboxConfig:
     credits: Decimal = Decimal(1000)
     credits_status: int = 400  # status of "not enough credits" (unknown: 400, 402 or 403)
     progress_scale: int = 1  # 1: progress 0..1; 100: progress 0..100
+    progress_reported: bool = True  # False: progress stays 0 until done (how fine it is, is unknown)
     job_seconds: float = 4.0  # least time from pending to done
     slow_progress: float = 1.0  # fault: multiply job_seconds
     render_workers: int = 1  # jobs rendering at once; others wait in_queue
@@ -58,6 +59,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--credits", type=Decimal, default=Decimal(1000), help="starting balance")
     p.add_argument("--credits-status", type=int, choices=(400, 402, 403), default=400)
     p.add_argument("--progress-scale", type=int, choices=(1, 100), default=1)
+    p.add_argument(
+        "--no-progress", action="store_true", help="report progress 0 until a job is done (the coarsest reading)"
+    )
     p.add_argument("--job-seconds", type=float, default=4.0, help="least time a job takes")
     p.add_argument("--render-workers", type=int, default=1)
     p.add_argument("--max-input-mb", type=float, default=50)
@@ -95,6 +99,7 @@ def config_from_args(args: argparse.Namespace) -> SandboxConfig:
         credits=args.credits,
         credits_status=args.credits_status,
         progress_scale=args.progress_scale,
+        progress_reported=not args.no_progress,
         job_seconds=args.job_seconds,
         slow_progress=args.slow_progress,
         render_workers=args.render_workers,

@@ -335,7 +335,8 @@ class SandboxService:
                 while True:
                     timed = (time.monotonic() - run_started) / run_seconds if run_seconds else 1.0
                     # Honest progress: never ahead of the render, never ahead of the clock.
-                    job.set(progress=min(0.99, rendered, timed))
+                    if self.config.progress_reported:
+                        job.set(progress=min(0.99, rendered, timed))
                     if future.done() and timed >= 1.0:
                         break
                     await asyncio.sleep(0.1)

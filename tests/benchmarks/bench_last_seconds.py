@@ -2,6 +2,7 @@
 it is saved and shown (issue 12, part 3).
 
     .venv/bin/python tests/benchmarks/bench_last_seconds.py [--render 90] [--counts 1,10,100]
+                                                            [--progress linear|none|both]
 
 For each count, two engines run side by side, each against its own sandbox
 process whose jobs take --render seconds: one with today's poller (it asks
@@ -9,6 +10,8 @@ quickly when a job is likely to finish: jobs/eta.py), one with the rule it
 replaced (the older a job, the slower it is polled; quick again only above 80%
 progress), measured in the same run as the baseline. Both profiles hold the
 same history of ten saved videos that took as long as the sandbox's jobs do.
+Twice: with the sandbox reporting progress as it goes, and reporting none until
+the end (`--no-progress`: how fine Creatify's progress is, is not documented).
 
 Per job: "noticed" is the time from the sandbox marking the job done (its
 `updated_at`) to the engine starting the download; "download" is the time from
@@ -86,11 +89,10 @@ def seed_history(store: JobStore, render: float, audio_seconds: float) -> None:
         )
 
 
-async def one_side(old: bool, count: int, render: float, folder: Path) -> list[tuple[float, float]]:
+async def one_side(old: bool, count: int, render: float, folder: Path, progress: bool) -> list[tuple[float, float]]:
     """(noticed, download) seconds for each of `count` jobs."""
-    sandbox = await asyncio.to_thread(
-        SandboxProcess(["--job-seconds", str(render), "--render-workers", "2", "--credits", "1000000"]).start
-    )
+    args = ["--job-seconds", str(render), "--render-workers", "2", "--credits", "1000000"]
+    sandbox = await asyncio.to_thread(SandboxProcess([*args, *([] if progress else ["--no-progress"])]).start)
     try:
         credentials = Credentials(sandbox.api_id, sandbox.api_key)
         client = AuroraClient(credentials, sandbox.url)
@@ -131,23 +133,32 @@ async def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--render", type=float, default=90.0, help="seconds each sandbox job takes")
     ap.add_argument("--counts", default="1,10,100")
+    ap.add_argument(
+        "--progress",
+        choices=("linear", "none", "both"),
+        default="both",
+        help="the sandbox reports progress as it goes (linear), or only 0 until done (none)",
+    )
     opts = ap.parse_args()
     quick = EngineConfig(library_dir=Path(), partial_dir=Path()).poll_min
     print(
         f"the last seconds of a job: sandbox done -> download started (noticed) -> saved and shown; "
         f"jobs of {opts.render:g} s, quick poll {quick:g} s"
     )
+    modes = ("linear", "none") if opts.progress == "both" else (opts.progress,)
     with tempfile.TemporaryDirectory() as tmp:
-        for count in (int(c) for c in opts.counts.split(",")):
+        for mode, count in ((m, int(c)) for m in modes for c in opts.counts.split(",")):
+            reported = mode == "linear"
             new, old = await asyncio.gather(
-                one_side(False, count, opts.render, Path(tmp) / f"new-{count}"),
-                one_side(True, count, opts.render, Path(tmp) / f"old-{count}"),
+                one_side(False, count, opts.render, Path(tmp) / f"new-{mode}-{count}", reported),
+                one_side(True, count, opts.render, Path(tmp) / f"old-{mode}-{count}", reported),
             )
             for label, figures in (("eta-based poller", new), ("old age-based (baseline)", old)):
                 noticed = [f[0] for f in figures]
                 print(
-                    f"  {count:>3} job(s), {label:<25} noticed median {statistics.median(noticed):5.2f} s, "
-                    f"worst {max(noticed):5.2f} s; download median {statistics.median(f[1] for f in figures):5.2f} s"
+                    f"  progress {mode:<6} {count:>3} job(s), {label:<25} noticed median "
+                    f"{statistics.median(noticed):5.2f} s, worst {max(noticed):5.2f} s; "
+                    f"download median {statistics.median(f[1] for f in figures):5.2f} s"
                 )
             ratio = statistics.median(f[0] for f in new) / max(1e-9, statistics.median(f[0] for f in old))
             met = "met" if statistics.median(f[0] for f in new) <= quick else "NOT met"

@@ -107,6 +107,27 @@ def test_list_by_ids_in_chunks_of_100(make_sandbox) -> None:
     assert sb.stats()["requests"]["GET /api/aurora/"] == 3
 
 
+def test_no_progress_mode_reports_nothing_until_done(make_sandbox) -> None:
+    """`--no-progress`: the coarsest progress the service might give (the ETA and poller's worst case)."""
+    sb = make_sandbox("--no-progress", "--job-seconds", "2")
+    image, audio = sb.host(SAMPLE_IMAGE), sb.host(SAMPLE_AUDIO)
+
+    async def scenario() -> list[tuple[str, float]]:
+        async with sb.client() as client:
+            job = await client.create(CreateRequest(image=image, audio=audio, name="coarse"))
+            seen = []
+            while not job.status.is_terminal:
+                await asyncio.sleep(0.1)
+                job = await client.get(job.id)
+                seen.append((job.status.value, job.progress))
+            return seen
+
+    seen = run(scenario())
+    assert seen[-1] == ("done", 1.0)
+    assert any(status == "running" for status, _ in seen)
+    assert all(progress == 0.0 for status, progress in seen if status != "done")
+
+
 # ----------------------------------------------------------------------------- errors
 
 
