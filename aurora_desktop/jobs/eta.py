@@ -49,8 +49,21 @@ class RenderPace:
         return cls(statistics.median(paces), len(paces)) if paces else None
 
 
-def remaining_seconds(job: LocalJob, pace: RenderPace | None, now: datetime | None = None) -> float | None:
-    """Seconds until the video is likely to be ready at Creatify, or None when nothing can be said."""
+@dataclass(frozen=True, slots=True)
+class Observed:
+    """What the poller saw of one job's progress: `seconds` since it first saw it move,
+    from `start` (a fraction) to the job's progress now."""
+
+    seconds: float
+    start: float
+
+
+def remaining_seconds(
+    job: LocalJob, pace: RenderPace | None, now: datetime | None = None, observed: Observed | None = None
+) -> float | None:
+    """Seconds until the video is likely to be ready at Creatify, or None when nothing can be said.
+    The progress witness is the pace the poller saw the progress move at (`observed`), or, without
+    it, the pace since the request (which a long wait in Creatify's queue makes look slow)."""
     if job.state is not State.REMOTE or job.submitted_at is None:
         return None
     elapsed = max(0.0, ((now or utcnow()) - job.submitted_at).total_seconds())
@@ -58,7 +71,12 @@ def remaining_seconds(job: LocalJob, pace: RenderPace | None, now: datetime | No
     p = job.progress
     if p < MIN_PROGRESS:
         return by_history
-    by_progress = elapsed * (1.0 - p) / p
+    if observed is not None and p - observed.start >= MIN_PROGRESS and observed.seconds > 0:
+        by_progress = observed.seconds * (1.0 - p) / (p - observed.start)
+    elif observed is not None:
+        return by_history  # moving, but not yet far enough to tell its pace
+    else:
+        by_progress = elapsed * (1.0 - p) / p
     if by_history is None:
         return by_progress
     return p * by_progress + (1.0 - p) * by_history
@@ -79,15 +97,19 @@ def poll_delay(
     quick: float,
     slow: float,
     now: datetime | None = None,
+    observed: Observed | None = None,
 ) -> float:
-    """How long the poller may wait before asking about this job again: quick while it is young
-    and whenever it is likely to finish before the next slow poll, slow only while its end is
-    far away (half the time left, so an estimate that is too long still meets the end early)."""
+    """How long the poller may wait before asking about this job again: quick while it is young,
+    near its end by progress, and whenever it is likely to finish soon (half the time left, so
+    an estimate that is too long still meets the end early); otherwise slower as it ages, never
+    slower than that. The estimate only ever shortens the wait: a job whose progress misleads
+    (it waited in Creatify's queue, then renders at once) is still asked about as often as before."""
     now = now or utcnow()
     age = (now - (job.submitted_at or job.created_at)).total_seconds()
     if age < 30 or job.progress >= 0.8:
         return quick
-    left = remaining_seconds(job, pace, now)
-    if left is None:  # nothing known: the older the job, the slower (the old rule)
-        return min(slow, quick * (1 + age / 60))
-    return max(quick, min(slow, left / 2))
+    by_age = min(slow, quick * (1 + age / 60))
+    left = remaining_seconds(job, pace, now, observed)
+    if left is None:
+        return by_age
+    return max(quick, min(by_age, left / 2))

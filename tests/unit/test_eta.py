@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 
-from aurora_desktop.jobs.eta import RenderPace, group_remaining, poll_delay, remaining_seconds
+from aurora_desktop.jobs.eta import Observed, RenderPace, group_remaining, poll_delay, remaining_seconds
 from aurora_desktop.jobs.model import InputFile, InputKind, LocalJob, State, utcnow
 
 NOW = utcnow()
@@ -54,17 +54,23 @@ def test_remaining_from_progress_history_or_both() -> None:
 
 def test_the_poller_asks_quickly_when_a_long_job_is_likely_to_finish() -> None:
     pace = RenderPace(per_audio_second=30.0, samples=5)  # 10 s of audio: 300 s
-    # Long running and far from its end: slow.
-    assert poll_delay(job(age=100, progress=0.3), pace, quick=2, slow=15, now=NOW) == 15
+    # Long running and far from its end: as slow as its age allows (never slower).
+    assert poll_delay(job(age=600, progress=0.3), pace, quick=2, slow=15, now=NOW) == 15
+    assert poll_delay(job(age=100, progress=0.3), pace, quick=2, slow=15, now=NOW) == pytest.approx(2 * (1 + 100 / 60))
     # Long running with no progress reported, likely done in 10 s by this user's history:
     # half of that (the old rule said 2 * (1 + 290/60) = 11.7 s).
     assert poll_delay(job(age=290, progress=0.0), pace, quick=2, slow=15, now=NOW) == pytest.approx(5.0)
     # ... and past its likely end: quick.
     assert poll_delay(job(age=400, progress=0.0), pace, quick=2, slow=15, now=NOW) == 2
-    # Progress says 40 s left (240 s at 0.6; history agrees roughly): 20 s, capped at the slow 15.
-    assert poll_delay(job(age=240, progress=0.6), None, quick=2, slow=15, now=NOW) == 15
-    assert poll_delay(job(age=240, progress=0.75), None, quick=2, slow=15, now=NOW) == pytest.approx(15.0)
-    assert poll_delay(job(age=60, progress=0.75), None, quick=2, slow=15, now=NOW) == pytest.approx(10.0)
+    # Progress says 160 s left (240 s at 0.6): the age rule's 10 s; 20 s left (at 0.75 after 60 s): 10 s.
+    assert poll_delay(job(age=240, progress=0.6), None, quick=2, slow=15, now=NOW) == pytest.approx(10.0)
+    assert poll_delay(job(age=60, progress=0.75), None, quick=2, slow=15, now=NOW) == pytest.approx(4.0)
+    assert poll_delay(job(age=120, progress=0.75), None, quick=2, slow=15, now=NOW) == pytest.approx(6.0)
+    # Queued long, then rendering fast: from the pace the poller saw (0 -> 0.3 in 3 s: 7 s left,
+    # history: late), not since the request (which would say 15 minutes).
+    seen = Observed(seconds=3.0, start=0.0)
+    assert poll_delay(job(age=400, progress=0.3), pace, quick=2, slow=15, now=NOW, observed=seen) == 2
+    assert poll_delay(job(age=400, progress=0.3), pace, quick=2, slow=15, now=NOW) == 15
     assert poll_delay(job(age=10), pace, quick=2, slow=15, now=NOW) == 2  # young
     assert poll_delay(job(age=600, progress=0.85), None, quick=2, slow=15, now=NOW) == 2  # nearly done
     # Nothing known: the older, the slower, as before.

@@ -28,7 +28,7 @@ from aurora_desktop.api import (
 )
 from aurora_desktop.api.errors import excerpt
 from aurora_desktop.errors import UserError
-from aurora_desktop.jobs.eta import HISTORY, RenderPace, poll_delay
+from aurora_desktop.jobs.eta import HISTORY, Observed, RenderPace, poll_delay
 from aurora_desktop.jobs.events import JobChanged, Notice
 from aurora_desktop.jobs.model import LocalJob, State, utcnow
 from aurora_desktop.jobs.runtime import OUTPUT_LIFETIME, STOPPED_MESSAGE
@@ -58,6 +58,7 @@ class RemoteWatch:
         self._closed = False
         self.ticks = 0  # diagnostics: completed status checks
         self._pace: RenderPace | None = None
+        self._moving_since: dict[str, tuple[float, float]] = {}  # local id -> (monotonic, progress) first seen > 0
         self._pace_learnt = -1e9
         self._pace_stale = True
 
@@ -108,11 +109,24 @@ class RemoteWatch:
     def _interval(self, jobs: list[LocalJob]) -> float:
         """Quick at first, slow while every job's end is far away, quick whenever one is likely
         to finish (jobs/eta.py: its progress and this user's history)."""
-        cfg, now = self.rt.config, utcnow()
+        cfg, now, mono = self.rt.config, utcnow(), time.monotonic()
         return min(
-            (poll_delay(job, self._pace, quick=cfg.poll_min, slow=cfg.poll_max, now=now) for job in jobs),
+            (
+                poll_delay(
+                    job, self._pace, quick=cfg.poll_min, slow=cfg.poll_max, now=now, observed=self._observed(job, mono)
+                )
+                for job in jobs
+            ),
             default=cfg.poll_max,
         )
+
+    def _observed(self, job: LocalJob, now: float) -> Observed | None:
+        first = self._moving_since.get(job.id)
+        if first is None:
+            if job.progress <= 0:
+                return None
+            first = self._moving_since[job.id] = (now, job.progress)  # first seen moving (after any queue)
+        return Observed(now - first[0], first[1])
 
     async def _learn_pace(self) -> None:
         """How long this user's videos take per second of audio, from their latest saved ones;
@@ -279,6 +293,7 @@ class RemoteWatch:
         await self._apply(await self.rt.store.get(local_id), remote)
 
     def _release(self, local_id: str) -> None:
+        self._moving_since.pop(local_id, None)
         event = self._left.get(local_id)
         if event:
             event.set()
