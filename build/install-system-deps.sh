@@ -13,7 +13,7 @@ RUNTIME="python3-venv libegl1 libgl1 libglib2.0-0 libxkbcommon0 libxkbcommon-x11
 libfontconfig1 libfreetype6 libdbus-1-3 libpulse0 libxcb-cursor0 libxcb-icccm4
 libxcb-image0 libxcb-keysyms1 libxcb-randr0 libxcb-render-util0 libxcb-shape0
 libxcb-xinerama0 libxcb-xkb1 libx11-xcb1 libnss3 libasound2 fonts-dejavu-core"
-TEST="xvfb xauth dbus dbus-x11 gnome-keyring libsecret-tools espeak-ng sox imagemagick curl openbox"
+TEST="xvfb xauth dbus dbus-x11 gnome-keyring libsecret-tools espeak-ng sox imagemagick curl openbox xz-utils"
 
 pkgs="$RUNTIME"
 [ "${1:-}" = "--test" ] && pkgs="$pkgs $TEST"
