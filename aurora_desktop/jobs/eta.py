@@ -82,12 +82,12 @@ def remaining_seconds(
     return p * by_progress + (1.0 - p) * by_history
 
 
-def group_remaining(jobs: Iterable[LocalJob], pace: RenderPace | None, now: datetime | None = None) -> float | None:
-    """When all of them are likely to be ready: the latest of the estimates (None if any is unknown)."""
-    estimates = [remaining_seconds(j, pace, now) for j in jobs if j.state is State.REMOTE]
-    if not estimates or any(e is None for e in estimates):
+def group_remaining(estimates: Iterable[float | None]) -> float | None:
+    """When all of a group are likely to be ready: the latest estimate (None if any is unknown)."""
+    known = list(estimates)
+    if not known or any(e is None for e in known):
         return None
-    return max(e for e in estimates if e is not None)
+    return max(e for e in known if e is not None)
 
 
 def poll_delay(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -19,7 +20,7 @@ from PySide6.QtCore import (
 
 from aurora_desktop import paths
 from aurora_desktop.api.catalog import get_model
-from aurora_desktop.jobs.eta import RenderPace, group_remaining, remaining_seconds
+from aurora_desktop.jobs.eta import Observed, RenderPace, group_remaining, remaining_seconds
 from aurora_desktop.jobs.model import LocalJob, State, utcnow
 from aurora_desktop.jobs.prepare import image_link_copy
 from aurora_desktop.jobs.vocabulary import Phase
@@ -107,6 +108,13 @@ def elapsed_seconds(job: LocalJob) -> float | None:
 class _Row:
     job: LocalJob
     phase: tuple[str, float, float] | None = None
+    moving_since: tuple[float, float] | None = None  # (monotonic, progress) when generating was first seen moving
+
+    def observed(self) -> Observed | None:
+        """The pace its progress was seen to move at (after any wait in Creatify's queue)."""
+        if self.moving_since is None:
+            return None
+        return Observed(time.monotonic() - self.moving_since[0], self.moving_since[1])
 
 
 class JobListModel(QAbstractListModel):
@@ -141,7 +149,7 @@ class JobListModel(QAbstractListModel):
         if role == ElapsedRole:
             return elapsed_seconds(job)
         if role == EtaRole:
-            return remaining_seconds(job, self.pace)
+            return remaining_seconds(job, self.pace, observed=row.observed())
         return None
 
     # ------------------------------------------------------------------ updates
@@ -170,12 +178,17 @@ class JobListModel(QAbstractListModel):
         row.job = job
         if job.state.is_final or (row.phase and Phase(row.phase[0]).state is not job.state):
             row.phase = None
+        if job.state is not State.REMOTE:
+            row.moving_since = None  # a new request (retry) is watched afresh
         self._changed(i)
 
     def set_progress(self, job_id: str, phase: str, done: float, total: float) -> None:
         i = self._by_id.get(job_id)
         if i is not None:
-            self._rows[i].phase = (phase, done, total)
+            row = self._rows[i]
+            row.phase = (phase, done, total)
+            if phase == Phase.GENERATING and done > 0 and row.moving_since is None:
+                row.moving_since = (time.monotonic(), done)
             self._changed(i)
 
     def remove(self, job_id: str) -> None:
@@ -195,7 +208,11 @@ class JobListModel(QAbstractListModel):
 
     def remaining_seconds(self) -> float | None:
         """When every video at Creatify is likely ready (None: none there, or not known yet)."""
-        return group_remaining((row.job for row in self._rows), self.pace)
+        return group_remaining(
+            remaining_seconds(row.job, self.pace, observed=row.observed())
+            for row in self._rows
+            if row.job.state is State.REMOTE
+        )
 
     def running_count(self) -> int:
         return sum(1 for r in self._rows if not r.job.state.is_final)

@@ -79,6 +79,7 @@ def test_the_poller_asks_quickly_when_a_long_job_is_likely_to_finish() -> None:
 
 def test_a_group_is_ready_when_its_last_job_is() -> None:
     pace = RenderPace(per_audio_second=20.0, samples=5)
-    jobs = [job(id="a", age=150), job(id="b", age=50), job(State.SAVED, id="c")]
-    assert group_remaining(jobs, pace, NOW) == pytest.approx(150.0)
-    assert group_remaining([job(State.SAVED)], pace, NOW) is None
+    jobs = [job(id="a", age=150), job(id="b", age=50)]
+    assert group_remaining(remaining_seconds(j, pace, NOW) for j in jobs) == pytest.approx(150.0)
+    assert group_remaining([]) is None
+    assert group_remaining([12.0, None]) is None  # one unknown: the group's end is unknown
