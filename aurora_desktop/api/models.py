@@ -146,15 +146,7 @@ class Job:
 
     @classmethod
     def from_api(cls, data: Any) -> Job:
-        if not isinstance(data, dict):
-            raise InvalidResponseError(detail=f"expected a job object, got: {excerpt(repr(data))}")
-        raw_id = data.get("id")
-        if not raw_id:
-            raise InvalidResponseError(detail=f"job without an id: {excerpt(repr(data))}")
-        try:
-            job_id = str(uuid.UUID(str(raw_id)))
-        except ValueError:
-            job_id = str(raw_id)  # not a UUID after all: keep it, it is only an identifier
+        job_id = parse_job_id(data, "job")
         status = JobStatus.parse(data.get("status"))
         return cls(
             id=job_id,
@@ -219,6 +211,19 @@ def _check_url(value: str, what: str, max_len: int | None = None) -> None:
         raise ValueError(f"The {what} must be a web link (http or https), not {value[:80]!r}.")
     if max_len is not None and len(value) > max_len:
         raise ValueError(f"The {what} is longer than {max_len} characters.")
+
+
+def parse_job_id(data: Any, what: str) -> str:
+    """The id of a job object (an Aurora or a speech job), in canonical UUID form when it is one."""
+    if not isinstance(data, dict):
+        raise InvalidResponseError(detail=f"expected a {what} object, got: {excerpt(repr(data))}")
+    raw_id = data.get("id")
+    if not raw_id:
+        raise InvalidResponseError(detail=f"{what} without an id: {excerpt(repr(data))}")
+    try:
+        return str(uuid.UUID(str(raw_id)))
+    except ValueError:
+        return str(raw_id)  # not a UUID after all: keep it, it is only an identifier
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,13 +12,12 @@ from __future__ import annotations
 
 import logging
 import math
-import uuid
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 from aurora_desktop.api.errors import InvalidResponseError, excerpt
-from aurora_desktop.api.models import JobStatus, _lenient, _number, _text, parse_list
+from aurora_desktop.api.models import JobStatus, _lenient, _number, _text, parse_job_id, parse_list
 
 log = logging.getLogger(__name__)
 
@@ -99,12 +98,7 @@ class SpeechJob:
 
     @classmethod
     def from_api(cls, data: Any) -> SpeechJob:
-        if not isinstance(data, dict) or not data.get("id"):
-            raise InvalidResponseError(detail=f"expected a speech job, got: {excerpt(repr(data))}")
-        try:
-            job_id = str(uuid.UUID(str(data["id"])))
-        except ValueError:
-            job_id = str(data["id"])
+        job_id = parse_job_id(data, "speech job")
         return cls(
             id=job_id,
             status=JobStatus.parse(data.get("status")),

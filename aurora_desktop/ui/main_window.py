@@ -57,7 +57,8 @@ from aurora_desktop.ui.player import PlayerWidget
 from aurora_desktop.ui.reveal import reveal
 from aurora_desktop.ui.sharing import consent_box
 from aurora_desktop.ui.tasks import TaskRunner
-from aurora_desktop.ui.voice_ready import VoicePlayer, VoiceReadyDialog
+from aurora_desktop.ui.voice_player import VoicePlayer
+from aurora_desktop.ui.voice_ready import VoiceReadyDialog
 from aurora_desktop.voices import VoiceCache, choices, learned_pace
 
 if TYPE_CHECKING:

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from PySide6.QtCore import Qt, QUrl, Signal
-from PySide6.QtMultimedia import QAudioOutput, QMediaPlayer
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtMultimedia import QMediaPlayer
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -34,6 +34,7 @@ from aurora_desktop.formatting import plain_length
 from aurora_desktop.jobs.model import utcnow
 from aurora_desktop.jobs.prepare import Script, script_problem
 from aurora_desktop.ui import theme
+from aurora_desktop.ui.voice_player import VoicePlayer
 from aurora_desktop.voices import VoiceChoice, accents, genders
 
 VoiceRole = Qt.ItemDataRole.UserRole + 1
@@ -50,8 +51,8 @@ class ScriptPanel(QWidget):
         self.favourites: set[str] = set()
         self.pace = WORDS_PER_MINUTE
         self._wanted_voice = ""
-        self._player: QMediaPlayer | None = None  # made on the first preview (loading FFmpeg costs)
-        self._playing = ""
+        self.samples = VoicePlayer(self)  # each voice's sample, played in the app
+        self.samples.playingChanged.connect(self._preview_state)
 
         self.editor = QPlainTextEdit(self)
         self.editor.setAccessibleName(self.tr("Script"))
@@ -198,8 +199,7 @@ class ScriptPanel(QWidget):
         self._text_changed()
 
     def stop_preview(self) -> None:
-        if self._player is not None:
-            self._player.stop()
+        self.samples.stop()
 
     def showEvent(self, event) -> None:
         super().showEvent(event)
@@ -263,7 +263,8 @@ class ScriptPanel(QWidget):
         self.favourite.setChecked(starred)
         self.favourite.setText("★" if starred else "☆")
         self.favourite.setToolTip(self.tr("Remove from favourites") if starred else self.tr("Add to favourites"))
-        if self._playing and (voice is None or voice.preview_url != self._playing):
+        playing = self.samples.playing_url
+        if playing and (voice is None or voice.preview_url != playing):
             self.stop_preview()
         self.changed.emit()
 
@@ -294,27 +295,17 @@ class ScriptPanel(QWidget):
 
     def toggle_preview(self) -> None:
         voice = self.voice
-        if voice is None or not voice.preview_url:
-            return
-        if self._player is None:
-            self._player = QMediaPlayer(self)
-            self._player.setAudioOutput(QAudioOutput(self._player))
-            self._player.playbackStateChanged.connect(self._preview_state)
-        if self._player.playbackState() == QMediaPlayer.PlaybackState.PlayingState and (
-            self._playing == voice.preview_url
-        ):
-            self._player.stop()
-            return
-        self._playing = voice.preview_url
-        self._player.setSource(QUrl(voice.preview_url))
-        self._player.play()
+        if voice is not None and voice.preview_url:
+            self.samples.toggle(voice.preview_url)
 
-    def _preview_state(self, state: QMediaPlayer.PlaybackState) -> None:
-        playing = state == QMediaPlayer.PlaybackState.PlayingState
-        if not playing:
-            self._playing = ""
+    def _preview_state(self, playing: bool) -> None:
         self.preview.setText(self.tr("■ Stop") if playing else self.tr("▶ Hear it"))
 
     @property
     def preview_playing(self) -> bool:
-        return bool(self._player and self._player.playbackState() == QMediaPlayer.PlaybackState.PlayingState)
+        return self.samples.playing
+
+    @property
+    def _player(self) -> QMediaPlayer | None:
+        """The media player behind the samples (made on the first one)."""
+        return self.samples._player

@@ -1,49 +1,16 @@
-"""Hearing a script's voice before its video is paid for, and listening to it later.
-
-`VoicePlayer` plays a speech's link in the app (Creatify keeps it; nothing is
-downloaded first). `VoiceReadyDialog` is what a job that stopped at
-VOICE_READY shows: listen (as often as wanted), then make the video or not now.
+"""Hearing a script's voice before its video is paid for: what a job that stopped at
+VOICE_READY shows. Listen (as often as wanted, from Creatify's link: nothing is
+downloaded first), then make the video, or not now.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, QUrl, Signal
-from PySide6.QtMultimedia import QAudioOutput, QMediaPlayer
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from aurora_desktop.api.catalog import cost_credits, get_model
 from aurora_desktop.jobs.model import LocalJob
-
-
-class VoicePlayer(QObject):
-    """One speech at a time; made on first use (loading the media backend costs)."""
-
-    playingChanged = Signal(bool)
-
-    def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._player: QMediaPlayer | None = None
-
-    @property
-    def playing(self) -> bool:
-        return bool(self._player and self._player.playbackState() == QMediaPlayer.PlaybackState.PlayingState)
-
-    def toggle(self, url: str) -> None:
-        if self._player is None:
-            self._player = QMediaPlayer(self)
-            self._player.setAudioOutput(QAudioOutput(self._player))
-            self._player.playbackStateChanged.connect(
-                lambda state: self.playingChanged.emit(state == QMediaPlayer.PlaybackState.PlayingState)
-            )
-        if self.playing and self._player.source() == QUrl(url):
-            self._player.stop()
-            return
-        self._player.setSource(QUrl(url))
-        self._player.play()
-
-    def stop(self) -> None:
-        if self._player is not None:
-            self._player.stop()
+from aurora_desktop.ui.voice_player import VoicePlayer
 
 
 class VoiceReadyDialog(QDialog):

@@ -21,13 +21,11 @@ from __future__ import annotations
 
 import argparse
 import os
-import sqlite3
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-import uuid
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -90,34 +88,16 @@ else:
 
 
 def fill(profile: Path, n: int) -> None:
-    """A library of n jobs as a user's grows: mostly saved, some failed, a few waiting for the user."""
+    """A profile whose library holds n jobs, as bench_library.py makes them (mostly saved, some failed)."""
+    from bench_library import fill as fill_store
+
     from aurora_desktop import paths
-    from aurora_desktop.jobs.model import COLUMNS, InputFile, InputKind, LocalJob, State, job_columns, new_token
-    from aurora_desktop.jobs.store import JobStore, _encode
 
     paths.use_profile(profile)
-    db = paths.data_dir() / "jobs.sqlite3"
-    JobStore(db).close()
-    portrait = str(ROOT / "resources" / "samples" / "portrait.png")
-    rows = []
-    for i in range(n):
-        job = LocalJob(
-            id=str(uuid.uuid4()),
-            token=new_token(),
-            name=f"Video {i}",
-            model="aurora_v1",
-            image=InputFile(InputKind.IMAGE, portrait),
-            audio=InputFile(InputKind.AUDIO, "/tmp/voice.wav"),
-            state=State.SAVED if i % 10 else State.FAILED,
-            audio_seconds=7.6,
-            credits_used=8.0,
-            output_path=str(profile / "videos" / f"Video {i}.mp4"),
-            error_message=None if i % 10 else "Creatify said no.",
-        )
-        rows.append([_encode(c, v) for c, v in job_columns(vars(job)).items()])
-    with sqlite3.connect(db) as con:  # set-up only: one transaction for all rows
-        con.executemany(f"INSERT INTO jobs ({', '.join(COLUMNS)}) VALUES ({', '.join('?' * len(COLUMNS))})", rows)
-    paths.use_profile(None)
+    try:
+        fill_store(paths.data_dir() / "jobs.sqlite3", n)
+    finally:
+        paths.use_profile(None)
 
 
 def measure(kind: str, args: list[str], env_extra: dict[str, str], idle: float) -> tuple[float, float, float]:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import json
 import subprocess
-import time
 from dataclasses import replace
 from pathlib import Path
 
@@ -20,6 +19,7 @@ from aurora_desktop.jobs.prepare import Script
 from aurora_desktop.jobs.vocabulary import ErrorCode
 from aurora_desktop.voices import choices
 from tests.conftest import SAMPLE_IMAGE, Sandbox, cli_args, cli_env, list_jobs, run, run_cli
+from tests.e2e.test_crash_safety import _kill_when
 from tests.e2e.test_engine_actions import Harness
 
 pytestmark = pytest.mark.e2e
@@ -110,18 +110,6 @@ def test_a_speech_request_whose_answer_is_lost_is_not_paid_twice(make_sandbox, t
     assert 1000 - stats["remaining_credits"] == float(speech_credits(WORDS * 0.4))  # the one speech, once
 
 
-def _kill_when(proc: subprocess.Popen[str], ready, timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if ready():
-            proc.kill()
-            proc.wait()
-            return
-        time.sleep(0.05)
-    proc.kill()
-    raise AssertionError("the moment to kill never came")
-
-
 def test_a_crash_between_speech_and_video_resumes_without_a_second_speech(make_sandbox, tmp_path: Path) -> None:
     sb = make_sandbox("--job-seconds", "1")
     voice = first_voice(sb)
@@ -129,9 +117,9 @@ def test_a_crash_between_speech_and_video_resumes_without_a_second_speech(make_s
     sb.fault(kind="delay", seconds=30, method="PUT", path="/sandbox/files/")
     profile = tmp_path / "profile"
     env = cli_env(sb)
-    args = cli_args(sb, profile, "run", "--image", str(SAMPLE_IMAGE), "--script", SCRIPT, "--voice", voice.id)
+    args = cli_args(sb, profile, "run", "--image", str(SAMPLE_IMAGE), "--script", SCRIPT, "--voice", voice.id, "--json")
     with subprocess.Popen(args, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True) as proc:
-        _kill_when(proc, lambda: any(j["state"] == "hosting" for j in list_jobs(profile)))
+        _kill_when(proc, sb, lambda events, _stats: any(e.get("state") == "hosting" for e in events))
     [killed] = list_jobs(profile)
     assert killed["state"] == "hosting" and killed["speech_id"]
     assert sb.stats()["speech_jobs"] == 1
