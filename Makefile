@@ -43,6 +43,7 @@ bench: system-deps-test $(VENV)/.test
 	$(BIN)/python tests/benchmarks/probe_engine.py --rounds 20
 	$(BIN)/python tests/benchmarks/bench_responsive.py --mb 1024 --jobs 100
 	$(BIN)/python tests/benchmarks/bench_last_seconds.py --render 90 --counts 1,10,100
+	$(BIN)/python tests/benchmarks/soak_player_stop.py --stops 200
 
 # The main states of the real window under a virtual screen, as PNGs in screenshots/.
 screenshots: system-deps-test $(VENV)/.test

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import faulthandler
 import gc
 import os
 from collections.abc import Callable, Iterator
@@ -323,6 +324,30 @@ def temp_hosts(_temp_host_processes: dict[str, TempHost], monkeypatch: pytest.Mo
         host.reset()
     monkeypatch.setenv(HOSTS_ENV, ",".join(f"{p}={h.url}" for p, h in _temp_host_processes.items()))
     return _temp_host_processes
+
+
+# ----------------------------------------------------------------------------- hangs
+
+# pytest-timeout (300 s, pyproject.toml) fails a slow test and goes on, but its signal is
+# handled only when Python code runs: a test stuck inside Qt's C++ (a media backend joining
+# its threads, say) never sees it, and the run would hang until CI kills it with nothing
+# to show. This watchdog is a C thread: a minute after that, it prints every thread's
+# Python stack to the terminal and ends the run (exit 1).
+HANG_SECONDS = 360
+_TERMINAL_FD: list[int] = []
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    _TERMINAL_FD.append(os.dup(2))  # the real stderr, not the per-test capture
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None) -> Iterator[None]:
+    faulthandler.dump_traceback_later(HANG_SECONDS, exit=True, file=_TERMINAL_FD[0])
+    try:
+        yield
+    finally:
+        faulthandler.cancel_dump_traceback_later()
 
 
 # ----------------------------------------------------------------------------- process exit

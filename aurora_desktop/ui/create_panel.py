@@ -54,7 +54,7 @@ from aurora_desktop.jobs.share_links import direct_link
 from aurora_desktop.media import photo
 from aurora_desktop.media.inspect import AudioFacts, ImageFacts, InputError
 from aurora_desktop.settings import Sharing
-from aurora_desktop.ui import icons, theme
+from aurora_desktop.ui import icons, media, theme
 from aurora_desktop.ui.script_panel import ScriptPanel
 from aurora_desktop.ui.sharing import SharingChoice
 from aurora_desktop.ui.tasks import TaskRunner
@@ -704,7 +704,7 @@ class CreatePanel(QWidget):
 
     def _stop_listening(self) -> None:
         if self._preview is not None:
-            self._preview.stop()
+            media.stop(self._preview)
 
     @property
     def _preview_player(self) -> QMediaPlayer:
@@ -716,14 +716,14 @@ class CreatePanel(QWidget):
 
     def stop_preview(self) -> None:
         if self._preview is not None:
-            self._preview.stop()
+            media.stop(self._preview)
             self._preview.setSource(QUrl())
 
     def _toggle_listen(self) -> None:
         if self._preview_player.playbackState() == QMediaPlayer.PlaybackState.PlayingState:
             self._stop_listening()
         else:
-            self._preview_player.play()
+            media.play(self._preview_player)
 
     def _listen_state(self, state: QMediaPlayer.PlaybackState) -> None:
         playing = state == QMediaPlayer.PlaybackState.PlayingState

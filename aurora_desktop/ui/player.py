@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from aurora_desktop.formatting import clock_text
-from aurora_desktop.ui import icons
+from aurora_desktop.ui import icons, media
 
 _AVAILABLE: list[bool] = []
 
@@ -159,7 +159,7 @@ class PlayerWidget(QWidget):
         self._player: QMediaPlayer | None = None
         self.audio: QAudioOutput | None = None
         self.volume.valueChanged.connect(lambda v: self.audio.setVolume(v / 100) if self.audio else None)
-        self.seek.sliderMoved.connect(lambda position: self.player.setPosition(position))
+        self.seek.sliderMoved.connect(lambda position: media.seek(self.player, position))
         self._set_controls(False)
         if not self.available:
             self.screen.setCurrentWidget(self.fallback)
@@ -196,16 +196,16 @@ class PlayerWidget(QWidget):
         self.screen.setCurrentWidget(self.video)
         self.player.setSource(QUrl.fromLocalFile(str(path)))
         if autoplay:
-            self.player.play()
+            media.play(self.player)
 
     def toggle(self) -> None:
         if self.ended:
             self.replay()
             return
         if self.player.playbackState() == QMediaPlayer.PlaybackState.PlayingState:
-            self.player.pause()
+            media.pause(self.player)
         else:
-            self.player.play()
+            media.play(self.player)
 
     # Full screen: the whole player (video and controls) becomes a window of its own and comes
     # back into its place after, so keys reach it and the picture never gets lost in between.
@@ -263,9 +263,9 @@ class PlayerWidget(QWidget):
         if key == Qt.Key.Key_Space:
             self.toggle()
         elif key == Qt.Key.Key_Right:
-            self.player.setPosition(min(self.player.duration(), self.player.position() + 5000))
+            media.seek(self.player, min(self.player.duration(), self.player.position() + 5000))
         elif key == Qt.Key.Key_Left:
-            self.player.setPosition(max(0, self.player.position() - 5000))
+            media.seek(self.player, max(0, self.player.position() - 5000))
         elif key == Qt.Key.Key_Up:
             self.volume.setValue(min(100, self.volume.value() + 10))
         elif key == Qt.Key.Key_Down:
@@ -313,8 +313,8 @@ class PlayerWidget(QWidget):
 
     def replay(self) -> None:
         self.ended = False
-        self.player.setPosition(0)
-        self.player.play()
+        media.seek(self.player, 0)
+        media.play(self.player)
 
     def _error(self, _error: QMediaPlayer.Error, text: str) -> None:
         self.fallback_text.setText(self.tr("This video could not be played inside the app ({text}).").format(text=text))
@@ -323,14 +323,14 @@ class PlayerWidget(QWidget):
 
     def pause(self) -> None:
         if self._player is not None:
-            self._player.pause()
+            media.pause(self._player)
 
     def stop(self) -> None:
         self._last_frame = None
         if self.screen.currentWidget() is self.still:
             self.screen.setCurrentWidget(self.video)
         if self._player is not None:  # nothing to stop in a player never made
-            self._player.stop()
+            media.stop(self._player)
             self._player.setSource(QUrl())
 
     def release(self, path: Path) -> None:

@@ -6,6 +6,8 @@ from __future__ import annotations
 from PySide6.QtCore import QObject, QUrl, Signal
 from PySide6.QtMultimedia import QAudioOutput, QMediaPlayer
 
+from aurora_desktop.ui import media
+
 
 class VoicePlayer(QObject):
     """One speech at a time; made on first use (loading the media backend costs)."""
@@ -33,11 +35,11 @@ class VoicePlayer(QObject):
                 lambda state: self.playingChanged.emit(state == QMediaPlayer.PlaybackState.PlayingState)
             )
         if self.playing and self._player.source() == QUrl(url):
-            self._player.stop()
+            media.stop(self._player)
             return
         self._player.setSource(QUrl(url))
-        self._player.play()
+        media.play(self._player)
 
     def stop(self) -> None:
         if self._player is not None:
-            self._player.stop()
+            media.stop(self._player)

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QApplication, QDialogButtonBox, QMessageBox
 
 from aurora_desktop.jobs.model import State
 from aurora_desktop.settings import Settings, Sharing
+from aurora_desktop.ui import media
 from aurora_desktop.ui.settings_dialog import SettingsDialog
 from tests.conftest import SAMPLE_AUDIO, SAMPLE_IMAGE, Sandbox
 from tests.gui.test_window import drop_files
@@ -93,7 +94,7 @@ def test_fresh_profile_to_a_saved_playing_video_through_quick_links(
     player = window.player.player
     qtbot.waitUntil(lambda: player.source().toLocalFile() == job.output_path, timeout=10_000)
     if player.playbackState() != QMediaPlayer.PlaybackState.PlayingState:
-        player.play()
+        media.play(player)
     qtbot.waitUntil(lambda: player.position() > 500, timeout=20_000)
 
     # The host held the files only until the service had fetched them, then they were deleted.

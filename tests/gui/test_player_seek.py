@@ -8,6 +8,7 @@ from PySide6.QtMultimedia import QMediaPlayer
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from aurora_desktop.paths import resource
+from aurora_desktop.ui import media
 from aurora_desktop.ui.player import PlayerWidget
 
 
@@ -33,7 +34,7 @@ def test_a_click_on_the_position_bar_seeks_there(qtbot) -> None:
     qtbot.mouseClick(bar, Qt.MouseButton.LeftButton, pos=QPoint(int(bar.width() * 0.75), bar.height() // 2))
     assert abs(bar.value() - 0.75 * duration) < 0.1 * duration
     qtbot.waitUntil(lambda: abs(widget.player.position() - 0.75 * duration) < 0.1 * duration, timeout=5_000)
-    widget.player.stop()
+    media.stop(widget.player)
     assert widget.player.playbackState() == QMediaPlayer.PlaybackState.StoppedState
 
 
@@ -62,7 +63,7 @@ def test_the_last_frame_stays_after_the_end_with_replay(qtbot) -> None:
     _, widget = shown_player(qtbot)
     with qtbot.waitSignal(widget.endOfMedia, timeout=30_000):
         widget.player.setPlaybackRate(4.0)
-        widget.player.play()
+        media.play(widget.player)
     assert widget.play_button.text() == "Replay" and widget.ended
     assert widget.screen.currentWidget() is widget.still and widget.still.isVisible()
     picture = widget.still.pixmap().toImage()
@@ -75,4 +76,4 @@ def test_the_last_frame_stays_after_the_end_with_replay(qtbot) -> None:
     qtbot.waitUntil(lambda: widget.player.playbackState() == QMediaPlayer.PlaybackState.PlayingState, timeout=5_000)
     assert widget.play_button.text() == "Pause" and widget.screen.currentWidget() is widget.video
     assert widget.player.position() < widget.player.duration() / 2
-    widget.player.stop()
+    media.stop(widget.player)

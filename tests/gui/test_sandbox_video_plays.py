@@ -11,6 +11,7 @@ from PySide6.QtCore import QUrl
 from PySide6.QtMultimedia import QAudioOutput, QMediaDevices, QMediaPlayer, QVideoSink
 
 from aurora_desktop.api import CreateRequest, JobStatus
+from aurora_desktop.ui import media
 from tests.conftest import SAMPLE_AUDIO, SAMPLE_IMAGE, run
 
 pytestmark = pytest.mark.e2e
@@ -55,7 +56,7 @@ def test_rendered_video_plays_to_end_with_the_audio_duration(qtbot, make_sandbox
     with qtbot.waitSignal(
         player.mediaStatusChanged, timeout=30_000, check_params_cb=lambda s: s == QMediaPlayer.MediaStatus.EndOfMedia
     ):
-        player.play()
+        media.play(player)
     assert not errors
     # The portrait (720x960 sample) arrived as real frames, throughout the clip.
     assert set(frames) == {(720, 960)}

@@ -11,6 +11,7 @@ from PySide6.QtMultimedia import QMediaPlayer
 from PySide6.QtWidgets import QApplication, QDialogButtonBox, QWidget
 
 from aurora_desktop.jobs.model import State
+from aurora_desktop.ui import media
 from aurora_desktop.ui.job_model import ElapsedRole
 from tests.conftest import SAMPLE_AUDIO, SAMPLE_IMAGE, Sandbox, make_wav
 
@@ -82,7 +83,7 @@ def test_drop_generate_progress_done_and_play_to_the_end(qtbot, open_window, mak
         player.mediaStatusChanged, timeout=30_000, check_params_cb=lambda s: s == QMediaPlayer.MediaStatus.EndOfMedia
     ):
         if player.playbackState() != QMediaPlayer.PlaybackState.PlayingState:
-            player.play()
+            media.play(player)
     assert abs(player.duration() / 1000 - 7.62) < 0.5
 
 

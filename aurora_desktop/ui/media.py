@@ -1,0 +1,42 @@
+"""Calls that change a QMediaPlayer's playback, made with Python's lock (the GIL) let go.
+
+Why this exists: PySide6 keeps the GIL through QMediaPlayer.play(), pause(), stop()
+and setPosition() (its typesystem lets it go only for setSource()). Qt's FFmpeg
+backend builds and tears down its renderers on its own threads. A renderer's
+destructor, holding Qt's signal lock, tells the player's and audio output's Python
+wrappers it disconnected (a virtual call that takes the GIL), while the GUI thread,
+inside stop() with the GIL held, waits for that same signal lock: both wait for ever.
+Measured: the app froze in about 1 of 90 stops of a playing video (seen as the test
+suite hanging on CI, and once as the window not closing).
+
+QMetaObject.invokeMethod lets the GIL go for the call (PySide's typesystem says so)
+and, with a direct connection, runs it at once on this thread, so callers keep the
+ordinary meaning of play/pause/stop/seek. Every call that changes playback goes
+through here; reading state (position(), playbackState()) takes no signal lock.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Q_ARG, QMetaObject, Qt
+from PySide6.QtMultimedia import QMediaPlayer
+
+
+def _call(player: QMediaPlayer, slot: str, *args: object) -> None:
+    if not QMetaObject.invokeMethod(player, slot, Qt.ConnectionType.DirectConnection, *args):
+        raise RuntimeError(f"QMediaPlayer has no slot {slot}")  # a Qt change, not a user's problem
+
+
+def play(player: QMediaPlayer) -> None:
+    _call(player, "play")
+
+
+def pause(player: QMediaPlayer) -> None:
+    _call(player, "pause")
+
+
+def stop(player: QMediaPlayer) -> None:
+    _call(player, "stop")
+
+
+def seek(player: QMediaPlayer, position_ms: int) -> None:
+    _call(player, "setPosition", Q_ARG("qint64", int(position_ms)))
