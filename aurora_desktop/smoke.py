@@ -71,6 +71,8 @@ def _play_to_end(path: Path, timeout: float = 60.0) -> float:
     from PySide6.QtCore import QEventLoop, QTimer, QUrl
     from PySide6.QtMultimedia import QMediaPlayer, QVideoSink
 
+    from aurora_desktop.ui import media
+
     player = QMediaPlayer()
     sink = QVideoSink()
     player.setVideoOutput(sink)
@@ -85,10 +87,10 @@ def _play_to_end(path: Path, timeout: float = 60.0) -> float:
     QTimer.singleShot(int(timeout * 1000), loop.quit)
     player.setSource(QUrl.fromLocalFile(str(path)))
     player.setPlaybackRate(4.0)  # the same decode path, a quarter of the wait
-    player.play()
+    media.play(player)  # never with the GIL held (ui/media.py)
     loop.exec()
     status, duration = player.mediaStatus(), player.duration() / 1000
-    player.stop()
+    media.stop(player)
     player.deleteLater()
     if errors or status != QMediaPlayer.MediaStatus.EndOfMedia:
         raise RuntimeError(f"{path.name} did not play to the end: {errors or status.name}")

@@ -79,7 +79,7 @@ async def main(out: Path) -> None:
     await until(lambda: window.player.player.playbackState() == QMediaPlayer.PlaybackState.PlayingState)
     await asyncio.sleep(2.5)
     shot(out, "04-video-playing")
-    window.player.player.pause()
+    window.player.pause()
 
     # The player's own checks under a real window manager: a click on the bar seeks there,
     # full screen keeps its controls, and Esc brings the picture back into the window.
