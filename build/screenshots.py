@@ -127,7 +127,7 @@ async def script_path(window: MainWindow, out: Path) -> None:
     """Type a script: the voice picker and both prices; then the voice heard before the video."""
     panel = window.create_panel
     panel.set_image(str(paths.resource("samples", "portrait.png")))
-    panel.voice_tabs.setCurrentWidget(panel.script_panel)
+    panel.show_script()
     script = panel.script_panel
     await until(lambda: len(script.voices) > 0)
     script.search.setText("ava british")

@@ -8,6 +8,7 @@ from array import array
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSize, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import (
@@ -55,9 +56,11 @@ from aurora_desktop.media import photo
 from aurora_desktop.media.inspect import AudioFacts, ImageFacts, InputError
 from aurora_desktop.settings import Sharing
 from aurora_desktop.ui import icons, media, theme
-from aurora_desktop.ui.script_panel import ScriptPanel
 from aurora_desktop.ui.sharing import SharingChoice
 from aurora_desktop.ui.tasks import TaskRunner
+
+if TYPE_CHECKING:
+    from aurora_desktop.ui.script_panel import ScriptPanel
 
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".webp", ".heic", ".heif", ".gif", ".bmp", ".tif", ".tiff"}
 # Every format the app takes or converts (WhatsApp's .opus, iPhone's .m4a, a video's sound):
@@ -259,6 +262,7 @@ class DropZone(QFrame):
 class CreatePanel(QWidget):
     generateRequested = Signal(object)  # CreateSpec
     sharingChosen = Signal(str)  # a Sharing value, from the inline "how will Creatify get your files?"
+    scriptPanelMade = Signal(QWidget)  # the ScriptPanel, made the first time it is needed
 
     def __init__(self, tasks: TaskRunner, work_dir: Path, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -295,13 +299,16 @@ class CreatePanel(QWidget):
 
         # Two ways to give the voice: a clip (a file, a recording, a link) or a script
         # Creatify speaks (a Creatify link: nothing to upload).
-        self.script_panel = ScriptPanel(self)
-        self.script_panel.changed.connect(self._script_changed)
+        # The script tab's panel (voices, filters, editor) is made the first time it is
+        # needed: most starts never open it, and it is the costliest part of the window.
+        self.script_page = QWidget(self)
+        QVBoxLayout(self.script_page).setContentsMargins(0, 0, 0, 0)
+        self._script_panel: ScriptPanel | None = None
         self.voice_tabs = QTabWidget(self)
         self.voice_tabs.setDocumentMode(True)
         self.voice_tabs.setAccessibleName(self.tr("How to give the voice"))
         self.voice_tabs.addTab(self.audio_zone, icons.icon("voice"), self.tr("Voice clip"))
-        self.voice_tabs.addTab(self.script_panel, icons.icon("script"), self.tr("Type a script"))
+        self.voice_tabs.addTab(self.script_page, icons.icon("script"), self.tr("Type a script"))
         self.voice_tabs.currentChanged.connect(self._voice_way_changed)
         self.audio_zone.title.setVisible(False)  # the tab says what it is
 
@@ -457,7 +464,29 @@ class CreatePanel(QWidget):
     @property
     def script_mode(self) -> bool:
         """The voice is a typed script (the second tab), not a clip."""
-        return self.voice_tabs.currentWidget() is self.script_panel
+        return self.voice_tabs.currentWidget() is self.script_page
+
+    @property
+    def script_panel(self) -> ScriptPanel:
+        if self._script_panel is None:
+            from aurora_desktop.ui.script_panel import ScriptPanel
+
+            panel = self._script_panel = ScriptPanel(self.script_page)
+            layout = self.script_page.layout()
+            assert layout is not None
+            layout.addWidget(panel)
+            panel.changed.connect(self._script_changed)
+            self.scriptPanelMade.emit(panel)
+        return self._script_panel
+
+    @property
+    def made_script_panel(self) -> ScriptPanel | None:
+        """The script panel if it was made (asking never makes it)."""
+        return self._script_panel
+
+    def show_script(self) -> None:
+        """Open the "Type a script" tab."""
+        self.voice_tabs.setCurrentWidget(self.script_page)
 
     @property
     def has_local_files(self) -> bool:
@@ -466,7 +495,10 @@ class CreatePanel(QWidget):
 
     def _voice_way_changed(self, _index: int) -> None:
         self._stop_listening()
-        self.script_panel.stop_preview()
+        if self.script_mode:
+            self.script_panel  # noqa: B018 (made now, as its tab shows)
+        elif self._script_panel is not None:
+            self._script_panel.stop_preview()
         if not self.name_typed:
             self._name_from_voice()
         self.refresh()
@@ -691,7 +723,7 @@ class CreatePanel(QWidget):
     def fill_script(self, image: str, text: str, voice_id: str, model: str, name: str) -> None:
         """ "Make again" for a script job: the same words and voice (spoken afresh)."""
         self.set_model(model)
-        self.voice_tabs.setCurrentWidget(self.script_panel)
+        self.show_script()
         self.script_panel.editor.setPlainText(text)
         self.script_panel.choose_voice(voice_id)
         self.name_edit.setText(name)

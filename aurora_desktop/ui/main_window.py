@@ -32,6 +32,7 @@ from aurora_desktop.api import ApiError, AuthError, Credentials
 from aurora_desktop.api.catalog import CATALOG, audio_too_long, cost_credits, get_model
 from aurora_desktop.api.client import DEFAULT_BASE_URL, credits_with
 from aurora_desktop.api.errors import as_test_result
+from aurora_desktop.api.speech import WORDS_PER_MINUTE
 from aurora_desktop.errors import UserError
 from aurora_desktop.formatting import time_left
 from aurora_desktop.hosting import NoHosting
@@ -62,6 +63,7 @@ from aurora_desktop.ui.voice_ready import VoiceReadyDialog
 from aurora_desktop.voices import VoiceCache, choices, learned_pace
 
 if TYPE_CHECKING:
+    from aurora_desktop.ui.script_panel import ScriptPanel
     from aurora_desktop.ui.settings_dialog import SettingsDialog
     from aurora_desktop.ui.welcome import WelcomeView
 
@@ -116,14 +118,7 @@ class MainWindow(QMainWindow):
         self.create_panel.photo_background = self.settings.photo_background
         self.create_panel.generateRequested.connect(self._generate)
         self.create_panel.sharingChosen.connect(self._choose_sharing)
-        script = self.create_panel.script_panel
-        script.set_favourites(self.settings.voice_favourites)
-        script.choose_voice(self.settings.last_voice)
-        script.hear_first.setChecked(self.settings.hear_voice_first)
-        script.hear_first.toggled.connect(self._remember_hear_first)
-        script.favouritesChanged.connect(self._remember_favourites)
-        script.voicesWanted.connect(lambda force: self.tasks.spawn(self._load_voices(force), key="voices"))
-        script.list.currentItemChanged.connect(lambda *_: self._update_pace())
+        self.create_panel.scriptPanelMade.connect(self._script_panel_made)
         self._voices_from = ""  # the service whose voices the picker shows
         self.voice_player = VoicePlayer(self)
         self.voice_dialog: VoiceReadyDialog | None = None
@@ -530,9 +525,22 @@ class MainWindow(QMainWindow):
         panel.set_voices(fresh, utcnow())
         self._voices_from = base
 
+    def _script_panel_made(self, script: ScriptPanel) -> None:
+        """The script tab's panel exists now (it is made when first needed): fill it in."""
+        script.set_favourites(self.settings.voice_favourites)
+        script.choose_voice(self.settings.last_voice)
+        script.hear_first.setChecked(self.settings.hear_voice_first)
+        script.hear_first.toggled.connect(self._remember_hear_first)
+        script.favouritesChanged.connect(self._remember_favourites)
+        script.voicesWanted.connect(lambda force: self.tasks.spawn(self._load_voices(force), key="voices"))
+        script.list.currentItemChanged.connect(lambda *_: self._update_pace())
+        self._update_pace()
+
     def _update_pace(self) -> None:
         """The script's spoken length is estimated at this user's own pace for the voice."""
-        panel = self.create_panel.script_panel
+        panel = self.create_panel.made_script_panel
+        if panel is None:
+            return  # worked out when the panel is made
         voice = panel.voice
         panel.set_pace(learned_pace(self.model.jobs(), voice.id if voice else None))
 
@@ -551,6 +559,8 @@ class MainWindow(QMainWindow):
             if services is None:
                 return
             spoken = spec.script if spec.script is not None and not spec.audio else None
+            made = self.create_panel.made_script_panel  # a script job was typed there
+            spoken_pace = made.pace if made is not None else WORDS_PER_MINUTE
             if spoken is not None and spoken.voice_id != self.settings.last_voice:
                 self.settings.last_voice = spoken.voice_id
                 self.settings.save()
@@ -568,7 +578,7 @@ class MainWindow(QMainWindow):
                 work_dir=paths.cache_dir(),
                 hoster=services.hoster,
                 remaining=self.create_panel.remaining,
-                words_per_minute=self.create_panel.script_panel.pace,
+                words_per_minute=spoken_pace,
             )
             if spec.script is not None and spec.audio:  # another take with a speech already made
                 quote = orders.reusing(quote, spec.script)

@@ -31,7 +31,7 @@ def only_job(window):
 
 def open_script_tab(qtbot, window):
     panel = window.create_panel
-    panel.voice_tabs.setCurrentWidget(panel.script_panel)
+    panel.show_script()
     script = panel.script_panel
     qtbot.waitUntil(lambda: len(script.voices) >= 6, timeout=15_000)  # fetched once the tab is seen
     return panel, script
