@@ -18,12 +18,12 @@ through here; reading state (position(), playbackState()) takes no signal lock.
 from __future__ import annotations
 
 from PySide6.QtCore import Q_ARG, QMetaObject, Qt
-from PySide6.QtMultimedia import QMediaPlayer
+from PySide6.QtMultimedia import QAudioOutput, QMediaPlayer
 
 
-def _call(player: QMediaPlayer, slot: str, *args: object) -> None:
-    if not QMetaObject.invokeMethod(player, slot, Qt.ConnectionType.DirectConnection, *args):
-        raise RuntimeError(f"QMediaPlayer has no slot {slot}")  # a Qt change, not a user's problem
+def _call(target: QMediaPlayer | QAudioOutput, slot: str, *args: object) -> None:
+    if not QMetaObject.invokeMethod(target, slot, Qt.ConnectionType.DirectConnection, *args):
+        raise RuntimeError(f"{type(target).__name__} has no slot {slot}")  # a Qt change, not a user's problem
 
 
 def play(player: QMediaPlayer) -> None:
@@ -40,3 +40,8 @@ def stop(player: QMediaPlayer) -> None:
 
 def seek(player: QMediaPlayer, position_ms: int) -> None:
     _call(player, "setPosition", Q_ARG("qint64", int(position_ms)))
+
+
+def set_volume(output: QAudioOutput, volume: float) -> None:
+    """0..1. A volume change reaches the audio renderer's thread under Qt's signal lock too."""
+    _call(output, "setVolume", Q_ARG("float", float(volume)))

@@ -158,7 +158,7 @@ class PlayerWidget(QWidget):
         # (FFmpeg) is not on the way to the window's first paint.
         self._player: QMediaPlayer | None = None
         self.audio: QAudioOutput | None = None
-        self.volume.valueChanged.connect(lambda v: self.audio.setVolume(v / 100) if self.audio else None)
+        self.volume.valueChanged.connect(lambda v: media.set_volume(self.audio, v / 100) if self.audio else None)
         self.seek.sliderMoved.connect(lambda position: media.seek(self.player, position))
         self._set_controls(False)
         if not self.available:

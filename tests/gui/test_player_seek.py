@@ -77,3 +77,14 @@ def test_the_last_frame_stays_after_the_end_with_replay(qtbot) -> None:
     assert widget.play_button.text() == "Pause" and widget.screen.currentWidget() is widget.video
     assert widget.player.position() < widget.player.duration() / 2
     media.stop(widget.player)
+
+
+def test_the_volume_slider_sets_the_sound_level_while_playing(qtbot) -> None:
+    _, widget = shown_player(qtbot)
+    media.play(widget.player)
+    qtbot.waitUntil(lambda: widget.player.position() > 100, timeout=10_000)
+    widget.volume.setValue(30)
+    assert widget.audio is not None and abs(widget.audio.volume() - 0.30) < 0.01
+    widget.volume.setValue(100)
+    assert abs(widget.audio.volume() - 1.0) < 0.01
+    widget.stop()
