@@ -62,6 +62,7 @@ class ScriptPanel(QWidget):
         self.count = QLabel(self)
         self.count.setObjectName("muted")
         self.count.setAccessibleName(self.tr("Script length"))
+        self.count.setWordWrap(True)  # a long count wraps instead of narrowing the portrait beside it
 
         self.search = QLineEdit(self)
         self.search.setPlaceholderText(self.tr("Search voices"))
