@@ -968,8 +968,11 @@ class MainWindow(QMainWindow):
     async def _shutdown(self) -> None:
         self.player.pause()
         await asyncio.sleep(0.05)  # let a frame in flight reach the widget before stopping
-        self.player.stop()
+        self.player.stop()  # every player lets go of its media here (ui/media.py says why)
         self.create_panel.stop_preview()
+        self.voice_player.release()
+        if (script := self.create_panel.made_script_panel) is not None:
+            script.samples.release()
         try:
             await asyncio.wait_for(self._close_services(), SHUTDOWN_TIMEOUT)
         except (TimeoutError, Exception):  # never hang on exit

@@ -43,3 +43,10 @@ class VoicePlayer(QObject):
     def stop(self) -> None:
         if self._player is not None:
             media.stop(self._player)
+
+    def release(self) -> None:
+        """Stop and let go of the media, so the backend's threads end now (setSource lets the
+        GIL go), not when the player is destroyed at exit with the GIL held (ui/media.py)."""
+        if self._player is not None:
+            media.stop(self._player)
+            self._player.setSource(QUrl())

@@ -102,6 +102,14 @@ def test_type_a_script_pick_and_preview_a_voice_see_both_prices_then_generate(qt
     assert 1000 - stats["remaining_credits"] == float(speech + video)  # as the price said
     assert Settings.load().last_voice == job.voice_id
 
+    # Closing lets every player go of its media (their threads end now, not at exit with
+    # the GIL held): the video that was playing and the voice sample heard before.
+    qtbot.mouseClick(script.preview, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: script.preview_playing, timeout=10_000)
+    with qtbot.waitSignal(window.closed, timeout=15_000):
+        window.close()
+    assert player.source().isEmpty() and script._player is not None and script._player.source().isEmpty()
+
 
 def test_hear_the_voice_first_make_the_video_then_reuse_the_voice(qtbot, open_window, make_sandbox) -> None:
     sb: Sandbox = make_sandbox("--job-seconds", "1")
