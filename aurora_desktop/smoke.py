@@ -73,7 +73,7 @@ def _play_to_end(path: Path, timeout: float = 60.0) -> float:
 
     from aurora_desktop.ui import media
 
-    player = QMediaPlayer()
+    player = media.made(QMediaPlayer())
     sink = QVideoSink()
     player.setVideoOutput(sink)
     loop = QEventLoop()

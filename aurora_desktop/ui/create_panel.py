@@ -741,8 +741,8 @@ class CreatePanel(QWidget):
     @property
     def _preview_player(self) -> QMediaPlayer:
         if self._preview is None:
-            self._preview = QMediaPlayer(self)
-            self._preview.setAudioOutput(QAudioOutput(self._preview))
+            self._preview = media.made(QMediaPlayer(self))
+            self._preview.setAudioOutput(media.made(QAudioOutput(self._preview)))
             self._preview.playbackStateChanged.connect(self._listen_state)
         return self._preview
 

@@ -13,12 +13,37 @@ QMetaObject.invokeMethod lets the GIL go for the call (PySide's typesystem says 
 and, with a direct connection, runs it at once on this thread, so callers keep the
 ordinary meaning of play/pause/stop/seek. Every call that changes playback goes
 through here; reading state (position(), playbackState()) takes no signal lock.
+
+That covers the GUI thread's own calls, not everything else it does while FFmpeg
+tears down in the background after a stop (Qt's signal locks are a shared pool:
+any connect or disconnect can meet the one a renderer holds). So the renderer must
+not need the GIL at all: `made()` has each new player and audio output tell PySide
+at once that Python overrides none of its connect/disconnect notifications; PySide
+remembers that per object, and later notifications from FFmpeg's threads then run
+without the GIL. (Seen on CI as a hang after "Make the video" in the voice-ready
+dialog, right after the voice player stopped.)
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import Q_ARG, QMetaObject, Qt
+from typing import TypeVar
+
+from PySide6.QtCore import Q_ARG, QMetaObject, QObject, Qt
 from PySide6.QtMultimedia import QAudioOutput, QMediaPlayer
+
+M = TypeVar("M", bound=QObject)
+
+
+def _noop(*_args: object) -> None:
+    pass
+
+
+def made(obj: M) -> M:
+    """A new QMediaPlayer or QAudioOutput, with PySide's per-object answer to "does Python
+    override connectNotify/disconnectNotify?" worked out now, on this thread, with the GIL."""
+    obj.objectNameChanged.connect(_noop)
+    obj.objectNameChanged.disconnect(_noop)
+    return obj
 
 
 def _call(target: QMediaPlayer | QAudioOutput, slot: str, *args: object) -> None:

@@ -57,7 +57,7 @@ def multimedia_available() -> bool:
     """Whether a QtMultimedia backend loads. Asked once per process: the probe player
     is kept, not deleted while its backend may still be starting up."""
     if not _AVAILABLE:
-        probe = QMediaPlayer(QApplication.instance())
+        probe = media.made(QMediaPlayer(QApplication.instance()))
         _AVAILABLE.append(probe.isAvailable())
     return _AVAILABLE[0]
 
@@ -167,8 +167,8 @@ class PlayerWidget(QWidget):
     @property
     def player(self) -> QMediaPlayer:
         if self._player is None:
-            player = self._player = QMediaPlayer(self)
-            self.audio = QAudioOutput(self)
+            player = self._player = media.made(QMediaPlayer(self))
+            self.audio = media.made(QAudioOutput(self))
             self.audio.setVolume(self.volume.value() / 100)
             player.setAudioOutput(self.audio)
             player.setVideoOutput(self.video)

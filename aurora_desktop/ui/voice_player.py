@@ -29,8 +29,8 @@ class VoicePlayer(QObject):
 
     def toggle(self, url: str) -> None:
         if self._player is None:
-            self._player = QMediaPlayer(self)
-            self._player.setAudioOutput(QAudioOutput(self._player))
+            self._player = media.made(QMediaPlayer(self))
+            self._player.setAudioOutput(media.made(QAudioOutput(self._player)))
             self._player.playbackStateChanged.connect(
                 lambda state: self.playingChanged.emit(state == QMediaPlayer.PlaybackState.PlayingState)
             )

@@ -1,4 +1,5 @@
-"""Stop a playing video many times in the real player, the old way and through ui/media.py.
+"""Stop a playing video many times: a bare player as before, one made through
+ui/media.py's made() but stopped straight from Python, and the app's player.
 
 Why: QMediaPlayer.stop() called from Python holds the GIL while Qt's FFmpeg threads
 may need it (see aurora_desktop/ui/media.py); the app then froze for good. Each way
@@ -29,7 +30,9 @@ CLIP = ROOT / "resources" / "samples" / "clip.mp4"
 
 def child(way: str, stops: int, seed: int, progress: Path) -> None:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    from PySide6.QtCore import QEventLoop, QTimer
+    from PySide6.QtCore import QEventLoop, QTimer, QUrl
+    from PySide6.QtMultimedia import QAudioOutput, QMediaPlayer
+    from PySide6.QtMultimediaWidgets import QVideoWidget
     from PySide6.QtWidgets import QApplication
 
     app = QApplication([])
@@ -43,25 +46,37 @@ def child(way: str, stops: int, seed: int, progress: Path) -> None:
 
     rnd = random.Random(seed)
     slowest = 0.0
-    kept = []  # as in the app and the tests: players are stopped, not deleted
+    kept: list[object] = []  # as in the app and the tests: players are stopped, not deleted
     for n in range(1, stops + 1):
-        widget = PlayerWidget()
-        widget.show()
-        widget.load(CLIP, autoplay=False)
-        media.play(widget.player)
+        if way == "app":
+            widget = PlayerWidget()
+            widget.show()
+            widget.load(CLIP, autoplay=False)
+            media.play(widget.player)
+            kept.append(widget)
+        else:  # a bare player, as made before ui/media.py ("warmed": through media.made())
+            video = QVideoWidget()
+            video.show()
+            player, audio = QMediaPlayer(), QAudioOutput()
+            if way == "warmed":
+                player, audio = media.made(player), media.made(audio)
+            player.setAudioOutput(audio)
+            player.setVideoOutput(video)
+            player.setSource(QUrl.fromLocalFile(str(CLIP)))
+            player.play()
+            kept += [video, player, audio]
         wait(rnd.randint(0, 2500))  # anywhere in the 2 s clip, or after its end
         started = time.monotonic()
-        if way == "direct":
-            widget.player.pause()
-            wait(50)
-            widget.player.stop()
-        else:
+        if way == "app":
             widget.pause()
             wait(50)
             widget.stop()
+        else:
+            player.pause()
+            wait(50)
+            player.stop()  # straight from Python, the GIL held
         slowest = max(slowest, time.monotonic() - started - 0.05)
         progress.write_text(json.dumps({"stops": n, "slowest": slowest}))
-        kept.append(widget)
     app.processEvents()
     os._exit(0)  # the verdict is in the progress file
 
@@ -94,14 +109,19 @@ def main() -> None:
     ap.add_argument("--stops", type=int, default=200)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--hang", type=float, default=20.0, help="seconds without a stop returning that count as a hang")
-    ap.add_argument("--child", choices=["direct", "media"])
+    ap.add_argument("--child", choices=["bare", "warmed", "app"])
     ap.add_argument("--progress", type=Path)
     args = ap.parse_args()
     if args.child:
         child(args.child, args.stops, args.seed, args.progress)
         return
     print(f"Stopping a playing video {args.stops} times at random moments (seed {args.seed})")
-    for way, label in (("direct", "QMediaPlayer.stop() from Python (before)"), ("media", "through ui/media.py (now)")):
+    ways = (
+        ("bare", "bare player, stop() from Python (before)"),
+        ("warmed", "media.made() player, stop() from Python"),
+        ("app", "the app's PlayerWidget (ui/media.py)"),
+    )
+    for way, label in ways:
         r = run(way, args.stops, args.seed, args.hang)
         verdict = f"HUNG after {r['stops']} stops" if r["hung"] else f"all {r['stops']} stops returned"
         print(f"  {label:42} {verdict}; slowest stop {r['slowest'] * 1000:.0f} ms", flush=True)

@@ -1,0 +1,44 @@
+"""Every QMediaPlayer and QAudioOutput the app makes goes through ui/media.made().
+
+A player made any other way can freeze the app for good when FFmpeg's threads tear
+it down (docs/architecture.md, "Playback"); this guard keeps a new one from slipping in.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import aurora_desktop
+
+PACKAGE = Path(aurora_desktop.__file__).parent
+MEDIA_CLASSES = {"QMediaPlayer", "QAudioOutput"}
+
+
+def _unwrapped_constructions(tree: ast.AST) -> list[int]:
+    """Lines where QMediaPlayer(...) or QAudioOutput(...) is called outside media.made(...)."""
+    inside_made: set[int] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "made":
+            inside_made.update(id(arg) for arg in node.args)
+    return [
+        node.lineno
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Name)
+        and node.func.id in MEDIA_CLASSES
+        and id(node) not in inside_made
+    ]
+
+
+def test_the_guard_sees_a_bare_player() -> None:
+    assert _unwrapped_constructions(ast.parse("p = QMediaPlayer(self)\na = media.made(QAudioOutput())")) == [1]
+
+
+def test_every_player_and_audio_output_is_made_through_media_made() -> None:
+    found = {}
+    for path in sorted(PACKAGE.rglob("*.py")):
+        lines = _unwrapped_constructions(ast.parse(path.read_text("utf-8")))
+        if lines:
+            found[str(path.relative_to(PACKAGE))] = lines
+    assert found == {}
