@@ -74,7 +74,7 @@ def _play_to_end(path: Path, timeout: float = 60.0) -> float:
     from aurora_desktop.ui import media
 
     player = media.made(QMediaPlayer())
-    sink = QVideoSink()
+    sink = media.made(QVideoSink())
     player.setVideoOutput(sink)
     loop = QEventLoop()
     errors: list[str] = []

@@ -39,7 +39,7 @@ def _noop(*_args: object) -> None:
 
 
 def made(obj: M) -> M:
-    """A new QMediaPlayer or QAudioOutput, with PySide's per-object answer to "does Python
+    """A new QMediaPlayer, QAudioOutput or QVideoSink, with PySide's per-object answer to "does Python
     override connectNotify/disconnectNotify?" worked out now, on this thread, with the GIL."""
     obj.objectNameChanged.connect(_noop)
     obj.objectNameChanged.disconnect(_noop)

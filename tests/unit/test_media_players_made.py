@@ -1,4 +1,4 @@
-"""Every QMediaPlayer and QAudioOutput the app makes goes through ui/media.made().
+"""Every QMediaPlayer, QAudioOutput and QVideoSink the app makes goes through ui/media.made().
 
 A player made any other way can freeze the app for good when FFmpeg's threads tear
 it down (docs/architecture.md, "Playback"); this guard keeps a new one from slipping in.
@@ -12,7 +12,7 @@ from pathlib import Path
 import aurora_desktop
 
 PACKAGE = Path(aurora_desktop.__file__).parent
-MEDIA_CLASSES = {"QMediaPlayer", "QAudioOutput"}
+MEDIA_CLASSES = {"QMediaPlayer", "QAudioOutput", "QVideoSink"}
 
 
 def _unwrapped_constructions(tree: ast.AST) -> list[int]:
