@@ -23,7 +23,7 @@ from PySide6.QtGui import (
     QPixmap,
     QShortcut,
 )
-from PySide6.QtMultimedia import QAudioOutput, QMediaPlayer
+from PySide6.QtMultimedia import QMediaPlayer
 from PySide6.QtWidgets import (
     QAbstractSpinBox,
     QApplication,
@@ -741,15 +741,13 @@ class CreatePanel(QWidget):
     @property
     def _preview_player(self) -> QMediaPlayer:
         if self._preview is None:
-            self._preview = media.made(QMediaPlayer(self))
-            self._preview.setAudioOutput(media.made(QAudioOutput(self._preview)))
+            self._preview = media.new_player(self)
             self._preview.playbackStateChanged.connect(self._listen_state)
         return self._preview
 
     def stop_preview(self) -> None:
         if self._preview is not None:
-            media.stop(self._preview)
-            self._preview.setSource(QUrl())
+            media.release(self._preview)
 
     def _toggle_listen(self) -> None:
         if self._preview_player.playbackState() == QMediaPlayer.PlaybackState.PlayingState:

@@ -28,7 +28,7 @@ from __future__ import annotations
 
 from typing import TypeVar
 
-from PySide6.QtCore import Q_ARG, QMetaObject, QObject, Qt
+from PySide6.QtCore import Q_ARG, QMetaObject, QObject, Qt, QUrl
 from PySide6.QtMultimedia import QAudioOutput, QMediaPlayer
 
 M = TypeVar("M", bound=QObject)
@@ -44,6 +44,20 @@ def made(obj: M) -> M:
     obj.objectNameChanged.connect(_noop)
     obj.objectNameChanged.disconnect(_noop)
     return obj
+
+
+def new_player(parent: QObject) -> QMediaPlayer:
+    """A player with its own audio output, both through made(): the one way the app makes them."""
+    player = made(QMediaPlayer(parent))
+    player.setAudioOutput(made(QAudioOutput(player)))
+    return player
+
+
+def release(player: QMediaPlayer) -> None:
+    """Stop and let go of the media: the backend's threads end now, while setSource() lets the
+    GIL go, not when the player is destroyed (at exit, with the GIL held)."""
+    stop(player)
+    player.setSource(QUrl())
 
 
 def _call(target: QMediaPlayer | QAudioOutput, slot: str, *args: object) -> None:

@@ -169,7 +169,7 @@ class PlayerWidget(QWidget):
         if self._player is None:
             player = self._player = media.made(QMediaPlayer(self))
             self.audio = media.made(QAudioOutput(self))
-            self.audio.setVolume(self.volume.value() / 100)
+            media.set_volume(self.audio, self.volume.value() / 100)
             player.setAudioOutput(self.audio)
             player.setVideoOutput(self.video)
             player.durationChanged.connect(lambda d: (self.seek.setRange(0, d), self._show_time()))
@@ -330,8 +330,7 @@ class PlayerWidget(QWidget):
         if self.screen.currentWidget() is self.still:
             self.screen.setCurrentWidget(self.video)
         if self._player is not None:  # nothing to stop in a player never made
-            media.stop(self._player)
-            self._player.setSource(QUrl())
+            media.release(self._player)
 
     def release(self, path: Path) -> None:
         """Let go of `path` if it is the video shown (it is being removed)."""

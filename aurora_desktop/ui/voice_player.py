@@ -4,7 +4,7 @@ picker, a script's speech in the library and the voice-ready dialog."""
 from __future__ import annotations
 
 from PySide6.QtCore import QObject, QUrl, Signal
-from PySide6.QtMultimedia import QAudioOutput, QMediaPlayer
+from PySide6.QtMultimedia import QMediaPlayer
 
 from aurora_desktop.ui import media
 
@@ -29,8 +29,7 @@ class VoicePlayer(QObject):
 
     def toggle(self, url: str) -> None:
         if self._player is None:
-            self._player = media.made(QMediaPlayer(self))
-            self._player.setAudioOutput(media.made(QAudioOutput(self._player)))
+            self._player = media.new_player(self)
             self._player.playbackStateChanged.connect(
                 lambda state: self.playingChanged.emit(state == QMediaPlayer.PlaybackState.PlayingState)
             )
@@ -45,8 +44,6 @@ class VoicePlayer(QObject):
             media.stop(self._player)
 
     def release(self) -> None:
-        """Stop and let go of the media, so the backend's threads end now (setSource lets the
-        GIL go), not when the player is destroyed at exit with the GIL held (ui/media.py)."""
+        """Stop and let go of the media (before the window closes: ui/media.py says why)."""
         if self._player is not None:
-            media.stop(self._player)
-            self._player.setSource(QUrl())
+            media.release(self._player)

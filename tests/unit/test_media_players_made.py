@@ -19,7 +19,8 @@ def _unwrapped_constructions(tree: ast.AST) -> list[int]:
     """Lines where QMediaPlayer(...) or QAudioOutput(...) is called outside media.made(...)."""
     inside_made: set[int] = set()
     for node in ast.walk(tree):
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "made":
+        name = getattr(node.func, "attr", getattr(node.func, "id", "")) if isinstance(node, ast.Call) else ""
+        if name == "made":  # media.made(...), or made(...) inside ui/media.py
             inside_made.update(id(arg) for arg in node.args)
     return [
         node.lineno
