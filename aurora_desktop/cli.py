@@ -181,6 +181,10 @@ def main(args: argparse.Namespace) -> int:
     # Paths are printed as the bytes they are, even when not UTF-8, for scripts to use.
     if hasattr(sys.stdout, "reconfigure"):
         sys.stdout.reconfigure(errors="surrogateescape")
+    if args.command in ("run", "resume"):  # they decode audio, with Qt's FFmpeg on worker threads
+        from aurora_desktop.media.qt_threads import ensure_app
+
+        ensure_app()
     try:
         return asyncio.run(_guarded(args))
     except KeyboardInterrupt:

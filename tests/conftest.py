@@ -26,6 +26,14 @@ SAMPLE_AUDIO = resource("samples", "voice.wav")
 FAST_RETRY = RetryPolicy(attempts=4, total_seconds=10, initial_wait=0.05, max_wait=2.0, jitter=0.05)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _qt_application(qapp: Any) -> Any:
+    """Decoding audio and rendering (media/decode.py, media/encode.py) go through Qt's FFmpeg,
+    which needs Qt's application object; the GUI tests need it to be a QApplication, so
+    pytest-qt's is made before any test, on the main thread, as the window makes it."""
+    return qapp
+
+
 def make_wav(path: Path, seconds: float, rate: int = 8000) -> Path:
     """A mono 16-bit WAV of a quiet constant tone, `seconds` long."""
     import wave

@@ -13,7 +13,6 @@ import stat
 from array import array
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from PIL import Image, UnidentifiedImageError
 
@@ -69,7 +68,7 @@ class ImageFacts:
 
 @dataclass(frozen=True, slots=True)
 class AudioFacts:
-    format: str  # wav, mp3, or the decoder's name for others
+    format: str  # wav, mp3, or for others their file extension (m4a, ogg...)
     duration: float  # seconds
     samples: array[int] | None = None  # mono s16 at ENVELOPE_RATE when asked for
     silent_seconds: float = 0.0  # how much of it is (nearly) silent
@@ -181,27 +180,27 @@ def inspect_audio(path: Path, *, keep_samples: bool = False, allow_other_formats
     kind = sniff_audio(head)
     if kind is None and not allow_other_formats:
         raise InputError("The audio is not an MP3 or WAV file; only those two are supported.")
-    import av  # FFmpeg bindings: loaded on first use, not at start-up (~50 ms)
+    from aurora_desktop.media.decode import PCM_RATE, DecodeError, decode_pcm  # Qt Multimedia: on first use
 
-    samples = array("h")
+    if kind is None and head.startswith(_IMAGE_MAGIC):  # not looks_like_a_picture(): an M4A is ISO media too
+        raise InputError("The audio file has no sound in it (is it a picture or a document?).")
     try:
-        with av.open(str(path)) as container:
-            if not container.streams.audio:
-                raise InputError("The audio file has no sound in it (is it a picture or a document?).")
-            _refuse_if_header_too_long(container)
-            stream = container.streams.audio[0]
-            kind = kind or stream.codec_context.name
-            resampler = av.AudioResampler(format="s16", layout="mono", rate=ENVELOPE_RATE)
-            for frame in container.decode(stream):
-                for out in resampler.resample(frame):
-                    samples.frombytes(bytes(out.planes[0])[: out.samples * 2])
-            for out in resampler.resample(None):
-                samples.frombytes(bytes(out.planes[0])[: out.samples * 2])
-    except (av.FFmpegError, IndexError, ValueError, UnicodeDecodeError) as exc:
-        if isinstance(exc, InputError):
-            raise
+        pcm = decode_pcm(path, longest=LONGEST_AUDIO_SECONDS * 1.05, every=PCM_RATE // ENVELOPE_RATE)
+    except DecodeError as exc:
+        if exc.reason == "too-long":
+            raise InputError(
+                f"The audio is too long: about {exc.seconds / 60:.0f} minutes; the longest any model takes "
+                f"is {plain_length(LONGEST_AUDIO_SECONDS)}. Shorten the clip."
+            ) from None
+        if exc.reason == "no-sound":
+            raise InputError("The audio file has no sound in it (is it a picture or a document?).") from None
         raise InputError("The audio file is damaged or in a format that cannot be played.") from None
-    duration = len(samples) / ENVELOPE_RATE
+    samples = array("h")
+    samples.frombytes(pcm.data)  # every 6th sample of 48 kHz: plenty for loudness and silence
+    if kind is None:  # not MP3/WAV: named by its extension for messages, never as "mp3"/"wav"
+        ext = path.suffix.lower().lstrip(".")
+        kind = ext if ext and ext not in AUDIO_FORMATS else "audio"
+    duration = pcm.duration
     if duration <= 0.05:
         raise InputError("The audio file has no sound in it (zero length).")
     return AudioFacts(kind, duration, samples if keep_samples else None, silent_seconds(samples))
@@ -238,16 +237,6 @@ def too_long_message(duration: float, model: ModelSpec) -> str:
 def check_audio_length(duration: float, model: ModelSpec) -> None:
     if audio_too_long(model, duration):
         raise InputError(too_long_message(duration, model))
-
-
-def _refuse_if_header_too_long(container: Any) -> None:
-    """The length the file's header announces, checked before decoding a single frame."""
-    announced = (container.duration or 0) / 1_000_000  # FFmpeg's AV_TIME_BASE: microseconds
-    if announced > LONGEST_AUDIO_SECONDS * 1.05:
-        raise InputError(
-            f"The audio is too long: about {announced / 60:.0f} minutes; the longest any model takes is "
-            f"{plain_length(LONGEST_AUDIO_SECONDS)}. Shorten the clip."
-        )
 
 
 def _read(path: Path, what: str, limit: int, *, head: int | None = None) -> bytes:

@@ -23,6 +23,11 @@ class _HideInjectedDrops(logging.Filter):
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     config = config_from_args(args)
+    # Decoding and rendering go through Qt's FFmpeg on the render threads: Qt needs its
+    # application object, made here on the main thread (no event loop runs on it).
+    from aurora_desktop.media.qt_threads import ensure_app
+
+    ensure_app()
     # Bind first, so port 0 becomes a real port we can announce before serving.
     family = socket.AF_INET6 if ":" in args.host else socket.AF_INET
     sock = socket.socket(family, socket.SOCK_STREAM)

@@ -5,10 +5,15 @@ with the loudness of the audio, over the audio track itself, so a person can
 see and hear that the video follows the clip. Synchronous and CPU-bound: the
 server runs it in a worker thread, off its event loop.
 
+Encoded by Qt's own FFmpeg (QMediaRecorder fed by QVideoFrameInput and
+QAudioBufferInput): MPEG-4 Part 2 video and AAC sound in an MP4, which every
+player we meet plays. The app ships that FFmpeg for playback anyway; H.264 would
+need a second FFmpeg with x264 (PyAV's: 76 MB of the frozen app).
+
 Speed: a frame depends only on (loudness level, breathing phase), so at most
-LEVELS x PHASES distinct pictures exist; each is drawn and converted to YUV once
-and then re-encoded with new timestamps. A 30 s clip is ~750 frames but ~100
-distinct pictures (benchmark: tests/benchmarks/bench_render.py).
+LEVELS x PHASES distinct pictures exist; each is drawn once and then sent again
+with new timestamps. A 30 s clip is ~750 frames but ~100 distinct pictures
+(benchmark: tests/benchmarks/bench_render.py).
 """
 
 from __future__ import annotations
@@ -20,9 +25,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-import av
 from PIL import Image, ImageDraw
+from PySide6.QtGui import QImage
 
+from aurora_desktop.media.decode import decode_pcm
+from aurora_desktop.media.encode import encode_mp4
 from aurora_desktop.media.inspect import ENVELOPE_RATE, inspect_audio
 
 FPS = 25
@@ -63,14 +70,23 @@ class _FrameCache:
     def __init__(self, portrait: Image.Image, size: tuple[int, int]) -> None:
         self.base = portrait.resize(size, Image.Resampling.BILINEAR)
         self.size = size
-        self.frames: dict[tuple[int, int], av.VideoFrame] = {}
+        self.pictures: dict[tuple[int, int], Image.Image] = {}
+        self.frames: dict[tuple[int, int], QImage] = {}
 
-    def get(self, level: int, phase: int) -> av.VideoFrame:
+    def picture(self, level: int, phase: int) -> Image.Image:
+        key = (level, phase)
+        if key not in self.pictures:
+            self.pictures[key] = self._draw(level, phase)
+        return self.pictures[key]
+
+    def frame(self, level: int, phase: int) -> QImage:
+        """The picture as the encoder takes it (converted once, then shared by every frame that shows it)."""
         key = (level, phase)
         frame = self.frames.get(key)
         if frame is None:
-            frame = av.VideoFrame.from_image(self._draw(level, phase)).reformat(format="yuv420p")
-            self.frames[key] = frame
+            w, h = self.size
+            data = self.picture(level, phase).tobytes("raw", "RGBX")
+            frame = self.frames[key] = QImage(data, w, h, w * 4, QImage.Format.Format_RGBX8888).copy()
         return frame
 
     def _draw(self, level: int, phase: int) -> Image.Image:
@@ -100,7 +116,7 @@ def render(
     progress: Callable[[float], None] | None = None,
     audio: AudioInfo | None = None,
 ) -> AudioInfo:
-    """Write an H.264/AAC MP4 (MPEG-4 Part 2 if x264 is missing) as long as the audio."""
+    """Write an MP4 (MPEG-4 Part 2 video, AAC sound) as long as the audio."""
     # The stored pixels as they are, EXIF rotation note ignored: the least forgiving reading of
     # the real service. A sideways phone photo shows sideways here unless the app turned it.
     portrait = Image.open(io.BytesIO(image_bytes)).convert("RGB")
@@ -109,42 +125,25 @@ def render(
     cache = _FrameCache(portrait, size)
     n_frames = max(1, math.ceil(info.duration * FPS))
 
-    tmp = out_path.with_suffix(out_path.suffix + ".part")
-    with av.open(str(tmp), "w", format="mp4", options={"movflags": "+faststart"}) as out:
-        try:
-            vstream = out.add_stream("libx264", rate=FPS, options={"preset": "veryfast", "crf": "26"})
-        except av.codec.codec.UnknownCodecError:  # pragma: no cover - wheel without x264
-            vstream = out.add_stream("mpeg4", rate=FPS)
-        vstream.width, vstream.height = size
-        vstream.pix_fmt = "yuv420p"
-        astream = out.add_stream("aac", rate=44100, layout="mono")
+    def frame_at(i: int) -> QImage:
+        env = info.envelope[min(i, len(info.envelope) - 1)] if info.envelope else 0.0
+        level = round(env * (LEVELS - 1))
+        phase = int((i / FPS) / BREATH_SECONDS * PHASES) % PHASES
+        return cache.frame(level, phase)
 
-        # Interleave: video frames first per step is fine, the muxer orders packets.
-        for i in range(n_frames):
-            env = info.envelope[min(i, len(info.envelope) - 1)] if info.envelope else 0.0
-            level = round(env * (LEVELS - 1))
-            phase = int((i / FPS) / BREATH_SECONDS * PHASES) % PHASES
-            frame = cache.get(level, phase)
-            frame.pts = i  # in 1/FPS units: the stream's codec time base
-            out.mux(vstream.encode(frame))
-            if progress and i % FPS == 0:
-                progress(0.95 * i / n_frames)
-        out.mux(vstream.encode(None))
+    def frames_done(i: int) -> None:
+        if progress and i % FPS == 0:
+            progress(0.95 * i / n_frames)
 
-        with av.open(str(audio_path)) as src:
-            resampler = av.AudioResampler(format="fltp", layout="mono", rate=44100)
-            for aframe in src.decode(src.streams.audio[0]):
-                for res in resampler.resample(aframe):
-                    res.pts = None
-                    out.mux(astream.encode(res))
-            for res in resampler.resample(None):
-                res.pts = None
-                out.mux(astream.encode(res))
-        out.mux(astream.encode(None))
-    tmp.replace(out_path)
+    tmp = out_path.with_name(out_path.stem + ".part" + out_path.suffix)  # the recorder keeps a known suffix
+    try:
+        encode_mp4(tmp, size, FPS, n_frames, frame_at, decode_pcm(audio_path, channels=1), frames_done)
+        tmp.replace(out_path)
+    finally:
+        tmp.unlink(missing_ok=True)
 
     if preview_path is not None:
-        cache.get(LEVELS // 2, 0).to_image().save(preview_path, "JPEG", quality=85)
+        cache.picture(LEVELS // 2, 0).save(preview_path, "JPEG", quality=85)
     if progress:
         progress(1.0)
     return info

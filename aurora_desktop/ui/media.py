@@ -14,36 +14,19 @@ and, with a direct connection, runs it at once on this thread, so callers keep t
 ordinary meaning of play/pause/stop/seek. Every call that changes playback goes
 through here; reading state (position(), playbackState()) takes no signal lock.
 
-That covers the GUI thread's own calls, not everything else it does while FFmpeg
-tears down in the background after a stop (Qt's signal locks are a shared pool:
-any connect or disconnect can meet the one a renderer holds). So the renderer must
-not need the GIL at all: `made()` has each new player and audio output tell PySide
-at once that Python overrides none of its connect/disconnect notifications; PySide
-remembers that per object, and later notifications from FFmpeg's threads then run
-without the GIL. (Seen on CI as a hang after "Make the video" in the voice-ready
-dialog, right after the voice player stopped.)
+That covers the GUI thread's own calls; `made()` (media/qt_threads.py, shared with the
+decoder and the sandbox's encoder) keeps FFmpeg's threads from needing the GIL at all.
 """
 
 from __future__ import annotations
 
-from typing import TypeVar
-
-from PySide6.QtCore import Q_ARG, QMetaObject, QObject, Qt, QUrl
+from PySide6.QtCore import Q_ARG, QObject, QUrl
 from PySide6.QtMultimedia import QAudioOutput, QMediaPlayer
 
-M = TypeVar("M", bound=QObject)
+from aurora_desktop.media.qt_threads import call as _call
+from aurora_desktop.media.qt_threads import made
 
-
-def _noop(*_args: object) -> None:
-    pass
-
-
-def made(obj: M) -> M:
-    """A new QMediaPlayer, QAudioOutput or QVideoSink, with PySide's per-object answer to "does Python
-    override connectNotify/disconnectNotify?" worked out now, on this thread, with the GIL."""
-    obj.objectNameChanged.connect(_noop)
-    obj.objectNameChanged.disconnect(_noop)
-    return obj
+__all__ = ["made", "new_player", "pause", "play", "release", "seek", "set_volume", "stop"]
 
 
 def new_player(parent: QObject) -> QMediaPlayer:
@@ -58,11 +41,6 @@ def release(player: QMediaPlayer) -> None:
     GIL go, not when the player is destroyed (at exit, with the GIL held)."""
     stop(player)
     player.setSource(QUrl())
-
-
-def _call(target: QMediaPlayer | QAudioOutput, slot: str, *args: object) -> None:
-    if not QMetaObject.invokeMethod(target, slot, Qt.ConnectionType.DirectConnection, *args):
-        raise RuntimeError(f"{type(target).__name__} has no slot {slot}")  # a Qt change, not a user's problem
 
 
 def play(player: QMediaPlayer) -> None:

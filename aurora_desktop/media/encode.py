@@ -1,0 +1,165 @@
+"""Encoding pictures and PCM sound into an MP4 with Qt's own FFmpeg (the sandbox's renders).
+
+QMediaRecorder fed by QVideoFrameInput and QAudioBufferInput (Qt 6.8+): MPEG-4
+Part 2 video and AAC sound, the encoders Qt's LGPL FFmpeg build carries. Each
+input asks for more when its queue has room (readyToSend...), so memory stays
+flat however long the clip. Blocking by design, for worker threads: each call
+runs a local Qt event loop until the recorder has written and closed the file.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, QCoreApplication, QEventLoop, QObject, QSize, QTimer, QUrl
+from PySide6.QtGui import QImage
+from PySide6.QtMultimedia import (
+    QAudioBuffer,
+    QAudioBufferInput,
+    QAudioFormat,
+    QMediaCaptureSession,
+    QMediaFormat,
+    QMediaRecorder,
+    QVideoFrame,
+    QVideoFrameFormat,
+    QVideoFrameInput,
+)
+
+from aurora_desktop.media.decode import Pcm
+from aurora_desktop.media.qt_threads import call, dispose, made, quiet_ffmpeg
+
+STALL_SECONDS = 60.0  # the encoder took nothing for this long: stuck, not slow
+AUDIO_CHUNK_SECONDS = 0.1
+
+
+class EncodeError(RuntimeError):
+    pass
+
+
+def encode_mp4(
+    out: Path,
+    size: tuple[int, int],
+    fps: int,
+    n_frames: int,
+    frame_at: Callable[[int], QImage],
+    sound: Pcm,
+    frames_done: Callable[[int], None] | None = None,
+) -> None:
+    """n_frames pictures (frame_at(i), each size, shown 1/fps s) over `sound`, written to out."""
+    if QCoreApplication.instance() is None:
+        raise RuntimeError("no Qt application object: call qt_threads.ensure_app() on the main thread first")
+    _Encoding(out, size, fps, n_frames, frame_at, sound, frames_done).run()
+
+
+class _Encoding(QObject):
+    """A QObject, so its slots die with it as Qt connections (see decode._Decoding)."""
+
+    def __init__(
+        self,
+        out: Path,
+        size: tuple[int, int],
+        fps: int,
+        n_frames: int,
+        frame_at: Callable[[int], QImage],
+        sound: Pcm,
+        frames_done: Callable[[int], None] | None,
+    ) -> None:
+        super().__init__()
+        self.out, self.fps, self.n_frames = out, fps, n_frames
+        self.frame_at, self.sound, self.frames_done = frame_at, sound, frames_done
+        self.size = QSize(*size)
+        self.next_frame = 0
+        self.next_sample = 0
+        self.video_ended = self.audio_ended = False
+        self.error = ""
+
+    def run(self) -> None:
+        self.loop = QEventLoop()
+        vfmt = QVideoFrameFormat(self.size, QVideoFrameFormat.PixelFormat.Format_RGBX8888)
+        vfmt.setStreamFrameRate(self.fps)
+        self.afmt = QAudioFormat()
+        self.afmt.setSampleRate(self.sound.rate)
+        self.afmt.setChannelCount(self.sound.channels)
+        self.afmt.setSampleFormat(QAudioFormat.SampleFormat.Int16)
+        session = made(QMediaCaptureSession())
+        self.video = made(QVideoFrameInput(vfmt))
+        self.audio = made(QAudioBufferInput(self.afmt))
+        self.recorder = rec = made(QMediaRecorder())
+        quiet_ffmpeg()
+        self.stall = QTimer(singleShot=True, interval=int(STALL_SECONDS * 1000))
+        try:
+            session.setVideoFrameInput(self.video)
+            session.setAudioBufferInput(self.audio)
+            session.setRecorder(rec)
+            media = QMediaFormat(QMediaFormat.FileFormat.MPEG4)
+            media.setVideoCodec(QMediaFormat.VideoCodec.MPEG4)
+            media.setAudioCodec(QMediaFormat.AudioCodec.AAC)
+            rec.setMediaFormat(media)
+            rec.setOutputLocation(QUrl.fromLocalFile(str(self.out)))
+            rec.setVideoFrameRate(self.fps)
+            rec.setVideoResolution(self.size)
+            rec.setQuality(QMediaRecorder.Quality.NormalQuality)
+            rec.setAutoStop(True)  # stops, and closes the file, once both inputs have sent their end
+            self.stall.timeout.connect(self._stalled)
+            self.video.readyToSendVideoFrame.connect(self._send_video)
+            self.audio.readyToSendAudioBuffer.connect(self._send_audio)
+            rec.recorderStateChanged.connect(self._state)
+            rec.errorOccurred.connect(self._failed)
+            self.stall.start()
+            call(rec, "record")
+            self.loop.exec()
+            self.stall.stop()
+            if self.error:
+                call(rec, "stop")
+        finally:
+            # Here, on their own thread (qt_threads.dispose): the recorder first, the session last.
+            dispose(rec, self.video, self.audio, session, self.stall, self.loop, self)
+        if self.error:
+            raise EncodeError(self.error)
+
+    def _send_video(self) -> None:
+        while self.next_frame < self.n_frames:
+            i = self.next_frame
+            frame = QVideoFrame(self.frame_at(i))  # shares the cached picture's pixels, no copy
+            frame.setStartTime(i * 1_000_000 // self.fps)
+            frame.setEndTime((i + 1) * 1_000_000 // self.fps)
+            if not self.video.sendVideoFrame(frame):
+                return  # the queue is full: readyToSendVideoFrame comes again
+            self.next_frame += 1
+            self.stall.start()
+            if self.frames_done:
+                self.frames_done(self.next_frame)
+        if not self.video_ended:
+            self.video_ended = self.video.sendVideoFrame(QVideoFrame())  # an empty frame: the end
+
+    def _send_audio(self) -> None:
+        sound = self.sound
+        step = int(sound.rate * AUDIO_CHUNK_SECONDS)
+        width = 2 * sound.channels
+        while self.next_sample < sound.frames:
+            start = self.next_sample
+            count = min(step, sound.frames - start)
+            data = QByteArray(sound.data[start * width : (start + count) * width])
+            if not self.audio.sendAudioBuffer(QAudioBuffer(data, self.afmt, start * 1_000_000 // sound.rate)):
+                return
+            self.next_sample += count
+            self.stall.start()
+        if not self.audio_ended:
+            self.audio_ended = self.audio.sendAudioBuffer(QAudioBuffer())
+
+    def _state(self, state: QMediaRecorder.RecorderState) -> None:
+        if state == QMediaRecorder.RecorderState.StoppedState:
+            if not (self.video_ended and self.audio_ended) and not self.error:
+                self.error = "the encoder stopped before the end"
+            self.loop.quit()
+
+    def _stalled(self) -> None:
+        self._fail("the encoder stopped taking frames")
+
+    def _failed(self, _error: QMediaRecorder.Error, text: str) -> None:
+        self._fail(text or "the encoder failed")
+
+    def _fail(self, text: str) -> None:
+        self.error = self.error or text
+        self.loop.quit()

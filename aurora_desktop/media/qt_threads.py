@@ -1,0 +1,126 @@
+"""Using Qt Multimedia's FFmpeg objects from Python without freezing: the rules in one place.
+
+Qt's FFmpeg backend (players, the audio decoder, the recorder) builds and tears down
+its workers on threads of its own. Two things can then deadlock Python's lock (the
+GIL) against one of Qt's signal locks (a shared pool keyed by object address):
+
+- a worker, holding a signal lock, tells a Python wrapper that it disconnected (a
+  virtual call that takes the GIL) while a Python thread, inside a Qt call with the
+  GIL held, waits for that same lock. `made()` settles PySide's per-object answer to
+  "does Python override connectNotify/disconnectNotify?" at once, with the GIL, on
+  the object's own thread; later notifications from Qt's threads then never need it.
+- PySide keeps the GIL through most calls (play, stop, record, start...). `call()`
+  goes through QMetaObject.invokeMethod with a direct connection, which lets the GIL
+  go and still runs the slot at once, on this thread.
+
+Seen as the test suite hanging on CI, about once in 90 stops of a playing video
+(docs/architecture.md, Playback). No widgets here: the domain code decodes and
+renders with these too, on worker threads, each with its own local event loop.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import logging
+import os
+import threading
+from pathlib import Path
+from typing import TypeVar
+
+import shiboken6
+from PySide6.QtCore import (
+    QCoreApplication,
+    QGenericArgumentHolder,
+    QMessageLogContext,
+    QMetaObject,
+    QObject,
+    Qt,
+    QtMsgType,
+    qInstallMessageHandler,
+)
+
+Q = TypeVar("Q", bound=QObject)
+
+_app: QCoreApplication | None = None  # the one made here, kept alive for the process
+
+
+def _noop(*_args: object) -> None:
+    pass
+
+
+def made(obj: Q) -> Q:
+    """A new Qt Multimedia object, with PySide's answer to "does Python override
+    connectNotify/disconnectNotify?" worked out now, on this thread, with the GIL."""
+    obj.objectNameChanged.connect(_noop)
+    obj.objectNameChanged.disconnect(_noop)
+    return obj
+
+
+def dispose(*objs: QObject | None) -> None:
+    """Destroy Qt objects now, on this thread, in the order given. For objects a worker thread
+    made for one job (a decoder, a recorder, their timers and loop): left to Python, a
+    reference cycle (a slot that is a method of the job) is collected later on whatever
+    thread the collector runs, and Qt then stops a timer or tears a decoder down from the
+    wrong thread ("Timers cannot be stopped from another thread"), after its own thread
+    may be gone: a crash. Seen as a segfault in the test suite."""
+    for obj in objs:
+        if obj is not None and shiboken6.isValid(obj):
+            shiboken6.delete(obj)
+
+
+def call(target: QObject, slot: str, *args: QGenericArgumentHolder) -> None:
+    """target.slot(*args), at once, with the GIL let go for the call."""
+    if not QMetaObject.invokeMethod(target, slot, Qt.ConnectionType.DirectConnection, *args):
+        raise RuntimeError(f"{type(target).__name__} has no slot {slot}")  # a Qt change, not a user's problem
+
+
+def ensure_app() -> None:
+    """Qt Multimedia needs an application object (its plugins and event loops do). The window
+    makes a QApplication first; the command line and the sandbox process call this at start.
+    A worker thread cannot make one: that is a programming error, said plainly."""
+    global _app
+    if QCoreApplication.instance() is not None:
+        return
+    if threading.current_thread() is not threading.main_thread():
+        raise RuntimeError("Qt's application object must be made on the main thread first (media.ensure_app())")
+    # Headless processes (the command line, whose stderr carries JSON events; the sandbox):
+    # Qt's and FFmpeg's chatter goes to logging, not straight to stderr.
+    qInstallMessageHandler(_to_logging)
+    _app = QCoreApplication([])
+
+
+_LEVELS = {
+    QtMsgType.QtDebugMsg: logging.DEBUG,
+    QtMsgType.QtInfoMsg: logging.DEBUG,
+    QtMsgType.QtWarningMsg: logging.INFO,  # "Couldn't load pipewire" and the like: not the user's problem
+    QtMsgType.QtCriticalMsg: logging.WARNING,
+    QtMsgType.QtFatalMsg: logging.ERROR,
+}
+
+
+def _to_logging(kind: QtMsgType, context: QMessageLogContext, message: str) -> None:
+    logging.getLogger(f"qt.{context.category or 'default'}").log(_LEVELS.get(kind, logging.INFO), "%s", message)
+
+
+_quieted: list[bool] = []
+
+
+def quiet_ffmpeg() -> None:
+    """FFmpeg writes its own notes ("Input #0, wav, ...", "[mp3float @ 0x...] Could not update
+    timestamps") to stderr itself, past Qt's logging; the command line's stderr carries JSON
+    events. Qt reports every failure through its API anyway, so Qt's copy of FFmpeg is told to
+    be quiet, unless QT_FFMPEG_DEBUG asks for its log. Called once a media object exists: Qt's
+    FFmpeg plugin sets the level when it loads. Best effort: a layout we do not know leaves it."""
+    if _quieted or os.environ.get("QT_FFMPEG_DEBUG"):
+        return
+    _quieted.append(True)
+    import PySide6
+
+    base = Path(PySide6.__file__).parent
+    for pattern in ("Qt/lib/libavutil.so.*", "Qt/lib/libavutil.*.dylib", "avutil-*.dll"):
+        for lib in sorted(base.glob(pattern)):
+            try:
+                ctypes.CDLL(str(lib)).av_log_set_level(-8)  # AV_LOG_QUIET
+            except (OSError, AttributeError):
+                continue
+            return
