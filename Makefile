@@ -33,17 +33,10 @@ fix: $(VENV)/.test
 	$(BIN)/ruff check --fix aurora_desktop tests build
 	$(BIN)/ruff format aurora_desktop tests build
 
-# Benchmarks print figures (ratios against a baseline measured in the same run).
-bench: system-deps-test $(VENV)/.test
-	$(BIN)/python tests/benchmarks/bench_render.py
-	$(BIN)/python tests/benchmarks/bench_polling.py
-	$(BIN)/python tests/benchmarks/bench_transfer.py --mb 1024
-	$(BIN)/python tests/benchmarks/bench_startup.py
-	$(BIN)/python tests/benchmarks/bench_library.py
-	$(BIN)/python tests/benchmarks/probe_engine.py --rounds 20
-	$(BIN)/python tests/benchmarks/bench_responsive.py --mb 1024 --jobs 100
-	$(BIN)/python tests/benchmarks/bench_last_seconds.py --render 90 --counts 1,10,100
-	$(BIN)/python tests/benchmarks/soak_player_stop.py --stops 200
+# Benchmarks print figures (ratios against a baseline measured in the same run); the runner
+# writes what they printed into the README's benchmark block. The size figures need the frozen build.
+bench: system-deps-test $(VENV)/.test package
+	$(BIN)/python tests/benchmarks/run_all.py $(ARGS)
 
 # The main states of the real window under a virtual screen, as PNGs in screenshots/.
 screenshots: system-deps-test $(VENV)/.test
