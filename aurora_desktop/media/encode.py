@@ -10,6 +10,7 @@ runs a local Qt event loop until the recorder has written and closed the file.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QCoreApplication, QEventLoop, QObject, QSize, QTimer, QUrl
@@ -37,38 +38,32 @@ class EncodeError(RuntimeError):
     pass
 
 
-def encode_mp4(
-    out: Path,
-    size: tuple[int, int],
-    fps: int,
-    n_frames: int,
-    frame_at: Callable[[int], QImage],
-    sound: Pcm,
-    frames_done: Callable[[int], None] | None = None,
-) -> None:
-    """n_frames pictures (frame_at(i), each size, shown 1/fps s) over `sound`, written to out."""
+@dataclass(frozen=True, slots=True)
+class Movie:
+    """What to write: n_frames pictures (frame_at(i), each `size`, shown 1/fps s) over `sound`."""
+
+    out: Path
+    size: tuple[int, int]
+    fps: int
+    n_frames: int
+    frame_at: Callable[[int], QImage]
+    sound: Pcm
+    frames_done: Callable[[int], None] | None = None  # told how many frames the encoder has taken
+
+
+def encode_mp4(movie: Movie) -> None:
     if QCoreApplication.instance() is None:
         raise RuntimeError("no Qt application object: call qt_threads.ensure_app() on the main thread first")
-    _Encoding(out, size, fps, n_frames, frame_at, sound, frames_done).run()
+    _Encoding(movie).run()
 
 
 class _Encoding(QObject):
     """A QObject, so its slots die with it as Qt connections (see decode._Decoding)."""
 
-    def __init__(
-        self,
-        out: Path,
-        size: tuple[int, int],
-        fps: int,
-        n_frames: int,
-        frame_at: Callable[[int], QImage],
-        sound: Pcm,
-        frames_done: Callable[[int], None] | None,
-    ) -> None:
+    def __init__(self, movie: Movie) -> None:
         super().__init__()
-        self.out, self.fps, self.n_frames = out, fps, n_frames
-        self.frame_at, self.sound, self.frames_done = frame_at, sound, frames_done
-        self.size = QSize(*size)
+        self.movie = movie
+        self.size = QSize(*movie.size)
         self.next_frame = 0
         self.next_sample = 0
         self.video_ended = self.audio_ended = False
@@ -77,10 +72,10 @@ class _Encoding(QObject):
     def run(self) -> None:
         self.loop = QEventLoop()
         vfmt = QVideoFrameFormat(self.size, QVideoFrameFormat.PixelFormat.Format_RGBX8888)
-        vfmt.setStreamFrameRate(self.fps)
+        vfmt.setStreamFrameRate(self.movie.fps)
         self.afmt = QAudioFormat()
-        self.afmt.setSampleRate(self.sound.rate)
-        self.afmt.setChannelCount(self.sound.channels)
+        self.afmt.setSampleRate(self.movie.sound.rate)
+        self.afmt.setChannelCount(self.movie.sound.channels)
         self.afmt.setSampleFormat(QAudioFormat.SampleFormat.Int16)
         session = made(QMediaCaptureSession())
         self.video = made(QVideoFrameInput(vfmt))
@@ -96,8 +91,8 @@ class _Encoding(QObject):
             media.setVideoCodec(QMediaFormat.VideoCodec.MPEG4)
             media.setAudioCodec(QMediaFormat.AudioCodec.AAC)
             rec.setMediaFormat(media)
-            rec.setOutputLocation(QUrl.fromLocalFile(str(self.out)))
-            rec.setVideoFrameRate(self.fps)
+            rec.setOutputLocation(QUrl.fromLocalFile(str(self.movie.out)))
+            rec.setVideoFrameRate(self.movie.fps)
             rec.setVideoResolution(self.size)
             rec.setQuality(QMediaRecorder.Quality.NormalQuality)
             rec.setAutoStop(True)  # stops, and closes the file, once both inputs have sent their end
@@ -119,22 +114,22 @@ class _Encoding(QObject):
             raise EncodeError(self.error)
 
     def _send_video(self) -> None:
-        while self.next_frame < self.n_frames:
+        while self.next_frame < self.movie.n_frames:
             i = self.next_frame
-            frame = QVideoFrame(self.frame_at(i))  # shares the cached picture's pixels, no copy
-            frame.setStartTime(i * 1_000_000 // self.fps)
-            frame.setEndTime((i + 1) * 1_000_000 // self.fps)
+            frame = QVideoFrame(self.movie.frame_at(i))  # shares the cached picture's pixels, no copy
+            frame.setStartTime(i * 1_000_000 // self.movie.fps)
+            frame.setEndTime((i + 1) * 1_000_000 // self.movie.fps)
             if not self.video.sendVideoFrame(frame):
                 return  # the queue is full: readyToSendVideoFrame comes again
             self.next_frame += 1
             self.stall.start()
-            if self.frames_done:
-                self.frames_done(self.next_frame)
+            if self.movie.frames_done:
+                self.movie.frames_done(self.next_frame)
         if not self.video_ended:
             self.video_ended = self.video.sendVideoFrame(QVideoFrame())  # an empty frame: the end
 
     def _send_audio(self) -> None:
-        sound = self.sound
+        sound = self.movie.sound
         step = int(sound.rate * AUDIO_CHUNK_SECONDS)
         width = 2 * sound.channels
         while self.next_sample < sound.frames:

@@ -29,7 +29,7 @@ from PIL import Image, ImageDraw
 from PySide6.QtGui import QImage
 
 from aurora_desktop.media.decode import decode_pcm
-from aurora_desktop.media.encode import encode_mp4
+from aurora_desktop.media.encode import Movie, encode_mp4
 from aurora_desktop.media.inspect import ENVELOPE_RATE, inspect_audio
 
 FPS = 25
@@ -137,7 +137,7 @@ def render(
 
     tmp = out_path.with_name(out_path.stem + ".part" + out_path.suffix)  # the recorder keeps a known suffix
     try:
-        encode_mp4(tmp, size, FPS, n_frames, frame_at, decode_pcm(audio_path, channels=1), frames_done)
+        encode_mp4(Movie(tmp, size, FPS, n_frames, frame_at, decode_pcm(audio_path), frames_done))
         tmp.replace(out_path)
     finally:
         tmp.unlink(missing_ok=True)

@@ -46,6 +46,7 @@ from aurora_desktop.jobs.model import InputFile, InputKind, LocalJob, State, new
 from aurora_desktop.jobs.prepare import prepare
 from aurora_desktop.jobs.steps import remote
 from aurora_desktop.jobs.store import JobStore
+from aurora_desktop.media.qt_threads import ensure_app
 from aurora_desktop.sandbox.process import SandboxProcess
 
 SAMPLE_IMAGE = ROOT / "resources" / "samples" / "portrait.png"
@@ -166,4 +167,5 @@ async def main() -> None:
 
 
 if __name__ == "__main__":
+    ensure_app()  # prepare() decodes the voice with Qt's FFmpeg, as the command line does
     asyncio.run(main())
