@@ -70,22 +70,20 @@ class _FrameCache:
     def __init__(self, portrait: Image.Image, size: tuple[int, int]) -> None:
         self.base = portrait.resize(size, Image.Resampling.BILINEAR)
         self.size = size
-        self.pictures: dict[tuple[int, int], Image.Image] = {}
+        # Only the encoder's copy is kept (4 bytes a pixel): up to LEVELS x PHASES of them,
+        # about 265 MB at 720x960; keeping Pillow's drawing too doubled the sandbox's memory.
         self.frames: dict[tuple[int, int], QImage] = {}
 
     def picture(self, level: int, phase: int) -> Image.Image:
-        key = (level, phase)
-        if key not in self.pictures:
-            self.pictures[key] = self._draw(level, phase)
-        return self.pictures[key]
+        return self._draw(level, phase)
 
     def frame(self, level: int, phase: int) -> QImage:
-        """The picture as the encoder takes it (converted once, then shared by every frame that shows it)."""
+        """The picture as the encoder takes it (drawn once, then shared by every frame that shows it)."""
         key = (level, phase)
         frame = self.frames.get(key)
         if frame is None:
             w, h = self.size
-            data = self.picture(level, phase).tobytes("raw", "RGBX")
+            data = self._draw(level, phase).tobytes("raw", "RGBX")
             frame = self.frames[key] = QImage(data, w, h, w * 4, QImage.Format.Format_RGBX8888).copy()
         return frame
 
