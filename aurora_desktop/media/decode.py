@@ -18,10 +18,10 @@ from array import array
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QEventLoop, QObject, QTimer, QUrl
+from PySide6.QtCore import QEventLoop, QObject, QTimer, QUrl
 from PySide6.QtMultimedia import QAudioDecoder, QAudioFormat
 
-from aurora_desktop.media.qt_threads import call, dispose, made, quiet_ffmpeg
+from aurora_desktop.media.qt_threads import call, dispose, made, quiet_ffmpeg, require_app
 
 PCM_RATE = 48_000
 STALL_SECONDS = 30.0  # no new sound for this long: the decoder is stuck, not slow
@@ -90,8 +90,7 @@ class _Decoding(QObject):
         first_buffer_only: bool = False,
         every: int = 1,
     ) -> None:
-        if QCoreApplication.instance() is None:
-            raise RuntimeError("no Qt application object: call qt_threads.ensure_app() on the main thread first")
+        require_app()
         super().__init__()
         self.path = path
         self.fmt = fmt

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QCoreApplication, QEventLoop, QObject, QSize, QTimer, QUrl
+from PySide6.QtCore import QByteArray, QEventLoop, QObject, QSize, QTimer, QUrl
 from PySide6.QtGui import QImage
 from PySide6.QtMultimedia import (
     QAudioBuffer,
@@ -28,7 +28,7 @@ from PySide6.QtMultimedia import (
 )
 
 from aurora_desktop.media.decode import Pcm
-from aurora_desktop.media.qt_threads import call, dispose, made, quiet_ffmpeg
+from aurora_desktop.media.qt_threads import call, dispose, made, quiet_ffmpeg, require_app
 
 STALL_SECONDS = 60.0  # the encoder took nothing for this long: stuck, not slow
 AUDIO_CHUNK_SECONDS = 0.1
@@ -52,8 +52,7 @@ class Movie:
 
 
 def encode_mp4(movie: Movie) -> None:
-    if QCoreApplication.instance() is None:
-        raise RuntimeError("no Qt application object: call qt_threads.ensure_app() on the main thread first")
+    require_app()
     _Encoding(movie).run()
 
 

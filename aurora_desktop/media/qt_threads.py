@@ -74,6 +74,13 @@ def call(target: QObject, slot: str, *args: QGenericArgumentHolder) -> None:
         raise RuntimeError(f"{type(target).__name__} has no slot {slot}")  # a Qt change, not a user's problem
 
 
+def require_app() -> None:
+    """For the blocking decoder and encoder jobs: they run a local event loop, which needs the
+    application object that ensure_app() (or the window) made on the main thread."""
+    if QCoreApplication.instance() is None:
+        raise RuntimeError("no Qt application object: call qt_threads.ensure_app() on the main thread first")
+
+
 def ensure_app() -> None:
     """Qt Multimedia needs an application object (its plugins and event loops do). The window
     makes a QApplication first; the command line and the sandbox process call this at start.
@@ -82,7 +89,7 @@ def ensure_app() -> None:
     if QCoreApplication.instance() is not None:
         return
     if threading.current_thread() is not threading.main_thread():
-        raise RuntimeError("Qt's application object must be made on the main thread first (media.ensure_app())")
+        raise RuntimeError("Qt's application object must be made on the main thread first (qt_threads.ensure_app())")
     # Headless processes (the command line, whose stderr carries JSON events; the sandbox):
     # Qt's and FFmpeg's chatter goes to logging, not straight to stderr.
     qInstallMessageHandler(_to_logging)
