@@ -64,7 +64,7 @@ def section(script: str, args: list[str], code: int, lines: list[str]) -> str:
 def old_sections(text: str) -> dict[str, str]:
     """The README's current sections by script name (kept for scripts not run this time)."""
     found = {}
-    for match in re.finditer(r"^#### `(\S+)[^\n]*\n\n```\n.*?\n```\n", text, re.S | re.M):
+    for match in re.finditer(r"^#### `([^`\s]+)[^\n]*\n\n```\n.*?\n```\n", text, re.S | re.M):
         found[match.group(1)] = match.group(0)
     return found
 
