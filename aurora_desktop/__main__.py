@@ -53,9 +53,6 @@ def main(argv: list[str] | None = None) -> int:
     from aurora_desktop import paths
 
     paths.use_profile(args.profile)
-    # The Qt-free core first: once PySide6 is loaded, it looks into every module imported
-    # after it (for its feature switches), which costs start-up time for nothing here.
-    import aurora_desktop.services  # noqa: F401
     from aurora_desktop.app import run
 
     return run(args)

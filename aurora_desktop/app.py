@@ -67,6 +67,7 @@ def _run_window(app: QApplication, args: argparse.Namespace, instance: str) -> i
     asyncio.set_event_loop(loop)
 
     from aurora_desktop.ui.activation import ActivationServer
+    from aurora_desktop.ui.first_paint import after_first_paint
     from aurora_desktop.ui.main_window import AppOptions, MainWindow
 
     window = MainWindow(AppOptions(sandbox=args.sandbox, api_base=args.api_base))
@@ -75,7 +76,7 @@ def _run_window(app: QApplication, args: argparse.Namespace, instance: str) -> i
     done = asyncio.Event()
     window.closed.connect(done.set)
     window.show()
-    window.start()
+    after_first_paint(window, window.start)  # the engine and the library follow the window
     if args.quit_after is not None:
         QTimer.singleShot(int(args.quit_after * 1000), window.close)
     with loop:

@@ -31,6 +31,7 @@ from aurora_desktop.formatting import megabytes
 from aurora_desktop.hosting import HostingError
 from aurora_desktop.instance import AlreadyRunning, ProfileLock
 from aurora_desktop.jobs import orders
+from aurora_desktop.jobs.blockers import NAME_LIMIT, output_folder_blockers
 from aurora_desktop.jobs.events import Connectivity, EngineEvent, JobChanged, Notice, Progress, to_json
 from aurora_desktop.jobs.model import LocalJob, State
 from aurora_desktop.jobs.prepare import Script, script_problem
@@ -306,7 +307,7 @@ async def cmd_run(args: argparse.Namespace) -> int:
         guidance=args.guidance,
         photo_background=Settings.load().photo_background,  # the same conversion as the window's
     )
-    if len(name) > orders.NAME_LIMIT:
+    if len(name) > NAME_LIMIT:
         report.say("The name is long; it is shortened for Creatify.")
     if script is not None:
         return await _run_script(args, report, script, model, options)
@@ -402,7 +403,7 @@ def _refuse(quote: orders.Quote) -> None:
 async def _check_out_folder(args: argparse.Namespace, needed_bytes: int) -> None:
     """--out must take the video before anything is spent (exit 2 if not)."""
     if args.out:
-        blockers = await asyncio.to_thread(orders.output_folder_blockers, Path(args.out).expanduser(), needed_bytes)
+        blockers = await asyncio.to_thread(output_folder_blockers, Path(args.out).expanduser(), needed_bytes)
         if blockers:
             raise Exit(EXIT_INPUT, blockers[0].message)
 

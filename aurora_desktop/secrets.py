@@ -18,14 +18,16 @@ import os
 from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
-import keyring
-import keyring.errors
-from keyring.backend import KeyringBackend
-
-from aurora_desktop.api.client import Credentials
+from aurora_desktop.api.credentials import Credentials
 from aurora_desktop.errors import UserError
+
+if TYPE_CHECKING:
+    from keyring.backend import KeyringBackend
+
+# keyring (its backends, D-Bus, cryptography) is imported on the keychain's own worker thread,
+# at first use: every call goes through it, and the window's first paint need not wait for it.
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -154,10 +156,14 @@ class SecretStore:
 
     def _backend_sync(self) -> KeyringBackend:
         if self._backend is None:
+            import keyring
+
             self._backend = keyring.get_keyring()
         return self._backend
 
     def _info_sync(self) -> StoreInfo:
+        import keyring.errors
+
         backend = self._backend_sync()
         name = getattr(backend, "name", type(backend).__name__)
         if not _is_system_backend(backend):
@@ -171,6 +177,8 @@ class SecretStore:
         return StoreInfo(name, True, False, None)
 
     def _guard(self, keyring_op: str, name: str, value: str | None = None) -> Any:
+        import keyring.errors
+
         backend = self._backend_sync()
         if not _is_system_backend(backend):
             raise SecretsUnavailable(NO_KEYRING_MESSAGE, detail=f"backend {type(backend).__module__}")

@@ -11,6 +11,8 @@ import math
 from dataclasses import dataclass
 from decimal import Decimal
 
+from aurora_desktop.formatting import plain_length
+
 
 @dataclass(frozen=True, slots=True)
 class ModelSpec:
@@ -80,3 +82,20 @@ def cost_credits(model: ModelSpec | str, audio_seconds: float) -> Decimal:
 def audio_too_long(model: ModelSpec | str, audio_seconds: float) -> bool:
     spec = get_model(model) if isinstance(model, str) else model
     return audio_seconds > spec.max_audio_seconds + 1e-6
+
+
+def too_long_message(duration: float, model: ModelSpec) -> str:
+    """Which models would take the clip, or, when none would, the longest one by name."""
+    clip = f"{duration:.1f} seconds" if duration < 60 else plain_length(duration)
+    fits = sorted((m for m in CATALOG if not audio_too_long(m, duration)), key=lambda m: -m.max_audio_seconds)
+    if not fits:
+        longest = max(CATALOG, key=lambda m: m.max_audio_seconds)
+        return (
+            f"The audio is {clip} long; the longest any model takes is {plain_length(longest.max_audio_seconds)} "
+            f"({longest.label}). Shorten the clip."
+        )
+    choices = " or ".join(f"{m.label} (up to {plain_length(m.max_audio_seconds)})" for m in fits[:2])
+    return (
+        f"The audio is {clip} long; {model.label} takes clips up to {plain_length(model.max_audio_seconds)}. "
+        f"Choose {choices}, or shorten the clip."
+    )

@@ -20,6 +20,7 @@ from urllib.parse import urlsplit
 import httpx
 
 from aurora_desktop import __version__
+from aurora_desktop.api.credentials import Credentials
 from aurora_desktop.api.errors import (
     InvalidResponseError,
     NetworkError,
@@ -44,29 +45,6 @@ USER_AGENT = (
     f"AuroraDesktop/{__version__} ({platform.system()}; Python {platform.python_version()}) httpx/{httpx.__version__}"
 )
 DEFAULT_TIMEOUT = httpx.Timeout(connect=10.0, read=30.0, write=30.0, pool=10.0)
-
-
-class Credentials:
-    """An API ID and key. Not a dataclass on purpose: nothing generic (asdict, a debugger's
-    field dump, vars()) can spill the key; only `headers()` hands it out."""
-
-    __slots__ = ("api_id", "api_key")
-
-    def __init__(self, api_id: str, api_key: str) -> None:
-        self.api_id = api_id
-        self.api_key = api_key
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, Credentials) and (self.api_id, self.api_key) == (other.api_id, other.api_key)
-
-    def __hash__(self) -> int:
-        return hash((self.api_id, self.api_key))
-
-    def __repr__(self) -> str:  # the key is never shown, not even its length
-        return f"Credentials(api_id={self.api_id!r}, api_key=<hidden>)"
-
-    def headers(self) -> dict[str, str]:
-        return {"X-API-ID": self.api_id, "X-API-KEY": self.api_key}
 
 
 class _KeyHeaders(httpx.Auth):

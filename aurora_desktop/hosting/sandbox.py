@@ -7,7 +7,8 @@ from pathlib import Path
 
 import httpx
 
-from aurora_desktop.api.client import Credentials, check_base_url
+from aurora_desktop.api.client import check_base_url
+from aurora_desktop.api.credentials import Credentials
 from aurora_desktop.hosting.base import HostedFile, HostingError, ProgressCallback, file_chunks
 
 

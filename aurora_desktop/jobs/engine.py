@@ -31,6 +31,7 @@ from aurora_desktop.api.speech import speech_credits
 from aurora_desktop.errors import UserError
 from aurora_desktop.hosting import Hoster
 from aurora_desktop.jobs import recovery
+from aurora_desktop.jobs.blockers import NAME_LIMIT
 from aurora_desktop.jobs.driver import Driver
 from aurora_desktop.jobs.events import JobChanged, JobRemoved, Listener
 from aurora_desktop.jobs.model import LocalJob, State, new_token, utcnow
@@ -150,8 +151,6 @@ class Engine:
     async def rename(self, job_id: str, name: str) -> LocalJob:
         """The name in the library. A video already requested keeps the name Creatify has, and a
         saved file keeps its file name: only what the library shows changes."""
-        from aurora_desktop.jobs.orders import NAME_LIMIT
-
         name = " ".join(name.split())[:NAME_LIMIT]
         if not name:
             raise ValueError("A video needs a name.")

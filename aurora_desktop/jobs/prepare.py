@@ -19,7 +19,7 @@ import httpx
 from aurora_desktop.api.catalog import ModelSpec, cost_credits
 from aurora_desktop.api.speech import SCRIPT_MAX, WORDS_PER_MINUTE, estimate_seconds, speech_credits
 from aurora_desktop.jobs.model import InputFile, InputKind, is_link
-from aurora_desktop.jobs.share_links import HOW_TO_SHARE, sendable, service_of
+from aurora_desktop.jobs.share_links import HOW_TO_SHARE, link_copy, sendable, service_of
 from aurora_desktop.media.convert import convert_to_wav
 from aurora_desktop.media.inspect import AudioFacts, ImageFacts, InputError, inspect_audio, inspect_image
 from aurora_desktop.media.photo import DEFAULT_BACKGROUND, convert_photo
@@ -89,16 +89,6 @@ class PreparedInputs:
             InputFile(InputKind.IMAGE, self.image_source, self.image_hash, self.image.mime),
             InputFile(InputKind.AUDIO, self.audio_source, self.audio_hash, self.audio.mime),
         )
-
-
-def link_copy(url: str, what: str, folder: Path) -> Path:
-    """Where the fetched copy of a pasted link is kept (named by the link)."""
-    return folder / f"{what}-{hashlib.sha256(url.encode()).hexdigest()[:16]}"
-
-
-def image_link_copy(url: str, work_dir: Path) -> Path:
-    """The kept copy of a pasted image link: the window's preview and library thumbnail."""
-    return link_copy(sendable(url), "image", work_dir / "links")
 
 
 async def fetch_link(url: str, what: str, folder: Path, *, service: str | None = None) -> Path:

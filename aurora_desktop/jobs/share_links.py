@@ -15,8 +15,10 @@ service, in its own words.
 from __future__ import annotations
 
 import base64
+import hashlib
 import re
 from dataclasses import dataclass
+from pathlib import Path
 from urllib.parse import SplitResult, parse_qsl, urlencode, urlsplit, urlunsplit
 
 
@@ -125,3 +127,17 @@ def sendable(url: str) -> str:
     """The link to inspect and send: the direct form when there is one."""
     link = direct_link(url)
     return link.direct if link else url.strip()
+
+
+# Where the fetched copy of a pasted link is kept: the order layer inspects it, the window
+# previews it and the library shows it as the thumbnail.
+
+
+def link_copy(url: str, what: str, folder: Path) -> Path:
+    """Where the fetched copy of a pasted link is kept (named by the link)."""
+    return folder / f"{what}-{hashlib.sha256(url.encode()).hexdigest()[:16]}"
+
+
+def image_link_copy(url: str, work_dir: Path) -> Path:
+    """The kept copy of a pasted image link: the window's preview and library thumbnail."""
+    return link_copy(sendable(url), "image", work_dir / "links")

@@ -1,31 +1,8 @@
-"""Inspecting and validating a job's inputs (portrait and voice), Qt-free.
+"""A job's media, without Qt widgets: inspecting and checking the inputs (inspect.py; the same
+rules serve the client before anything is spent and the sandbox as the service would apply
+them, so the two can never disagree), phone photos (photo.py), voice memos (convert.py), and
+decoding and encoding with the FFmpeg Qt ships (decode.py, encode.py).
 
-The same rules serve the client (before anything is spent) and the sandbox
-(as the service would apply them), so the two can never disagree.
+Nothing is imported here: the window's first paint needs none of it, so Pillow and Qt's
+decoder load when a file is first looked at.
 """
-
-from aurora_desktop.media.inspect import (
-    AUDIO_FORMATS,
-    IMAGE_FORMATS,
-    AudioFacts,
-    ImageFacts,
-    InputError,
-    check_audio_length,
-    inspect_audio,
-    inspect_image,
-    inspect_image_bytes,
-    sniff_audio,
-)
-
-__all__ = [
-    "AUDIO_FORMATS",
-    "IMAGE_FORMATS",
-    "AudioFacts",
-    "ImageFacts",
-    "InputError",
-    "check_audio_length",
-    "inspect_audio",
-    "inspect_image",
-    "inspect_image_bytes",
-    "sniff_audio",
-]

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from PIL import Image, UnidentifiedImageError
 
-from aurora_desktop.api.catalog import CATALOG, ModelSpec, audio_too_long
+from aurora_desktop.api.catalog import CATALOG, ModelSpec, audio_too_long, too_long_message
 from aurora_desktop.formatting import plain_length
 
 IMAGE_FORMATS = {"PNG": "image/png", "JPEG": "image/jpeg", "WEBP": "image/webp"}
@@ -215,23 +215,6 @@ def silent_seconds(samples: array[int]) -> float:
         if max(window) < SILENCE_PEAK and -min(window) < SILENCE_PEAK:
             quiet += len(window)
     return quiet / ENVELOPE_RATE
-
-
-def too_long_message(duration: float, model: ModelSpec) -> str:
-    """Which models would take the clip, or, when none would, the longest one by name."""
-    clip = f"{duration:.1f} seconds" if duration < 60 else plain_length(duration)
-    fits = sorted((m for m in CATALOG if not audio_too_long(m, duration)), key=lambda m: -m.max_audio_seconds)
-    if not fits:
-        longest = max(CATALOG, key=lambda m: m.max_audio_seconds)
-        return (
-            f"The audio is {clip} long; the longest any model takes is {plain_length(longest.max_audio_seconds)} "
-            f"({longest.label}). Shorten the clip."
-        )
-    choices = " or ".join(f"{m.label} (up to {plain_length(m.max_audio_seconds)})" for m in fits[:2])
-    return (
-        f"The audio is {clip} long; {model.label} takes clips up to {plain_length(model.max_audio_seconds)}. "
-        f"Choose {choices}, or shorten the clip."
-    )
 
 
 def check_audio_length(duration: float, model: ModelSpec) -> None:

@@ -48,19 +48,22 @@ from aurora_desktop.api.catalog import CATALOG, DEFAULT_MODEL, ModelSpec, cost_c
 from aurora_desktop.api.models import GUIDANCE_MAX, GUIDANCE_MIN
 from aurora_desktop.api.speech import speech_credits
 from aurora_desktop.formatting import plain_length
+from aurora_desktop.jobs.blockers import NAME_LIMIT, BlockerCode, blockers_for
 from aurora_desktop.jobs.model import InputKind, is_link
-from aurora_desktop.jobs.orders import NAME_LIMIT, BlockerCode, blockers_for
-from aurora_desktop.jobs.prepare import Script, image_link_copy, inspect_audio_source, inspect_image_source
-from aurora_desktop.jobs.share_links import direct_link
-from aurora_desktop.media import photo
-from aurora_desktop.media.inspect import AudioFacts, ImageFacts, InputError
+from aurora_desktop.jobs.share_links import direct_link, image_link_copy
 from aurora_desktop.settings import Sharing
 from aurora_desktop.ui import icons, media, theme
 from aurora_desktop.ui.sharing import SharingChoice
 from aurora_desktop.ui.tasks import TaskRunner
 
 if TYPE_CHECKING:
+    from aurora_desktop.jobs.prepare import Script
+    from aurora_desktop.media.inspect import AudioFacts, ImageFacts
     from aurora_desktop.ui.script_panel import ScriptPanel
+
+# Reading a dropped file (jobs/prepare.py: Pillow, Qt's audio decoder, the link fetcher) is
+# imported where it is first done, not with this module: the window's first paint needs none
+# of it, and by the time a file is dropped the engine has usually loaded it already.
 
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".webp", ".heic", ".heif", ".gif", ".bmp", ".tif", ".tiff"}
 # Every format the app takes or converts (WhatsApp's .opus, iPhone's .m4a, a video's sound):
@@ -107,6 +110,8 @@ def read_thumbnail(path: str, size: QSize, box: int = 220) -> QImage:
 def read_converted_thumbnail(path: str, background: str, box: int = 220) -> QImage:
     """The thumbnail of a photo that is converted before sending, made by the same conversion
     (media/photo.py), so the preview is exactly what is sent."""
+    from aurora_desktop.media import photo
+
     picture = photo.preview(Path(path).read_bytes(), box, background)
     data = picture.tobytes()
     return QImage(data, picture.width, picture.height, 3 * picture.width, QImage.Format.Format_RGB888).copy()
@@ -264,7 +269,7 @@ class CreatePanel(QWidget):
     sharingChosen = Signal(str)  # a Sharing value, from the inline "how will Creatify get your files?"
     scriptPanelMade = Signal(QWidget)  # the ScriptPanel, made the first time it is needed
 
-    def __init__(self, tasks: TaskRunner, work_dir: Path, parent: QWidget | None = None) -> None:
+    def __init__(self, tasks: TaskRunner, work_dir: Path, photo_background: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.tasks = tasks
         self.work_dir = work_dir
@@ -279,7 +284,7 @@ class CreatePanel(QWidget):
         self.busy = False
         self.sharing_ready = True  # local files can reach Creatify (the window says when not)
         self.silence_accepted = False  # the user chose to use a (mostly) silent clip anyway
-        self.photo_background = photo.DEFAULT_BACKGROUND  # fills a transparent photo (Settings → Videos)
+        self.photo_background = photo_background  # fills a transparent photo (Settings → Videos)
         self.demo = False  # the balance is the demo's, not money
 
         self.image_zone = DropZone(InputKind.IMAGE, self.tr("Portrait"), IMAGE_FILTER, self)
@@ -646,6 +651,9 @@ class CreatePanel(QWidget):
         self.tasks.spawn(self._inspect_image(source), key="inspect-image")
 
     async def _inspect_image(self, source: str) -> None:
+        from aurora_desktop.jobs.prepare import inspect_image_source
+        from aurora_desktop.media.inspect import InputError
+
         try:
             facts = await inspect_image_source(source, self.work_dir)
         except InputError as exc:
@@ -692,6 +700,9 @@ class CreatePanel(QWidget):
         self.tasks.spawn(self._inspect_audio(source), key="inspect-audio")
 
     async def _inspect_audio(self, source: str) -> None:
+        from aurora_desktop.jobs.prepare import inspect_audio_source
+        from aurora_desktop.media.inspect import InputError
+
         try:
             facts = await inspect_audio_source(source, self.work_dir, keep_samples=True)
         except InputError as exc:

@@ -13,7 +13,6 @@ from PySide6.QtCore import qVersion
 from PySide6.QtWidgets import QApplication, QDialog, QDialogButtonBox, QLabel, QPlainTextEdit, QVBoxLayout, QWidget
 
 from aurora_desktop import APP_NAME, __version__
-from aurora_desktop.doctor import last_report
 from aurora_desktop.errors import UserError
 
 log = logging.getLogger(__name__)
@@ -34,6 +33,8 @@ class ErrorDialog(QDialog):
         self.message = QLabel(message, self)
         self.message.setWordWrap(True)
         self.message.setAccessibleName(self.tr("Error message"))
+        from aurora_desktop.doctor import last_report  # the checks (httpx) load with the first dialog
+
         report = last_report()
         setup = f"\n\nCheck my setup (earlier in this session):\n{report}" if report else ""
         self.details = QPlainTextEdit(f"{environment_text()}\n\n{detail}".strip() + setup, self)

@@ -22,7 +22,7 @@ from aurora_desktop import paths
 from aurora_desktop.api.catalog import get_model
 from aurora_desktop.jobs.eta import Observed, RenderPace, group_remaining, remaining_seconds
 from aurora_desktop.jobs.model import LocalJob, State, utcnow
-from aurora_desktop.jobs.prepare import image_link_copy
+from aurora_desktop.jobs.share_links import image_link_copy
 from aurora_desktop.jobs.vocabulary import Phase
 
 Index = QModelIndex | QPersistentModelIndex

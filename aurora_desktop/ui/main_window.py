@@ -28,27 +28,19 @@ from PySide6.QtWidgets import (
 )
 
 from aurora_desktop import APP_NAME, paths
-from aurora_desktop.api import ApiError, AuthError, Credentials
 from aurora_desktop.api.catalog import CATALOG, audio_too_long, cost_credits, get_model
-from aurora_desktop.api.client import DEFAULT_BASE_URL, credits_with
-from aurora_desktop.api.errors import as_test_result
+from aurora_desktop.api.errors import ApiError, AuthError, as_test_result
 from aurora_desktop.api.speech import WORDS_PER_MINUTE
 from aurora_desktop.errors import UserError
 from aurora_desktop.formatting import time_left
 from aurora_desktop.hosting import NoHosting
-from aurora_desktop.hosting.quick import QuickLinkHoster
-from aurora_desktop.jobs import orders
 from aurora_desktop.jobs.model import LocalJob, State, utcnow
-from aurora_desktop.jobs.prepare import Script
 from aurora_desktop.jobs.report import job_report
 from aurora_desktop.jobs.saving import sidecar_paths
-from aurora_desktop.jobs.store import StoreDamaged, set_aside
 from aurora_desktop.jobs.vocabulary import LibraryAction, rule_for
 from aurora_desktop.secrets import API_ID, API_KEY, SecretStore, SecretsUnavailable
-from aurora_desktop.services import CredentialsMissing, Services, open_services
 from aurora_desktop.settings import Settings, Sharing
 from aurora_desktop.ui import icons, theme
-from aurora_desktop.ui.bridge import EngineBridge
 from aurora_desktop.ui.create_panel import CreatePanel, CreateSpec
 from aurora_desktop.ui.errors import ErrorReporter
 from aurora_desktop.ui.job_model import JobListModel
@@ -63,6 +55,10 @@ from aurora_desktop.ui.voice_ready import VoiceReadyDialog
 from aurora_desktop.voices import VoiceCache, choices, learned_pace
 
 if TYPE_CHECKING:
+    from aurora_desktop.api import Credentials
+    from aurora_desktop.jobs.store import StoreDamaged
+    from aurora_desktop.services import Services
+    from aurora_desktop.ui.bridge import EngineBridge
     from aurora_desktop.ui.script_panel import ScriptPanel
     from aurora_desktop.ui.settings_dialog import SettingsDialog
     from aurora_desktop.ui.welcome import WelcomeView
@@ -113,9 +109,8 @@ class MainWindow(QMainWindow):
 
         self.model = JobListModel(self)
         self._welcome: WelcomeView | None = None  # made when first shown: most starts never show it
-        self.create_panel = CreatePanel(self.tasks, paths.cache_dir(), self)
+        self.create_panel = CreatePanel(self.tasks, paths.cache_dir(), self.settings.photo_background, self)
         self.create_panel.set_model(self.settings.default_model)
-        self.create_panel.photo_background = self.settings.photo_background
         self.create_panel.generateRequested.connect(self._generate)
         self.create_panel.sharingChosen.connect(self._choose_sharing)
         self.create_panel.scriptPanelMade.connect(self._script_panel_made)
@@ -196,6 +191,10 @@ class MainWindow(QMainWindow):
         self.settings_dialog: SettingsDialog | None = None
         self.rename_dialog: QInputDialog | None = None
         self._last_placed: CreateSpec | None = None  # the last video requested, to ask before the same again
+        if not (options.sandbox or options.api_base) and not self.settings.mode:
+            # A first start: the welcome page is the first thing painted (deciding whether keys
+            # are set needs the keyring, which takes a moment).
+            self.pages.setCurrentWidget(self.welcome)
 
     @property
     def welcome(self) -> WelcomeView:
@@ -214,9 +213,8 @@ class MainWindow(QMainWindow):
     # ================================================================== start and modes
 
     def start(self) -> None:
-        if not (self.options.sandbox or self.options.api_base) and not self.settings.mode:
-            # A first start: the welcome page at once (deciding needs the keyring, which takes a moment).
-            self.pages.setCurrentWidget(self.welcome)
+        """What follows the first paint (app.py): the media backend, then the services."""
+        self.player.check_backend()
         self.tasks.spawn(self._start(), key="services")
 
     async def _start(self) -> None:
@@ -264,6 +262,8 @@ class MainWindow(QMainWindow):
 
     async def _connect(self, api_id: str, api_key: str) -> None:
         """The welcome page's Connect: test the keys with Creatify, keep them, open the account."""
+        from aurora_desktop.api import Credentials
+
         self.welcome.set_busy(True)
         try:
             credits = await self._test_keys(Credentials(api_id, api_key))
@@ -291,10 +291,16 @@ class MainWindow(QMainWindow):
         )
 
     async def _test_keys(self, credentials: Credentials) -> float:
+        from aurora_desktop.api.client import DEFAULT_BASE_URL, credits_with
+
         base = self.options.api_base or self.settings.api_base or DEFAULT_BASE_URL
         return await credits_with(credentials, base)
 
     async def _open(self, *, demo: bool, samples: bool = False) -> None:
+        from aurora_desktop.jobs.store import StoreDamaged
+        from aurora_desktop.services import CredentialsMissing, open_services
+        from aurora_desktop.ui.bridge import EngineBridge
+
         await self._close_services()
         self.pages.setCurrentWidget(self.work_page)
         self.statusBar().showMessage(self.tr("Starting…"))
@@ -387,6 +393,8 @@ class MainWindow(QMainWindow):
         self.damaged_dialog = box
 
     async def _start_new_library(self, path: Path, *, demo: bool, samples: bool) -> None:
+        from aurora_desktop.jobs.store import set_aside
+
         aside = await asyncio.to_thread(set_aside, path)
         await self._open(demo=demo, samples=samples)
         self.statusBar().showMessage(
@@ -459,6 +467,8 @@ class MainWindow(QMainWindow):
         self.settings.quick_links_consent = True
         self.settings.save()
         if self.services is not None and not self.demo:
+            from aurora_desktop.hosting.quick import QuickLinkHoster
+
             self.services.hoster = QuickLinkHoster()
             self.services.engine.use_hoster(self.services.hoster)
             self.create_panel.set_sharing_ready(True)
@@ -553,6 +563,8 @@ class MainWindow(QMainWindow):
         self.settings.save()
 
     async def _submit(self, spec: CreateSpec) -> None:
+        from aurora_desktop.jobs import orders
+
         services = self.services
         self.create_panel.set_busy(True)
         try:
@@ -784,6 +796,8 @@ class MainWindow(QMainWindow):
         elif action is LibraryAction.MAKE_VIDEO:
             self._make_video(job.id)
         elif action is LibraryAction.REUSE_VOICE and job.speech_made and job.script:
+            from aurora_desktop.jobs.prepare import Script
+
             script = Script(job.script, job.voice_id or "", job.voice_name or "", speech_id=job.speech_id)
             name = self.tr("{name} (another take)").format(name=job.name)
             self.create_panel.reuse_speech(job.audio.source, script, job.model, name)

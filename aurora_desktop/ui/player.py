@@ -101,7 +101,6 @@ class PlayerWidget(QWidget):
         self.ended = False  # played to the end: the last frame shows and the button replays
         # Made here, never in the media player's slots (they can run inside QMediaPlayer.stop()).
         self._icons = {name: icons.icon(name) for name in ("play", "pause", "replay")}
-        self.available = multimedia_available()
 
         self.video = QVideoWidget(self)
         self.video.setMinimumHeight(200)
@@ -161,7 +160,17 @@ class PlayerWidget(QWidget):
         self.volume.valueChanged.connect(lambda v: media.set_volume(self.audio, v / 100) if self.audio else None)
         self.seek.sliderMoved.connect(lambda position: media.seek(self.player, position))
         self._set_controls(False)
-        if not self.available:
+
+    @property
+    def available(self) -> bool:
+        """Whether videos play inside the app. Asked when first needed, not while the window is
+        being built: the probe loads Qt's media backend (see check_backend)."""
+        return multimedia_available()
+
+    def check_backend(self) -> None:
+        """Say at once, not at the first video, when videos cannot play here (called once the
+        window is on screen)."""
+        if not self.available and self.path is None:
             self.screen.setCurrentWidget(self.fallback)
 
     @property

@@ -12,7 +12,6 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QMessageBox, QPushButton, QVBoxLayout, QWidget
 
-from aurora_desktop.hosting.quick import configured_hosts
 from aurora_desktop.settings import Sharing
 
 
@@ -55,6 +54,8 @@ class SharingChoice(QFrame):
 
 
 def consent_text() -> str:
+    from aurora_desktop.hosting.quick import configured_hosts  # the uploader (httpx): not at start-up
+
     hosts = configured_hosts()
     first, others = hosts[0].label, ", ".join(h.label for h in hosts[1:])
     where = f"<b>{first}</b>" + (f" (or, if it is busy, {others})" if others else "")

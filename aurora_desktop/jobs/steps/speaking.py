@@ -26,14 +26,13 @@ from aurora_desktop.api import (
     ServerUnavailableError,
     ValidationError,
 )
-from aurora_desktop.api.catalog import audio_too_long, cost_credits, get_model
+from aurora_desktop.api.catalog import audio_too_long, cost_credits, get_model, too_long_message
 from aurora_desktop.api.errors import excerpt
 from aurora_desktop.api.retry import NotSent
 from aurora_desktop.api.speech import SpeechJob, SpeechRequest
 from aurora_desktop.jobs.model import InputFile, InputKind, LocalJob, State
 from aurora_desktop.jobs.runtime import Runtime, Wait
 from aurora_desktop.jobs.vocabulary import ErrorCode, History, Phase
-from aurora_desktop.media.inspect import too_long_message
 
 _NOTHING_CREATED = (NotSent, RateLimitedError, AuthError, InsufficientCreditsError, ValidationError)
 _UNKNOWN_OUTCOME = (OutcomeUnknownError, ServerUnavailableError, InvalidResponseError, NetworkError)

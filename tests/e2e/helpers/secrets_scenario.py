@@ -10,7 +10,7 @@ import asyncio
 import json
 import sys
 
-from aurora_desktop.api.client import Credentials
+from aurora_desktop.api.credentials import Credentials
 from aurora_desktop.secrets import API_KEY, SecretStore, SecretsUnavailable
 
 
