@@ -6,7 +6,7 @@ BIN    := $(VENV)/bin
 # qasync must bind to PySide6 whatever else is installed.
 export QT_API := pyside6
 
-.PHONY: run test test-live lint fix bench screenshots package dist smoke-frozen sandbox system-deps system-deps-test clean
+.PHONY: run test test-live lint fix bench screenshots package dist smoke-frozen sandbox system-deps system-deps-test system-deps-build clean
 
 run: system-deps $(VENV)/.app
 	$(BIN)/aurora-desktop $(ARGS)
@@ -45,7 +45,7 @@ screenshots: system-deps-test $(VENV)/.test
 
 # The frozen app: dist/aurora-desktop/ (onedir), then its headless smoke test.
 VERSION = $(shell sed -n 's/^__version__ = "\(.*\)"/\1/p' aurora_desktop/__init__.py)
-package: system-deps $(VENV)/.build
+package: system-deps-build $(VENV)/.build
 	$(BIN)/pyinstaller --noconfirm --clean --log-level WARN --distpath dist --workpath build/pyinstaller aurora.spec
 	@du -sh dist/aurora-desktop
 
@@ -70,6 +70,9 @@ system-deps:
 
 system-deps-test:
 	sh build/install-system-deps.sh --test
+
+system-deps-build:
+	sh build/install-system-deps.sh --build
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)

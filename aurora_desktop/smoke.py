@@ -139,6 +139,31 @@ def _look_and_photos() -> dict[str, Any]:
     return {"look": "ok", "heic": "ok"}
 
 
+def _text_rules() -> dict[str, Any]:
+    """Sorting and case rules from Qt's ICU data, which the build trims (build/trim_icu.py): a
+    language's own order (Swedish puts Ö after Z, German beside O), numbers sorted as numbers
+    (Qt's file dialog), Turkish dotted capitals. Without the data Qt sorts by code point."""
+    from functools import cmp_to_key
+
+    from PySide6.QtCore import QCollator, QLocale
+
+    def ordered(locale: str, words: list[str]) -> list[str]:
+        collator = QCollator(QLocale(locale))
+        collator.setNumericMode(True)
+        return sorted(words, key=cmp_to_key(collator.compare))
+
+    checks = {
+        "German": (ordered("de_DE", ["Zebra", "Öl", "Ohr"]), ["Ohr", "Öl", "Zebra"]),
+        "Swedish": (ordered("sv_SE", ["Zebra", "Öl", "Ohr"]), ["Ohr", "Zebra", "Öl"]),
+        "numbers": (ordered("en_US", ["file10.png", "file2.png"]), ["file2.png", "file10.png"]),
+        "Turkish capitals": (QLocale("tr_TR").toUpper("istanbul"), "İSTANBUL"),
+    }
+    for name, (got, expected) in checks.items():
+        if got != expected:
+            raise RuntimeError(f"{name} text rules: {got!r}, expected {expected!r}")
+    return {"collation": "ok"}
+
+
 def run() -> int:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     started = time.monotonic()
@@ -151,6 +176,7 @@ def run() -> int:
 
         result["clip_seconds"] = round(_play_to_end(paths.resource("samples", "clip.mp4")), 2)
         result.update(_look_and_photos())
+        result.update(_text_rules())
         with tempfile.TemporaryDirectory(prefix="aurora-smoke-") as tmp:
             job = asyncio.run(_sandbox_job(Path(tmp)))
             result["job_video_seconds"] = round(_play_to_end(Path(job["video"])), 2)

@@ -6,6 +6,8 @@
 #   build/install-system-deps.sh          runtime: Qt's xcb/EGL/font/D-Bus/audio libraries
 #   build/install-system-deps.sh --test   also: Xvfb, D-Bus + gnome-keyring (real Secret Service),
 #                                         espeak-ng/sox (sample audio), ImageMagick (screenshots)
+#   build/install-system-deps.sh --build  also: what `make package` uses: binutils (strip, as, ld)
+#                                         and icu-devtools (icupkg: build/trim_icu.py)
 set -eu
 
 # Libraries the PySide6 wheels link against but do not ship (see docs/architecture.md, "Playback and packaging").
@@ -13,10 +15,12 @@ RUNTIME="python3-venv libegl1 libgl1 libglib2.0-0 libxkbcommon0 libxkbcommon-x11
 libfontconfig1 libfreetype6 libdbus-1-3 libpulse0 libxcb-cursor0 libxcb-icccm4
 libxcb-image0 libxcb-keysyms1 libxcb-randr0 libxcb-render-util0 libxcb-shape0
 libxcb-xinerama0 libxcb-xkb1 libx11-xcb1 libnss3 libasound2 fonts-dejavu-core"
+BUILD="binutils icu-devtools"
 TEST="xvfb xauth dbus dbus-x11 gnome-keyring libsecret-tools espeak-ng sox imagemagick curl openbox xz-utils"
 
 pkgs="$RUNTIME"
 [ "${1:-}" = "--test" ] && pkgs="$pkgs $TEST"
+[ "${1:-}" = "--build" ] && pkgs="$pkgs $BUILD"
 
 missing=""
 for p in $pkgs; do

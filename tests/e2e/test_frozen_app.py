@@ -51,6 +51,7 @@ def test_frozen_app_smoke_test_passes_with_only_known_stderr(tmp_path: Path) -> 
     report = json.loads(result.stdout.strip().splitlines()[-1])
     assert result.returncode == 0 and report["smoke_test"] == "passed", (report, result.stderr[-3000:])
     assert report["frozen"] == "True" and report["multimedia"] == "ffmpeg"
+    assert report["collation"] == "ok"  # what the trimmed ICU data keeps (build/trim_icu.py)
     assert abs(report["job_video_seconds"] - 7.62) < 0.5 and report["job_credits"] == 8
     unexpected = [
         line for line in result.stderr.splitlines() if line.strip() and not any(p.search(line) for p in ALLOWED)
