@@ -5,6 +5,10 @@ Part 2 video and AAC sound, the encoders Qt's LGPL FFmpeg build carries. Each
 input asks for more when its queue has room (readyToSend...), so memory stays
 flat however long the clip. Blocking by design, for worker threads: each call
 runs a local Qt event loop until the recorder has written and closed the file.
+
+Pictures are given as planar YUV 4:2:0 (`Picture`, 1.5 bytes a pixel), the encoder's own
+format: a caller that keeps its distinct pictures (the sandbox's render) keeps them in the
+least memory, and nothing converts each frame again on the way in.
 """
 
 from __future__ import annotations
@@ -13,8 +17,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from PIL import Image
 from PySide6.QtCore import QByteArray, QEventLoop, QObject, QSize, QTimer, QUrl
-from PySide6.QtGui import QImage
 from PySide6.QtMultimedia import (
     QAudioBuffer,
     QAudioBufferInput,
@@ -39,6 +43,46 @@ class EncodeError(RuntimeError):
 
 
 @dataclass(frozen=True, slots=True)
+class Picture:
+    """One picture as planar YUV 4:2:0, BT.601 video range: a full-size Y plane, then U and
+    V at half width and height (so the width and height are even)."""
+
+    size: tuple[int, int]
+    y: bytes
+    u: bytes
+    v: bytes
+
+
+# Full-range YCbCr (what Pillow makes, as JPEG has it) to video range, which is what every
+# player assumes for MPEG-4 video: Y 16..235, Cb and Cr 16..240.
+_LUMA = [16 + round(v * 219 / 255) for v in range(256)]
+_CHROMA = [128 + round((v - 128) * 224 / 255) for v in range(256)]
+
+
+def yuv_planes(image: Image.Image) -> tuple[Image.Image, Image.Image, Image.Image]:
+    """An RGB picture's Y (full size), U and V (half width and height) planes, in video range,
+    as Pillow "L" images: a caller can crop, scale and draw on each, then make a Picture."""
+    width, height = image.size
+    if width % 2 or height % 2:
+        raise ValueError(f"4:2:0 needs even dimensions, not {width}x{height}")
+    y, cb, cr = image.convert("YCbCr").split()
+    half = (width // 2, height // 2)
+    return (
+        y.point(_LUMA),
+        cb.resize(half, Image.Resampling.BOX).point(_CHROMA),
+        cr.resize(half, Image.Resampling.BOX).point(_CHROMA),
+    )
+
+
+def picture_from_planes(y: Image.Image, u: Image.Image, v: Image.Image) -> Picture:
+    return Picture(y.size, y.tobytes(), u.tobytes(), v.tobytes())
+
+
+def picture_from_rgb(image: Image.Image) -> Picture:
+    return picture_from_planes(*yuv_planes(image))
+
+
+@dataclass(frozen=True, slots=True)
 class Movie:
     """What to write: n_frames pictures (frame_at(i), each `size`, shown 1/fps s) over `sound`."""
 
@@ -46,7 +90,7 @@ class Movie:
     size: tuple[int, int]
     fps: int
     n_frames: int
-    frame_at: Callable[[int], QImage]
+    frame_at: Callable[[int], Picture]
     sound: Pcm
     frames_done: Callable[[int], None] | None = None  # told how many frames the encoder has taken
 
@@ -70,7 +114,9 @@ class _Encoding(QObject):
 
     def run(self) -> None:
         self.loop = QEventLoop()
-        vfmt = QVideoFrameFormat(self.size, QVideoFrameFormat.PixelFormat.Format_RGBX8888)
+        self.vfmt = vfmt = QVideoFrameFormat(self.size, QVideoFrameFormat.PixelFormat.Format_YUV420P)
+        vfmt.setColorSpace(QVideoFrameFormat.ColorSpace.ColorSpace_BT601)
+        vfmt.setColorRange(QVideoFrameFormat.ColorRange.ColorRange_Video)
         vfmt.setStreamFrameRate(self.movie.fps)
         self.afmt = QAudioFormat()
         self.afmt.setSampleRate(self.movie.sound.rate)
@@ -115,7 +161,7 @@ class _Encoding(QObject):
     def _send_video(self) -> None:
         while self.next_frame < self.movie.n_frames:
             i = self.next_frame
-            frame = QVideoFrame(self.movie.frame_at(i))  # shares the cached picture's pixels, no copy
+            frame = self._frame(self.movie.frame_at(i))
             frame.setStartTime(i * 1_000_000 // self.movie.fps)
             frame.setEndTime((i + 1) * 1_000_000 // self.movie.fps)
             if not self.video.sendVideoFrame(frame):
@@ -126,6 +172,29 @@ class _Encoding(QObject):
                 self.movie.frames_done(self.next_frame)
         if not self.video_ended:
             self.video_ended = self.video.sendVideoFrame(QVideoFrame())  # an empty frame: the end
+
+    def _frame(self, picture: Picture) -> QVideoFrame:
+        """A new frame each time (frames are explicitly shared: one frame sent twice would carry
+        the last timestamp set on it), holding a copy of the picture's planes."""
+        frame = QVideoFrame(self.vfmt)
+        if not frame.map(QVideoFrame.MapMode.WriteOnly):
+            raise EncodeError("could not write a video frame")
+        try:
+            width, height = picture.size
+            for plane, data, (w, h) in (
+                (0, picture.y, (width, height)),
+                (1, picture.u, (width // 2, height // 2)),
+                (2, picture.v, (width // 2, height // 2)),
+            ):
+                bits, stride = memoryview(frame.bits(plane)), frame.bytesPerLine(plane)
+                if stride == w:
+                    bits[: w * h] = data
+                else:  # rows padded for alignment
+                    for row in range(h):
+                        bits[row * stride : row * stride + w] = data[row * w : (row + 1) * w]
+        finally:
+            frame.unmap()
+        return frame
 
     def _send_audio(self) -> None:
         sound = self.movie.sound

@@ -26,10 +26,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from PIL import Image, ImageDraw
-from PySide6.QtGui import QImage
 
 from aurora_desktop.media.decode import decode_pcm
-from aurora_desktop.media.encode import Movie, encode_mp4
+from aurora_desktop.media.encode import Movie, Picture, encode_mp4, picture_from_planes, yuv_planes
 from aurora_desktop.media.inspect import ENVELOPE_RATE, inspect_audio
 
 FPS = 25
@@ -66,28 +65,25 @@ def analyse_audio(path: Path, fps: int = FPS) -> AudioInfo:
     return AudioInfo(duration=facts.duration, envelope=envelope)
 
 
+BAR_COLOUR = (255, 200, 60)  # the loudness meter along the bottom
+
+
 class _FrameCache:
+    """The distinct pictures of a render: the portrait zoomed with the loudness and the breath,
+    with a loudness meter. Drawn straight into the encoder's YUV planes (each plane cropped and
+    scaled on its own), so no picture is converted from RGB but the portrait itself, once."""
+
     def __init__(self, portrait: Image.Image, size: tuple[int, int]) -> None:
         self.base = portrait.resize(size, Image.Resampling.BILINEAR)
         self.size = size
-        # Only the encoder's copy is kept (4 bytes a pixel): up to LEVELS x PHASES of them,
-        # about 265 MB at 720x960; keeping Pillow's drawing too doubled the sandbox's memory.
-        self.frames: dict[tuple[int, int], QImage] = {}
+        self.planes = yuv_planes(self.base)
+        self.bar = [plane.getpixel((0, 0)) for plane in yuv_planes(Image.new("RGB", (2, 2), BAR_COLOUR))]
+        # Only the encoder's copy is kept, as YUV 4:2:0 (1.5 bytes a pixel): up to LEVELS x PHASES
+        # of them, about 100 MB at 720x960 (as RGBX, 4 bytes a pixel, it was 265 MB).
+        self.frames: dict[tuple[int, int], Picture] = {}
 
-    def picture(self, level: int, phase: int) -> Image.Image:
-        return self._draw(level, phase)
-
-    def frame(self, level: int, phase: int) -> QImage:
-        """The picture as the encoder takes it (drawn once, then shared by every frame that shows it)."""
-        key = (level, phase)
-        frame = self.frames.get(key)
-        if frame is None:
-            w, h = self.size
-            data = self._draw(level, phase).tobytes("raw", "RGBX")
-            frame = self.frames[key] = QImage(data, w, h, w * 4, QImage.Format.Format_RGBX8888).copy()
-        return frame
-
-    def _draw(self, level: int, phase: int) -> Image.Image:
+    def _view(self, level: int, phase: int) -> tuple[tuple[float, float, float, float], tuple[int, int, int, int]]:
+        """(the part of the portrait shown, the meter's rectangle) for a loudness level and a breath phase."""
         w, h = self.size
         loud = level / (LEVELS - 1)
         breath = math.sin(2 * math.pi * phase / PHASES)
@@ -95,14 +91,31 @@ class _FrameCache:
         cw, ch = w / zoom, h / zoom
         left = (w - cw) / 2
         top = (h - ch) / 2 - 0.01 * h * breath  # a slight nod with the breath
-        img = self.base.resize(
-            self.size, Image.Resampling.BILINEAR, box=(left, max(0.0, top), left + cw, min(float(h), top + ch))
-        )
-        draw = ImageDraw.Draw(img)
-        bar = int(w * 0.6 * loud)  # a loudness meter along the bottom
+        bar = int(w * 0.6 * loud)
         y = h - max(6, h // 40)
-        draw.rectangle([(w - bar) // 2, y, (w + bar) // 2, h - 2], fill=(255, 200, 60))
+        return (left, max(0.0, top), left + cw, min(float(h), top + ch)), ((w - bar) // 2, y, (w + bar) // 2, h - 2)
+
+    def picture(self, level: int, phase: int) -> Image.Image:
+        """The same picture in RGB (the job's preview)."""
+        box, meter = self._view(level, phase)
+        img = self.base.resize(self.size, Image.Resampling.BILINEAR, box=box)
+        ImageDraw.Draw(img).rectangle(meter, fill=BAR_COLOUR)
         return img
+
+    def frame(self, level: int, phase: int) -> Picture:
+        """The picture as the encoder takes it (drawn once, then shared by every frame that shows it)."""
+        key = (level, phase)
+        frame = self.frames.get(key)
+        if frame is None:
+            box, meter = self._view(level, phase)
+            planes = []
+            for plane, value in zip(self.planes, self.bar, strict=True):
+                scale = plane.width / self.size[0]  # 1 for Y, 1/2 for U and V
+                drawn = plane.resize(plane.size, Image.Resampling.BILINEAR, box=tuple(c * scale for c in box))
+                ImageDraw.Draw(drawn).rectangle([int(c * scale) for c in meter], fill=value)
+                planes.append(drawn)
+            frame = self.frames[key] = picture_from_planes(*planes)
+        return frame
 
 
 def render(
@@ -123,7 +136,7 @@ def render(
     cache = _FrameCache(portrait, size)
     n_frames = max(1, math.ceil(info.duration * FPS))
 
-    def frame_at(i: int) -> QImage:
+    def frame_at(i: int) -> Picture:
         env = info.envelope[min(i, len(info.envelope) - 1)] if info.envelope else 0.0
         level = round(env * (LEVELS - 1))
         phase = int((i / FPS) / BREATH_SECONDS * PHASES) % PHASES

@@ -19,13 +19,12 @@ import wave
 from pathlib import Path
 
 from PIL import Image
-from PySide6.QtGui import QImage
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 from aurora_desktop.media.decode import decode_pcm
-from aurora_desktop.media.encode import Movie, encode_mp4
+from aurora_desktop.media.encode import Movie, encode_mp4, picture_from_rgb
 from aurora_desktop.media.qt_threads import ensure_app
 from aurora_desktop.sandbox import render
 
@@ -50,7 +49,7 @@ def baseline(image: bytes, n_frames: int, clip: Path, out: Path) -> float:
     size = render.video_size(*Image.open(io.BytesIO(image)).size)
     start = time.perf_counter()
     picture = Image.open(io.BytesIO(image)).convert("RGB").resize(size)
-    frame = QImage(picture.tobytes("raw", "RGBX"), *size, size[0] * 4, QImage.Format.Format_RGBX8888).copy()
+    frame = picture_from_rgb(picture)
     encode_mp4(Movie(out, size, render.FPS, n_frames, lambda _i: frame, decode_pcm(clip)))
     return time.perf_counter() - start
 
