@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 
 from aurora_desktop import APP_NAME, paths
 from aurora_desktop.api.catalog import CATALOG, audio_too_long, cost_credits, get_model
+from aurora_desktop.api.credentials import Credentials
 from aurora_desktop.api.errors import ApiError, AuthError, as_test_result
 from aurora_desktop.api.speech import WORDS_PER_MINUTE
 from aurora_desktop.errors import UserError
@@ -55,13 +56,16 @@ from aurora_desktop.ui.voice_ready import VoiceReadyDialog
 from aurora_desktop.voices import VoiceCache, choices, learned_pace
 
 if TYPE_CHECKING:
-    from aurora_desktop.api import Credentials
     from aurora_desktop.jobs.store import StoreDamaged
     from aurora_desktop.services import Services
     from aurora_desktop.ui.bridge import EngineBridge
     from aurora_desktop.ui.script_panel import ScriptPanel
     from aurora_desktop.ui.settings_dialog import SettingsDialog
     from aurora_desktop.ui.welcome import WelcomeView
+
+# The services, the engine's bridge, the order layer, the store and the HTTP client are
+# imported in the methods that use them, which run after the window's first paint
+# (docs/architecture.md, "Start-up"); tests/e2e/test_startup.py holds the line.
 
 log = logging.getLogger(__name__)
 SHUTDOWN_TIMEOUT = 5.0
@@ -262,8 +266,6 @@ class MainWindow(QMainWindow):
 
     async def _connect(self, api_id: str, api_key: str) -> None:
         """The welcome page's Connect: test the keys with Creatify, keep them, open the account."""
-        from aurora_desktop.api import Credentials
-
         self.welcome.set_busy(True)
         try:
             credits = await self._test_keys(Credentials(api_id, api_key))
