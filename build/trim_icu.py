@@ -53,7 +53,7 @@ def removed(item: str) -> bool:
     return bool(LOCALE.match(name)) and name not in KEEP_TOP
 
 
-def data_blob(library: Path, work: Path) -> tuple[str, bytes]:
+def data_blob(library: Path) -> tuple[str, bytes]:
     """(symbol, bytes) of the ICU data package inside the library."""
     symbols = subprocess.run(["readelf", "-Ws", str(library)], check=True, capture_output=True, text=True).stdout
     match = re.search(r":\s+([0-9a-f]+)\s+(\d+|0x[0-9a-f]+)\s+OBJECT\s+GLOBAL\s+\S+\s+\d+\s+(icudt\d+_dat)", symbols)
@@ -77,7 +77,7 @@ def trim(library: Path) -> tuple[int, int]:
     soname = library.name
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
-        symbol, blob = data_blob(library, work)
+        symbol, blob = data_blob(library)
         package = work / f"{symbol.removesuffix('_dat')}l.dat"
         package.write_bytes(blob)
         items = subprocess.run(["icupkg", "-l", str(package)], check=True, capture_output=True, text=True)
