@@ -23,6 +23,9 @@ from aurora_desktop.sandbox.process import SandboxProcess
 
 SAMPLE_IMAGE = resource("samples", "portrait.png")
 SAMPLE_AUDIO = resource("samples", "voice.wav")
+# Qt's messages: one handler for the whole run, in place of pytest-qt's per-test one (why: there).
+pytest_plugins = ["tests.qt_messages"]
+
 FAST_RETRY = RetryPolicy(attempts=4, total_seconds=10, initial_wait=0.05, max_wait=2.0, jitter=0.05)
 
 
