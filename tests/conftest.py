@@ -33,7 +33,15 @@ FAST_RETRY = RetryPolicy(attempts=4, total_seconds=10, initial_wait=0.05, max_wa
 def _qt_application(qapp: Any) -> Any:
     """Decoding audio and rendering (media/decode.py, media/encode.py) go through Qt's FFmpeg,
     which needs Qt's application object; the GUI tests need it to be a QApplication, so
-    pytest-qt's is made before any test, on the main thread, as the window makes it."""
+    pytest-qt's is made before any test, on the main thread, as the window makes it.
+
+    Qt's media plugin is loaded here too, once, on the main thread. The suite's message
+    handler is Python (tests/qt_messages.py): loaded by two decoding threads at once, the
+    plugin's load-time messages would wait for the GIL under a Qt mutex that the other thread,
+    holding the GIL, waits for (media/qt_threads.ensure_app() says how that hung the sandbox)."""
+    from PySide6.QtMultimedia import QMediaDevices
+
+    QMediaDevices.audioOutputs()
     return qapp
 
 

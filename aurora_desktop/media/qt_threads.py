@@ -1,8 +1,9 @@
 """Using Qt Multimedia's FFmpeg objects from Python without freezing: the rules in one place.
 
 Qt's FFmpeg backend (players, the audio decoder, the recorder) builds and tears down
-its workers on threads of its own. Two things can then deadlock Python's lock (the
-GIL) against one of Qt's signal locks (a shared pool keyed by object address):
+its workers on threads of its own. Three things can then deadlock Python's lock (the
+GIL) against one of Qt's own locks (its signal locks, a shared pool keyed by object
+address, or the media plugin's):
 
 - a worker, holding a signal lock, tells a Python wrapper that it disconnected (a
   virtual call that takes the GIL) while a Python thread, inside a Qt call with the
@@ -12,6 +13,9 @@ GIL) against one of Qt's signal locks (a shared pool keyed by object address):
 - PySide keeps the GIL through most calls (play, stop, record, start...). `call()`
   goes through QMetaObject.invokeMethod with a direct connection, which lets the GIL
   go and still runs the slot at once, on this thread.
+- Qt writes messages while holding its locks; a Python message handler would take the
+  GIL on that thread. No Python handler is ever installed: `ensure_app()` switches the
+  headless processes' Qt messages off by logging rules instead.
 
 Seen as the test suite hanging on CI, about once in 90 stops of a playing video
 (docs/architecture.md, Playback). No widgets here: the domain code decodes and
@@ -21,23 +25,13 @@ renders with these too, on worker threads, each with its own local event loop.
 from __future__ import annotations
 
 import ctypes
-import logging
 import os
 import threading
 from pathlib import Path
 from typing import TypeVar
 
 import shiboken6
-from PySide6.QtCore import (
-    QCoreApplication,
-    QGenericArgumentHolder,
-    QMessageLogContext,
-    QMetaObject,
-    QObject,
-    Qt,
-    QtMsgType,
-    qInstallMessageHandler,
-)
+from PySide6.QtCore import QCoreApplication, QGenericArgumentHolder, QLoggingCategory, QMetaObject, QObject, Qt
 
 Q = TypeVar("Q", bound=QObject)
 
@@ -91,22 +85,15 @@ def ensure_app() -> None:
     if threading.current_thread() is not threading.main_thread():
         raise RuntimeError("Qt's application object must be made on the main thread first (qt_threads.ensure_app())")
     # Headless processes (the command line, whose stderr carries JSON events; the sandbox):
-    # Qt's and FFmpeg's chatter goes to logging, not straight to stderr.
-    qInstallMessageHandler(_to_logging)
+    # Qt's chatter is switched off by logging rules, never sent to a Python message handler.
+    # Such a handler takes the GIL on whichever thread logs, and Qt logs while holding its own
+    # locks: loading the FFmpeg plugin, one decoding thread wrote "Couldn't load va-x11" under
+    # the media integration's mutex while another, holding the GIL inside QAudioDecoder(),
+    # waited for that mutex; both waited for ever (16 of 20 processes whose first three decodes
+    # started together; the sandbox stopped answering). Qt reports every failure through its
+    # API anyway. QT_LOGGING_RULES in the environment still turns categories back on, to stderr.
+    QLoggingCategory.setFilterRules("*=false")
     _app = QCoreApplication([])
-
-
-_LEVELS = {
-    QtMsgType.QtDebugMsg: logging.DEBUG,
-    QtMsgType.QtInfoMsg: logging.DEBUG,
-    QtMsgType.QtWarningMsg: logging.INFO,  # "Couldn't load pipewire" and the like: not the user's problem
-    QtMsgType.QtCriticalMsg: logging.WARNING,
-    QtMsgType.QtFatalMsg: logging.ERROR,
-}
-
-
-def _to_logging(kind: QtMsgType, context: QMessageLogContext, message: str) -> None:
-    logging.getLogger(f"qt.{context.category or 'default'}").log(_LEVELS.get(kind, logging.INFO), "%s", message)
 
 
 _quieted: list[bool] = []

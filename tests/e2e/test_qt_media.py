@@ -131,3 +131,45 @@ def test_the_sandbox_render_is_an_mp4_with_every_frame_and_the_sound(tmp_path: P
         assert float(video.duration / 1_000_000) == pytest.approx(info.duration, abs=0.1)
     assert not list(tmp_path.glob("*.part*"))
     assert (tmp_path / "preview.jpg").stat().st_size > 1000
+
+
+FIRST_DECODES_AT_ONCE = """
+import sys, threading
+from pathlib import Path
+from PySide6.QtCore import qInstallMessageHandler
+from aurora_desktop.media import qt_threads
+
+qt_threads.ensure_app()  # first, as the command line does: before Qt Multimedia is loaded
+from aurora_desktop.media.decode import decode_pcm
+barrier, done = threading.Barrier(3), []
+
+def first_decode():
+    barrier.wait()  # all three load Qt's media plugin together, as three new sandbox jobs do
+    done.append(len(decode_pcm(Path(sys.argv[1])).data))
+
+threads = [threading.Thread(target=first_decode, daemon=True) for _ in range(3)]
+for t in threads:
+    t.start()
+for t in threads:
+    t.join(30)
+print(len(done), qInstallMessageHandler(None), flush=True)
+"""
+
+
+def test_a_headless_process_decodes_on_three_threads_at_once_quietly() -> None:
+    """The sandbox hung when its first jobs decoded together: a Python message handler
+    (ensure_app() installed one) took the GIL under the mutex of Qt's media plugin while it
+    loaded; 16 of 20 such processes hung. Now no handler, no hang, and stderr (the command
+    line's JSON events) stays free of Qt's chatter."""
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-c", FIRST_DECODES_AT_ONCE, str(SAMPLE_AUDIO)],
+        capture_output=True,
+        text=True,
+        timeout=60,  # a hang holds the GIL, so the script's own join times out only with it
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.split() == ["3", "None"]  # every decode finished; no Python handler was installed
+    assert done.stderr == ""
