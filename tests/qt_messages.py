@@ -11,7 +11,7 @@ tests/gui/test_window.py, between two tests, just after a video had started play
 
 So pytest-qt's capture is off (`--no-qt-log`, pyproject.toml) and this handler, installed
 once when the run starts and kept to the end, takes its place: a message from any thread
-always reaches a live handler. tests/unit/test_qt_messages.py shows the swap crashing and
+always reaches a live handler. tests/e2e/test_qt_messages.py shows the swap crashing and
 this way not.
 """
 

@@ -15,6 +15,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 pytest_plugins = ["pytester"]
+pytestmark = pytest.mark.e2e  # each test runs pytest in processes of its own
 
 # A Qt thread writing warnings from C++ with the GIL let go, as Qt's FFmpeg threads do:
 # QThread::wait() on the calling thread itself warns "Thread tried to wait on itself".
@@ -56,18 +57,19 @@ def run_session(pytester: pytest.Pytester, *, ours: bool, tests: int = 400) -> s
             assert n >= 0
         """
     )
+    return run_pytest(pytester, "-x")
+
+
+def run_pytest(pytester: pytest.Pytester, *options: str) -> subprocess.CompletedProcess[str]:
+    """pytest on pytester's folder, in a process of its own: a crash there must not end this run."""
     return subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-x", str(pytester.path)],
+        [sys.executable, "-m", "pytest", "-q", *options, str(pytester.path)],
         cwd=pytester.path,
-        env=_env(),
+        env={**os.environ, "QT_QPA_PLATFORM": "offscreen", "QT_API": "pyside6", "PYTHONPATH": str(ROOT)},
         capture_output=True,
         text=True,
         timeout=120,
     )
-
-
-def _env() -> dict[str, str]:
-    return {**os.environ, "QT_QPA_PLATFORM": "offscreen", "QT_API": "pyside6", "PYTHONPATH": str(ROOT)}
 
 
 def test_a_warning_at_every_test_boundary_never_crashes_the_run(pytester: pytest.Pytester) -> None:
@@ -112,14 +114,7 @@ def test_an_unexpected_qt_warning_fails_its_test_and_an_ignored_one_does_not(pyt
             pass
         """
     )
-    done = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-rf", str(pytester.path)],
-        cwd=pytester.path,
-        env=_env(),
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    done = run_pytest(pytester, "-rf")
     assert done.returncode == 1, done.stdout[-2000:]
     assert "1 failed, 2 passed" in done.stdout
     assert "FAILED test_warnings.py::test_unexpected" in done.stdout
