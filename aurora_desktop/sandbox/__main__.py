@@ -8,7 +8,6 @@ import sys
 
 import uvicorn
 
-from aurora_desktop.sandbox.app import create_app
 from aurora_desktop.sandbox.config import build_parser, config_from_args
 from aurora_desktop.sandbox.faults import DroppedConnection
 
@@ -28,6 +27,10 @@ def main(argv: list[str] | None = None) -> int:
     from aurora_desktop.media.qt_threads import ensure_app
 
     ensure_app()
+    # The service (its renderer loads Qt Multimedia) is imported after ensure_app(): Qt's media
+    # library writes its chatter when it loads, and only then is it switched off.
+    from aurora_desktop.sandbox.app import create_app
+
     # Bind first, so port 0 becomes a real port we can announce before serving.
     family = socket.AF_INET6 if ":" in args.host else socket.AF_INET
     sock = socket.socket(family, socket.SOCK_STREAM)
