@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import gc
 import math
+import subprocess
+import sys
 import threading
 import wave
 from array import array
@@ -161,9 +163,6 @@ def test_a_headless_process_decodes_on_three_threads_at_once_quietly() -> None:
     (ensure_app() installed one) took the GIL under the mutex of Qt's media plugin while it
     loaded; 16 of 20 such processes hung. Now no handler, no hang, and stderr (the command
     line's JSON events) stays free of Qt's chatter."""
-    import subprocess
-    import sys
-
     done = subprocess.run(
         [sys.executable, "-c", FIRST_DECODES_AT_ONCE, str(SAMPLE_AUDIO)],
         capture_output=True,
