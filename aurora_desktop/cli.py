@@ -18,7 +18,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import signal
 import sys
 import time
 from pathlib import Path
@@ -37,6 +36,7 @@ from aurora_desktop.jobs.model import LocalJob, State
 from aurora_desktop.jobs.prepare import Script, script_problem
 from aurora_desktop.jobs.store import StoreDamaged, StoreWriteFailed
 from aurora_desktop.jobs.vocabulary import Blame, Phase, rule_for
+from aurora_desktop.platform_signals import install_interrupt_handlers
 from aurora_desktop.services import CredentialsMissing, Services, open_services, open_store
 from aurora_desktop.settings import Settings
 
@@ -192,7 +192,7 @@ def main(args: argparse.Namespace) -> int:
         return EXIT_INTERRUPTED
 
 
-async def _guarded(args: argparse.Namespace) -> int:
+async def _guarded(args: argparse.Namespace, platform: str = sys.platform) -> int:
     task = asyncio.current_task()
     loop = asyncio.get_running_loop()
     interrupted = False
@@ -203,8 +203,7 @@ async def _guarded(args: argparse.Namespace) -> int:
         if task:
             task.cancel()
 
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(sig, interrupt)
+    uninstall = install_interrupt_handlers(loop, interrupt, platform=platform)
     try:
         return await args.func(args)
     except Exit as exc:
@@ -222,6 +221,8 @@ async def _guarded(args: argparse.Namespace) -> int:
             Reporter(args.json).say("Interrupted. The job is kept and continues with `aurora-desktop resume`.")
             return EXIT_INTERRUPTED
         raise
+    finally:
+        uninstall()
 
 
 # ---------------------------------------------------------------------- commands
