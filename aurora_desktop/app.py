@@ -19,6 +19,7 @@ from PySide6.QtWidgets import QApplication
 
 from aurora_desktop import APP_ID, APP_NAME, __version__, paths
 from aurora_desktop.instance import AlreadyRunning, ProfileLock, instance_name
+from aurora_desktop.platform_signals import install_interrupt_handlers
 
 EXIT_ALREADY_RUNNING = 5  # the same code as the headless commands use
 
@@ -68,19 +69,34 @@ def _run_window(app: QApplication, args: argparse.Namespace, instance: str) -> i
 
     from aurora_desktop.ui.activation import ActivationServer
     from aurora_desktop.ui.first_paint import after_first_paint
-    from aurora_desktop.ui.main_window import AppOptions, MainWindow
+    from aurora_desktop.ui.main_window import SHUTDOWN_TIMEOUT, AppOptions, MainWindow
 
     window = MainWindow(AppOptions(sandbox=args.sandbox, api_base=args.api_base))
     sys.excepthook = window.errors.excepthook
     ActivationServer(instance, window).activated.connect(window.bring_to_front)
     done = asyncio.Event()
     window.closed.connect(done.set)
+
+    def close_as_asked(why: str) -> None:
+        """A signal, the desktop session ending or Qt quitting: the same close as the close
+        button's (players let go, services and the demo's stand-in stop), never an abrupt end."""
+        if not done.is_set():
+            log.info("%s: closing as the close button does", why)
+            window.close()
+
+    stop_listening = install_interrupt_handlers(loop, lambda: close_as_asked("asked to stop (a signal)"))
+    app.commitDataRequest.connect(lambda _manager: close_as_asked("the desktop session is ending"))
     window.show()
     after_first_paint(window, window.start)  # the engine and the library follow the window
     if args.quit_after is not None:
         QTimer.singleShot(int(args.quit_after * 1000), window.close)
     with loop:
-        loop.run_until_complete(done.wait())
+        try:
+            loop.run_until_complete(done.wait())
+        except RuntimeError:  # Qt's loop was quit under us (the session ended): close, then go
+            close_as_asked("asked to quit")
+            loop.run_until_complete(asyncio.wait_for(done.wait(), SHUTDOWN_TIMEOUT + 5))
         loop.run_until_complete(asyncio.sleep(0.1))  # closed connections finish closing
+        stop_listening()
     log.info("bye")
     return 0

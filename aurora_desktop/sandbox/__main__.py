@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import socket
 import sys
 
@@ -10,6 +11,7 @@ import uvicorn
 
 from aurora_desktop.sandbox.config import build_parser, config_from_args
 from aurora_desktop.sandbox.faults import DroppedConnection
+from aurora_desktop.sandbox.process import EXIT_WITH_PARENT, exit_with_parent
 
 
 class _HideInjectedDrops(logging.Filter):
@@ -20,7 +22,18 @@ class _HideInjectedDrops(logging.Filter):
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    parser.add_argument(EXIT_WITH_PARENT, action="store_true", help="stdin is the parent's: end when it closes")
+    args = parser.parse_args(argv)
+    server: uvicorn.Server | None = None
+    if args.exit_with_parent:
+
+        def stop() -> None:
+            if server is None:
+                os._exit(0)  # not serving yet: nothing to finish
+            server.should_exit = True  # uvicorn's own clean shutdown, as on SIGTERM
+
+        exit_with_parent(stop)
     config = config_from_args(args)
     # Decoding and rendering go through Qt's FFmpeg on the render threads: Qt needs its
     # application object, made here on the main thread (no event loop runs on it).
