@@ -25,6 +25,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 HEADLESS = ("run", "jobs", "resume", "doctor", "voices")
+EXIT_PROFILE_UNUSABLE = 6  # as the commands say it (cli.py): the app cannot record its work there
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -55,7 +56,11 @@ def main(argv: list[str] | None = None) -> int:
     paths.use_profile(args.profile)
     from aurora_desktop.app import run
 
-    return run(args)
+    try:
+        return run(args)
+    except paths.ProfileUnusable as exc:  # before any window: a plain sentence, the commands' code
+        print(exc.user_message, file=sys.stderr)
+        return EXIT_PROFILE_UNUSABLE
 
 
 if __name__ == "__main__":

@@ -9,7 +9,9 @@ Exit codes (also in README and --help; `doctor`: 0 all is well, 1 a problem was 
   5    another Aurora Desktop (the window or a command) is already making videos with this
        profile; nothing was done (`jobs` still works)
   6    the app could not record its work (its job library cannot be written: disk full,
-       read-only, or damaged) or stopped unexpectedly; every job is kept as last recorded
+       read-only, or damaged) or stopped unexpectedly; every job is kept as last recorded.
+       Also: the library is from a newer version, or the settings file or the profile's
+       folders cannot be used; nothing was done
   130  interrupted; the job is kept and resumes next time
 """
 
@@ -26,6 +28,7 @@ from typing import Any, TextIO
 from aurora_desktop import paths, voices
 from aurora_desktop.api import ApiError
 from aurora_desktop.api.catalog import CATALOG, DEFAULT_MODEL, ModelSpec, get_model
+from aurora_desktop.fileio import read_regular
 from aurora_desktop.formatting import megabytes
 from aurora_desktop.hosting import HostingError
 from aurora_desktop.instance import AlreadyRunning, ProfileLock
@@ -34,11 +37,11 @@ from aurora_desktop.jobs.blockers import NAME_LIMIT, output_folder_blockers
 from aurora_desktop.jobs.events import Connectivity, EngineEvent, JobChanged, Notice, Progress, to_json
 from aurora_desktop.jobs.model import LocalJob, State
 from aurora_desktop.jobs.prepare import Script, script_problem
-from aurora_desktop.jobs.store import StoreDamaged, StoreWriteFailed
+from aurora_desktop.jobs.store import StoreDamaged, StoreTooNew, StoreWriteFailed
 from aurora_desktop.jobs.vocabulary import Blame, Phase, rule_for
 from aurora_desktop.platform_signals import install_interrupt_handlers
 from aurora_desktop.services import CredentialsMissing, Services, open_services, open_store
-from aurora_desktop.settings import Settings
+from aurora_desktop.settings import Settings, SettingsProblem
 
 EXIT_OK, EXIT_JOB_FAILED, EXIT_INPUT, EXIT_CREDENTIALS, EXIT_UNREACHABLE, EXIT_RUNNING = 0, 1, 2, 3, 4, 5
 EXIT_STOPPED = 6
@@ -48,6 +51,7 @@ EXIT_INTERRUPTED = 130
 EXIT_BEFORE_SPENDING = {Blame.ACCOUNT: EXIT_CREDENTIALS, Blame.SERVICE: EXIT_UNREACHABLE}
 EXIT_FOR_JOB = {Blame.ACCOUNT: EXIT_CREDENTIALS, Blame.INPUT: EXIT_INPUT}
 EXIT_HELP = __doc__.split("Exit codes", 1)[1]
+SCRIPT_FILE_LIMIT = 1_000_000  # bytes; far above any script Creatify takes (script_problem says so)
 
 
 class Exit(Exception):
@@ -216,6 +220,9 @@ async def _guarded(args: argparse.Namespace, platform: str = sys.platform) -> in
     except StoreDamaged as exc:  # kept as it is: the window asks before starting a new one
         Reporter(args.json).say(f"{exc.user_message} {DAMAGED_HINT}", exit_code=EXIT_STOPPED)
         return EXIT_STOPPED
+    except (StoreTooNew, SettingsProblem, paths.ProfileUnusable) as exc:  # the profile as it is: nothing done
+        Reporter(args.json).say(exc.user_message, exit_code=EXIT_STOPPED)
+        return EXIT_STOPPED
     except asyncio.CancelledError:
         if interrupted:
             Reporter(args.json).say("Interrupted. The job is kept and continues with `aurora-desktop resume`.")
@@ -241,6 +248,7 @@ async def cmd_doctor(args: argparse.Namespace) -> int:
 
 async def _open(args: argparse.Namespace, report: Reporter) -> Services:
     """The services, with this profile's engine lock held until they close."""
+    settings = Settings.load_checked()
     lock = ProfileLock(paths.data_dir())
     try:
         lock.acquire()
@@ -248,6 +256,7 @@ async def _open(args: argparse.Namespace, report: Reporter) -> Services:
         raise Exit(EXIT_RUNNING, exc.user_message) from None
     try:
         services = await open_services(
+            settings=settings,
             sandbox=args.sandbox,
             api_base=args.api_base,
             hosting=args.hosting,
@@ -306,7 +315,7 @@ async def cmd_run(args: argparse.Namespace) -> int:
         name=name,
         text_prompt=args.prompt,
         guidance=args.guidance,
-        photo_background=Settings.load().photo_background,  # the same conversion as the window's
+        photo_background=Settings.load_checked().photo_background,  # the same conversion as the window's
     )
     if len(name) > NAME_LIMIT:
         report.say("The name is long; it is shortened for Creatify.")
@@ -331,7 +340,7 @@ def _script_text(args: argparse.Namespace) -> str | None:
         return None
     if args.script_file is not None:
         try:
-            text = Path(args.script_file).expanduser().read_text("utf-8")
+            text = read_regular(Path(args.script_file).expanduser(), SCRIPT_FILE_LIMIT).decode("utf-8")
         except (OSError, UnicodeDecodeError) as exc:
             raise Exit(EXIT_INPUT, f"The script file {args.script_file!r} cannot be read: {exc}.") from None
     else:

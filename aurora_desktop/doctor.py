@@ -22,6 +22,7 @@ from aurora_desktop.api.errors import as_test_result
 from aurora_desktop.errors import UserError
 from aurora_desktop.hosting import NoHosting
 from aurora_desktop.secrets import ENV_API_ID, ENV_API_KEY, SecretStore, SecretsUnavailable
+from aurora_desktop.settings import FILE_NAME as SETTINGS_FILE
 from aurora_desktop.settings import Settings, Sharing
 
 LOW_DISK_BYTES = 1024**3  # below this, a few long videos fill the disk
@@ -129,6 +130,33 @@ async def _sharing(
     return Check("Sharing local files", True, f"{label}: {result}")
 
 
+def _settings_file(problem: str) -> Check:
+    if problem:
+        return Check(
+            "Settings",
+            False,
+            f"The settings file ({paths.config_dir() / SETTINGS_FILE}) cannot be used: {problem}.",
+            "Fix the file, or delete it to start again from the defaults.",
+        )
+    return Check("Settings", True, "Readable.")
+
+
+def _library() -> Check:
+    from aurora_desktop.jobs.store import check_library  # SQLite: loaded when the check runs
+    from aurora_desktop.services import DB_NAME
+
+    path = paths.data_dir() / DB_NAME
+    problem = check_library(path)
+    if problem:
+        return Check(
+            "Job library",
+            False,
+            problem,
+            "Open Aurora Desktop (the window): it can keep the damaged list aside and start a new one.",
+        )
+    return Check("Job library", True, f"{path}: sound." if path.exists() else "Not made yet (no videos).")
+
+
 def _folders(settings: Settings) -> list[Check]:
     checks = [
         Check(
@@ -174,7 +202,9 @@ async def run_checks(
     api_base: str | None = None,
     hosting: str = "auto",
 ) -> list[Check]:
-    settings = settings or Settings.load()
+    settings_problem = ""
+    if settings is None:
+        settings, settings_problem = await asyncio.to_thread(Settings.read)
     owns = secrets is None
     secrets = secrets or SecretStore()
     base = api_base or settings.api_base or DEFAULT_BASE_URL
@@ -184,6 +214,7 @@ async def run_checks(
         checks += [keys, await _service(credentials, base)]
         checks.append(await _sharing(settings, secrets, hosting, base, credentials))
         checks += await asyncio.to_thread(_folders, settings)
+        checks += [_settings_file(settings_problem), await asyncio.to_thread(_library)]
     finally:
         if owns:
             secrets.close()

@@ -1,10 +1,87 @@
-"""Writing files so that a crash never leaves half of one: the one place that does it."""
+"""Files the app opens: written so that a crash never leaves half of one, read so that no file
+can hang the app or fill its memory. The one place that does either.
+
+The rule for reading (`read_regular`, `open_regular`): regular files only, opened with
+O_NONBLOCK (opening a FIFO never blocks) and checked with fstat after the open (what is
+checked is what was opened: no swap between a stat and the open), read within a bound.
+Anything else is a `FileRefused`, an OSError whose text is a plain reason.
+"""
 
 from __future__ import annotations
 
+import contextlib
 import os
+import stat
 import uuid
+from collections.abc import Iterator
 from pathlib import Path
+from typing import BinaryIO
+
+
+class FileRefused(OSError):
+    """Not a regular file (a folder, a pipe, a device, a socket), or larger than its bound."""
+
+    def __init__(self, path: Path, reason: str) -> None:
+        super().__init__(reason)
+        self.path = path
+        self.reason = reason
+
+    def __str__(self) -> str:
+        return self.reason
+
+
+def _kind(mode: int) -> str:
+    if stat.S_ISDIR(mode):
+        return "a folder"
+    if stat.S_ISFIFO(mode):
+        return "a named pipe"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "not an ordinary file"
+
+
+def refuse_unless_regular(path: Path) -> None:
+    """For files opened by others (SQLite): raise FileRefused if `path` exists and is not a
+    regular file (links followed). A missing file is fine: it will be made."""
+    try:
+        mode = os.stat(path).st_mode
+    except FileNotFoundError:
+        return
+    if not stat.S_ISREG(mode):
+        raise FileRefused(path, f"it is {_kind(mode)}, not a file")
+
+
+@contextlib.contextmanager
+def open_regular(path: Path) -> Iterator[BinaryIO]:
+    """Open a regular file for reading, never blocking; FileRefused for anything else."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    try:
+        mode = os.fstat(fd).st_mode
+        if not stat.S_ISREG(mode):
+            raise FileRefused(path, f"it is {_kind(mode)}, not a file")
+        if hasattr(os, "set_blocking"):
+            os.set_blocking(fd, True)
+        fh = os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
+    with fh:
+        yield fh
+
+
+def read_regular(path: Path, limit: int) -> bytes:
+    """The bytes of a regular file of at most `limit` bytes (FileRefused otherwise)."""
+    with open_regular(path) as fh:
+        data = fh.read(limit + 1)
+    if len(data) > limit:
+        raise FileRefused(path, f"it is larger than {_size(limit)}, more than such a file ever holds")
+    return data
+
+
+def _size(limit: int) -> str:
+    return f"{limit / 1e6:g} MB" if limit >= 1_000_000 else f"{limit / 1e3:g} kB"
 
 
 def temp_beside(target: Path) -> Path:

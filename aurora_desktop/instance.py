@@ -14,6 +14,7 @@ from pathlib import Path
 from filelock import FileLock, Timeout
 
 from aurora_desktop.errors import UserError
+from aurora_desktop.paths import ProfileUnusable
 
 LOCK_NAME = "engine.lock"
 
@@ -36,6 +37,13 @@ class ProfileLock:
             self._lock.acquire(timeout=0)
         except Timeout:
             raise AlreadyRunning(detail=f"lock held: {self.path}") from None
+        except OSError as exc:  # the lock file cannot be made: a read-only folder
+            raise ProfileUnusable(
+                f"The folder {self.path.parent} cannot be written to ({(exc.strerror or str(exc)).lower()}), "
+                "so Aurora Desktop cannot keep track of its work there. Nothing was done. "
+                "Make the folder writable, or choose another profile (--profile).",
+                detail=f"{type(exc).__name__}: {exc}",
+            ) from None
         return self
 
     def release(self) -> None:

@@ -13,8 +13,13 @@ from pathlib import Path
 import platformdirs
 
 from aurora_desktop import APP_ID
+from aurora_desktop.errors import UserError
 
 _profile: Path | None = None
+
+
+class ProfileUnusable(UserError):
+    """A folder of the app cannot be made or used (a read-only disk, a file in its place)."""
 
 
 def use_profile(directory: str | Path | None) -> None:
@@ -35,8 +40,21 @@ def _dir(kind: str) -> Path:
                 "cache": dirs.user_cache_dir,
             }[kind]
         )
-    path.mkdir(parents=True, exist_ok=True)
+    _make(path)
     return path
+
+
+def _make(path: Path) -> None:
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        blocker = next((p for p in [path, *path.parents] if p.exists() and not p.is_dir()), None)
+        why = f"{blocker} is a file, not a folder" if blocker else (exc.strerror or str(exc)).lower()
+        raise ProfileUnusable(
+            f"The folder {path} cannot be used ({why}), so Aurora Desktop cannot keep its files there. "
+            "Nothing was done. Choose a folder you can write to (--profile), or make this one writable.",
+            detail=f"{type(exc).__name__}: {exc}",
+        ) from None
 
 
 def data_dir() -> Path:

@@ -9,16 +9,51 @@ from __future__ import annotations
 import enum
 import json
 import logging
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import MISSING, asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
 from aurora_desktop import paths
 from aurora_desktop.api.catalog import DEFAULT_MODEL
-from aurora_desktop.fileio import write_atomic
+from aurora_desktop.errors import UserError
+from aurora_desktop.fileio import FileRefused, read_regular, write_atomic
 
 log = logging.getLogger(__name__)
 FILE_NAME = "settings.json"
+SETTINGS_LIMIT = 1_000_000  # bytes; a settings file is a few kB
+
+
+class SettingsProblem(UserError):
+    """settings.json is there but cannot be used as it is."""
+
+
+_TYPE_WORDS = {bool: "true or false", int: "a whole number", float: "a number", str: "text", list: "a list of text"}
+
+
+def _typed(kind: type, raw: dict[str, Any], problems: list[str], prefix: str = "") -> dict[str, Any]:
+    """The entries of `raw` that are fields of the dataclass `kind` and have its default's type."""
+    values: dict[str, Any] = {}
+    for f in fields(kind):
+        if f.name not in raw or f.name == "storage":
+            continue
+        value = raw[f.name]
+        default = f.default_factory() if f.default_factory is not MISSING else f.default
+        expected = type(default)
+        if isinstance(default, str):
+            expected = str  # enum defaults (Sharing) are kept as their text
+        if expected is float:
+            ok = isinstance(value, int | float) and not isinstance(value, bool)
+        elif expected is int:
+            ok = isinstance(value, int) and not isinstance(value, bool)
+        elif expected is list:
+            ok = isinstance(value, list) and all(isinstance(v, str) for v in value)
+        else:
+            ok = isinstance(value, expected)
+        if ok:
+            values[f.name] = value
+        else:
+            problems.append(f"'{prefix}{f.name}' should be {_TYPE_WORDS.get(expected, expected.__name__)}")
+    return values
 
 
 @dataclass
@@ -88,28 +123,56 @@ class Settings:
 
     @classmethod
     def load(cls, path: Path | None = None) -> Settings:
-        path = path or paths.config_dir() / FILE_NAME
-        try:
-            raw = json.loads(path.read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            return cls()
-        except (OSError, ValueError) as exc:
-            log.warning("settings file unreadable (%s); using defaults", type(exc).__name__)
-            return cls()
-        return cls.from_dict(raw if isinstance(raw, dict) else {})
+        """Never fails: a file that cannot be used gives the defaults, a value of the wrong type
+        its default, each with a line in the log (the window opens whatever the file holds)."""
+        settings, problem = cls.read(path)
+        if problem:
+            log.warning("settings: %s; using defaults there", problem)
+        return settings
 
     @classmethod
-    def from_dict(cls, raw: dict[str, Any]) -> Settings:
-        known = {f.name: f for f in fields(cls)}
-        values: dict[str, Any] = {}
-        for key, value in raw.items():
-            if key not in known:
-                continue
-            if key == "storage" and isinstance(value, dict):
-                storage_keys = {f.name for f in fields(StorageSettings)}
-                values[key] = StorageSettings(**{k: v for k, v in value.items() if k in storage_keys})
-            elif key != "storage":
-                values[key] = value
+    def load_checked(cls, path: Path | None = None) -> Settings:
+        """For commands that act on the settings (run, resume): SettingsProblem, a plain
+        sentence, rather than quietly working with defaults the user did not choose."""
+        settings, problem = cls.read(path)
+        if problem:
+            where = path or paths.config_dir() / FILE_NAME
+            raise SettingsProblem(
+                f"The settings file ({where}) cannot be used: {problem}. Nothing was done. Fix the file, "
+                "or delete it to start again from the defaults (or change them in the window's Settings).",
+                detail=problem,
+            )
+        return settings
+
+    @classmethod
+    def read(cls, path: Path | None = None) -> tuple[Settings, str]:
+        """The settings and, if the file could not be used as it is, what is wrong, in plain words."""
+        path = path or paths.config_dir() / FILE_NAME
+        try:
+            raw = json.loads(read_regular(path, SETTINGS_LIMIT).decode("utf-8"))
+        except FileNotFoundError:
+            return cls(), ""
+        except FileRefused as exc:
+            return cls(), str(exc)
+        except OSError as exc:
+            return cls(), f"it cannot be read ({exc.strerror or type(exc).__name__})"
+        except ValueError:  # not UTF-8, not JSON
+            return cls(), "it is not a settings file (not JSON)"
+        if not isinstance(raw, dict):
+            return cls(), "it is not a settings file (not a JSON object)"
+        problems: list[str] = []
+        return cls.from_dict(raw, problems), "; ".join(problems)
+
+    @classmethod
+    def from_dict(cls, raw: dict[str, Any], problems: list[str] | None = None) -> Settings:
+        """Known keys of the right type; a value of the wrong type keeps its default (said in `problems`)."""
+        problems = [] if problems is None else problems
+        values = _typed(cls, raw, problems)
+        if isinstance(raw.get("storage"), dict):
+            values["storage"] = StorageSettings(**_typed(StorageSettings, raw["storage"], problems, "storage."))
+        elif "storage" in raw:
+            values.pop("storage", None)
+            problems.append("'storage' should be a group of settings")
         return cls(**values)
 
     def save(self, path: Path | None = None) -> None:

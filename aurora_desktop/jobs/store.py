@@ -26,6 +26,7 @@ from typing import Any, TypeVar
 from tenacity import Retrying, retry_if_exception, stop_after_delay, wait_random
 
 from aurora_desktop.errors import UserError
+from aurora_desktop.fileio import FileRefused, open_regular, refuse_unless_regular
 from aurora_desktop.jobs.model import (
     COLUMNS,
     DATETIME_COLUMNS,
@@ -100,13 +101,26 @@ class StoreDamaged(UserError, StoreError):
     """The job library cannot be read. Nothing is changed until the user agrees to keep the
     damaged file aside (set_aside) and start a new, empty library."""
 
-    def __init__(self, path: Path, reason: str) -> None:
+    def __init__(self, path: Path, reason: str, *, what: str = "") -> None:
         self.path = path
+        found = f"cannot be read: {what}." if what else "is damaged and cannot be read."
         super().__init__(
-            f"The list of your videos ({path}) is damaged and cannot be read. Nothing in it was changed. "
+            f"The list of your videos ({path}) {found} Nothing in it was changed. "
             "Aurora Desktop can keep the damaged file aside and start a new, empty list; "
             "your video files themselves are not touched.",
             detail=reason,
+        )
+
+
+class StoreTooNew(UserError, StoreError):
+    """The library was written by a newer version of the app: left as it is, never downgraded."""
+
+    def __init__(self, path: Path, version: int) -> None:
+        self.path = path
+        super().__init__(
+            f"The list of your videos ({path}) was made by a newer version of Aurora Desktop. "
+            "Nothing in it was changed. Update Aurora Desktop to open it.",
+            detail=f"schema {version}, this version knows {len(MIGRATIONS)}",
         )
 
 
@@ -123,14 +137,22 @@ def _refuse_if_damaged(path: Path) -> None:
     library and the WAL would be thrown away: refuse before SQLite touches it."""
     db, wal, _ = _companions(path)
     try:
-        with open(db, "rb") as fh:
-            head = fh.read(len(SQLITE_HEADER))
+        for part in _companions(path):  # a folder, a FIFO or a device: SQLite would fail or block on it
+            refuse_unless_regular(part)
+        head = _head(db)
     except FileNotFoundError:
         return  # a new profile
+    except FileRefused as exc:
+        raise StoreDamaged(path, f"{exc.path.name}: {exc}", what=f"{exc.path.name} {exc}") from None
     if head and head != SQLITE_HEADER:  # not opened at all: SQLite's recovery would write into it
         raise StoreDamaged(path, f"{db.name} is not an SQLite database (it starts with {head[:16]!r})")
     if not head and wal.exists() and wal.stat().st_size > 0:
         raise StoreDamaged(path, f"{db.name} is empty but {wal.name} holds {wal.stat().st_size} bytes")
+
+
+def _head(db: Path) -> bytes:
+    with open_regular(db) as fh:
+        return fh.read(len(SQLITE_HEADER))
 
 
 def _is_locked(exc: BaseException) -> bool:
@@ -183,6 +205,36 @@ def _decode(row: sqlite3.Row) -> LocalJob:
     return job_from_columns(values)
 
 
+def check_library(path: Path) -> str:
+    """What is wrong with the library at `path`, in plain words ("" if nothing), for `doctor`.
+    Read-only (SQLite's mode=ro): never changes it, whatever it finds. Runs SQLite's
+    quick_check, which reads every page: damage past a valid header is found here."""
+    try:
+        _refuse_if_damaged(path)
+    except StoreDamaged as exc:
+        return exc.user_message
+    if not path.exists():
+        return ""
+    try:
+        db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=5)
+    except sqlite3.Error as exc:
+        return f"The list of your videos ({path}) cannot be opened: {exc}."
+    try:
+        version = int(db.execute("PRAGMA user_version").fetchone()[0])
+        if version > len(MIGRATIONS):
+            return StoreTooNew(path, version).user_message
+        found = [row[0] for row in db.execute("PRAGMA quick_check(5)").fetchall()]
+    except sqlite3.OperationalError as exc:
+        return f"The list of your videos ({path}) cannot be read: {exc}."
+    except sqlite3.DatabaseError as exc:
+        found = [str(exc)]
+    finally:
+        db.close()
+    if found != ["ok"]:
+        return StoreDamaged(path, "; ".join(found)).user_message
+    return ""
+
+
 class JobStore:
     def __init__(self, path: Path) -> None:
         self.path = path
@@ -204,8 +256,16 @@ class JobStore:
                     self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=FULL")
             self._db.execute("PRAGMA foreign_keys=ON")
+            # Every page read once before anything is written: damage behind a valid header is
+            # found here, not in the middle of a job (a few ms per MB, on the store's thread).
+            found = [row[0] for row in self._db.execute("PRAGMA quick_check(5)").fetchall()]
+            if found != ["ok"]:
+                raise sqlite3.DatabaseError("; ".join(found))
             self._migrate()
             self._db.execute("SELECT count(*) FROM jobs").fetchone()
+        except StoreTooNew:
+            self._db.close()
+            raise
         except StoreWriteFailed as exc:
             self._db.close()
             if isinstance(exc.__cause__, sqlite3.OperationalError):
@@ -243,10 +303,7 @@ class JobStore:
         with self._transaction():
             version = self._db.execute("PRAGMA user_version").fetchone()[0]
             if version > len(MIGRATIONS):
-                raise StoreError(
-                    f"The job library at {self.path} was made by a newer version of the app "
-                    f"(schema {version}); please update the app."
-                )
+                raise StoreTooNew(self.path, version)
             for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
                 for statement in filter(str.strip, script.split(";")):
                     self._db.execute(statement)
@@ -369,8 +426,20 @@ class JobStore:
 
     # ------------------------------------------------------------------ reads
 
-    def get(self, job_id: str) -> LocalJob | None:
+    @contextlib.contextmanager
+    def _reading(self) -> Iterator[None]:
+        """A read under the lock; damaged pages found on the way (a valid header, bad pages
+        further in) are StoreDamaged, a plain sentence, not a traceback."""
         with self._lock:
+            try:
+                yield
+            except sqlite3.OperationalError:
+                raise
+            except sqlite3.DatabaseError as exc:
+                raise StoreDamaged(self.path, f"{type(exc).__name__}: {exc}") from exc
+
+    def get(self, job_id: str) -> LocalJob | None:
+        with self._reading():
             row = self._db.execute("SELECT * FROM jobs WHERE id = ?", (job_id,)).fetchone()
         return _decode(row) if row else None
 
@@ -383,13 +452,13 @@ class JobStore:
         sql += " ORDER BY created_at DESC, rowid DESC"
         if limit:
             sql += f" LIMIT {int(limit)}"
-        with self._lock:
+        with self._reading():
             rows = self._db.execute(sql, args).fetchall()
         return [_decode(r) for r in rows]
 
     def recent_saved(self, limit: int) -> builtins.list[LocalJob]:
         """The latest saved videos that were requested from Creatify (what the render pace is learnt from)."""
-        with self._lock:
+        with self._reading():
             rows = self._db.execute(
                 "SELECT * FROM jobs WHERE state = ? AND submitted_at IS NOT NULL ORDER BY finished_at DESC LIMIT ?",
                 (State.SAVED.value, limit),
@@ -400,7 +469,7 @@ class JobStore:
         return self.list([s for s in State if s not in FINAL_STATES])
 
     def events(self, job_id: str) -> builtins.list[dict[str, Any]]:
-        with self._lock:
+        with self._reading():
             rows = self._db.execute(
                 "SELECT at, kind, data FROM events WHERE job_id = ? ORDER BY seq", (job_id,)
             ).fetchall()
