@@ -11,6 +11,7 @@ from aurora_desktop import paths
 from aurora_desktop.api import AuroraClient, Credentials
 from aurora_desktop.api.client import DEFAULT_BASE_URL
 from aurora_desktop.errors import UserError
+from aurora_desktop.fileio import read_regular, write_atomic
 from aurora_desktop.hosting import Hoster, HostingError, NoHosting
 from aurora_desktop.hosting.sandbox import SandboxHoster
 from aurora_desktop.instance import ProfileLock
@@ -99,7 +100,7 @@ def start_demo_service(args: list[str]) -> SandboxProcess:
     folder.mkdir(parents=True, exist_ok=True)
     port_file = folder / "port"
     try:
-        remembered = int(port_file.read_text(encoding="ascii").strip())
+        remembered = int(read_regular(port_file, 64).decode("ascii").strip())
     except (OSError, ValueError):
         remembered = 0
     ports = [remembered, 0] if remembered else [0]
@@ -116,7 +117,7 @@ def start_demo_service(args: list[str]) -> SandboxProcess:
             continue
         break
     try:
-        port_file.write_text(proc.url.rsplit(":", 1)[1], encoding="ascii")
+        write_atomic(port_file, proc.url.rsplit(":", 1)[1].encode("ascii"))  # a rename: never opens what is there
     except OSError as exc:
         log.warning("demo service port not kept: %s", exc)
     return proc

@@ -18,7 +18,7 @@ from datetime import datetime
 from pathlib import Path
 
 from aurora_desktop.api.speech import WORDS_PER_MINUTE, Voice
-from aurora_desktop.fileio import write_atomic
+from aurora_desktop.fileio import read_regular, write_atomic
 from aurora_desktop.jobs.model import LocalJob, utcnow
 
 log = logging.getLogger(__name__)
@@ -98,6 +98,9 @@ def genders(available: list[VoiceChoice]) -> list[str]:
     return sorted({c.gender for c in available if c.gender})
 
 
+CACHE_LIMIT = 20_000_000  # bytes: thousands of voices take a few hundred kB
+
+
 class VoiceCache:
     """The last list of voices fetched for one service, kept as JSON in the cache folder."""
 
@@ -107,7 +110,7 @@ class VoiceCache:
 
     def load(self) -> tuple[list[VoiceChoice], datetime] | None:
         try:
-            raw = json.loads(self.path.read_text("utf-8"))
+            raw = json.loads(read_regular(self.path, CACHE_LIMIT).decode("utf-8"))
             return [VoiceChoice(**item) for item in raw["voices"]], datetime.fromisoformat(raw["fetched_at"])
         except FileNotFoundError:
             return None

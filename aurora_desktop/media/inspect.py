@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import io
 import math
-import os
 import stat
 from array import array
 from dataclasses import dataclass
@@ -17,6 +16,7 @@ from pathlib import Path
 from PIL import Image, UnidentifiedImageError
 
 from aurora_desktop.api.catalog import CATALOG, ModelSpec, audio_too_long, too_long_message
+from aurora_desktop.fileio import FileRefused, open_regular
 from aurora_desktop.formatting import plain_length
 
 IMAGE_FORMATS = {"PNG": "image/png", "JPEG": "image/jpeg", "WEBP": "image/webp"}
@@ -241,13 +241,14 @@ def _read(path: Path, what: str, limit: int, *, head: int | None = None) -> byte
             f"The {what} file {path.name!r} is too large ({info.st_size / 1e6:,.0f} MB; at most {limit / 1e6:,.0f} MB)."
         )
     try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+        with open_regular(path) as fh:  # checked again after the open: a swap in between is refused too
+            data = fh.read(limit + 1 if head is None else head)
+    except FileRefused:
+        raise InputError(f"{path.name!r} is not a regular file (it is a device, a pipe or a socket).") from None
     except PermissionError:
         raise InputError(f"The {what} file {path.name!r} cannot be read (no permission).") from None
     except OSError as exc:
         raise InputError(f"The {what} file {path.name!r} cannot be read ({exc.strerror}).") from None
-    with os.fdopen(fd, "rb") as fh:
-        data = fh.read(limit + 1 if head is None else head)
     if len(data) > limit:  # it grew after the check
         raise InputError(f"The {what} file {path.name!r} is too large (at most {limit / 1e6:,.0f} MB).")
     return data

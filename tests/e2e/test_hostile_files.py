@@ -251,3 +251,13 @@ def test_a_profile_path_that_is_a_file(tmp_path: Path) -> None:
     for args in (["jobs"], run_args(), ["resume", "--sandbox"], ["doctor"], []):
         plain(cli(profile, *args), EXIT_STOPPED, "cannot be used", "is a file")
     assert profile.read_text() == "not a folder"
+
+
+def test_a_fifo_in_place_of_the_demos_remembered_port(tmp_path: Path) -> None:
+    """The demo's stand-in remembers its port in a small file: a FIFO there is skipped, not waited on."""
+    profile = tmp_path / "profile"
+    (profile / "data" / "sandbox").mkdir(parents=True)
+    os.mkfifo(profile / "data" / "sandbox" / "port")
+    result = cli(profile, *run_args(), "--out", str(tmp_path / "out"), timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert Path(result.stdout.strip()).is_file()
