@@ -254,15 +254,16 @@ def start_run(profile: Path) -> subprocess.Popen[bytes]:
     return proc
 
 
-def test_run_sandbox_ended_by_sigterm_ends_its_stand_in(tmp_path: Path) -> None:
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGHUP, signal.SIGINT])
+def test_run_sandbox_ended_by_a_signal_ends_its_stand_in(tmp_path: Path, signum: int) -> None:
     with start_run(tmp_path / "profile") as run:
-        _term_run(run)
+        _signal_run(run, signum)
 
 
-def _term_run(run: subprocess.Popen[bytes]) -> None:
+def _signal_run(run: subprocess.Popen[bytes], signum: int) -> None:
     try:
         child = sandbox_child(run.pid)
-        run.send_signal(signal.SIGTERM)
+        run.send_signal(signum)
         code = run.wait(30)
         stderr = run.stderr.read().decode(errors="replace") if run.stderr else ""
         assert code == 130, stderr
