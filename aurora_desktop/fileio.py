@@ -21,10 +21,11 @@ from typing import BinaryIO
 class FileRefused(OSError):
     """Not a regular file (a folder, a pipe, a device, a socket), or larger than its bound."""
 
-    def __init__(self, path: Path, reason: str) -> None:
+    def __init__(self, path: Path, reason: str, kind: str = "") -> None:
         super().__init__(reason)
         self.path = path
         self.reason = reason
+        self.kind = kind  # "a folder", "a named pipe", ...; "" when it is a file, only too large
 
     def __str__(self) -> str:
         return self.reason
@@ -50,7 +51,7 @@ def refuse_unless_regular(path: Path) -> None:
     except FileNotFoundError:
         return
     if not stat.S_ISREG(mode):
-        raise FileRefused(path, f"it is {_kind(mode)}, not a file")
+        raise FileRefused(path, f"it is {_kind(mode)}, not a file", _kind(mode))
 
 
 @contextlib.contextmanager
@@ -60,7 +61,7 @@ def open_regular(path: Path) -> Iterator[BinaryIO]:
     try:
         mode = os.fstat(fd).st_mode
         if not stat.S_ISREG(mode):
-            raise FileRefused(path, f"it is {_kind(mode)}, not a file")
+            raise FileRefused(path, f"it is {_kind(mode)}, not a file", _kind(mode))
         if hasattr(os, "set_blocking"):
             os.set_blocking(fd, True)
         fh = os.fdopen(fd, "rb")

@@ -143,7 +143,7 @@ def _refuse_if_damaged(path: Path) -> None:
     except FileNotFoundError:
         return  # a new profile
     except FileRefused as exc:
-        raise StoreDamaged(path, f"{exc.path.name}: {exc}", what=f"{exc.path.name} {exc}") from None
+        raise StoreDamaged(path, f"{exc.path.name}: {exc}", what=f"{exc.path.name} is {exc.kind}, not a file") from None
     if head and head != SQLITE_HEADER:  # not opened at all: SQLite's recovery would write into it
         raise StoreDamaged(path, f"{db.name} is not an SQLite database (it starts with {head[:16]!r})")
     if not head and wal.exists() and wal.stat().st_size > 0:
