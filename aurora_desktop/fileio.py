@@ -82,7 +82,9 @@ def read_regular(path: Path, limit: int) -> bytes:
 
 
 def _size(limit: int) -> str:
-    return f"{limit / 1e6:g} MB" if limit >= 1_000_000 else f"{limit / 1e3:g} kB"
+    if limit >= 1_000_000:
+        return f"{limit / 1e6:g} MB"
+    return f"{limit / 1e3:g} kB" if limit >= 1000 else f"{limit} bytes"
 
 
 def temp_beside(target: Path) -> Path:

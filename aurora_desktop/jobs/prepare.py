@@ -18,6 +18,7 @@ import httpx
 
 from aurora_desktop.api.catalog import ModelSpec, cost_credits
 from aurora_desktop.api.speech import SCRIPT_MAX, WORDS_PER_MINUTE, estimate_seconds, speech_credits
+from aurora_desktop.fileio import open_regular
 from aurora_desktop.jobs.model import InputFile, InputKind, is_link
 from aurora_desktop.jobs.share_links import HOW_TO_SHARE, link_copy, sendable, service_of
 from aurora_desktop.media.convert import convert_to_wav
@@ -29,7 +30,7 @@ MAX_LINK_BYTES = 100 * 1024 * 1024
 
 def sha256_file(path: Path) -> str:
     digest = hashlib.sha256()
-    with open(path, "rb") as fh:
+    with open_regular(path) as fh:  # a file swapped for a pipe or a device after its check is refused
         for block in iter(lambda: fh.read(1024 * 1024), b""):
             digest.update(block)
     return digest.hexdigest()
