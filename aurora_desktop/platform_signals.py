@@ -6,8 +6,9 @@ On POSIX the asyncio loop handles the signals itself (`loop.add_signal_handler`,
 self-pipe the loop watches, so the handler runs on the loop's thread even while Qt's
 event loop is in C). Windows has no `add_signal_handler` (NotImplementedError on its
 proactor loop, and on qasync's IOCP loop): there a plain `signal.signal` handler asks
-the loop to call `on_interrupt` soon, thread-safely; it runs because Python runs signal
-handlers between bytecodes of the main thread, and the loop's own wake-ups keep it going.
+the loop to call `on_interrupt` soon, thread-safely. Python runs such a handler between
+bytecodes of the main thread, so the loop is also given a short tick that hands the
+interpreter control while the loop waits (Qt's loop waits in C).
 The platform is a parameter, so the Windows branch is exercised on Linux by the tests.
 """
 
@@ -25,6 +26,7 @@ from typing import Any
 # Ctrl+Break and the console window closing (Windows only).
 POSIX_SIGNALS = ("SIGINT", "SIGTERM", "SIGHUP")
 WINDOWS_SIGNALS = ("SIGINT", "SIGBREAK", "SIGTERM")
+TICK = 0.25  # seconds: how often the Windows branch hands the interpreter control (see below)
 
 
 def signal_names(platform: str = sys.platform) -> tuple[str, ...]:
@@ -59,8 +61,19 @@ def install_interrupt_handlers(
             loop.call_soon_threadsafe(on_interrupt)
 
     previous = {number: signal.signal(number, handler) for number in numbers}
+    # Python runs a signal's handler only when the interpreter has control. A loop that waits
+    # in C (Qt's, under qasync) may not give it back until some event comes: a short tick
+    # does, so Ctrl+C is heard within TICK seconds whatever the loop is waiting on.
+    ticking: list[asyncio.TimerHandle] = []
+
+    def tick() -> None:
+        ticking[:] = [loop.call_later(TICK, tick)]
+
+    tick()
 
     def remove_windows() -> None:
+        for handle in ticking:
+            handle.cancel()
         for number, old in previous.items():
             signal.signal(number, old)
 
