@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import logging
 import logging.handlers
 import sys
@@ -22,6 +23,7 @@ from aurora_desktop.instance import AlreadyRunning, ProfileLock, instance_name
 from aurora_desktop.platform_signals import install_interrupt_handlers
 
 EXIT_ALREADY_RUNNING = 5  # the same code as the headless commands use
+QUITS_HEEDED = 20  # Qt's loop ended under the window this often: it goes without waiting more
 
 log = logging.getLogger(__name__)
 
@@ -69,7 +71,7 @@ def _run_window(app: QApplication, args: argparse.Namespace, instance: str) -> i
 
     from aurora_desktop.ui.activation import ActivationServer
     from aurora_desktop.ui.first_paint import after_first_paint
-    from aurora_desktop.ui.main_window import SHUTDOWN_TIMEOUT, AppOptions, MainWindow
+    from aurora_desktop.ui.main_window import AppOptions, MainWindow
 
     window = MainWindow(AppOptions(sandbox=args.sandbox, api_base=args.api_base))
     sys.excepthook = window.errors.excepthook
@@ -91,12 +93,14 @@ def _run_window(app: QApplication, args: argparse.Namespace, instance: str) -> i
     if args.quit_after is not None:
         QTimer.singleShot(int(args.quit_after * 1000), window.close)
     with loop:
-        try:
-            loop.run_until_complete(done.wait())
-        except RuntimeError:  # Qt's loop was quit under us (the session ended): close, then go
-            close_as_asked("asked to quit")
-            loop.run_until_complete(asyncio.wait_for(done.wait(), SHUTDOWN_TIMEOUT + 5))
-        loop.run_until_complete(asyncio.sleep(0.1))  # closed connections finish closing
+        for _ in range(QUITS_HEEDED):
+            try:
+                loop.run_until_complete(done.wait())
+                break
+            except RuntimeError:  # Qt's loop was ended under us (the session ends): close, then go
+                close_as_asked("asked to quit")
+        with contextlib.suppress(RuntimeError):  # ended under us again: nothing is left to wait for
+            loop.run_until_complete(asyncio.sleep(0.1))  # closed connections finish closing
         stop_listening()
     log.info("bye")
     return 0

@@ -186,40 +186,54 @@ def _kill_and_time(window: subprocess.Popen[bytes]) -> None:
 QUIT_DRIVER = textwrap.dedent(
     """
     import sys
+    from pathlib import Path
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
     from aurora_desktop.__main__ import main
     app = QApplication(sys.argv[:1])
-    # What a desktop session's end does to the app: Qt's loop is quit from outside.
-    QTimer.singleShot(int(float(sys.argv[1]) * 1000), app.quit)
-    sys.exit(main(sys.argv[2:]))
+    # What a desktop session's end does to the app: Qt is told to quit from outside, either
+    # politely (quit(): Qt 6 first offers each window a close) or by ending its loop (exit()).
+    go, how = Path(sys.argv[1]), sys.argv[2]
+    def once():
+        if go.exists():
+            if how != "exit, again and again":
+                timer.stop()
+            app.quit() if how == "quit" else app.exit(0)
+    timer = QTimer(interval=100)
+    timer.timeout.connect(once)
+    timer.start()
+    sys.exit(main(sys.argv[3:]))
     """
 )
 
 
-def test_the_window_closes_as_a_close_does_when_qt_is_quit(tmp_path: Path) -> None:
-    profile = tmp_path / "profile"
+@pytest.mark.parametrize("how", ["quit", "exit", "exit, again and again"])
+def test_the_window_closes_as_a_close_does_when_qt_is_quit(tmp_path: Path, how: str) -> None:
+    profile, go = tmp_path / "profile", tmp_path / "go"
     with subprocess.Popen(
-        [sys.executable, "-c", QUIT_DRIVER, "8", "--sandbox", "--profile", str(profile), "--quit-after", "120"],
+        [sys.executable, "-c", QUIT_DRIVER, str(go), how, "--sandbox", "--profile", str(profile)],
         env=cli_env(QT_QPA_PLATFORM="offscreen"),
         stdin=subprocess.DEVNULL,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
     ) as window:
-        _quit_window(window, profile)
+        _quit_window(window, profile, go, how)
 
 
-def _quit_window(window: subprocess.Popen[bytes], profile: Path) -> None:
+def _quit_window(window: subprocess.Popen[bytes], profile: Path, go: Path, how: str) -> None:
     try:
-        wait_for(lambda: bool(children_of(window.pid)), "a stand-in", window)
+        wait_for(lambda: bool(_requests_seen(profile)), "the window's first request to its stand-in", window)
         child = sandbox_child(window.pid)
+        go.touch()
         code = window.wait(60)
         stderr = window.stderr.read().decode(errors="replace") if window.stderr else ""
         assert code == 0 and "Traceback" not in stderr, (code, stderr)
         log = (profile / "logs" / "aurora-desktop.log").read_text()
-        # Qt 6's quit() first offers every window a close (the window's closeEvent: its
-        # normal close); should Qt's loop end anyway, app.py closes the window itself.
+        if how != "quit":  # Qt's loop ended under the window: app.py closes it, then goes
+            assert "asked to quit: closing as the close button does" in log
         assert log.rstrip().endswith("bye")
+        if how == "exit, again and again":  # it may go before its close is done: the lifeline ends the child
+            assert seconds_until_gone(child) <= CHILD_EXIT_LIMIT
         assert not alive(child)
     finally:
         window.kill()
