@@ -202,9 +202,8 @@ async def run_checks(
     api_base: str | None = None,
     hosting: str = "auto",
 ) -> list[Check]:
-    settings_problem = ""
-    if settings is None:
-        settings, settings_problem = await asyncio.to_thread(Settings.read)
+    on_disk, settings_problem = await asyncio.to_thread(Settings.read)  # the file, even when given settings
+    settings = settings or on_disk
     owns = secrets is None
     secrets = secrets or SecretStore()
     base = api_base or settings.api_base or DEFAULT_BASE_URL
