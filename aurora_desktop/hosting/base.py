@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import hashlib
 from collections.abc import AsyncGenerator, AsyncIterator, Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -24,6 +25,16 @@ class HostingError(UserError):
         super().__init__(user_message, detail=detail)
 
 
+class InputChanged(HostingError):
+    """The file being uploaded is not the one priced (its bytes differ from the hash taken then).
+
+    Raised by `file_chunks` before the last byte leaves, so the host never holds a whole
+    copy of the changed file, and nothing of it reaches Creatify."""
+
+    def __init__(self, detail: str = "") -> None:
+        super().__init__("The file changed after the price was shown.", detail=detail)
+
+
 @dataclass(frozen=True, slots=True)
 class HostedFile:
     url: str
@@ -35,8 +46,17 @@ class Hoster(Protocol):
     name: str
 
     async def host(
-        self, path: Path, *, key: str, content_type: str, progress: ProgressCallback | None = None
-    ) -> HostedFile: ...
+        self,
+        path: Path,
+        *,
+        key: str,
+        content_type: str,
+        progress: ProgressCallback | None = None,
+        sha256: str | None = None,
+    ) -> HostedFile:
+        """Upload `path`; with `sha256` (the hash taken when the price was shown), send exactly
+        those bytes or raise InputChanged, with nothing usable left at the host."""
+        ...
 
     async def remove(self, key: str) -> None: ...
 
@@ -58,7 +78,13 @@ class NoHosting:
     name = "none"
 
     async def host(
-        self, path: Path, *, key: str, content_type: str, progress: ProgressCallback | None = None
+        self,
+        path: Path,
+        *,
+        key: str,
+        content_type: str,
+        progress: ProgressCallback | None = None,
+        sha256: str | None = None,
     ) -> HostedFile:
         raise HostingError(NO_STORAGE_MESSAGE)
 
@@ -71,15 +97,20 @@ class NoHosting:
 
 @contextlib.asynccontextmanager
 async def file_chunks(
-    path: Path, progress: ProgressCallback | None = None, chunk_size: int = CHUNK
+    path: Path, progress: ProgressCallback | None = None, chunk_size: int = CHUNK, *, sha256: str | None = None
 ) -> AsyncIterator[AsyncIterator[bytes]]:
-    """Stream a file without blocking the event loop; memory stays at one chunk.
+    """Stream a file without blocking the event loop; memory stays at two chunks.
 
     A context manager rather than a bare async generator because the consumers
     (httpx, obstore) abandon their content iterator when the upload is cancelled
     or fails, and an abandoned generator is only finalised by the event loop --
     which may be gone by then, leaking the open file.  Here the file is closed
     when the upload's block ends, whatever ended it.
+
+    With `sha256`, the bytes are hashed in the same read that sends them, and the
+    last chunk is held back until the hash is known: a file that is not the one
+    priced (replaced, edited or grown since) raises InputChanged before the upload
+    is complete, so the host is left with no whole copy and the upload fails.
     """
     total = path.stat().st_size
     # Opening a local file is quick; only the reads go to a worker thread.  (An
@@ -87,12 +118,24 @@ async def file_chunks(
     with open(path, "rb") as fh:
 
         async def chunks() -> AsyncGenerator[bytes]:
+            digest = hashlib.sha256() if sha256 else None
             sent = 0
-            while chunk := await asyncio.to_thread(fh.read, chunk_size):
+            chunk = await asyncio.to_thread(fh.read, chunk_size)
+            while chunk:
+                following = await asyncio.to_thread(fh.read, chunk_size)
+                if digest is not None:
+                    digest.update(chunk)
+                    if sent + len(chunk) > total:
+                        raise InputChanged(f"{path.name} grew past {total} bytes while it was uploaded")
+                    if not following and digest.hexdigest() != sha256:
+                        raise InputChanged(f"{path.name}: sha256 {digest.hexdigest()} is not the priced {sha256}")
                 sent += len(chunk)
                 if progress:
                     progress(sent, total)
                 yield chunk
+                chunk = following
+            if digest is not None and sent == 0 and digest.hexdigest() != sha256:
+                raise InputChanged(f"{path.name} is empty now")
 
         async with contextlib.aclosing(chunks()) as iterator:
             yield iterator

@@ -35,7 +35,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import httpx
 
-from aurora_desktop.hosting.base import HostedFile, HostingError, ProgressCallback
+from aurora_desktop.hosting.base import HostedFile, HostingError, InputChanged, ProgressCallback
 
 log = logging.getLogger(__name__)
 
@@ -210,10 +210,18 @@ class QuickLinkHoster:
         )
 
     async def host(
-        self, path: Path, *, key: str, content_type: str, progress: ProgressCallback | None = None
+        self,
+        path: Path,
+        *,
+        key: str,
+        content_type: str,
+        progress: ProgressCallback | None = None,
+        sha256: str | None = None,
     ) -> HostedFile:
         size = path.stat().st_size
         digest = await _sha256(path)
+        if sha256 and digest != sha256:
+            raise InputChanged(f"{path.name}: sha256 {digest} is not the priced {sha256}")
         name = secrets.token_urlsafe(16) + path.suffix.lower()  # never the user's file name
         reasons: list[str] = []
         retryable = False
@@ -232,8 +240,14 @@ class QuickLinkHoster:
                 problem = await _verify(http, upload.url, digest, size)
                 if problem:
                     log.warning("quick link on %s does not serve the file: %s", host.key, problem)
-                    reasons.append(f"the link from {host.label} {problem}")
                     await self._delete(host, http, upload)
+                    try:
+                        now = await _sha256(path)
+                    except OSError:
+                        now = ""
+                    if now != digest:  # the file changed while it was sent: not the host's fault
+                        raise InputChanged(f"{path.name} changed while it was uploaded to {host.key}")
+                    reasons.append(f"the link from {host.label} {problem}")
                     continue
                 token = json.dumps([host.key, upload.url, upload.token]) if host.deletes else None
                 return HostedFile(url=upload.url, expires_at=datetime.now(UTC) + LIFETIME, key=token)

@@ -56,7 +56,7 @@ class FakeHoster:
         self.hosted: list[str] = []
         self.error = error
 
-    async def host(self, path: Path, *, key: str, content_type: str, progress=None) -> HostedFile:
+    async def host(self, path: Path, *, key: str, content_type: str, progress=None, sha256=None) -> HostedFile:
         if self.error:
             raise self.error
         self.hosted.append(key)

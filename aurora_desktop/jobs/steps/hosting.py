@@ -13,7 +13,7 @@ import logging
 from dataclasses import replace
 from pathlib import Path
 
-from aurora_desktop.hosting import HostingError
+from aurora_desktop.hosting import HostingError, InputChanged
 from aurora_desktop.jobs.model import InputFile, LocalJob, State
 from aurora_desktop.jobs.prepare import sha256_file
 from aurora_desktop.jobs.runtime import Runtime, Wait
@@ -63,7 +63,11 @@ async def host(rt: Runtime, job: LocalJob) -> None:
                     key=f"{job.id}/{item.kind}{path.suffix.lower()}",
                     content_type=item.mime or "application/octet-stream",
                     progress=on_bytes,
+                    sha256=item.hash,  # the bytes sent are hashed as they go: only the priced file leaves
                 )
+        except InputChanged as exc:
+            await rt.attention(job, ErrorCode.INPUT, _changed_message(item), exc.detail)
+            return
         except HostingError as exc:
             if exc.retryable:
                 raise Wait(2.0, exc.user_message, offline=True) from None
@@ -86,11 +90,15 @@ async def _changed_since_priced(item: InputFile) -> str:
             "Nothing was spent; choose the file again."
         )
     if item.hash and actual != item.hash:
-        return (
-            f"The {item.kind} file {name!r} changed after the price was shown. "
-            "Nothing was spent; check the file and create the video again."
-        )
+        return _changed_message(item)
     return ""
+
+
+def _changed_message(item: InputFile) -> str:
+    return (
+        f"The {item.kind} file {Path(item.source).name!r} changed after the price was shown. "
+        "Nothing was spent; check the file and create the video again."
+    )
 
 
 async def release_inputs(rt: Runtime, job: LocalJob) -> None:
