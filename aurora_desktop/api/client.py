@@ -8,12 +8,13 @@ key never appears in a repr, a log line or an exception.
 from __future__ import annotations
 
 import builtins
+import contextlib
 import ipaddress
 import json as json_module
 import logging
 import platform
 import time
-from collections.abc import Callable, Generator
+from collections.abc import AsyncGenerator, Callable, Generator
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
@@ -29,6 +30,7 @@ from aurora_desktop.api.errors import (
     error_for_response,
     excerpt,
 )
+from aurora_desktop.api.listing import json_array_items
 from aurora_desktop.api.models import CreateRequest, Job, parse_job_list
 from aurora_desktop.api.retry import NotSent, RetryPolicy
 from aurora_desktop.api.speech import SpeechJob, SpeechRequest, Voice, parse_speech_list, parse_voices
@@ -140,6 +142,67 @@ class AuroraClient:
             chunk = unique[start : start + MAX_IDS_PER_LIST]
             data = await self._call("GET", "/api/aurora/", params={**params, "ids": ",".join(chunk)})
             jobs.extend(parse_job_list(data))
+        return jobs
+
+    async def newest(
+        self, more: Callable[[Job], bool], *, max_jobs: int = 2000, max_bytes: int = 2_000_000
+    ) -> builtins.list[Job]:
+        """The account's jobs, newest first (`ordering=-created_at`), read only as far as needed.
+
+        The documented list has no pages: a heavy account's answer is its whole history
+        (over 16 MB for 15,000 videos). It is read item by item and closed after the first
+        job for which `more(job)` is False (that job included), or after `max_jobs` jobs or
+        `max_bytes` bytes, whichever comes first. An unreadable job is skipped."""
+        async for attempt in self.retry.retrying(idempotent=True):
+            with attempt:
+                return await self._newest_once(more, max_jobs, max_bytes)
+        raise AssertionError("unreachable: tenacity reraises the last error")  # pragma: no cover
+
+    async def _newest_once(self, more: Callable[[Job], bool], max_jobs: int, max_bytes: int) -> builtins.list[Job]:
+        path = "/api/aurora/"
+        request = self._http.build_request("GET", path, params={"ordering": "-created_at"})
+        try:
+            response = await self._http.send(request, stream=True)
+        except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout) as exc:
+            raise NotSent(detail=f"GET {path}: {type(exc).__name__}: {exc}") from None
+        except httpx.TransportError as exc:
+            raise NetworkError(detail=f"GET {path}: {type(exc).__name__}: {exc}") from None
+        jobs: builtins.list[Job] = []
+        read = 0
+
+        async def counted() -> AsyncGenerator[bytes]:
+            nonlocal read
+            async for chunk in response.aiter_bytes():
+                read += len(chunk)
+                yield chunk
+
+        try:
+            if not response.is_success:
+                body = await _read_bounded(response, 100_000) or b""
+                raise error_for_response(
+                    response.status_code,
+                    body.decode(response.encoding or "utf-8", "replace"),
+                    method="GET",
+                    path=path,
+                    retry_after=response.headers.get("Retry-After"),
+                )
+            async with (
+                contextlib.aclosing(counted()) as chunks,
+                contextlib.aclosing(json_array_items(chunks)) as items,
+            ):
+                async for item in items:
+                    try:
+                        job = Job.from_api(item)
+                    except InvalidResponseError:
+                        continue
+                    jobs.append(job)
+                    if not more(job) or len(jobs) >= max_jobs or read >= max_bytes:
+                        break
+        except httpx.TransportError as exc:
+            raise NetworkError(detail=f"GET {path}: {type(exc).__name__}: {exc}") from None
+        finally:
+            await response.aclose()
+        log.debug("GET %s newest first: %d jobs in %d bytes", path, len(jobs), read)
         return jobs
 
     # ------------------------------------------------------------------ voices and text-to-speech

@@ -42,6 +42,7 @@ class SandboxConfig:
     max_input_bytes: int = 50 * 1024 * 1024
     fetch_timeout: float = 20.0
     data_dir: str | None = None  # outputs and hosted files; a temp dir when None
+    history: int = 0  # finished past jobs the account starts with (a heavy account: 15,000, over 16 MB listed)
     faults: FaultRates = field(default_factory=FaultRates)
 
 
@@ -67,6 +68,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--max-input-mb", type=float, default=50)
     p.add_argument("--fetch-timeout", type=float, default=20.0)
     p.add_argument("--data-dir", default=None, help="where outputs and hosted files go (default: a temp dir)")
+    p.add_argument(
+        "--history",
+        type=int,
+        default=0,
+        help="finished past videos the account starts with, about 1.15 kB each when listed "
+        "(a heavy account: 15000, over 16 MB)",
+    )
     p.add_argument("--log-level", default="warning")
     f = p.add_argument_group("fault injection (shares of API requests, 0..1)")
     f.add_argument("--latency", type=float, default=0.0, help="seconds added to every API answer")
@@ -106,5 +114,6 @@ def config_from_args(args: argparse.Namespace) -> SandboxConfig:
         max_input_bytes=int(args.max_input_mb * 1024 * 1024),
         fetch_timeout=args.fetch_timeout,
         data_dir=args.data_dir,
+        history=args.history,
         faults=faults,
     )

@@ -17,7 +17,7 @@ import uuid
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -204,6 +204,40 @@ class SandboxService:
         self._render_slots = asyncio.Semaphore(config.render_workers)
         self._tasks: set[asyncio.Task[None]] = set()
         self._http: httpx.AsyncClient | None = None
+        self._seed_history(config.history)
+
+    def _seed_history(self, count: int) -> None:
+        """A heavy account: `count` finished videos, one every 10 minutes until an hour ago,
+        their links as long as real pre-signed ones (a listed job is about 1.15 kB)."""
+        if count <= 0:
+            return
+        model = get_model("aurora_v1")
+        newest = _now() - timedelta(hours=1)
+        signed = "?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=AKIAEXAMPLE%2F20260101%2Fus-east-1%2Fs3"
+        for n in range(count):
+            job_id = str(uuid.uuid4())
+            created = newest - timedelta(minutes=10 * n)
+            files = f"https://uploads.example.com/aurora-desktop/{job_id}"
+            sig = f"&X-Amz-Expires=21600&X-Amz-SignedHeaders=host&X-Amz-Signature={uuid.uuid4().hex}"
+            job = SandboxJob(
+                id=job_id,
+                request={
+                    "name": f"Past video {count - n} [ad-{job_id[:10]}]",
+                    "image": f"{files}/image.png{signed}{sig}",
+                    "audio": f"{files}/audio.wav{signed}{sig}",
+                },
+                model=model,
+                base_url="https://videos.example.com",
+                status="done",
+                progress=1.0,
+                video_output=f"https://videos.example.com/outputs/{job_id}.mp4",
+                preview=f"https://videos.example.com/outputs/{job_id}.jpg",
+                credits_used=Decimal(8),
+                duration=8,
+                created_at=created,
+                updated_at=created + timedelta(minutes=3),
+            )
+            self.jobs[job_id] = job
 
     # ---------------------------------------------------------------- lifecycle
 
