@@ -400,17 +400,38 @@ def _refuse(quote: orders.Quote) -> None:
     raise Exit(EXIT_BEFORE_SPENDING.get(first.blame, EXIT_INPUT), first.message)
 
 
-async def _check_out_folder(args: argparse.Namespace, needed_bytes: int) -> None:
-    """--out must take the video before anything is spent (exit 2 if not)."""
+async def _check_out_folder(args: argparse.Namespace, needed_bytes: int, *, library_too: bool = True) -> None:
+    """The folder the video goes to (--out, else the library folder) must take it before
+    anything is spent (exit 2 if not)."""
     if args.out:
-        blockers = await asyncio.to_thread(output_folder_blockers, Path(args.out).expanduser(), needed_bytes)
-        if blockers:
-            raise Exit(EXIT_INPUT, blockers[0].message)
+        folder = Path(args.out).expanduser()
+    elif library_too:
+        folder = await asyncio.to_thread(_library_folder)
+    else:
+        return
+    blockers = await asyncio.to_thread(output_folder_blockers, folder, needed_bytes)
+    if blockers:
+        raise Exit(EXIT_INPUT, blockers[0].message)
+
+
+def _library_folder() -> Path:
+    """Where the engine will save without --out (Settings.library_dir(), not made here)."""
+    chosen = Settings.load().output_dir
+    if chosen:
+        return Path(chosen).expanduser()
+    try:
+        return paths.videos_dir()
+    except OSError as exc:
+        raise Exit(
+            EXIT_INPUT,
+            f"The library folder for videos cannot be made: {exc.strerror or type(exc).__name__}. "
+            "Choose another folder with --out.",
+        ) from None
 
 
 async def cmd_resume(args: argparse.Namespace) -> int:
     report = Reporter(args.json)
-    await _check_out_folder(args, 0)
+    await _check_out_folder(args, 0, library_too=False)  # paid jobs wait for the library as it is
     services = await _open(args, report)
     try:
         if args.out:  # videos not saved yet go there now, not where an earlier --out said
