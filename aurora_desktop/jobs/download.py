@@ -152,6 +152,17 @@ def _check_room(partial: Path, needed: int) -> None:
         )
 
 
+WEB_PAGE = (
+    "The link to the finished video gave a web page, not the video (the video host may have shown "
+    "an error or sign-in page). The video is kept at Creatify: try again later, or download it "
+    "from your Creatify account."
+)
+NOT_A_VIDEO = (
+    "The link to the finished video gave a file that is not a video. The video is kept at Creatify: "
+    "try again later, or download it from your Creatify account."
+)
+
+
 async def _attempt(
     http: httpx.AsyncClient, url: str, partial: Path, progress: Progress | None, max_bytes: int | None
 ) -> int:
@@ -172,6 +183,9 @@ async def _attempt(
                 raise DownloadError("The video server is busy; retrying.", detail=f"HTTP {status}", retryable=True)
             if status not in (200, 206):
                 raise DownloadError("The video could not be downloaded.", detail=f"HTTP {status}")
+            kind = response.headers.get("content-type", "").split(";", 1)[0].strip().lower()
+            if kind.startswith("text/") or kind in ("application/xhtml+xml", "application/json"):
+                raise DownloadError(WEB_PAGE, detail=f"HTTP {status}, Content-Type {kind}")
             if status == 206 and _content_range_start(response.headers.get("content-range")) == offset:
                 mode, done = "ab", offset
             else:  # the server ignored Range: start over
@@ -246,9 +260,7 @@ async def download(
         head = fh.read(12)
     if head[4:8] != b"ftyp":
         partial.unlink(missing_ok=True)
-        raise DownloadError(
-            "The downloaded file is not a video. The app will fetch it again.",
-            detail=f"starts with {head!r}",
-            retryable=True,
-        )
+        # Not a lost connection (fetching it again gives the same): say what came, never "offline".
+        web_page = head.lstrip().startswith(b"<")
+        raise DownloadError(WEB_PAGE if web_page else NOT_A_VIDEO, detail=f"starts with {head!r}")
     return size

@@ -35,6 +35,8 @@ async def jobs_to_resume(rt: Runtime) -> list[LocalJob]:
     base = rt.client.base_url
     resumed: list[LocalJob] = []
     for job in await rt.store.unfinished():
+        if job.error_code == ErrorCode.STATE:  # "not ready yet" was said last time: this start watches afresh
+            job = await rt.store.update(job.id, error_code=None, error_message=None, error_detail=None)
         if job.api_base and job.api_base != base:
             if not _is_loopback_url(job.api_base):
                 continue  # made with another API address; it continues when that one is used again

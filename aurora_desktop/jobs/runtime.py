@@ -55,6 +55,7 @@ class EngineConfig:
     max_active_jobs: int = 20
     max_downloads: int = 2
     unknown_status_patience: float = 600.0  # seconds of a status this app does not know before saying so
+    speech_patience: float = 600.0  # seconds a voice may take at Creatify before the job says so
     poll_min: float = 2.0  # seconds between polls while jobs are young or nearly done
     poll_max: float = 15.0  # ... and for long-running jobs
     offline_max_wait: float = 30.0  # back-off ceiling while the network is down
@@ -121,6 +122,7 @@ class Runtime:
             event_hooks={"request": [public_only(lambda: self.allow_loopback_videos)]},
         )
         self.offline_since: float | None = None
+        self.speaking_since: dict[str, float] = {}  # job id -> when this engine first saw its voice unfinished
         self.failure: UserError | None = None  # set once: the engine has stopped (see fail())
         self.stopped = asyncio.Event()
         self._settled: dict[str, asyncio.Event] = {}  # job id -> set when the job may have settled

@@ -39,7 +39,9 @@ def create_app(config: SandboxConfig) -> FaultMiddleware:
     """The ASGI app: Starlette routes wrapped in fault injection (outermost, so a
     dropped connection really reaches the server and is not turned into a 500)."""
     service = SandboxService(config)
-    speeches = speech.SpeechService(service.data_dir / "speech", config.job_seconds)
+    speeches = speech.SpeechService(
+        service.data_dir / "speech", config.job_seconds if config.speech_seconds is None else config.speech_seconds
+    )
 
     def authorised(request: Request) -> bool:
         api_id = request.headers.get("x-api-id", "")

@@ -42,6 +42,7 @@ class SandboxConfig:
     max_input_bytes: int = 50 * 1024 * 1024
     fetch_timeout: float = 20.0
     data_dir: str | None = None  # outputs and hosted files; a temp dir when None
+    speech_seconds: float | None = None  # how long a voice takes; None: as long as a video (job_seconds)
     history: int = 0  # finished past jobs the account starts with (a heavy account: 15,000, over 16 MB listed)
     faults: FaultRates = field(default_factory=FaultRates)
 
@@ -68,6 +69,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--max-input-mb", type=float, default=50)
     p.add_argument("--fetch-timeout", type=float, default=20.0)
     p.add_argument("--data-dir", default=None, help="where outputs and hosted files go (default: a temp dir)")
+    p.add_argument(
+        "--speech-seconds",
+        type=float,
+        default=None,
+        help="how long making a voice takes (default: --job-seconds; a large value: a voice that never finishes)",
+    )
     p.add_argument(
         "--history",
         type=int,
@@ -114,6 +121,7 @@ def config_from_args(args: argparse.Namespace) -> SandboxConfig:
         max_input_bytes=int(args.max_input_mb * 1024 * 1024),
         fetch_timeout=args.fetch_timeout,
         data_dir=args.data_dir,
+        speech_seconds=args.speech_seconds,
         history=args.history,
         faults=faults,
     )

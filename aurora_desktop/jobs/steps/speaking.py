@@ -13,6 +13,8 @@ input), so a longer model can use it without paying for the speech again.
 
 from __future__ import annotations
 
+import time
+
 from aurora_desktop.api import (
     ApiError,
     AuthError,
@@ -30,6 +32,7 @@ from aurora_desktop.api.catalog import audio_too_long, cost_credits, get_model, 
 from aurora_desktop.api.errors import excerpt
 from aurora_desktop.api.retry import NotSent
 from aurora_desktop.api.speech import SpeechJob, SpeechRequest
+from aurora_desktop.jobs.events import JobChanged
 from aurora_desktop.jobs.model import InputFile, InputKind, LocalJob, State
 from aurora_desktop.jobs.runtime import Runtime, Wait
 from aurora_desktop.jobs.vocabulary import ErrorCode, History, Phase
@@ -132,9 +135,34 @@ async def _follow(rt: Runtime, job: LocalJob) -> None:
         )
         return
     if speech.status is not JobStatus.DONE or not speech.output:
+        await _still_making(rt, job, speech)
         rt.progress(job, Phase.SPEAKING, 0.0, 1.0)
         raise Wait(rt.config.poll_min, "the voice is being made")
+    rt.speaking_since.pop(job.id, None)
     await speech_ready(rt, job, speech)
+
+
+async def _still_making(rt: Runtime, job: LocalJob, speech: SpeechJob) -> None:
+    """Keep watching, but after `speech_patience` say so, as for a video in a state this app
+    does not know: a command waiting for the job ends (exit 1) and the row tells the user,
+    instead of "making the voice" for ever."""
+    first = rt.speaking_since.setdefault(job.id, time.monotonic())
+    if job.error_code == ErrorCode.STATE or time.monotonic() - first < rt.config.speech_patience:
+        return
+    minutes = max(1, round(rt.config.speech_patience / 60))
+    status = excerpt(speech.status.value, 40)
+    job = await rt.store.update(
+        job.id,
+        History.SPEECH_SLOW,
+        {"status": status},
+        error_code=str(ErrorCode.STATE),
+        error_message=f"Creatify has been making the voice for over {minutes} minute{'s' if minutes > 1 else ''} "
+        f"and it is not ready yet (it says “{status}”). The app keeps checking, and goes on with it "
+        "the next time it starts (or with `aurora-desktop resume`); nothing more is charged.",
+        error_detail=f"speech job {speech.id}: status {speech.status.value}",
+    )
+    rt.emit(JobChanged(job))
+    rt.may_have_settled(job.id)
 
 
 async def speech_ready(rt: Runtime, job: LocalJob, speech: SpeechJob) -> None:
@@ -147,6 +175,9 @@ async def speech_ready(rt: Runtime, job: LocalJob, speech: SpeechJob) -> None:
     spec = get_model(job.model)
     video = cost_credits(spec, seconds)
     changes = {
+        "error_code": None,  # a "still making the voice" note is over
+        "error_message": None,
+        "error_detail": None,
         "audio": audio,
         "audio_seconds": seconds,
         "speech_credits": speech.credits_used,
