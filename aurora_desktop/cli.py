@@ -437,15 +437,24 @@ async def cmd_resume(args: argparse.Namespace) -> int:
         if args.out:  # videos not saved yet go there now, not where an earlier --out said
             await services.engine.retarget(services.engine.config.library_dir)
         resumed = await services.engine.start()
-        if not resumed:
-            report.say("Nothing to resume.")
-            return EXIT_OK
-        report.say(f"Resuming {len(resumed)} job(s).")
-        finals = await _wait_all(services, [j.id for j in resumed], args.patience)
+        finals: list[LocalJob] = []
+        if resumed:
+            report.say(f"Resuming {len(resumed)} job(s).")
+            finals = await _wait_all(services, [j.id for j in resumed], args.patience)
         for job in finals:
             if job.state is State.SAVED:
                 print(job.output_path, flush=True)
-        return max((_exit_code_for(j) for j in finals), default=EXIT_OK)
+        # Jobs that wait for the user are not resumed by themselves: say which, and do not call it done.
+        waiting = [j for j in await services.engine.library() if j.state is State.NEEDS_ATTENTION]
+        for job in waiting:
+            report.say(
+                f"Still needs you: {job.name!r}: {job.error_message or 'see the job in the app.'}",
+                job_id=job.id,
+                exit_code=_exit_code_for(job),
+            )
+        if not resumed and not waiting:
+            report.say("Nothing to resume.")
+        return max((_exit_code_for(j) for j in [*finals, *waiting]), default=EXIT_OK)
     finally:
         await asyncio.shield(services.close())
 
