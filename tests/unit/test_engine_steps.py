@@ -432,6 +432,29 @@ def test_a_job_that_forgot_its_attempt_is_found_by_token_before_any_post(tmp_pat
     assert posts == 0 and job.state is State.REMOTE and job.remote_id == "r-first"
 
 
+@pytest.mark.parametrize("answer", ["busy", "slow", "unreadable"])
+def test_a_list_that_cannot_be_read_does_not_stop_a_first_request(tmp_path: Path, answer: str) -> None:
+    """Issue 20.2: before a first request the search is a safety net only. A heavy account's
+    whole list may be refused by the service (503), time out, or come back unreadable: the
+    job parked ("unexpected") or waited for ever as if offline, and no video was made."""
+
+    def api(request: httpx.Request) -> httpx.Response:
+        if request.method == "POST":
+            return httpx.Response(201, json=remote_job("r1", json.loads(request.content)["name"]))
+        if answer == "busy":
+            return httpx.Response(503, json={"detail": "Service unavailable."})
+        if answer == "slow":
+            raise httpx.ReadTimeout("the list took too long", request=request)
+        return httpx.Response(200, content=b'{"detail": "not a list"}')
+
+    async def body(rig: Rig) -> tuple[LocalJob, int]:
+        await submit(rig.rt, rig.insert(state=State.SUBMITTING))
+        return await rig.rt.store.get("j1"), rig.posts()
+
+    job, posts = scenario(tmp_path, api, body)
+    assert posts == 1 and job.state is State.REMOTE and job.remote_id == "r1"
+
+
 @pytest.mark.parametrize(
     ("link", "answer"),
     [

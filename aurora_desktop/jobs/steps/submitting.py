@@ -11,12 +11,14 @@ the attempt back (`submit_intent`).
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import timedelta
 
 from aurora_desktop.api import (
+    ApiError,
     AuthError,
     CreateRequest,
     InsufficientCreditsError,
@@ -33,6 +35,8 @@ from aurora_desktop.api.retry import NotSent
 from aurora_desktop.jobs.model import LocalJob, State, utcnow
 from aurora_desktop.jobs.runtime import Runtime, Wait
 from aurora_desktop.jobs.vocabulary import ErrorCode, History
+
+log = logging.getLogger(__name__)
 
 # Answers that prove the POST created nothing: the attempt is taken back, so the
 # job may be sent again without a search. Each maps to its history entry.
@@ -78,13 +82,15 @@ async def submit(rt: Runtime, job: LocalJob) -> None:
     # requested again. After a known attempt, look a few times (its job may appear late).
     # Before a first request the look is a safety net only: one bounded read that never
     # stands in the request's way (a heavy account's list is read only as far as this job's
-    # lifetime; an unreadable list is no reason not to ask).
+    # lifetime; a list refused, slow or unreadable is no reason not to ask, and if the
+    # service is really out of reach, the request itself says so).
     first = job.submit_attempts == 0
     try:
         found = await reconcile(rt, job, (0.0,) if first else rt.config.reconcile_delays)
-    except InvalidResponseError:
+    except (Wait, ApiError) as exc:
         if not first:
             raise
+        log.info("job %s: the search before its first request failed (%s); asking anyway", job.id, exc)
         found = None
     if found is not None:
         await adopt(rt, job, found, History.ADOPTED)
