@@ -1,7 +1,7 @@
 """Headless commands on the same engine as the window: run, jobs, resume.
 
 Exit codes (also in README and --help; `doctor`: 0 all is well, 1 a problem was found):
-  0    saved (run), or everything finished (resume)
+  0    saved (run), or everything finished and no job waits for you (resume)
   1    the job failed or was rejected by Creatify (refunded), or needs attention
   2    bad input or usage; nothing was spent
   3    credentials or credits problem; nothing was spent
