@@ -43,6 +43,8 @@ async def json_array_items(chunks: AsyncIterable[bytes], max_item_chars: int = M
                 break
             if not opened:
                 if buf[pos] != "[":
+                    if not ended and len(buf) - pos <= max_item_chars:
+                        break  # read on: an answer cut short is a lost connection, not a wrong answer
                     raise InvalidResponseError(detail=f"expected a JSON list, got {buf[pos : pos + 80]!r}")
                 opened, pos = True, pos + 1
                 continue

@@ -61,3 +61,18 @@ def test_a_reader_can_stop_early_without_reading_the_rest() -> None:
 def test_what_is_not_a_whole_list_is_unreadable(text: bytes) -> None:
     with pytest.raises(InvalidResponseError):
         items(text, 64, max_item_chars=1000)
+
+
+def test_an_answer_cut_short_is_the_connection_not_the_answer() -> None:
+    """The sandbox's "drop" fault sends `{"id": ` and cuts the connection: that is a lost
+    connection (retried as one), not an answer that is not a list."""
+
+    async def cut() -> AsyncIterator[bytes]:
+        yield b'{"id": '
+        raise ConnectionResetError("cut")
+
+    async def go() -> list[object]:
+        return [item async for item in json_array_items(cut())]
+
+    with pytest.raises(ConnectionResetError):
+        run(go())
