@@ -122,6 +122,7 @@ async def _follow(rt: Runtime, job: LocalJob) -> None:
         raise Wait(rt.config.poll_min, exc.user_message, offline=isinstance(exc, NetworkError)) from None
     rt.set_online(True)
     if speech.status in (JobStatus.FAILED, JobStatus.REJECTED):
+        rt.speaking_since.pop(job.id, None)
         reason = (speech.failed_reason or "").strip().rstrip(".") or "no reason was given"
         await rt.move(
             job,
@@ -157,8 +158,8 @@ async def _still_making(rt: Runtime, job: LocalJob, speech: SpeechJob) -> None:
         {"status": status},
         error_code=str(ErrorCode.STATE),
         error_message=f"Creatify has been making the voice for over {minutes} minute{'s' if minutes > 1 else ''} "
-        f"and it is not ready yet (it says “{status}”). The app keeps checking, and goes on with it "
-        "the next time it starts (or with `aurora-desktop resume`); nothing more is charged.",
+        f"and it is not ready yet (it says “{status}”). The job is kept and nothing more is charged: "
+        "the app goes on checking while it is open, and `aurora-desktop resume` picks the job up later.",
         error_detail=f"speech job {speech.id}: status {speech.status.value}",
     )
     rt.emit(JobChanged(job))
