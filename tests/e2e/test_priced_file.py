@@ -104,3 +104,17 @@ def test_a_clip_swapped_before_its_s3_upload_asks_and_spends_nothing(
     job, priced, hoster = swap_scenario(sb, lambda: S3Hoster(settings, S3_KEY_ID, S3_SECRET), tmp_path)
     assert_asked_and_nothing_spent(sb, job, priced, hoster)
     assert not [k for k in bucket_keys(s3_server, s3_bucket) if k.endswith("audio.wav")]  # no copy of it stored
+
+
+def test_a_clip_swapped_before_its_quick_link_upload_asks_and_spends_nothing(
+    make_sandbox, temp_hosts, tmp_path: Path
+) -> None:
+    """Quick links hashed the file as it was at upload time and checked the link against that:
+    a clip replaced just before was shared (publicly) and sent. Now it is the priced hash."""
+    from aurora_desktop.hosting.quick import QuickLinkHoster
+
+    sb = make_sandbox()
+    job, priced, hoster = swap_scenario(sb, QuickLinkHoster, tmp_path)
+    assert_asked_and_nothing_spent(sb, job, priced, hoster)
+    uploads = [e for host in temp_hosts.values() for e in host.events("upload")]
+    assert len(uploads) == 1  # the photo only: the changed clip never left this computer
