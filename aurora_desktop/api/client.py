@@ -155,9 +155,22 @@ class AuroraClient:
     async def get_speech(self, job_id: str) -> SpeechJob:
         return SpeechJob.from_api(await self._call("GET", f"/api/text_to_speech/{job_id}/"))
 
-    async def list_speech(self) -> builtins.list[SpeechJob]:
-        """Not documented: the reconciler tries it and parks the job if the service has no such list."""
-        return parse_speech_list(await self._call("GET", "/api/text_to_speech/"))
+    async def list_speech(
+        self, ids: builtins.list[str] | None = None, ordering: str | None = None
+    ) -> builtins.list[SpeechJob]:
+        """`GET /api/text_to_speech/` (documented): a bare array; `ids` at most 100 a request
+        (asked in chunks, as `list`), `ordering` a field name, `-` for descending."""
+        params: dict[str, str] = {"ordering": ordering} if ordering else {}
+        if ids is None:
+            return parse_speech_list(await self._call("GET", "/api/text_to_speech/", params=params))
+        found: builtins.list[SpeechJob] = []
+        unique = builtins.list(dict.fromkeys(ids))
+        for start in range(0, len(unique), MAX_IDS_PER_LIST):
+            chunk = ",".join(unique[start : start + MAX_IDS_PER_LIST])
+            found.extend(
+                parse_speech_list(await self._call("GET", "/api/text_to_speech/", params={**params, "ids": chunk}))
+            )
+        return found
 
     async def remaining_credits(self) -> float:
         data = await self._call("GET", "/api/remaining_credits/")

@@ -13,11 +13,12 @@ from __future__ import annotations
 import logging
 import math
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
 from aurora_desktop.api.errors import InvalidResponseError, excerpt
-from aurora_desktop.api.models import JobStatus, _lenient, _number, _text, parse_job_id, parse_list
+from aurora_desktop.api.models import JobStatus, _lenient, _number, _text, _timestamp, parse_job_id, parse_list
 
 log = logging.getLogger(__name__)
 
@@ -72,15 +73,15 @@ def parse_voices(data: Any) -> list[Voice]:
 
 @dataclass(frozen=True, slots=True)
 class SpeechRequest:
+    """The documented request: script, accent, webhook_url. There is no `name` (so no client
+    token rides with it): a lost answer is found by script, accent and time (jobs/steps/speaking.py)."""
+
     script: str
     accent: str
-    name: str | None = None
     webhook_url: str | None = None
 
     def to_api(self) -> dict[str, Any]:
         body: dict[str, Any] = {"script": self.script, "accent": self.accent}
-        if self.name:
-            body["name"] = self.name
         if self.webhook_url:
             body["webhook_url"] = self.webhook_url
         return body
@@ -94,7 +95,10 @@ class SpeechJob:
     duration: float | None = None  # seconds of speech
     credits_used: float | None = None
     failed_reason: str | None = None
-    name: str | None = None
+    script: str | None = None  # the echoes: how a lost answer is recognised
+    accent: str | None = None
+    created_at: datetime | None = None
+    updated_at: datetime | None = None
 
     @classmethod
     def from_api(cls, data: Any) -> SpeechJob:
@@ -106,7 +110,10 @@ class SpeechJob:
             duration=_lenient(_number, data.get("duration"), "duration"),
             credits_used=_lenient(_number, data.get("credits_used"), "credits_used"),
             failed_reason=(_text(data.get("failed_reason")) or "").strip() or None,
-            name=_text(data.get("name")),
+            script=_text(data.get("script")),
+            accent=_text(data.get("accent")),
+            created_at=_lenient(_timestamp, data.get("created_at"), "created_at"),
+            updated_at=_lenient(_timestamp, data.get("updated_at"), "updated_at"),
         )
 
 

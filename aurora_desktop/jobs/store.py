@@ -406,6 +406,14 @@ class JobStore:
             ).fetchall()
         return [{"at": r["at"], "kind": r["kind"], **json.loads(r["data"])} for r in rows]
 
+    def last_event_at(self, job_id: str, kind: History) -> datetime | None:
+        """When the job last recorded `kind` (e.g. the speech intent, written just before its POST)."""
+        with self._lock:
+            row = self._db.execute(
+                "SELECT at FROM events WHERE job_id = ? AND kind = ? ORDER BY seq DESC LIMIT 1", (job_id, str(kind))
+            ).fetchone()
+        return datetime.fromisoformat(row["at"]) if row else None
+
 
 class AsyncStore:
     """The store's calls, each run on one dedicated thread."""
@@ -444,6 +452,9 @@ class AsyncStore:
 
     async def get(self, job_id: str) -> LocalJob | None:
         return await self._run(self.sync.get, job_id)
+
+    async def last_event_at(self, job_id: str, kind: History) -> datetime | None:
+        return await self._run(self.sync.last_event_at, job_id, kind)
 
     async def list(self, states: Iterable[State] | None = None) -> builtins.list[LocalJob]:
         return await self._run(self.sync.list, states)

@@ -35,11 +35,23 @@ def _detail(message: str, status: int) -> JSONResponse:
     return JSONResponse({"detail": message}, status_code=status)
 
 
+def _ids(request: Request) -> list[str] | Response | None:
+    """The documented `ids` query of a list (comma-separated, at most 100), or the refusal."""
+    raw_ids = request.query_params.get("ids")
+    if raw_ids is None:
+        return None
+    ids = [i.strip() for i in raw_ids.split(",") if i.strip()]
+    if len(ids) > 100:
+        return JSONResponse({"ids": ["Ensure this field has no more than 100 elements."]}, status_code=400)
+    return ids
+
+
 def create_app(config: SandboxConfig) -> FaultMiddleware:
     """The ASGI app: Starlette routes wrapped in fault injection (outermost, so a
     dropped connection really reaches the server and is not turned into a 500)."""
     service = SandboxService(config)
     speeches = speech.SpeechService(service.data_dir / "speech", config.job_seconds)
+    speech_requests: list[dict[str, Any]] = []  # what clients sent, for tests (GET /sandbox/stats)
 
     def authorised(request: Request) -> bool:
         api_id = request.headers.get("x-api-id", "")
@@ -73,12 +85,9 @@ def create_app(config: SandboxConfig) -> FaultMiddleware:
             except NotEnoughCredits as exc:
                 return _detail(str(exc), config.credits_status)
             return JSONResponse(job.to_api(config.progress_scale), status_code=201)
-        raw_ids = request.query_params.get("ids")
-        ids = None
-        if raw_ids is not None:
-            ids = [i.strip() for i in raw_ids.split(",") if i.strip()]
-            if len(ids) > 100:
-                return JSONResponse({"ids": ["Ensure this field has no more than 100 elements."]}, status_code=400)
+        ids = _ids(request)
+        if isinstance(ids, Response):
+            return ids
         jobs = service.list(ids, request.query_params.get("ordering"))
         return JSONResponse([j.to_api(config.progress_scale) for j in jobs])
 
@@ -129,7 +138,10 @@ def create_app(config: SandboxConfig) -> FaultMiddleware:
         if not authorised(request):
             return deny(request)
         if request.method != "POST":
-            return _detail('Method "GET" not allowed.', 405)  # no list to search: the least forgiving reading
+            ids = _ids(request)
+            if isinstance(ids, Response):
+                return ids
+            return JSONResponse([j.to_api() for j in speeches.list(ids, request.query_params.get("ordering"))])
         try:
             body = await request.json()
         except ValueError as exc:
@@ -145,6 +157,7 @@ def create_app(config: SandboxConfig) -> FaultMiddleware:
             )
         job, cost = speeches.create(body, base_url(request), service.credits)
         service.credits -= cost
+        speech_requests.append({"id": job.id, "body": body})
         return JSONResponse(job.to_api(), status_code=201)
 
     async def speech_item(request: Request) -> Response:
@@ -228,7 +241,7 @@ def create_app(config: SandboxConfig) -> FaultMiddleware:
                 "names": [j.request.get("name") for j in service.jobs.values()],
                 "remaining_credits": float(service.credits),
                 "speech_jobs": len(speeches.jobs),
-                "speech_names": [j.name for j in speeches.jobs.values()],
+                "speech_requests": speech_requests,
                 "requests": dict(faults.requests),
                 "faults": dict(faults.injected),
             }

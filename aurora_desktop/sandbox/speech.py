@@ -6,9 +6,10 @@ preview; `POST /api/text_to_speech/` makes a job that goes pending -> running
 words a minute). The audio is clearly synthetic (a voiced buzz per word with
 pauses between), not speech, but its length, loudness pattern and format are
 what the app meets. Billing at the documented 1 credit per 30 s, rounded up.
-Where the real service is unknown the sandbox takes the least forgiving
-reading: there is no list of speech jobs to search (a lost POST answer cannot
-be reconciled by listing, so the app must park it, never send it again).
+The shapes are the documented ones: the request has no `name` (none is kept or
+echoed), `GET /api/text_to_speech/` lists jobs as a bare array with `ids` (at most
+100) and `ordering`, and a speech job is never "rejected" (pending, running, done
+or failed).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import struct
 import uuid
 import wave
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -102,24 +104,32 @@ def validate(body: Any) -> dict[str, list[str]]:
     return errors
 
 
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _iso(when: datetime) -> str:
+    return when.isoformat().replace("+00:00", "Z")
+
+
 @dataclass
 class SpeechJob:
     id: str
     script: str
     accent: str
-    name: str | None
     status: str = "pending"
     output: str | None = None
     duration: float | None = None
     credits_used: Decimal = Decimal(0)
     failed_reason: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
+    created_at: datetime = field(default_factory=_now)
+    updated_at: datetime = field(default_factory=_now)
 
     def to_api(self) -> dict[str, Any]:
         credits = float(self.credits_used)
         return {
             "id": self.id,
-            "name": self.name,
             "script": self.script,
             "accent": self.accent,
             "status": self.status,
@@ -127,6 +137,8 @@ class SpeechJob:
             "duration": self.duration,
             "credits_used": int(credits) if credits.is_integer() else credits,
             "failed_reason": self.failed_reason,
+            "created_at": _iso(self.created_at),
+            "updated_at": _iso(self.updated_at),
         }
 
 
@@ -143,7 +155,7 @@ class SpeechService:
         """The new job and what it costs now (the caller takes it from the balance)."""
         script = body["script"]
         cost = speech_credits(estimate_seconds(script) or 1.0)
-        job = SpeechJob(str(uuid.uuid4()), script, body["accent"], body.get("name"), credits_used=cost)
+        job = SpeechJob(str(uuid.uuid4()), script, body["accent"], credits_used=cost)
         self.jobs[job.id] = job
         task = asyncio.get_running_loop().create_task(self._run(job, base_url))
         self._tasks.add(task)
@@ -152,13 +164,21 @@ class SpeechService:
 
     async def _run(self, job: SpeechJob, base_url: str) -> None:
         await asyncio.sleep(self.job_seconds * 0.2)
-        job.status = "running"
+        job.status, job.updated_at = "running", _now()
         path = self.folder / f"{job.id}.wav"
         seconds = await asyncio.to_thread(speech_wav, path, len(job.script.split()), PITCH[job.accent])
         await asyncio.sleep(self.job_seconds * 0.8)
         job.duration = round(seconds, 3)
         job.output = f"{base_url}/sandbox/speech/{job.id}.wav"
-        job.status = "done"
+        job.status, job.updated_at = "done", _now()
+
+    def list(self, ids: list[str] | None, ordering: str | None) -> list[SpeechJob]:
+        """The documented list: all jobs or those of `ids`, sorted by `ordering` (`-` descending)."""
+        jobs = list(self.jobs.values()) if ids is None else [self.jobs[i] for i in ids if i in self.jobs]
+        key = (ordering or "").lstrip("-")
+        if key in ("created_at", "updated_at", "status", "id", "duration"):
+            jobs.sort(key=lambda j: str(getattr(j, key) or ""), reverse=(ordering or "").startswith("-"))
+        return jobs
 
     async def stop(self) -> None:
         for task in list(self._tasks):

@@ -1,10 +1,11 @@
 """Step SPEAKING -> HOSTING (or VOICE_READY): a script becomes speech at Creatify.
 
 Charged once, like the video: the intent (one more attempt) is committed before
-the POST; an answer that proves nothing was created takes it back. A POST whose
-outcome is unknown is looked for by the job's client token (in the speech's
-name) if the service can list speech jobs; if it cannot (the list is not
-documented), the job is parked for the user rather than sent again.
+the POST; an answer that proves nothing was created takes it back. Speech has no
+`name` (so no client token): a POST whose outcome is unknown is looked for in the
+documented list (`GET /api/text_to_speech/`, most recent first) by its exact
+script, its accent and a creation time after the attempt; when nothing matches,
+the job is parked for the user rather than sent again.
 
 The speech's real length is checked against the model before the video is
 requested: too long, the job stops with the speech kept (its link is the audio
@@ -62,7 +63,7 @@ async def _request(rt: Runtime, job: LocalJob) -> SpeechJob | None:
             return found
         await rt.attention(job, ErrorCode.LOST, UNCONFIRMED)
         return None
-    request = SpeechRequest(script=job.script or "", accent=job.voice_id or "", name=job.remote_name)
+    request = SpeechRequest(script=job.script or "", accent=job.voice_id or "")
     claimed = await rt.store.claim_speech_attempt(job.id, job.speech_attempts)
     try:
         speech = await rt.client.create_speech(request)
@@ -97,15 +98,24 @@ async def _request(rt: Runtime, job: LocalJob) -> SpeechJob | None:
 
 
 async def _find(rt: Runtime, job: LocalJob) -> SpeechJob | None:
-    """The speech this job may already have asked for, by its token; None when there is none,
-    or when the service cannot list speech jobs (not documented: the caller parks the job)."""
+    """The speech this job may already have asked for: in the documented list, most recent first,
+    the one with this exact script and accent made after the attempt was recorded (the intent is
+    written before the POST). None when nothing matches (the caller parks the job)."""
+    attempted = await rt.store.last_event_at(job.id, History.SPEECH_INTENT)
+    if attempted is None:
+        return None
     try:
-        recent = await rt.client.list_speech()
+        recent = await rt.client.list_speech(ordering="-created_at")
     except (NetworkError, ServerUnavailableError, RateLimitedError) as exc:
         raise Wait(2.0, exc.user_message, offline=isinstance(exc, NetworkError)) from None
-    except ApiError:  # 404/405: no list to search
+    except ApiError:  # no list after all (404/405) or an unreadable one: nothing can be matched
         return None
-    return next((s for s in recent if s.name and job.token in s.name), None)
+    matches = [
+        s
+        for s in recent
+        if s.script == job.script and s.accent == job.voice_id and s.created_at and s.created_at >= attempted
+    ]
+    return max(matches, key=lambda s: s.created_at or attempted, default=None)
 
 
 async def _follow(rt: Runtime, job: LocalJob) -> None:
