@@ -112,6 +112,13 @@ def _timestamp(value: Any, what: str) -> datetime | None:
     return parse_timestamp(value)
 
 
+def _flag(value: Any) -> bool:
+    """A boolean field, whatever its spelling ("false" and "0" are false); unreadable is false."""
+    if isinstance(value, str):
+        return value.strip().lower() in ("true", "1", "yes")
+    return value is True or (isinstance(value, (int, float)) and value == 1)
+
+
 def _text(value: Any) -> str | None:
     if value is None:
         return None
@@ -166,7 +173,7 @@ class Job:
             model_version=_text(data.get("model_version")),
             webhook_url=_text(data.get("webhook_url")),
             editor_url=_text(data.get("editor_url")),
-            is_hidden=bool(data.get("is_hidden") or False),
+            is_hidden=_flag(data.get("is_hidden")),
             created_at=_lenient(_timestamp, data.get("created_at"), "created_at"),
             updated_at=_lenient(_timestamp, data.get("updated_at"), "updated_at"),
         )

@@ -17,6 +17,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse, Response
 from starlette.routing import Route
@@ -35,6 +36,40 @@ def _detail(message: str, status: int) -> JSONResponse:
     return JSONResponse({"detail": message}, status_code=status)
 
 
+_NUMBER_FIELDS = ("prompt_guidance_scale", "ttl_days")
+
+
+async def _body(request: Request) -> Any:
+    """A create request's body in any of the documented encodings: JSON, form-encoded or
+    multipart. Form values are text: an empty one is no value, a number field is read as a
+    number when it is one (else left as text, for the field error), as DRF does.
+    Raises ValueError for a body that cannot be read."""
+    kind = request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
+    if kind not in ("application/x-www-form-urlencoded", "multipart/form-data"):
+        return await request.json()
+    try:
+        form = await request.form()
+    except Exception as exc:  # python-multipart's errors for a broken body
+        raise ValueError(f"Multipart form parse error - {exc}") from exc
+    body: dict[str, Any] = {}
+    for key, value in form.multi_items():
+        if not isinstance(value, str) or value == "":
+            continue  # files have no place in these requests
+        body[key] = value
+        if key in _NUMBER_FIELDS:
+            with contextlib.suppress(ValueError):
+                number = float(value)
+                body[key] = int(number) if number.is_integer() and key == "ttl_days" else number
+    return body
+
+
+async def _not_found(request: Request, exc: Exception) -> Response:
+    """Unknown routes and methods answer JSON, as DRF does, never plain text."""
+    if isinstance(exc, HTTPException) and exc.status_code == 405:
+        return _detail(f'Method "{request.method}" not allowed.', 405)
+    return _detail("Not found.", 404)
+
+
 def _ids(request: Request) -> list[str] | Response | None:
     """The documented `ids` query of a list (comma-separated, at most 100), or the refusal."""
     raw_ids = request.query_params.get("ids")
@@ -50,7 +85,7 @@ def create_app(config: SandboxConfig) -> FaultMiddleware:
     """The ASGI app: Starlette routes wrapped in fault injection (outermost, so a
     dropped connection really reaches the server and is not turned into a 500)."""
     service = SandboxService(config)
-    speeches = speech.SpeechService(service.data_dir / "speech", config.job_seconds)
+    speeches = speech.SpeechService(service.data_dir / "speech", config.job_seconds, service.send_webhook)
     speech_requests: list[dict[str, Any]] = []  # what clients sent, for tests (GET /sandbox/stats)
 
     def authorised(request: Request) -> bool:
@@ -75,7 +110,7 @@ def create_app(config: SandboxConfig) -> FaultMiddleware:
             return deny(request)
         if request.method == "POST":
             try:
-                body = await request.json()
+                body = await _body(request)
             except ValueError as exc:
                 return _detail(f"JSON parse error - {exc}", 400)
             try:
@@ -143,7 +178,7 @@ def create_app(config: SandboxConfig) -> FaultMiddleware:
                 return ids
             return JSONResponse([j.to_api() for j in speeches.list(ids, request.query_params.get("ordering"))])
         try:
-            body = await request.json()
+            body = await _body(request)
         except ValueError as exc:
             return _detail(f"JSON parse error - {exc}", 400)
         errors = speech.validate(body)
@@ -281,6 +316,7 @@ def create_app(config: SandboxConfig) -> FaultMiddleware:
             Route("/sandbox/faults", add_faults, methods=["POST"]),
         ],
         lifespan=lifespan,
+        exception_handlers={404: _not_found, 405: _not_found},
     )
     app.state.service = service
     faults = FaultMiddleware(app, config.faults)

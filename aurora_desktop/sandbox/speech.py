@@ -7,9 +7,14 @@ words a minute). The audio is clearly synthetic (a voiced buzz per word with
 pauses between), not speech, but its length, loudness pattern and format are
 what the app meets. Billing at the documented 1 credit per 30 s, rounded up.
 The shapes are the documented ones: the request has no `name` (none is kept or
-echoed), `GET /api/text_to_speech/` lists jobs as a bare array with `ids` (at most
-100) and `ordering`, and a speech job is never "rejected" (pending, running, done
-or failed).
+echoed) and an optional `accent` (a default voice speaks when it is missing or
+null); the answer carries id, script, accent, webhook_url, output, media_job,
+is_hidden, status, failed_reason, created_at, updated_at, credits_used and an
+integer `duration` (whole seconds, rounded up: the least forgiving reading for a
+length check); `GET /api/text_to_speech/` lists jobs as a bare array with `ids`
+(at most 100) and `ordering`; a job is never "rejected" (pending, running, done or
+failed); a `webhook_url` is sent `{id, status, failed_reason, video_output}` when
+the job finishes, as documented for text-to-speech.
 """
 
 from __future__ import annotations
@@ -19,13 +24,16 @@ import math
 import struct
 import uuid
 import wave
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from aurora_desktop.api.models import WEBHOOK_MAX
 from aurora_desktop.api.speech import SCRIPT_MAX, estimate_seconds, speech_credits
+from aurora_desktop.sandbox.service import is_url
 
 RATE = 16000
 _NAMESPACE = uuid.UUID("6a1d1c2e-8f7b-4d8e-9a55-0b5c2f1e7a10")
@@ -45,6 +53,8 @@ def accent_id(voice: str, accent: str) -> str:
 
 
 PITCH = {accent_id(v, a): pitch for v, _g, accents in _VOICES for a, pitch in accents}
+DEFAULT_ACCENT = accent_id("Ava", "American")  # who speaks when no accent is given (it is optional)
+Notify = Callable[[str, dict[str, Any], str], Awaitable[None]]  # (webhook URL, payload, job id)
 
 
 def voices(base_url: str) -> list[dict[str, Any]]:
@@ -99,8 +109,14 @@ def validate(body: Any) -> dict[str, list[str]]:
     elif len(script) > SCRIPT_MAX:
         errors["script"] = [f"Ensure this field has no more than {SCRIPT_MAX} characters."]
     accent = body.get("accent")
-    if not isinstance(accent, str) or accent not in PITCH:
-        errors["accent"] = [f'Invalid pk "{accent}" - object does not exist.']
+    if accent not in (None, "") and (not isinstance(accent, str) or accent not in PITCH):
+        errors["accent"] = [f'Invalid pk "{accent}" - object does not exist.']  # optional, but a real one
+    webhook = body.get("webhook_url")
+    if webhook not in (None, ""):
+        if not is_url(webhook):
+            errors["webhook_url"] = ["Enter a valid URL."]
+        elif len(webhook) > WEBHOOK_MAX:
+            errors["webhook_url"] = [f"Ensure this field has no more than {WEBHOOK_MAX} characters."]
     return errors
 
 
@@ -118,8 +134,9 @@ class SpeechJob:
     script: str
     accent: str
     status: str = "pending"
+    webhook_url: str | None = None
     output: str | None = None
-    duration: float | None = None
+    duration: int | None = None  # whole seconds, as documented
     credits_used: Decimal = Decimal(0)
     failed_reason: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
@@ -132,6 +149,9 @@ class SpeechJob:
             "id": self.id,
             "script": self.script,
             "accent": self.accent,
+            "webhook_url": self.webhook_url,
+            "media_job": None,
+            "is_hidden": False,
             "status": self.status,
             "output": self.output,
             "duration": self.duration,
@@ -145,9 +165,10 @@ class SpeechJob:
 class SpeechService:
     """Speech jobs of one sandbox; `charge` and `refund` reach its shared balance."""
 
-    def __init__(self, folder: Path, job_seconds: float) -> None:
+    def __init__(self, folder: Path, job_seconds: float, notify: Notify | None = None) -> None:
         self.folder = folder
         self.job_seconds = job_seconds
+        self.notify = notify
         self.jobs: dict[str, SpeechJob] = {}
         self._tasks: set[asyncio.Task[None]] = set()
 
@@ -155,7 +176,10 @@ class SpeechService:
         """The new job and what it costs now (the caller takes it from the balance)."""
         script = body["script"]
         cost = speech_credits(estimate_seconds(script) or 1.0)
-        job = SpeechJob(str(uuid.uuid4()), script, body["accent"], credits_used=cost)
+        accent = body.get("accent") or DEFAULT_ACCENT
+        job = SpeechJob(
+            str(uuid.uuid4()), script, accent, webhook_url=body.get("webhook_url") or None, credits_used=cost
+        )
         self.jobs[job.id] = job
         task = asyncio.get_running_loop().create_task(self._run(job, base_url))
         self._tasks.add(task)
@@ -168,9 +192,17 @@ class SpeechService:
         path = self.folder / f"{job.id}.wav"
         seconds = await asyncio.to_thread(speech_wav, path, len(job.script.split()), PITCH[job.accent])
         await asyncio.sleep(self.job_seconds * 0.8)
-        job.duration = round(seconds, 3)
+        job.duration = math.ceil(round(seconds, 6))
         job.output = f"{base_url}/sandbox/speech/{job.id}.wav"
         job.status, job.updated_at = "done", _now()
+        if job.webhook_url and self.notify is not None:
+            payload = {
+                "id": job.id,
+                "status": job.status,
+                "failed_reason": job.failed_reason,
+                "video_output": job.output,
+            }
+            await self.notify(job.webhook_url, {**payload, "video_output": job.output}, job.id)
 
     def list(self, ids: list[str] | None, ordering: str | None) -> list[SpeechJob]:
         """The documented list: all jobs or those of `ids`, sorted by `ordering` (`-` descending)."""
