@@ -27,6 +27,7 @@ from typing import Any, TextIO
 from aurora_desktop import paths, voices
 from aurora_desktop.api import ApiError
 from aurora_desktop.api.catalog import CATALOG, DEFAULT_MODEL, ModelSpec, get_model
+from aurora_desktop.api.speech import SCRIPT_MAX_LONGER
 from aurora_desktop.formatting import megabytes
 from aurora_desktop.hosting import HostingError
 from aurora_desktop.instance import AlreadyRunning, ProfileLock
@@ -335,7 +336,7 @@ def _script_text(args: argparse.Namespace) -> str | None:
             raise Exit(EXIT_INPUT, f"The script file {args.script_file!r} cannot be read: {exc}.") from None
     else:
         text = args.script
-    problem = script_problem(text)
+    problem = script_problem(text, SCRIPT_MAX_LONGER)  # this account's own limit is checked once it is open
     if problem:
         raise Exit(EXIT_INPUT, problem)
     if not args.voice:
@@ -359,8 +360,9 @@ async def _run_script(
             raise Exit(EXIT_INPUT, exc.user_message) from None
         pace = voices.learned_pace(await services.engine.library(), voice.id)
         wanted = Script(script, voice.id, voice.spoken_name)
+        script_max = await orders.script_limit(services.engine.script_limit, len(script), services.client)
         quote = await orders.check_inputs(
-            args.image, wanted, model, options, work_dir=paths.cache_dir(), words_per_minute=pace
+            args.image, wanted, model, options, work_dir=paths.cache_dir(), words_per_minute=pace, script_max=script_max
         )
         if not quote.ok:
             _refuse(quote)

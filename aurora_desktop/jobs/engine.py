@@ -34,11 +34,13 @@ from aurora_desktop.jobs import recovery
 from aurora_desktop.jobs.blockers import NAME_LIMIT
 from aurora_desktop.jobs.driver import Driver
 from aurora_desktop.jobs.events import JobChanged, JobRemoved, Listener
+from aurora_desktop.jobs.limits import ScriptLimit
 from aurora_desktop.jobs.model import LocalJob, State, new_token, utcnow
 from aurora_desktop.jobs.naming import clean_text
 from aurora_desktop.jobs.prepare import PreparedInputs
 from aurora_desktop.jobs.runtime import EngineConfig, Runtime
 from aurora_desktop.jobs.saving import sidecar_paths
+from aurora_desktop.jobs.steps import speaking
 from aurora_desktop.jobs.steps.hosting import release_inputs
 from aurora_desktop.jobs.steps.remote import RemoteWatch
 from aurora_desktop.jobs.store import AsyncStore, JobStore
@@ -70,6 +72,11 @@ class Engine:
         self._driver = Driver(self.rt)
 
     # ------------------------------------------------------------------ news and facts
+
+    @property
+    def script_limit(self) -> ScriptLimit:
+        """How long a script this account may send (learnt from answers, kept in the profile)."""
+        return speaking.script_limit(self.rt)
 
     def subscribe(self, listener: Listener) -> Callable[[], None]:
         self.rt.listeners.append(listener)

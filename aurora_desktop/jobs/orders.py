@@ -13,6 +13,8 @@ fetched, and needs none of what quoting and placing load.
 
 from __future__ import annotations
 
+import asyncio
+import logging
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from pathlib import Path
@@ -21,15 +23,18 @@ from typing import TYPE_CHECKING
 from aurora_desktop.api import ApiError, AuroraClient, AuthError, InsufficientCreditsError
 from aurora_desktop.api.catalog import ModelSpec
 from aurora_desktop.api.models import GUIDANCE_MAX, GUIDANCE_MIN
-from aurora_desktop.api.speech import WORDS_PER_MINUTE
+from aurora_desktop.api.speech import SCRIPT_MAX, SCRIPT_MAX_LONGER, WORDS_PER_MINUTE
 from aurora_desktop.hosting import Hoster
 from aurora_desktop.jobs.blockers import Blocker, BlockerCode, blockers_for
+from aurora_desktop.jobs.limits import ScriptLimit
 from aurora_desktop.jobs.model import LocalJob, is_link
 from aurora_desktop.jobs.prepare import PreparedInputs, Script, prepare, prepare_script
 from aurora_desktop.media.inspect import InputError
 
 if TYPE_CHECKING:
     from aurora_desktop.jobs.engine import Engine
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,9 +105,11 @@ async def check_inputs(
     *,
     work_dir: Path,
     words_per_minute: float = WORDS_PER_MINUTE,
+    script_max: int = SCRIPT_MAX,
 ) -> Quote:
     """What the inputs and options alone say: facts, price, and any blocker (no account needed).
-    The voice is a clip (a path or a link) or a Script to be spoken first."""
+    The voice is a clip (a path or a link) or a Script to be spoken first, of at most
+    `script_max` characters (this account's limit: `script_limit()`)."""
     early = option_blockers(options)
     if early:
         return Quote(model, options, None, None, None, tuple(early))
@@ -114,6 +121,7 @@ async def check_inputs(
                 work_dir=work_dir,
                 photo_background=options.photo_background,
                 words_per_minute=words_per_minute,
+                script_max=script_max,
             )
         else:
             prepared = await prepare(image, audio, work_dir=work_dir, photo_background=options.photo_background)
@@ -163,10 +171,31 @@ async def quote(
     remaining: float | None = None,
     max_credits: float | None = None,
     words_per_minute: float = WORDS_PER_MINUTE,
+    limit: ScriptLimit | None = None,
 ) -> Quote:
-    """Everything known before spending, in one call: check_inputs, then with_account."""
-    checked = await check_inputs(image, audio, model, options, work_dir=work_dir, words_per_minute=words_per_minute)
+    """Everything known before spending, in one call: check_inputs, then with_account.
+    With `limit` (and a client) a script is checked against what this account may send."""
+    script_max = SCRIPT_MAX
+    if isinstance(audio, Script) and limit is not None:
+        script_max = await script_limit(limit, len(audio.text), client)
+    checked = await check_inputs(
+        image, audio, model, options, work_dir=work_dir, words_per_minute=words_per_minute, script_max=script_max
+    )
     return await with_account(checked, client=client, hoster=hoster, remaining=remaining, max_credits=max_credits)
+
+
+async def script_limit(limit: ScriptLimit, length: int, client: AuroraClient | None = None) -> int:
+    """The longest script this account may send. A script longer than what is known so far is
+    worth one free look at the account's speech jobs (`GET /api/text_to_speech/`): a longer
+    script among them shows the service takes it. A failed look changes nothing."""
+    if length > limit.value and length <= SCRIPT_MAX_LONGER and client is not None:
+        try:
+            made = await client.list_speech(ordering="-created_at")
+        except ApiError as exc:
+            log.info("the account's speech jobs could not be listed: %s", exc.detail)
+        else:
+            await asyncio.to_thread(limit.accepted, (len(s.script or "") for s in made))
+    return await asyncio.to_thread(lambda: limit.value)
 
 
 def reusing(quote: Quote, script: Script) -> Quote:

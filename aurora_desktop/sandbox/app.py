@@ -181,7 +181,7 @@ def create_app(config: SandboxConfig) -> FaultMiddleware:
             body = await _body(request)
         except ValueError as exc:
             return _detail(f"JSON parse error - {exc}", 400)
-        errors = speech.validate(body)
+        errors = speech.validate(body, config.script_max)
         if errors:
             return JSONResponse(errors, status_code=400)
         cost = speech_model.speech_credits(speech_model.estimate_seconds(body["script"]) or 1.0)

@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from aurora_desktop.api.models import WEBHOOK_MAX
-from aurora_desktop.api.speech import SCRIPT_MAX, estimate_seconds, speech_credits
+from aurora_desktop.api.speech import SCRIPT_MAX_LONGER, estimate_seconds, speech_credits
 from aurora_desktop.sandbox.service import is_url
 
 RATE = 16000
@@ -98,7 +98,7 @@ def speech_wav(path: Path, words: int, pitch: float) -> float:
     return len(frames) / 2 / RATE
 
 
-def validate(body: Any) -> dict[str, list[str]]:
+def validate(body: Any, script_max: int = SCRIPT_MAX_LONGER) -> dict[str, list[str]]:
     """DRF-style field errors for a text-to-speech request, as the real service would answer."""
     if not isinstance(body, dict):
         return {"non_field_errors": ["Invalid data. Expected a dictionary."]}
@@ -106,8 +106,8 @@ def validate(body: Any) -> dict[str, list[str]]:
     script = body.get("script")
     if not isinstance(script, str) or not script.strip():
         errors["script"] = ["This field may not be blank."]
-    elif len(script) > SCRIPT_MAX:
-        errors["script"] = [f"Ensure this field has no more than {SCRIPT_MAX} characters."]
+    elif len(script) > script_max:
+        errors["script"] = [f"Ensure this field has no more than {script_max} characters."]
     accent = body.get("accent")
     if accent not in (None, "") and (not isinstance(accent, str) or accent not in PITCH):
         errors["accent"] = [f'Invalid pk "{accent}" - object does not exist.']  # optional, but a real one

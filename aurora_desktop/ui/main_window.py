@@ -555,6 +555,8 @@ class MainWindow(QMainWindow):
             return  # worked out when the panel is made
         voice = panel.voice
         panel.set_pace(learned_pace(self.model.jobs(), voice.id if voice else None))
+        if self.services is not None:  # the longest script this account may send, as learnt
+            panel.set_script_max(self.services.engine.script_limit.value)
 
     def _remember_favourites(self, ids: list[str]) -> None:
         self.settings.voice_favourites = list(ids)
@@ -593,6 +595,7 @@ class MainWindow(QMainWindow):
                 hoster=services.hoster,
                 remaining=self.create_panel.remaining,
                 words_per_minute=spoken_pace,
+                limit=services.engine.script_limit,
             )
             if spec.script is not None and spec.audio:  # another take with a speech already made
                 quote = orders.reusing(quote, spec.script)

@@ -37,7 +37,9 @@ def first_voice(sb: Sandbox):
     return run(fetch())
 
 
-async def script_quote(h: Harness, script: Script, model: str = "aurora_v1", pace: float = 150.0) -> orders.Quote:
+async def script_quote(
+    h: Harness, script: Script, model: str = "aurora_v1", pace: float = 150.0, *, ok: bool = True
+) -> orders.Quote:
     quote = await orders.quote(
         str(SAMPLE_IMAGE),
         script,
@@ -47,8 +49,9 @@ async def script_quote(h: Harness, script: Script, model: str = "aurora_v1", pac
         client=h.client,
         hoster=h.engine.hoster,
         words_per_minute=pace,
+        limit=h.engine.script_limit,
     )
-    assert quote.ok, quote.blockers
+    assert quote.ok or not ok, quote.blockers
     return quote
 
 
@@ -231,7 +234,8 @@ def test_hear_the_voice_first_then_make_the_video_and_reuse_the_voice(make_sandb
     ("script", "voice", "words"),
     [
         ("   ", "first", "Type what the person should say"),
-        ("x" * 8001, "first", "8,001 characters long; Creatify takes up to 8,000"),
+        ("x" * 8001, "first", "8,001 characters long; Creatify takes up to 4,000"),
+        ("x" * 4001, "first", "4,001 characters long; Creatify takes up to 4,000"),  # the safe reading of the docs
     ],
 )
 def test_empty_or_too_long_scripts_are_refused_before_anything_is_spent(
@@ -248,6 +252,71 @@ def test_empty_or_too_long_scripts_are_refused_before_anything_is_spent(
 
     quote = run(scenario())
     assert not quote.ok and words in quote.blockers[0].message
+
+
+LONG_SCRIPT = " ".join(["Supercalifragilistic"] * 215)[:4500]  # 4,500 characters, about 86 s of speech
+
+
+def test_a_script_over_4000_characters_is_sent_only_once_the_account_took_a_longer_one(
+    make_sandbox, tmp_path: Path
+) -> None:
+    """Issue 20 item 18: the docs say 4,000 or 8,000; at most 4,000 goes until the service showed it takes more."""
+    sb = make_sandbox("--job-seconds", "1")
+    voice = first_voice(sb)
+    h = Harness(sb, tmp_path)
+    long_one = Script(LONG_SCRIPT, voice.id, hear_first=True)
+
+    async def first_try():
+        async with h:
+            return await script_quote(h, long_one, ok=False)
+
+    refused = run(first_try())
+    assert not refused.ok and "4,500 characters long; Creatify takes up to 4,000" in refused.blockers[0].message
+    stats = sb.stats()
+    assert stats["speech_jobs"] == 0 and stats["remaining_credits"] == 1000  # nothing sent, nothing spent
+    assert stats["requests"].get("GET /api/text_to_speech/") == 1  # the account's speech jobs, looked at once
+
+    async def longer_made_elsewhere() -> None:  # the website or another client made a 6,000-character speech
+        async with sb.client() as client:
+            await client.create_speech(SpeechRequest("Hello there. " * 460, voice.id))
+
+    run(longer_made_elsewhere())
+
+    async def second_try():
+        async with h as engine:
+            quote = await script_quote(h, long_one)
+            job = await orders.place(engine, quote)
+            return await engine.wait(job.id)
+
+    job = run(second_try())
+    assert job.state is State.VOICE_READY and job.speech_id, job.error_message
+    sent = [r["body"]["script"] for r in sb.stats()["speech_requests"]]
+    assert sent[-1] == LONG_SCRIPT
+    learnt = json.loads((tmp_path / "learned-limits.json").read_text("utf-8"))  # kept in the profile
+    assert learnt[sb.url]["script_max"] == 8000
+
+
+def test_a_refusal_for_length_is_a_plain_message_naming_the_limit_with_nothing_spent(
+    make_sandbox, tmp_path: Path
+) -> None:
+    sb = make_sandbox("--job-seconds", "1", "--script-max", "4000")
+    voice = first_voice(sb)
+    h = Harness(sb, tmp_path)
+
+    async def scenario():
+        async with h as engine:
+            engine.script_limit.accepted([6000])  # learnt earlier, but this service now takes 4,000 at most
+            job = await orders.place(engine, await script_quote(h, Script(LONG_SCRIPT, voice.id)))
+            return await engine.wait(job.id), engine.script_limit.value
+
+    job, limit_after = run(scenario())
+    assert job.state is State.FAILED and job.error_code == ErrorCode.INPUT
+    assert job.error_message == (
+        "The script is 4,500 characters long; Creatify takes up to 4,000. Shorten it. Nothing was spent."
+    )
+    stats = sb.stats()
+    assert stats["remaining_credits"] == 1000 and stats["speech_jobs"] == 0 and job.speech_attempts == 0
+    assert limit_after == 4000  # learnt from the refusal: the next script is checked before it is sent
 
 
 def test_an_unknown_voice_fails_with_a_plain_message_and_nothing_spent(make_sandbox, tmp_path: Path) -> None:

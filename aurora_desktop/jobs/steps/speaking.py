@@ -14,6 +14,8 @@ input), so a longer model can use it without paying for the speech again.
 
 from __future__ import annotations
 
+import asyncio
+
 from aurora_desktop.api import (
     ApiError,
     AuthError,
@@ -30,7 +32,8 @@ from aurora_desktop.api import (
 from aurora_desktop.api.catalog import audio_too_long, cost_credits, get_model, too_long_message
 from aurora_desktop.api.errors import excerpt
 from aurora_desktop.api.retry import NotSent
-from aurora_desktop.api.speech import SpeechJob, SpeechRequest
+from aurora_desktop.api.speech import SCRIPT_MAX, SpeechJob, SpeechRequest
+from aurora_desktop.jobs.limits import ScriptLimit, limit_named_in, script_too_long
 from aurora_desktop.jobs.model import InputFile, InputKind, LocalJob, State
 from aurora_desktop.jobs.runtime import Runtime, Wait
 from aurora_desktop.jobs.vocabulary import ErrorCode, History, Phase
@@ -74,11 +77,16 @@ async def _request(rt: Runtime, job: LocalJob) -> SpeechJob | None:
         if isinstance(exc, RateLimitedError):
             raise Wait(exc.retry_after or 5.0, exc.user_message) from None
         if isinstance(exc, ValidationError):
+            message = f"Creatify did not make the voice: {exc.user_message}"
+            named = limit_named_in(exc.field_errors.get("script", []))
+            if exc.field_errors.get("script") and (named is not None or len(request.script) > SCRIPT_MAX):
+                limit = await asyncio.to_thread(script_limit(rt).refused, named)  # refused for its length
+                message = script_too_long(len(request.script), limit)
             await rt.move(
                 claimed,
                 State.FAILED,
                 History.REFUSED,
-                error_message=f"Creatify did not make the voice: {exc.user_message} Nothing was spent.",
+                error_message=f"{message} Nothing was spent.",
                 error_code=str(ErrorCode.INPUT),
                 error_detail=exc.detail,
             )
@@ -94,7 +102,13 @@ async def _request(rt: Runtime, job: LocalJob) -> SpeechJob | None:
         await rt.attention(claimed, ErrorCode.LOST, UNCONFIRMED, f"{type(exc).__name__}: {exc.detail}")
         return None
     rt.set_online(True)
+    await asyncio.to_thread(script_limit(rt).accepted, [len(request.script)])
     return speech
+
+
+def script_limit(rt: Runtime) -> ScriptLimit:
+    """What this account may send to this service, learnt from answers, kept beside the job library."""
+    return ScriptLimit(rt.store.sync.path.parent, rt.client.base_url)
 
 
 async def _find(rt: Runtime, job: LocalJob) -> SpeechJob | None:
@@ -110,6 +124,7 @@ async def _find(rt: Runtime, job: LocalJob) -> SpeechJob | None:
         raise Wait(2.0, exc.user_message, offline=isinstance(exc, NetworkError)) from None
     except ApiError:  # no list after all (404/405) or an unreadable one: nothing can be matched
         return None
+    await asyncio.to_thread(script_limit(rt).accepted, (len(s.script or "") for s in recent))
     matches = [
         s
         for s in recent
