@@ -14,6 +14,7 @@ import logging
 import platform
 import time
 from collections.abc import Callable, Generator
+from decimal import Decimal
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
@@ -29,7 +30,7 @@ from aurora_desktop.api.errors import (
     error_for_response,
     excerpt,
 )
-from aurora_desktop.api.models import CreateRequest, Job, parse_job_list
+from aurora_desktop.api.models import CreateRequest, Job, parse_credits, parse_job_list
 from aurora_desktop.api.retry import NotSent, RetryPolicy
 from aurora_desktop.api.speech import SpeechJob, SpeechRequest, Voice, parse_speech_list, parse_voices
 
@@ -172,15 +173,19 @@ class AuroraClient:
             )
         return found
 
-    async def remaining_credits(self) -> float:
+    async def remaining_credits(self) -> Decimal:
+        """The account's balance, exact (it can be fractional)."""
         data = await self._call("GET", "/api/remaining_credits/")
         value = data.get("remaining_credits") if isinstance(data, dict) else None
         if isinstance(value, bool) or not isinstance(value, (int, float, str)):
             raise InvalidResponseError(detail=f"remaining_credits missing: {excerpt(repr(data))}")
         try:
-            return float(value)
-        except ValueError as exc:
-            raise InvalidResponseError(detail=f"remaining_credits not a number: {value!r}") from exc
+            credits = parse_credits(value, "remaining_credits")
+        except InvalidResponseError:
+            credits = None
+        if credits is None:
+            raise InvalidResponseError(detail=f"remaining_credits not a number: {value!r}")
+        return credits
 
     # ------------------------------------------------------------------ plumbing
 
@@ -257,7 +262,7 @@ async def _read_bounded(response: httpx.Response, limit: int) -> bytes | None:
     return bytes(body)
 
 
-async def credits_with(credentials: Credentials, base_url: str = DEFAULT_BASE_URL) -> float:
+async def credits_with(credentials: Credentials, base_url: str = DEFAULT_BASE_URL) -> Decimal:
     """Test keys the way every "test" and "connect" does: the remaining credits, or an ApiError."""
     async with AuroraClient(credentials, base_url) as client:
         return await client.remaining_credits()

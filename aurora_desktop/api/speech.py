@@ -18,7 +18,16 @@ from decimal import Decimal
 from typing import Any
 
 from aurora_desktop.api.errors import InvalidResponseError, excerpt
-from aurora_desktop.api.models import JobStatus, _lenient, _number, _text, _timestamp, parse_job_id, parse_list
+from aurora_desktop.api.models import (
+    JobStatus,
+    _lenient,
+    _number,
+    _text,
+    _timestamp,
+    parse_credits,
+    parse_job_id,
+    parse_list,
+)
 
 log = logging.getLogger(__name__)
 
@@ -96,7 +105,7 @@ class SpeechJob:
     status: JobStatus
     output: str | None = None  # the audio's link once done
     duration: float | None = None  # seconds of speech
-    credits_used: float | None = None
+    credits_used: Decimal | None = None  # exact, as Aurora's
     failed_reason: str | None = None
     script: str | None = None  # the echoes: how a lost answer is recognised
     accent: str | None = None
@@ -111,7 +120,7 @@ class SpeechJob:
             status=JobStatus.parse(data.get("status")),
             output=_text(data.get("output")) or None,
             duration=_lenient(_number, data.get("duration"), "duration"),
-            credits_used=_lenient(_number, data.get("credits_used"), "credits_used"),
+            credits_used=_lenient(parse_credits, data.get("credits_used"), "credits_used"),
             failed_reason=(_text(data.get("failed_reason")) or "").strip() or None,
             script=_text(data.get("script")),
             accent=_text(data.get("accent")),

@@ -21,6 +21,7 @@ import asyncio
 import uuid
 from collections.abc import Callable
 from dataclasses import replace
+from decimal import Decimal
 from pathlib import Path
 
 import httpx
@@ -142,7 +143,7 @@ class Engine:
             text_prompt=text_prompt or None,
             guidance=guidance,
             audio_seconds=prepared.audio.duration,
-            cost_estimate=float(prepared.cost(spec)),
+            cost_estimate=prepared.cost(spec),
             api_base=self.client.base_url,
             script=script.text if script else None,
             voice_id=script.voice_id if script else None,
@@ -195,8 +196,8 @@ class Engine:
         if not job.state.is_final or job.state is State.SAVED or job.remote_id:
             raise JobBusy("The model can only be changed before the video is requested.")
         made = job.speech_made and job.speech_credits is not None
-        speech = (job.speech_credits or 0.0) if made else float(speech_credits(job.audio_seconds or 0.0))
-        cost = float(cost_credits(spec, job.audio_seconds or 0.0)) + (speech if job.script else 0.0)
+        speech = (job.speech_credits or Decimal(0)) if made else speech_credits(job.audio_seconds or 0.0)
+        cost = cost_credits(spec, job.audio_seconds or 0.0) + (speech if job.script else Decimal(0))
         job = await self.store.update(
             job_id, History.MODEL_CHANGED, {"from": job.model}, model=spec.key, cost_estimate=cost
         )

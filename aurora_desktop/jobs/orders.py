@@ -24,6 +24,7 @@ from aurora_desktop.api import ApiError, AuroraClient, AuthError, InsufficientCr
 from aurora_desktop.api.catalog import ModelSpec
 from aurora_desktop.api.models import GUIDANCE_MAX, GUIDANCE_MIN
 from aurora_desktop.api.speech import SCRIPT_MAX, SCRIPT_MAX_LONGER, WORDS_PER_MINUTE
+from aurora_desktop.formatting import credits_text
 from aurora_desktop.hosting import Hoster
 from aurora_desktop.jobs.blockers import Blocker, BlockerCode, blockers_for
 from aurora_desktop.jobs.limits import ScriptLimit
@@ -51,7 +52,7 @@ class Quote:
     options: Options
     prepared: PreparedInputs | None  # None when the inputs could not be read
     price: Decimal | None
-    remaining: float | None  # None: not known (not asked, or could not be asked)
+    remaining: Decimal | None  # None: not known (not asked, or could not be asked)
     blockers: tuple[Blocker, ...]
 
     @property
@@ -69,16 +70,16 @@ class Quote:
         prepared = self.prepared
         if prepared.script and prepared.script.needs_speech:
             text = (
-                f"This video will cost about {self.price:g} credits: {prepared.speech_cost():g} for the voice "
-                f"(about {prepared.audio.duration:.0f} s of speech) and {prepared.video_cost(self.model):g} for the "
-                f"video on {self.model.label}"
+                f"This video will cost about {credits_text(self.price)} credits: "
+                f"{credits_text(prepared.speech_cost())} for the voice (about {prepared.audio.duration:.0f} s of "
+                f"speech) and {credits_text(prepared.video_cost(self.model))} for the video on {self.model.label}"
             )
         else:
             text = (
-                f"This video will cost {self.price:g} credits ({prepared.audio.duration:.1f} s of audio on "
+                f"This video will cost {credits_text(self.price)} credits ({prepared.audio.duration:.1f} s of audio on "
                 f"{self.model.label})"
             )
-        return text + (f"; you have {self.remaining:g}." if self.remaining is not None else ".")
+        return text + (f"; you have {credits_text(self.remaining)}." if self.remaining is not None else ".")
 
 
 def option_blockers(options: Options) -> list[Blocker]:
@@ -88,7 +89,7 @@ def option_blockers(options: Options) -> list[Blocker]:
     return []
 
 
-async def remaining_credits(client: AuroraClient) -> tuple[float | None, list[Blocker]]:
+async def remaining_credits(client: AuroraClient) -> tuple[Decimal | None, list[Blocker]]:
     try:
         return await client.remaining_credits(), []
     except (AuthError, InsufficientCreditsError) as exc:
@@ -136,8 +137,8 @@ async def with_account(
     *,
     client: AuroraClient | None = None,
     hoster: Hoster | None = None,
-    remaining: float | None = None,
-    max_credits: float | None = None,
+    remaining: Decimal | None = None,
+    max_credits: Decimal | float | None = None,
 ) -> Quote:
     """The quote checked against the account: local files need hosting, the credits must do.
     With a client the remaining credits are asked for; else `remaining` is taken as known."""
@@ -168,8 +169,8 @@ async def quote(
     work_dir: Path,
     client: AuroraClient | None = None,
     hoster: Hoster | None = None,
-    remaining: float | None = None,
-    max_credits: float | None = None,
+    remaining: Decimal | None = None,
+    max_credits: Decimal | float | None = None,
     words_per_minute: float = WORDS_PER_MINUTE,
     limit: ScriptLimit | None = None,
 ) -> Quote:

@@ -26,8 +26,10 @@ from typing import Any, TypeVar
 from tenacity import Retrying, retry_if_exception, stop_after_delay, wait_random
 
 from aurora_desktop.errors import UserError
+from aurora_desktop.formatting import credits_exact
 from aurora_desktop.jobs.model import (
     COLUMNS,
+    CREDIT_COLUMNS,
     DATETIME_COLUMNS,
     FINAL_STATES,
     LocalJob,
@@ -166,6 +168,8 @@ def _encode(column: str, value: Any) -> Any:
             return os.fsencode(value)
     if column in DATETIME_COLUMNS:
         return value.isoformat()
+    if column in CREDIT_COLUMNS:
+        return float(value)  # REAL: exact for any amount of up to 15 digits, read back as that decimal
     if isinstance(value, State):
         return value.value
     return value
@@ -179,6 +183,8 @@ def _decode(row: sqlite3.Row) -> LocalJob:
             value = os.fsdecode(value)
         elif value is not None and column in DATETIME_COLUMNS:
             value = datetime.fromisoformat(value)
+        elif value is not None and column in CREDIT_COLUMNS:
+            value = credits_exact(value)
         values[column] = value
     return job_from_columns(values)
 

@@ -33,7 +33,7 @@ from aurora_desktop.api.credentials import Credentials
 from aurora_desktop.api.errors import ApiError, AuthError, as_test_result
 from aurora_desktop.api.speech import WORDS_PER_MINUTE
 from aurora_desktop.errors import UserError
-from aurora_desktop.formatting import time_left
+from aurora_desktop.formatting import credits_text, time_left
 from aurora_desktop.hosting import NoHosting
 from aurora_desktop.jobs.model import LocalJob, State, utcnow
 from aurora_desktop.jobs.report import job_report
@@ -289,7 +289,7 @@ class MainWindow(QMainWindow):
         self.welcome.show_status(self.tr("Connected."))
         await self._open(demo=False)
         self.statusBar().showMessage(
-            self.tr("Connected to Creatify. Remaining credits: {n:g}.").format(n=credits) + note, 15000
+            self.tr("Connected to Creatify. Remaining credits: {n}.").format(n=credits_text(credits)) + note, 15000
         )
 
     async def _test_keys(self, credentials: Credentials) -> float:
@@ -841,7 +841,7 @@ class MainWindow(QMainWindow):
             self.tr("The voice is {seconds:.0f} seconds long. Make the video with:").format(seconds=seconds)
         )
         labels = [
-            self.tr("{label} ({price:g} credits)").format(label=m.label, price=cost_credits(m, seconds))
+            self.tr("{label} ({price} credits)").format(label=m.label, price=credits_text(cost_credits(m, seconds)))
             for m in fitting
         ]
         dialog.setComboBoxItems(labels)

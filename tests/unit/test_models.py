@@ -194,3 +194,34 @@ def test_a_job_answer_as_documented_with_extra_and_without_optional_fields() -> 
 def test_is_hidden_is_read_as_a_boolean_whatever_its_spelling(value: object, hidden: bool) -> None:
     job = Job.from_api({"id": "j", "status": "done", "is_hidden": value})
     assert job.is_hidden is hidden
+
+
+# ----------------------------------------------------------------------------- credits, exactly (issue 20 item 17)
+
+
+@pytest.mark.parametrize(
+    ("raw", "exact"),
+    [(5.5, "5.5"), ("5.5", "5.5"), (11, "11"), (0.7, "0.7"), ("12.50", "12.50"), (1234567.5, "1234567.5")],
+)
+def test_credits_used_is_read_exactly(raw: object, exact: str) -> None:
+    from decimal import Decimal
+
+    from aurora_desktop.api.speech import SpeechJob
+
+    assert Job.from_api({"id": "j", "status": "done", "credits_used": raw}).credits_used == Decimal(exact)
+    assert SpeechJob.from_api({"id": "s", "status": "done", "credits_used": raw}).credits_used == Decimal(exact)
+
+
+def test_credits_read_and_summed_exactly_where_floats_drift() -> None:
+    from decimal import Decimal
+
+    from aurora_desktop.formatting import credits_number, credits_text
+
+    charges = [Job.from_api({"id": str(n), "status": "done", "credits_used": 0.1}).credits_used for n in range(3)]
+    total = sum(c for c in charges if c is not None)
+    assert total == Decimal("0.3") and credits_text(total) == "0.3"  # 0.1 + 0.1 + 0.1 as floats: 0.30000000000000004
+    assert credits_text(Decimal("1234567.5")) == "1234567.5"  # f"{1234567.5:g}" said 1.23457e+06
+    assert credits_text(Decimal("7.70")) == "7.7" and credits_text(Decimal("1E+3")) == "1000" and credits_text(0) == "0"
+    assert (
+        credits_number(Decimal("5.5")) == 5.5 and credits_number(Decimal("11.0")) == 11 and credits_number(None) is None
+    )

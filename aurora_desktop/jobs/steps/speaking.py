@@ -15,6 +15,7 @@ input), so a longer model can use it without paying for the speech again.
 from __future__ import annotations
 
 import asyncio
+from decimal import Decimal
 
 from aurora_desktop.api import (
     ApiError,
@@ -153,7 +154,7 @@ async def _follow(rt: Runtime, job: LocalJob) -> None:
             error_code=str(ErrorCode.REMOTE),
             error_message=f"Creatify could not make the voice: {excerpt(reason, 300)}. Failed speech is not charged.",
             error_detail=f"speech job {speech.id}: {excerpt(reason, 20_000)}",
-            speech_credits=0.0,
+            speech_credits=Decimal(0),
         )
         return
     if speech.status is not JobStatus.DONE or not speech.output:
@@ -175,7 +176,7 @@ async def speech_ready(rt: Runtime, job: LocalJob, speech: SpeechJob) -> None:
         "audio": audio,
         "audio_seconds": seconds,
         "speech_credits": speech.credits_used,
-        "cost_estimate": float(video) + (speech.credits_used or 0.0),
+        "cost_estimate": video + (speech.credits_used or Decimal(0)),
     }
     job = await rt.store.update(job.id, History.SPEECH_DONE, {"seconds": seconds}, **changes)
     if audio_too_long(spec, seconds):
