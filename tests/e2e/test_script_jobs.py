@@ -369,4 +369,21 @@ def test_cli_script_runs_and_bad_voice_or_script_exit_2(make_sandbox, tmp_path: 
     assert empty.returncode == 2 and "Type what the person should say" in empty.stderr
     no_voice = run_cli(cli_args(sb, profile, "run", "--image", str(SAMPLE_IMAGE), "--script", "Hi"), env)
     assert no_voice.returncode == 2 and "--voice" in no_voice.stderr
+    # Over 4,000 characters with nothing longer ever taken from this account: exit 2, nothing sent.
+    script_file.write_text(LONG_SCRIPT, "utf-8")
+    too_long = run_cli(
+        cli_args(
+            sb,
+            profile,
+            "run",
+            "--image",
+            str(SAMPLE_IMAGE),
+            "--script-file",
+            str(script_file),
+            "--voice",
+            "Ava British",
+        ),
+        env,
+    )
+    assert too_long.returncode == 2 and "4,500 characters long; Creatify takes up to 4,000" in too_long.stderr
     assert sb.stats()["speech_jobs"] == 1
