@@ -12,6 +12,7 @@ import contextlib
 import hmac
 import re
 import secrets
+from collections import deque
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -86,7 +87,7 @@ def create_app(config: SandboxConfig) -> FaultMiddleware:
     dropped connection really reaches the server and is not turned into a 500)."""
     service = SandboxService(config)
     speeches = speech.SpeechService(service.data_dir / "speech", config.job_seconds, service.send_webhook)
-    speech_requests: list[dict[str, Any]] = []  # what clients sent, for tests (GET /sandbox/stats)
+    speech_requests: deque[dict[str, Any]] = deque(maxlen=1000)  # what clients sent, for tests (/sandbox/stats)
 
     def authorised(request: Request) -> bool:
         api_id = request.headers.get("x-api-id", "")
@@ -276,7 +277,7 @@ def create_app(config: SandboxConfig) -> FaultMiddleware:
                 "names": [j.request.get("name") for j in service.jobs.values()],
                 "remaining_credits": float(service.credits),
                 "speech_jobs": len(speeches.jobs),
-                "speech_requests": speech_requests,
+                "speech_requests": list(speech_requests),
                 "requests": dict(faults.requests),
                 "faults": dict(faults.injected),
             }
