@@ -574,9 +574,8 @@ def _speech(status: str = "pending", name: str = "Clip [ad-0123456789]", **extra
 
 
 def _script_job(rig: Rig, **changes: Any) -> LocalJob:
-    return rig.insert(
-        audio=InputFile(InputKind.AUDIO, ""), script="Hello there", voice_id="v1", audio_seconds=1.0, **changes
-    )
+    fields: dict[str, Any] = {"script": "Hello there", "voice_id": "v1", "audio_seconds": 1.0, **changes}
+    return rig.insert(audio=InputFile(InputKind.AUDIO, ""), **fields)
 
 
 def test_a_lost_speech_answer_is_found_in_the_list_by_script_voice_and_time(tmp_path: Path) -> None:
@@ -610,6 +609,25 @@ def test_a_lost_speech_answer_is_found_in_the_list_by_script_voice_and_time(tmp_
     assert job.audio.url == f"{BASE}/s1.wav" and job.audio_seconds == 1 and job.speech_credits == 1
     [listing] = [r for r in seen if r.method == "GET" and r.url.path == "/api/text_to_speech/"]
     assert listing.url.params["ordering"] == "-created_at"
+
+
+def test_a_lost_speech_answer_is_matched_on_its_accent_whatever_the_uuid_spelling(tmp_path: Path) -> None:
+    voice = "3c90c3cc-0d44-4b50-8888-8dd25736052a"
+
+    def api(request: httpx.Request) -> httpx.Response:
+        if request.method == "POST":
+            return httpx.Response(502, text="<html>Bad gateway</html>")
+        made = {"id": "s1", "status": "running", "script": "Hello there", "accent": voice.upper()}
+        made["created_at"] = "2999-01-01T00:00:00Z"
+        return httpx.Response(200, json=[made] if request.url.path == "/api/text_to_speech/" else made)
+
+    async def body(rig: Rig) -> LocalJob:
+        with pytest.raises(Wait):  # adopted, then still being made
+            await STEPS[State.DRAFT](rig.rt, _script_job(rig, voice_id=voice))
+        return await rig.rt.store.get("j1")
+
+    job = scenario(tmp_path, api, body)
+    assert job.speech_id == "s1" and job.state is State.SPEAKING
 
 
 def test_a_lost_speech_answer_made_before_the_attempt_is_not_adopted(tmp_path: Path) -> None:

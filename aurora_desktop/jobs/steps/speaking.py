@@ -15,6 +15,7 @@ input), so a longer model can use it without paying for the speech again.
 from __future__ import annotations
 
 import asyncio
+import uuid
 from decimal import Decimal
 
 from aurora_desktop.api import (
@@ -107,6 +108,16 @@ async def _request(rt: Runtime, job: LocalJob) -> SpeechJob | None:
     return speech
 
 
+def _same_id(echoed: str | None, sent: str | None) -> bool:
+    """The accent echoed back is the one sent, whatever the UUID's case or braces."""
+    if not echoed or not sent:
+        return False
+    try:
+        return uuid.UUID(echoed) == uuid.UUID(sent)
+    except ValueError:
+        return echoed.strip() == sent.strip()
+
+
 def script_limit(rt: Runtime) -> ScriptLimit:
     """What this account may send to this service, learnt from answers, kept beside the job library."""
     return ScriptLimit(rt.store.sync.path.parent, rt.client.base_url)
@@ -129,7 +140,7 @@ async def _find(rt: Runtime, job: LocalJob) -> SpeechJob | None:
     matches = [
         s
         for s in recent
-        if s.script == job.script and s.accent == job.voice_id and s.created_at and s.created_at >= attempted
+        if s.script == job.script and _same_id(s.accent, job.voice_id) and s.created_at and s.created_at >= attempted
     ]
     return max(matches, key=lambda s: s.created_at or attempted, default=None)
 
