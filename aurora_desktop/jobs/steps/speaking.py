@@ -44,8 +44,8 @@ _NOTHING_CREATED = (NotSent, RateLimitedError, AuthError, InsufficientCreditsErr
 _UNKNOWN_OUTCOME = (OutcomeUnknownError, ServerUnavailableError, InvalidResponseError, NetworkError)
 
 UNCONFIRMED = (
-    "The app could not confirm that Creatify received the request for this voice, and cannot look it up "
-    "without asking again (which may charge again). Check your Creatify account; “Try again” asks for a new voice."
+    "The app could not confirm that Creatify received the request for this voice, and did not find it among "
+    "your account's voices. Check your Creatify account; “Try again” asks for a new voice (which may charge again)."
 )
 
 
