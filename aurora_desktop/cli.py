@@ -21,13 +21,15 @@ import json
 import signal
 import sys
 import time
+from decimal import Decimal
 from pathlib import Path
 from typing import Any, TextIO
 
 from aurora_desktop import paths, voices
 from aurora_desktop.api import ApiError
 from aurora_desktop.api.catalog import CATALOG, DEFAULT_MODEL, ModelSpec, get_model
-from aurora_desktop.formatting import megabytes
+from aurora_desktop.api.speech import SCRIPT_MAX_LONGER
+from aurora_desktop.formatting import credits_number, megabytes
 from aurora_desktop.hosting import HostingError
 from aurora_desktop.instance import AlreadyRunning, ProfileLock
 from aurora_desktop.jobs import orders
@@ -48,6 +50,17 @@ EXIT_INTERRUPTED = 130
 EXIT_BEFORE_SPENDING = {Blame.ACCOUNT: EXIT_CREDENTIALS, Blame.SERVICE: EXIT_UNREACHABLE}
 EXIT_FOR_JOB = {Blame.ACCOUNT: EXIT_CREDENTIALS, Blame.INPUT: EXIT_INPUT}
 EXIT_HELP = __doc__.split("Exit codes", 1)[1]
+
+
+def _credits_arg(text: str) -> Decimal:
+    """--max-credits, exact (prices can be fractional: 5.5)."""
+    try:
+        value = Decimal(text.strip())
+    except ArithmeticError:
+        value = Decimal("NaN")
+    if not value.is_finite() or value < 0:
+        raise argparse.ArgumentTypeError(f"not a number of credits: {text!r}")
+    return value
 
 
 class Exit(Exception):
@@ -139,7 +152,7 @@ def add_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-
     run.add_argument("--model", default=None, help=f"one of: {models} (default {DEFAULT_MODEL})")
     run.add_argument("--prompt", default=None, help="style, camera, lighting or motion guidance")
     run.add_argument("--guidance", type=float, default=None, help="prompt guidance scale, 0 to 10")
-    run.add_argument("--max-credits", type=float, default=None, help="refuse if the video costs more than this")
+    run.add_argument("--max-credits", type=_credits_arg, default=None, help="refuse if the video costs more than this")
     run.set_defaults(func=cmd_run)
 
     jobs = sub.add_parser("jobs", parents=[common], help="list the library")
@@ -335,7 +348,7 @@ def _script_text(args: argparse.Namespace) -> str | None:
             raise Exit(EXIT_INPUT, f"The script file {args.script_file!r} cannot be read: {exc}.") from None
     else:
         text = args.script
-    problem = script_problem(text)
+    problem = script_problem(text, SCRIPT_MAX_LONGER)  # this account's own limit is checked once it is open
     if problem:
         raise Exit(EXIT_INPUT, problem)
     if not args.voice:
@@ -359,8 +372,9 @@ async def _run_script(
             raise Exit(EXIT_INPUT, exc.user_message) from None
         pace = voices.learned_pace(await services.engine.library(), voice.id)
         wanted = Script(script, voice.id, voice.spoken_name)
+        script_max = await orders.script_limit(services.engine.script_limit, len(script), services.client)
         quote = await orders.check_inputs(
-            args.image, wanted, model, options, work_dir=paths.cache_dir(), words_per_minute=pace
+            args.image, wanted, model, options, work_dir=paths.cache_dir(), words_per_minute=pace, script_max=script_max
         )
         if not quote.ok:
             _refuse(quote)
@@ -379,7 +393,9 @@ async def _place_and_wait(args: argparse.Namespace, report: Reporter, services: 
             quote, client=services.client, hoster=services.hoster, max_credits=args.max_credits
         )
         if quote.remaining is not None and quote.price is not None:
-            report.say(quote.price_sentence(), cost=float(quote.price), remaining=quote.remaining)
+            report.say(
+                quote.price_sentence(), cost=credits_number(quote.price), remaining=credits_number(quote.remaining)
+            )
         if not quote.ok:
             _refuse(quote)
         await services.engine.start()

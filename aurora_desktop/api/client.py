@@ -15,6 +15,7 @@ import logging
 import platform
 import time
 from collections.abc import AsyncGenerator, Callable, Generator
+from decimal import Decimal
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
@@ -31,7 +32,7 @@ from aurora_desktop.api.errors import (
     excerpt,
 )
 from aurora_desktop.api.listing import json_array_items
-from aurora_desktop.api.models import CreateRequest, Job, parse_job_list
+from aurora_desktop.api.models import CreateRequest, Job, parse_credits, parse_job_list
 from aurora_desktop.api.retry import NotSent, RetryPolicy
 from aurora_desktop.api.speech import SpeechJob, SpeechRequest, Voice, parse_speech_list, parse_voices
 
@@ -218,19 +219,36 @@ class AuroraClient:
     async def get_speech(self, job_id: str) -> SpeechJob:
         return SpeechJob.from_api(await self._call("GET", f"/api/text_to_speech/{job_id}/"))
 
-    async def list_speech(self) -> builtins.list[SpeechJob]:
-        """Not documented: the reconciler tries it and parks the job if the service has no such list."""
-        return parse_speech_list(await self._call("GET", "/api/text_to_speech/"))
+    async def list_speech(
+        self, ids: builtins.list[str] | None = None, ordering: str | None = None
+    ) -> builtins.list[SpeechJob]:
+        """`GET /api/text_to_speech/` (documented): a bare array; `ids` at most 100 a request
+        (asked in chunks, as `list`), `ordering` a field name, `-` for descending."""
+        params: dict[str, str] = {"ordering": ordering} if ordering else {}
+        if ids is None:
+            return parse_speech_list(await self._call("GET", "/api/text_to_speech/", params=params))
+        found: builtins.list[SpeechJob] = []
+        unique = builtins.list(dict.fromkeys(ids))
+        for start in range(0, len(unique), MAX_IDS_PER_LIST):
+            chunk = ",".join(unique[start : start + MAX_IDS_PER_LIST])
+            found.extend(
+                parse_speech_list(await self._call("GET", "/api/text_to_speech/", params={**params, "ids": chunk}))
+            )
+        return found
 
-    async def remaining_credits(self) -> float:
+    async def remaining_credits(self) -> Decimal:
+        """The account's balance, exact (it can be fractional)."""
         data = await self._call("GET", "/api/remaining_credits/")
         value = data.get("remaining_credits") if isinstance(data, dict) else None
         if isinstance(value, bool) or not isinstance(value, (int, float, str)):
             raise InvalidResponseError(detail=f"remaining_credits missing: {excerpt(repr(data))}")
         try:
-            return float(value)
-        except ValueError as exc:
-            raise InvalidResponseError(detail=f"remaining_credits not a number: {value!r}") from exc
+            credits = parse_credits(value, "remaining_credits")
+        except InvalidResponseError:
+            credits = None
+        if credits is None:
+            raise InvalidResponseError(detail=f"remaining_credits not a number: {value!r}")
+        return credits
 
     # ------------------------------------------------------------------ plumbing
 
@@ -307,7 +325,7 @@ async def _read_bounded(response: httpx.Response, limit: int) -> bytes | None:
     return bytes(body)
 
 
-async def credits_with(credentials: Credentials, base_url: str = DEFAULT_BASE_URL) -> float:
+async def credits_with(credentials: Credentials, base_url: str = DEFAULT_BASE_URL) -> Decimal:
     """Test keys the way every "test" and "connect" does: the remaining credits, or an ApiError."""
     async with AuroraClient(credentials, base_url) as client:
         return await client.remaining_credits()

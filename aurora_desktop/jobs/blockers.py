@@ -16,6 +16,7 @@ from pathlib import Path
 
 from aurora_desktop.api.catalog import ModelSpec, audio_too_long, cost_credits, too_long_message
 from aurora_desktop.api.models import NAME_MAX
+from aurora_desktop.formatting import credits_text
 from aurora_desktop.hosting.base import NO_STORAGE_MESSAGE, Hoster, NoHosting
 from aurora_desktop.jobs.model import REMOTE_NAME_SUFFIX_LENGTH
 from aurora_desktop.jobs.vocabulary import Blame
@@ -62,10 +63,10 @@ def blockers_for(
     model: ModelSpec,
     *,
     audio_seconds: float,
-    remaining: float | None,
+    remaining: Decimal | None,
     local_files: bool = False,
     hoster: Hoster | None = None,
-    max_credits: float | None = None,
+    max_credits: Decimal | float | None = None,
     speech: Decimal = Decimal(0),
 ) -> list[Blocker]:
     """What stands in the way of a video of `audio_seconds` on `model` (and a `speech` costing
@@ -83,13 +84,15 @@ def blockers_for(
     if remaining is not None and remaining < price:
         return [
             Blocker(
-                BlockerCode.NO_CREDITS, f"Not enough credits: this video costs {price:g} and you have {remaining:g}."
+                BlockerCode.NO_CREDITS,
+                f"Not enough credits: this video costs {credits_text(price)} and you have {credits_text(remaining)}.",
             )
         ]
     if max_credits is not None and price > max_credits:
         return [
             Blocker(
-                BlockerCode.OVER_BUDGET, f"This video costs {price:g} credits, more than --max-credits {max_credits:g}."
+                BlockerCode.OVER_BUDGET,
+                f"This video costs {credits_text(price)} credits, more than --max-credits {credits_text(max_credits)}.",
             )
         ]
     return []

@@ -18,6 +18,7 @@ import httpx
 
 from aurora_desktop.api.catalog import ModelSpec, cost_credits
 from aurora_desktop.api.speech import SCRIPT_MAX, WORDS_PER_MINUTE, estimate_seconds, speech_credits
+from aurora_desktop.jobs.limits import script_too_long
 from aurora_desktop.jobs.model import InputFile, InputKind, is_link
 from aurora_desktop.jobs.share_links import HOW_TO_SHARE, link_copy, sendable, service_of
 from aurora_desktop.media.convert import convert_to_wav
@@ -51,12 +52,13 @@ class Script:
         return self.speech_id is None
 
 
-def script_problem(text: str) -> str:
-    """A plain sentence when a script cannot be sent as it is; "" when it can."""
+def script_problem(text: str, limit: int = SCRIPT_MAX) -> str:
+    """A plain sentence when a script cannot be sent as it is; "" when it can. `limit` is this
+    account's (jobs/limits.py: 4,000 characters unless a longer script was accepted)."""
     if not text.strip():
         return "Type what the person should say."
-    if len(text) > SCRIPT_MAX:
-        return f"The script is {len(text):,} characters long; Creatify takes up to {SCRIPT_MAX:,}. Shorten it."
+    if len(text) > limit:
+        return script_too_long(len(text), limit)
     return ""
 
 
@@ -203,10 +205,11 @@ async def prepare_script(
     work_dir: Path,
     photo_background: str = DEFAULT_BACKGROUND,
     words_per_minute: float = WORDS_PER_MINUTE,
+    script_max: int = SCRIPT_MAX,
 ) -> PreparedInputs:
     """A portrait and a script: the speech's length (and so both prices) is estimated from
     the words until Creatify has made it."""
-    problem = script_problem(script.text)
+    problem = script_problem(script.text, script_max)
     if problem:
         raise InputError(problem)
     if not script.voice_id:

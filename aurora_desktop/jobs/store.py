@@ -26,8 +26,10 @@ from typing import Any, TypeVar
 from tenacity import Retrying, retry_if_exception, stop_after_delay, wait_random
 
 from aurora_desktop.errors import UserError
+from aurora_desktop.formatting import credits_exact
 from aurora_desktop.jobs.model import (
     COLUMNS,
+    CREDIT_COLUMNS,
     DATETIME_COLUMNS,
     FINAL_STATES,
     LocalJob,
@@ -166,6 +168,8 @@ def _encode(column: str, value: Any) -> Any:
             return os.fsencode(value)
     if column in DATETIME_COLUMNS:
         return value.isoformat()
+    if column in CREDIT_COLUMNS:
+        return float(value)  # REAL: exact for any amount of up to 15 digits, read back as that decimal
     if isinstance(value, State):
         return value.value
     return value
@@ -179,6 +183,8 @@ def _decode(row: sqlite3.Row) -> LocalJob:
             value = os.fsdecode(value)
         elif value is not None and column in DATETIME_COLUMNS:
             value = datetime.fromisoformat(value)
+        elif value is not None and column in CREDIT_COLUMNS:
+            value = credits_exact(value)
         values[column] = value
     return job_from_columns(values)
 
@@ -406,6 +412,14 @@ class JobStore:
             ).fetchall()
         return [{"at": r["at"], "kind": r["kind"], **json.loads(r["data"])} for r in rows]
 
+    def last_event_at(self, job_id: str, kind: History) -> datetime | None:
+        """When the job last recorded `kind` (e.g. the speech intent, written just before its POST)."""
+        with self._lock:
+            row = self._db.execute(
+                "SELECT at FROM events WHERE job_id = ? AND kind = ? ORDER BY seq DESC LIMIT 1", (job_id, str(kind))
+            ).fetchone()
+        return datetime.fromisoformat(row["at"]) if row else None
+
 
 class AsyncStore:
     """The store's calls, each run on one dedicated thread."""
@@ -444,6 +458,9 @@ class AsyncStore:
 
     async def get(self, job_id: str) -> LocalJob | None:
         return await self._run(self.sync.get, job_id)
+
+    async def last_event_at(self, job_id: str, kind: History) -> datetime | None:
+        return await self._run(self.sync.last_event_at, job_id, kind)
 
     async def list(self, states: Iterable[State] | None = None) -> builtins.list[LocalJob]:
         return await self._run(self.sync.list, states)

@@ -6,6 +6,8 @@ import argparse
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from aurora_desktop.api.speech import SCRIPT_MAX_LONGER
+
 DEFAULT_API_ID = "sandbox-id"
 DEFAULT_API_KEY = "sandbox-key"
 
@@ -40,6 +42,7 @@ class SandboxConfig:
     slow_progress: float = 1.0  # fault: multiply job_seconds
     render_workers: int = 1  # jobs rendering at once; others wait in_queue
     max_input_bytes: int = 50 * 1024 * 1024
+    script_max: int = SCRIPT_MAX_LONGER  # characters of a speech script (the docs say 4,000 or 8,000)
     fetch_timeout: float = 20.0
     data_dir: str | None = None  # outputs and hosted files; a temp dir when None
     speech_seconds: float | None = None  # how long a voice takes; None: as long as a video (job_seconds)
@@ -67,6 +70,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--job-seconds", type=float, default=4.0, help="least time a job takes")
     p.add_argument("--render-workers", type=int, default=1)
     p.add_argument("--max-input-mb", type=float, default=50)
+    p.add_argument(
+        "--script-max", type=int, default=SCRIPT_MAX_LONGER, help="longest speech script taken, in characters"
+    )
     p.add_argument("--fetch-timeout", type=float, default=20.0)
     p.add_argument("--data-dir", default=None, help="where outputs and hosted files go (default: a temp dir)")
     p.add_argument(
@@ -119,6 +125,7 @@ def config_from_args(args: argparse.Namespace) -> SandboxConfig:
         slow_progress=args.slow_progress,
         render_workers=args.render_workers,
         max_input_bytes=int(args.max_input_mb * 1024 * 1024),
+        script_max=args.script_max,
         fetch_timeout=args.fetch_timeout,
         data_dir=args.data_dir,
         speech_seconds=args.speech_seconds,

@@ -134,7 +134,7 @@ class SandboxJob:
         }
 
 
-def _is_url(value: Any) -> bool:
+def is_url(value: Any) -> bool:
     if not isinstance(value, str):
         return False
     parts = urlsplit(value)
@@ -149,14 +149,14 @@ def validate_create(body: Any) -> tuple[dict[str, Any], ModelSpec]:
     for key in ("image", "audio"):
         if body.get(key) in (None, ""):
             errors[key] = ["This field is required."]
-        elif not _is_url(body[key]):
+        elif not is_url(body[key]):
             errors[key] = ["Enter a valid URL."]
     name = body.get("name")
     if name is not None and (not isinstance(name, str) or len(name) > NAME_MAX):
         errors["name"] = [f"Ensure this field has no more than {NAME_MAX} characters."]
     webhook = body.get("webhook_url")
     if webhook not in (None, ""):
-        if not _is_url(webhook):
+        if not is_url(webhook):
             errors["webhook_url"] = ["Enter a valid URL."]
         elif len(webhook) > WEBHOOK_MAX:
             errors["webhook_url"] = [f"Ensure this field has no more than {WEBHOOK_MAX} characters."]
@@ -396,7 +396,7 @@ class SandboxService:
 
     async def _webhook(self, job: SandboxJob) -> None:
         url = job.request.get("webhook_url")
-        if not url or self._http is None:
+        if not url:
             return
         payload = {
             "id": job.id,
@@ -404,7 +404,13 @@ class SandboxService:
             "failed_reason": job.failed_reason,
             "video_output": job.video_output,
         }
+        await self.send_webhook(url, payload, job.id)
+
+    async def send_webhook(self, url: str, payload: dict[str, Any], job_id: str) -> None:
+        """POST a job's news to its `webhook_url` (Aurora and speech jobs alike); a failure is logged only."""
+        if self._http is None:
+            return
         try:
             await self._http.post(url, json=payload, timeout=5.0)
         except httpx.HTTPError as exc:
-            log.warning("webhook for %s failed: %s", job.id, exc)
+            log.warning("webhook for %s failed: %s", job_id, exc)

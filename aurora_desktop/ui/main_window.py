@@ -33,7 +33,7 @@ from aurora_desktop.api.credentials import Credentials
 from aurora_desktop.api.errors import ApiError, AuthError, as_test_result
 from aurora_desktop.api.speech import WORDS_PER_MINUTE
 from aurora_desktop.errors import UserError
-from aurora_desktop.formatting import time_left
+from aurora_desktop.formatting import credits_text, time_left
 from aurora_desktop.hosting import NoHosting
 from aurora_desktop.jobs.model import LocalJob, State, utcnow
 from aurora_desktop.jobs.report import job_report
@@ -289,7 +289,7 @@ class MainWindow(QMainWindow):
         self.welcome.show_status(self.tr("Connected."))
         await self._open(demo=False)
         self.statusBar().showMessage(
-            self.tr("Connected to Creatify. Remaining credits: {n:g}.").format(n=credits) + note, 15000
+            self.tr("Connected to Creatify. Remaining credits: {n}.").format(n=credits_text(credits)) + note, 15000
         )
 
     async def _test_keys(self, credentials: Credentials) -> float:
@@ -555,6 +555,8 @@ class MainWindow(QMainWindow):
             return  # worked out when the panel is made
         voice = panel.voice
         panel.set_pace(learned_pace(self.model.jobs(), voice.id if voice else None))
+        if self.services is not None:  # the longest script this account may send, as learnt
+            panel.set_script_max(self.services.engine.script_limit.value)
 
     def _remember_favourites(self, ids: list[str]) -> None:
         self.settings.voice_favourites = list(ids)
@@ -593,6 +595,7 @@ class MainWindow(QMainWindow):
                 hoster=services.hoster,
                 remaining=self.create_panel.remaining,
                 words_per_minute=spoken_pace,
+                limit=services.engine.script_limit,
             )
             if spec.script is not None and spec.audio:  # another take with a speech already made
                 quote = orders.reusing(quote, spec.script)
@@ -838,7 +841,7 @@ class MainWindow(QMainWindow):
             self.tr("The voice is {seconds:.0f} seconds long. Make the video with:").format(seconds=seconds)
         )
         labels = [
-            self.tr("{label} ({price:g} credits)").format(label=m.label, price=cost_credits(m, seconds))
+            self.tr("{label} ({price} credits)").format(label=m.label, price=credits_text(cost_credits(m, seconds)))
             for m in fitting
         ]
         dialog.setComboBoxItems(labels)

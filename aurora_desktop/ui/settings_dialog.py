@@ -32,6 +32,7 @@ from aurora_desktop.api import ApiError, AuthError, Credentials
 from aurora_desktop.api.catalog import CATALOG
 from aurora_desktop.api.client import DEFAULT_BASE_URL, credits_with
 from aurora_desktop.api.errors import as_test_result
+from aurora_desktop.formatting import credits_text
 from aurora_desktop.jobs.naming import check_template, video_stem
 from aurora_desktop.secrets import (
     API_ID,
@@ -308,7 +309,7 @@ class SettingsDialog(QDialog):
         except ApiError as exc:
             self.test_result.setText(as_test_result(exc))
             return
-        self.test_result.setText(self.tr("Connected. Remaining credits: {n:g}.").format(n=credits))
+        self.test_result.setText(self.tr("Connected. Remaining credits: {n}.").format(n=credits_text(credits)))
 
     async def _check_setup(self) -> None:
         from aurora_desktop import doctor
@@ -380,7 +381,7 @@ class SettingsDialog(QDialog):
                 self.test_result.setText(as_test_result(exc))
             else:
                 keys_work = True
-                self.test_result.setText(self.tr("Connected. Remaining credits: {n:g}.").format(n=credits))
+                self.test_result.setText(self.tr("Connected. Remaining credits: {n}.").format(n=credits_text(credits)))
             finally:
                 self.save_button.setEnabled(True)
         if self.session_only.isChecked():

@@ -56,7 +56,8 @@ def test_a_speech_job_with_unknowns() -> None:
 
 def test_request_body_and_price() -> None:
     assert SpeechRequest("Hi there", "acc-1").to_api() == {"script": "Hi there", "accent": "acc-1"}
-    assert SpeechRequest("Hi", "acc", name="n [ad-1]").to_api()["name"] == "n [ad-1]"
+    with_hook = SpeechRequest("Hi", "acc", webhook_url="https://example.com/hook").to_api()
+    assert with_hook == {"script": "Hi", "accent": "acc", "webhook_url": "https://example.com/hook"}  # no `name`
     assert speech_credits(1) == Decimal(1) and speech_credits(30) == Decimal(1) and speech_credits(30.2) == Decimal(2)
     assert estimate_seconds("one two three four five " * 30) == pytest.approx(60.0)
     assert estimate_seconds("   ") == 0.0
