@@ -216,7 +216,7 @@ class AuroraClient:
             )
         try:
             return json_module.loads(body)
-        except ValueError:
+        except (ValueError, RecursionError):  # RecursionError: nested deeper than Python parses
             raise InvalidResponseError(
                 detail=f"{method} {path} -> HTTP {response.status_code}, not JSON:\n{excerpt(text)}"
             ) from None
