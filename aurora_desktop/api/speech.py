@@ -15,6 +15,7 @@ import math
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
+from urllib.parse import urlsplit
 
 from aurora_desktop.api.errors import InvalidResponseError, excerpt
 from aurora_desktop.api.models import JobStatus, _lenient, _number, _text, parse_job_id, parse_list
@@ -70,6 +71,25 @@ def parse_voices(data: Any) -> list[Voice]:
     return parse_list(data, _voice, "voices")
 
 
+MAX_SPEECH_SECONDS = 6 * 3600  # far beyond any script's length: more is not a real answer
+
+
+def _web_link(value: Any, what: str) -> str | None:
+    """The speech's link: it becomes the video's audio input, so only http(s) will do (never file://)."""
+    link = _text(value) or None
+    if link is not None and urlsplit(link).scheme.lower() not in ("http", "https"):
+        raise InvalidResponseError(detail=f"{what} is not a web link: {excerpt(link, 200)}")
+    return link
+
+
+def _seconds(value: Any, what: str) -> float | None:
+    """A length in seconds that speech can have: more than 0, at most MAX_SPEECH_SECONDS."""
+    seconds = _number(value, what)
+    if seconds is not None and not 0 < seconds <= MAX_SPEECH_SECONDS:
+        raise InvalidResponseError(detail=f"{what} is not a possible length: {excerpt(repr(value), 50)}")
+    return seconds
+
+
 @dataclass(frozen=True, slots=True)
 class SpeechRequest:
     script: str
@@ -102,8 +122,8 @@ class SpeechJob:
         return cls(
             id=job_id,
             status=JobStatus.parse(data.get("status")),
-            output=_text(data.get("output")) or None,
-            duration=_lenient(_number, data.get("duration"), "duration"),
+            output=_lenient(_web_link, data.get("output"), "output"),
+            duration=_lenient(_seconds, data.get("duration"), "duration"),
             credits_used=_lenient(_number, data.get("credits_used"), "credits_used"),
             failed_reason=(_text(data.get("failed_reason")) or "").strip() or None,
             name=_text(data.get("name")),

@@ -141,3 +141,25 @@ def test_a_loopback_link_may_redirect_on_this_computer(tmp_path: Path) -> None:
     with HostileServer(answer) as server:
         path = run(fetch_link(f"{server.url}/s/abc/portrait.png", "image", tmp_path))
     assert path.read_bytes() == png
+
+
+# ----------------------------------------------------------------------------- item 14: odd links at the command line
+
+
+@pytest.mark.parametrize(
+    ("link", "words"),
+    [
+        ("http://0177.0.0.1/portrait.png", "is not a web address"),  # octal IPv4 (127.0.0.1)
+        ("https://example.com/" + "a" * 120_000 + ".png", "longer than 8,192 characters"),
+        ("http://169.254.169.254/latest/meta-data/portrait.png", "not public"),
+    ],
+)
+def test_an_odd_pasted_link_is_a_plain_refusal_with_exit_2(tmp_path: Path, link: str, words: str) -> None:
+    import sys
+
+    from tests.conftest import SAMPLE_AUDIO, cli_env, run_cli
+
+    args = [sys.executable, "-m", "aurora_desktop", "run", "--image", link, "--audio", str(SAMPLE_AUDIO)]
+    result = run_cli([*args, "--profile", str(tmp_path / "p"), "--api-base", "http://127.0.0.1:9"], cli_env())
+    assert result.returncode == 2, result.stderr[-2000:]
+    assert "Traceback" not in result.stderr and words in result.stderr
