@@ -36,7 +36,7 @@ from urllib.parse import urlsplit, urlunsplit
 import httpx
 
 from aurora_desktop.addresses import NOT_PUBLIC, AddressRefused, is_loopback_host, public_only
-from aurora_desktop.hosting.base import HostedFile, HostingError, ProgressCallback
+from aurora_desktop.hosting.base import HostedFile, HostingError, ProgressCallback, placed
 
 log = logging.getLogger(__name__)
 
@@ -283,13 +283,15 @@ class QuickLinkHoster:
                     reasons.append(exc.reason)
                     retryable |= exc.retryable
                     continue
+                token = json.dumps([host.key, upload.url, upload.token]) if host.deletes else None
+                if token:
+                    await placed(token)  # recorded before the check: a crash during it still deletes it
                 problem = await self._verify(http, upload.url, digest, size)
                 if problem:
                     log.warning("quick link on %s does not serve the file: %s", host.key, problem)
                     reasons.append(f"the link from {host.label} {problem}")
                     await self._delete(host, http, upload)
                     continue
-                token = json.dumps([host.key, upload.url, upload.token]) if host.deletes else None
                 return HostedFile(url=upload.url, expires_at=datetime.now(UTC) + LIFETIME, key=token)
         detail = "; ".join(reasons)
         if retryable:

@@ -60,3 +60,37 @@ def test_a_photo_reaches_the_public_host_without_its_hidden_details(
     again = run(prepare(str(photo), str(SAMPLE_AUDIO), work_dir=tmp_path / "work2"))
     assert again.image_hash == prepared.image_hash
     assert any("hidden details" in note for note in prepared.notes)
+
+
+def test_a_copy_uploaded_just_before_a_kill_is_deleted_on_resume(make_sandbox, temp_hosts, tmp_path: Path) -> None:
+    """Killed (SIGKILL) after the host took the file but before the app recorded it (while it
+    fetched the link back to check it): `resume` deletes that copy, and then the job's own."""
+    import os
+    import signal
+    import subprocess
+    import time
+
+    from aurora_desktop.hosting.quick import HOSTS_ENV
+    from tests.conftest import SAMPLE_IMAGE, cli_args, cli_env, run_cli
+
+    sb = make_sandbox()
+    zero = temp_hosts["0x0"]
+    zero.mode("hang_fetch")
+    env = cli_env(sb, **{HOSTS_ENV: os.environ[HOSTS_ENV]})
+    profile = tmp_path / "profile"
+    args = cli_args(sb, profile, "run", "--image", str(SAMPLE_IMAGE), "--audio", str(SAMPLE_AUDIO))
+    args[args.index("--hosting") + 1] = "quick"
+    with subprocess.Popen(args, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) as proc:
+        deadline = time.monotonic() + 60
+        while not zero.events("fetch"):  # the host has the file; the app is checking its link
+            assert proc.poll() is None and time.monotonic() < deadline, "the link was never checked"
+            time.sleep(0.05)
+        proc.send_signal(signal.SIGKILL)
+    assert len(zero.log()["held"]) == 1  # the copy the killed run left behind
+
+    zero.mode("ok")
+    resume = cli_args(sb, profile, "resume")
+    resume[resume.index("--hosting") + 1] = "quick"
+    result = run_cli(resume, env)
+    assert result.returncode == 0, result.stderr
+    assert zero.log()["held"] == []  # that copy too was deleted, not left for the hour
