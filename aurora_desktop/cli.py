@@ -250,7 +250,7 @@ async def cmd_doctor(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(doctor.as_json(checks), indent=2))
     else:
-        print(doctor.as_text(checks))
+        print("\n".join(terminal_text(line) for line in doctor.as_text(checks).splitlines()))
     return EXIT_OK if all(c.ok for c in checks) else EXIT_JOB_FAILED
 
 
