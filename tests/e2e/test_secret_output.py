@@ -16,36 +16,35 @@ import pytest
 from aurora_desktop.jobs.report import job_report
 from aurora_desktop.jobs.store import JobStore
 from tests.conftest import SAMPLE_AUDIO, SAMPLE_IMAGE, cli_args, cli_env, run_cli
+from tests.e2e.helpers.hostile_http import HostileServer, echo_headers, fixed, proxy
 
 pytestmark = pytest.mark.e2e
-
-
-def _echo(sb) -> dict[str, object]:
-    """What an echoing server answers: the request's headers, the keys among them."""
-    return {
-        "detail": "Internal error while handling the request",
-        "request_headers": {
-            "host": sb.url.split("//", 1)[1],
-            "x-api-id": sb.proc.api_id,
-            "x-api-key": sb.proc.api_key,
-            "user-agent": "AuroraDesktop",
-        },
-    }
 
 
 def _library_bytes(profile: Path) -> bytes:
     return b"".join(p.read_bytes() for p in profile.rglob("*") if p.is_file() and ".sqlite" in p.name)
 
 
+def _echoing(h):
+    """The video request is refused by a proxy that echoes the request's headers (keys too)."""
+    return echo_headers(400) if h.command == "POST" and h.path.startswith("/api/aurora/") else None
+
+
 def test_an_echoed_api_key_appears_nowhere(make_sandbox, tmp_path: Path) -> None:
+    """(A 500 with the same body is covered in tests/unit/test_redact.py: `run` records no detail
+    of a 500, so that case passed before the fix too, and takes no process here.)"""
     sb = make_sandbox()
     key, api_id = sb.proc.api_key, sb.proc.api_id
-    # The video request is refused with the echo. (A 500 with the same body is covered in
-    # tests/unit/test_redact.py: `run` records no detail of it, so it takes no process here.)
-    sb.fault(kind="status", status=400, body=_echo(sb), method="POST", path="/api/aurora/", times=1000)
     profile = tmp_path / "p"
-    args = cli_args(sb, profile, "run", "--image", str(SAMPLE_IMAGE), "--audio", str(SAMPLE_AUDIO), "--patience", "2")
-    result = run_cli(args, cli_env(sb))
+    with HostileServer(proxy(sb.url, _echoing)) as server:
+        # Inputs as links at the sandbox: nothing is uploaded through the proxy.
+        image, audio = sb.host(SAMPLE_IMAGE), sb.host(SAMPLE_AUDIO)
+        args = cli_args(sb, profile, "run", "--image", image, "--audio", audio)
+        args[args.index("--api-base") + 1] = server.url
+        result = run_cli([*args, "--patience", "2"], cli_env(sb))
+        assert any(r["path"].startswith("/api/aurora/") and r["method"] == "POST" for r in server.requests), (
+            result.stderr[-3000:]
+        )
     assert result.returncode != 0
     shown = [result.stdout, result.stderr]
     jobs_args = [sys.executable, "-m", "aurora_desktop", "jobs", "--profile", str(profile)]
@@ -73,8 +72,6 @@ HOSTILE_NAME = "Ann\x1b]0;pwned\x07a\x1b[2J\x1b[31m\rFAKE LINE\nsecond\x9b1m\u20
 
 
 def _voices_answer(body: bytes):
-    from tests.e2e.helpers.hostile_http import fixed
-
     return fixed(body, headers={"Content-Type": "application/json"})
 
 
@@ -84,8 +81,6 @@ def _voices(server_url: str, *extra: str) -> object:
 
 
 def test_voice_names_reach_the_terminal_without_control_characters(tmp_path: Path) -> None:
-    from tests.e2e.helpers.hostile_http import HostileServer
-
     voice = {
         "name": HOSTILE_NAME,
         "gender": "fe\x1b[1mmale",
@@ -102,8 +97,6 @@ def test_voice_names_reach_the_terminal_without_control_characters(tmp_path: Pat
 
 
 def test_a_deeply_nested_voices_answer_is_a_plain_message(tmp_path: Path) -> None:
-    from tests.e2e.helpers.hostile_http import HostileServer
-
     with HostileServer(_voices_answer(b"[" * 200_000 + b"]" * 200_000)) as server:
         result = _voices(server.url, "--profile", str(tmp_path / "p"))
     assert result.returncode == 4, result.stderr  # the service answered with something unusable

@@ -22,10 +22,11 @@ Answer = Callable[[BaseHTTPRequestHandler], None]
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server: _Server
+    body: bytes
 
     def _serve(self) -> None:
         length = int(self.headers.get("Content-Length") or 0)
-        body = self.rfile.read(length) if length else b""
+        body = self.body = self.rfile.read(length) if length else b""
         self.server.requests.append({"method": self.command, "path": self.path, "size": len(body)})
         with contextlib.suppress(BrokenPipeError, ConnectionResetError):  # the client stopped reading
             self.server.answer(self)
@@ -136,5 +137,28 @@ def echo_headers(status: int = 500) -> Answer:
     def answer(h: BaseHTTPRequestHandler) -> None:
         body = json.dumps({"detail": "Internal error", "request_headers": dict(h.headers.items())}).encode()
         fixed(body, status, {"Content-Type": "application/json"})(h)
+
+    return answer
+
+
+def proxy(target: str, instead: Callable[[BaseHTTPRequestHandler], Answer | None]) -> Answer:
+    """Passes each request on to `target` (a sandbox) and its answer back, except where
+    `instead(request)` gives another answer (e.g. `echo_headers()` for one route)."""
+    import httpx
+
+    def answer(h: BaseHTTPRequestHandler) -> None:
+        other = instead(h)
+        if other is not None:
+            other(h)
+            return
+        headers = {k: v for k, v in h.headers.items() if k.lower() not in ("host", "content-length", "connection")}
+        reply = httpx.request(h.command, target + h.path, headers=headers, content=getattr(h, "body", b""), timeout=60)
+        h.send_response(reply.status_code)
+        for key, value in reply.headers.items():
+            if key.lower() not in ("content-length", "transfer-encoding", "connection", "content-encoding"):
+                h.send_header(key, value)
+        h.send_header("Content-Length", str(len(reply.content)))
+        h.end_headers()
+        h.wfile.write(reply.content)
 
     return answer
