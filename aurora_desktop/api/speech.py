@@ -57,7 +57,11 @@ def _voice(item: Any) -> Voice:
         raise InvalidResponseError(detail=f"a voice without a name: {excerpt(repr(item))}")
     raw_accents = item.get("accents")
     accents = tuple(
-        Accent(str(raw["id"]), _text(raw.get("accent_name")) or "", _text(raw.get("preview_url")) or None)
+        Accent(
+            str(raw["id"]),
+            _text(raw.get("accent_name")) or "",
+            _lenient(_web_link, raw.get("preview_url"), "preview_url"),  # played by the window: never file://
+        )
         for raw in (raw_accents if isinstance(raw_accents, list) else [])
         if isinstance(raw, dict) and raw.get("id")
     )

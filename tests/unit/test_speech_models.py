@@ -79,3 +79,14 @@ def test_an_impossible_speech_output_or_length_is_unknown(output: str, duration:
         assert speech.output == output and speech.duration is None
     else:
         assert speech.output is None and speech.duration == 12.0
+
+
+def test_a_voice_preview_that_is_not_a_web_link_is_dropped() -> None:
+    """The window plays previews from their link: a file:// one would read a local file."""
+    voices = parse_voices(
+        [
+            {"name": "Ann", "accents": [{"id": "a1", "accent_name": "British", "preview_url": "file:///etc/passwd"}]},
+            {"name": "Bo", "accents": [{"id": "b1", "accent_name": "US", "preview_url": "https://cdn.example/b.mp3"}]},
+        ]
+    )
+    assert [v.accents[0].preview_url for v in voices] == [None, "https://cdn.example/b.mp3"]
