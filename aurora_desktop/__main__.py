@@ -29,6 +29,9 @@ HEADLESS = ("run", "jobs", "resume", "doctor", "voices")
 
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
+    from aurora_desktop.redact import install_log_redaction
+
+    install_log_redaction()  # no log line of any part (sandbox, commands, window) carries a key
     if argv[:1] == ["sandbox"]:
         from aurora_desktop.sandbox.__main__ import main as sandbox_main
 

@@ -18,9 +18,11 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import re
 import signal
 import sys
 import time
+import unicodedata
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, TextIO
@@ -63,6 +65,19 @@ def _credits_arg(text: str) -> Decimal:
     return value
 
 
+# Terminal escape sequences (CSI, OSC up to its terminator, two-character ones, the 8-bit CSI):
+# a voice or job name holding one could retitle the window, clear it or fake a line.
+_ESCAPE = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)?|[ -/]*[0-~])|\x9b[0-?]*[ -/]*[@-~]")
+_INVISIBLE = frozenset("\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u2028\u2029")
+
+
+def terminal_text(text: str) -> str:
+    """Text from the service or the library as a terminal may show it: escape sequences
+    dropped, every other control character (CR, LF, tab, BEL, C1) and bidi override a space."""
+    text = _ESCAPE.sub("", text)
+    return "".join(" " if c in _INVISIBLE or unicodedata.category(c) == "Cc" else c for c in text)
+
+
 class Exit(Exception):
     def __init__(self, code: int, message: str = "") -> None:
         super().__init__(message)
@@ -82,7 +97,7 @@ class Reporter:
         if self.as_json:
             print(json.dumps({"event": "message", "message": message, **data}), file=self.stream, flush=True)
         else:
-            print(message, file=self.stream, flush=True)
+            print(terminal_text(message), file=self.stream, flush=True)
 
     def __call__(self, event: EngineEvent) -> None:
         if self.as_json:
@@ -104,6 +119,7 @@ class Reporter:
                 line = message or ("online" if online else "offline")
             case Notice(message):
                 line = message
+        line = terminal_text(line)
         if line and line != self._last_line:
             self._last_line = line
             print(line, file=self.stream, flush=True)
@@ -247,7 +263,7 @@ async def cmd_doctor(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(doctor.as_json(checks), indent=2))
     else:
-        print(doctor.as_text(checks))
+        print("\n".join(terminal_text(line) for line in doctor.as_text(checks).splitlines()))
     return EXIT_OK if all(c.ok for c in checks) else EXIT_JOB_FAILED
 
 
@@ -520,9 +536,9 @@ async def cmd_voices(args: argparse.Namespace) -> int:
             )
         )
     elif not rows:
-        report.say(f"No voice matches {args.search!r}.")
+        report.say(f"No voice matches {args.search!r}.")  # terminal_text()'d by say()
     for c in rows if not args.json else []:
-        print(f"{c.voice:<16} {c.gender:<8} {c.accent:<16} {c.id}")
+        print(terminal_text(f"{c.voice:<16} {c.gender:<8} {c.accent:<16} {c.id}"))
     return EXIT_OK
 
 
@@ -539,5 +555,6 @@ async def cmd_jobs(args: argparse.Namespace) -> int:
         print("No videos yet.")
     for job in jobs:
         where = (job.output_path if job.state is State.SAVED else job.error_message) or ""
-        print(f"{job.created_at.astimezone():%Y-%m-%d %H:%M}  {job.state.value:<15} {job.name[:40]:<40} {where}")
+        name = terminal_text(job.name)[:40]
+        print(f"{job.created_at.astimezone():%Y-%m-%d %H:%M}  {job.state.value:<15} {name:<40} {terminal_text(where)}")
     return EXIT_OK

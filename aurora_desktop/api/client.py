@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import builtins
 import contextlib
-import ipaddress
 import json as json_module
 import logging
 import platform
@@ -22,6 +21,7 @@ from urllib.parse import urlsplit
 import httpx
 
 from aurora_desktop import __version__
+from aurora_desktop.addresses import is_loopback_host
 from aurora_desktop.api.credentials import Credentials
 from aurora_desktop.api.errors import (
     InvalidResponseError,
@@ -60,15 +60,6 @@ class _KeyHeaders(httpx.Auth):
     def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
         request.headers.update(self._credentials.headers())
         yield request
-
-
-def is_loopback_host(host: str) -> bool:
-    if host.lower() in ("localhost", "localhost.localdomain"):
-        return True
-    try:
-        return ipaddress.ip_address(host.strip("[]")).is_loopback
-    except ValueError:
-        return False
 
 
 def check_base_url(base_url: str) -> str:
@@ -306,7 +297,7 @@ class AuroraClient:
             )
         try:
             return json_module.loads(body)
-        except ValueError:
+        except (ValueError, RecursionError):  # RecursionError: nested deeper than Python parses
             raise InvalidResponseError(
                 detail=f"{method} {path} -> HTTP {response.status_code}, not JSON:\n{excerpt(text)}"
             ) from None

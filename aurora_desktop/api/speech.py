@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
+from urllib.parse import urlsplit
 
 from aurora_desktop.api.errors import InvalidResponseError, excerpt
 from aurora_desktop.api.models import (
@@ -69,7 +70,11 @@ def _voice(item: Any) -> Voice:
         raise InvalidResponseError(detail=f"a voice without a name: {excerpt(repr(item))}")
     raw_accents = item.get("accents")
     accents = tuple(
-        Accent(str(raw["id"]), _text(raw.get("accent_name")) or "", _text(raw.get("preview_url")) or None)
+        Accent(
+            str(raw["id"]),
+            _text(raw.get("accent_name")) or "",
+            _lenient(_web_link, raw.get("preview_url"), "preview_url"),  # played by the window: never file://
+        )
         for raw in (raw_accents if isinstance(raw_accents, list) else [])
         if isinstance(raw, dict) and raw.get("id")
     )
@@ -81,6 +86,25 @@ def _voice(item: Any) -> Voice:
 def parse_voices(data: Any) -> list[Voice]:
     """`GET /api/voices/` (a bare list) or one page of `/api/voices/paginated/`."""
     return parse_list(data, _voice, "voices")
+
+
+MAX_SPEECH_SECONDS = 6 * 3600  # far beyond any script's length: more is not a real answer
+
+
+def _web_link(value: Any, what: str) -> str | None:
+    """The speech's link: it becomes the video's audio input, so only http(s) will do (never file://)."""
+    link = _text(value) or None
+    if link is not None and urlsplit(link).scheme.lower() not in ("http", "https"):
+        raise InvalidResponseError(detail=f"{what} is not a web link: {excerpt(link, 200)}")
+    return link
+
+
+def _seconds(value: Any, what: str) -> float | None:
+    """A length in seconds that speech can have: more than 0, at most MAX_SPEECH_SECONDS."""
+    seconds = _number(value, what)
+    if seconds is not None and not 0 < seconds <= MAX_SPEECH_SECONDS:
+        raise InvalidResponseError(detail=f"{what} is not a possible length: {excerpt(repr(value), 50)}")
+    return seconds
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,8 +142,8 @@ class SpeechJob:
         return cls(
             id=job_id,
             status=JobStatus.parse(data.get("status")),
-            output=_text(data.get("output")) or None,
-            duration=_lenient(_number, data.get("duration"), "duration"),
+            output=_lenient(_web_link, data.get("output"), "output"),
+            duration=_lenient(_seconds, data.get("duration"), "duration"),
             credits_used=_lenient(parse_credits, data.get("credits_used"), "credits_used"),
             failed_reason=(_text(data.get("failed_reason")) or "").strip() or None,
             script=_text(data.get("script")),

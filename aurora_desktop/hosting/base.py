@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import contextvars
 import hashlib
-from collections.abc import AsyncGenerator, AsyncIterator, Callable
+from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -63,6 +64,33 @@ class Hoster(Protocol):
     async def test(self) -> str:
         """Round-trip a tiny object; return a short success sentence or raise HostingError."""
         ...
+
+
+# A copy that exists before it is checked (a Quick link is fetched back before use) must be
+# recorded at once: killed during the check, the app would otherwise never delete it. The
+# hosting step sets the recorder around `host()`; a hoster calls `placed(key)` the moment
+# `remove(key)` could delete the copy. A context variable, so the Hoster protocol (and the
+# hosters that know their removal key only at the end) stays as it is.
+_recorder: contextvars.ContextVar[Callable[[str], Awaitable[None]] | None] = contextvars.ContextVar(
+    "hosting_recorder", default=None
+)
+
+
+@contextlib.contextmanager
+def recording_placements(record: Callable[[str], Awaitable[None]]) -> Iterator[None]:
+    """Within this block (this task), `placed(key)` awaits `record(key)`."""
+    token = _recorder.set(record)
+    try:
+        yield
+    finally:
+        _recorder.reset(token)
+
+
+async def placed(key: str) -> None:
+    """A hoster's copy now exists and `remove(key)` deletes it: recorded before anything else."""
+    record = _recorder.get()
+    if record is not None:
+        await record(key)
 
 
 NO_STORAGE_MESSAGE = (

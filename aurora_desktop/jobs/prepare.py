@@ -16,6 +16,7 @@ from pathlib import Path
 
 import httpx
 
+from aurora_desktop.addresses import NOT_PUBLIC, AddressRefused, check_link, first_is_loopback, public_only
 from aurora_desktop.api.catalog import ModelSpec, cost_credits
 from aurora_desktop.api.speech import SCRIPT_MAX, WORDS_PER_MINUTE, estimate_seconds, speech_credits
 from aurora_desktop.jobs.limits import script_too_long
@@ -97,10 +98,17 @@ async def fetch_link(url: str, what: str, folder: Path, *, service: str | None =
     """Download a pasted link (bounded) to inspect it; the link itself is what gets sent.
     `service` (Dropbox, ...) names where a share link came from, for what to do when it
     answers with a web page instead of the file."""
+    try:
+        check_link(url)
+    except AddressRefused as exc:
+        raise _refused(what, exc) from None
     target = link_copy(url, what, folder)
+    hook = public_only(first_is_loopback(url), lambda exc: _refused(what, exc))
     try:
         async with (
-            httpx.AsyncClient(timeout=30, follow_redirects=True, trust_env=False) as http,
+            httpx.AsyncClient(
+                timeout=30, follow_redirects=True, trust_env=False, event_hooks={"request": [hook]}
+            ) as http,
             http.stream("GET", url) as response,
         ):
             if response.status_code != 200:
@@ -123,6 +131,16 @@ async def fetch_link(url: str, what: str, folder: Path, *, service: str | None =
     except httpx.HTTPError as exc:
         raise InputError(f"The {what} link could not be opened: {_in_words(exc)}. Check it in a browser.") from None
     return target
+
+
+def _refused(what: str, exc: AddressRefused) -> InputError:
+    """A link (or where it redirects) the app will not open: aurora_desktop/addresses.py says why."""
+    if exc.reason == NOT_PUBLIC:
+        return InputError(
+            f"The {what} link leads to an address that is not public (a private network or this "
+            "computer), so the app did not open it. Creatify can only fetch files from public links."
+        )
+    return InputError(f"The {what} link {exc.reason}.")
 
 
 def _web_page_message(what: str, service: str | None) -> str:

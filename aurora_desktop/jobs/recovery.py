@@ -12,8 +12,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from aurora_desktop.addresses import is_loopback_host
 from aurora_desktop.api import JobStatus
-from aurora_desktop.api.client import is_loopback_host
 from aurora_desktop.jobs.model import LocalJob, State, new_token
 from aurora_desktop.jobs.runtime import Runtime
 from aurora_desktop.jobs.steps.downloading import saved_file_vanished

@@ -20,12 +20,12 @@ from urllib.parse import urlsplit
 import httpx
 
 from aurora_desktop import __version__
+from aurora_desktop.addresses import is_loopback_host, public_only
 from aurora_desktop.api import AuroraClient
-from aurora_desktop.api.client import is_loopback_host
 from aurora_desktop.errors import UserError
 from aurora_desktop.hosting import Hoster
 from aurora_desktop.jobs import transitions
-from aurora_desktop.jobs.download import public_only
+from aurora_desktop.jobs.download import refused
 from aurora_desktop.jobs.events import Connectivity, EngineEvent, EngineStopped, JobChanged, Listener, Progress
 from aurora_desktop.jobs.gate import PriorityGate
 from aurora_desktop.jobs.model import LocalJob, State
@@ -119,7 +119,7 @@ class Runtime:
             trust_env=False,
             transport=video_transport,
             headers={"User-Agent": f"AuroraDesktop/{__version__}"},
-            event_hooks={"request": [public_only(lambda: self.allow_loopback_videos)]},
+            event_hooks={"request": [public_only(lambda: self.allow_loopback_videos, refused)]},
         )
         self.offline_since: float | None = None
         self.speaking_since: dict[str, float] = {}  # job id -> when this engine first saw its voice unfinished

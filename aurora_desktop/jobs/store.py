@@ -39,6 +39,7 @@ from aurora_desktop.jobs.model import (
     utcnow,
 )
 from aurora_desktop.jobs.vocabulary import History
+from aurora_desktop.redact import redact
 
 T = TypeVar("T")
 
@@ -156,6 +157,7 @@ def set_aside(path: Path) -> Path:
 # File paths may hold bytes that are not UTF-8 (os.fsdecode gives surrogates);
 # those are stored as BLOBs of the raw bytes and read back exactly.
 PATH_COLUMNS = frozenset({"image_source", "audio_source", "output_path"})
+REDACTED_COLUMNS = frozenset({"error_message", "error_detail"})  # text that came from servers
 
 
 def _encode(column: str, value: Any) -> Any:
@@ -172,6 +174,8 @@ def _encode(column: str, value: Any) -> Any:
         return float(value)  # REAL: exact for any amount of up to 15 digits, read back as that decimal
     if isinstance(value, State):
         return value.value
+    if column in REDACTED_COLUMNS and isinstance(value, str):
+        return redact(value)
     return value
 
 
@@ -271,7 +275,7 @@ class JobStore:
     def _event(self, job_id: str, kind: str, data: dict[str, Any] | None) -> None:
         self._db.execute(
             "INSERT INTO events(job_id, at, kind, data) VALUES (?, ?, ?, ?)",
-            (job_id, utcnow().isoformat(), kind, json.dumps(data or {}, default=str)),
+            (job_id, utcnow().isoformat(), kind, redact(json.dumps(data or {}, default=str))),
         )
 
     def insert(self, job: LocalJob) -> LocalJob:

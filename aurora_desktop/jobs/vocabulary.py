@@ -108,6 +108,8 @@ class History(enum.StrEnum):
     MODEL_CHANGED = "model-changed"
     HOSTING = "hosting"
     LINK = "link"  # a pasted link is used as it is
+    UPLOAD_INTENT = "upload-intent"  # a local input is about to be uploaded
+    UPLOADED = "uploaded"  # its copy exists (removal key recorded), not checked yet
     HOSTED = "hosted"
     HOSTED_ALL = "hosted-all"
     REHOST = "rehost"

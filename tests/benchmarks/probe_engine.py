@@ -12,7 +12,9 @@
    over-charges (must be 0) and the runs that asked the user (exit 2).
 5. A heavy account (issue 20.2): a sandbox holding a 20 MB history of past videos; whether
    `run`'s first request was made (the video saved) and how long it took.
-6. The hostile Quick-link host (issue 20.8): its place is marked in main().
+6. A hostile Quick-link host (issue 20.8): an endless answer and one trickling a byte every
+   20 s, each before a working stand-in host; peak memory of the process (under 150 MiB) and
+   seconds until it fell through (within the exchange's deadline).
 
     python tests/benchmarks/probe_engine.py [--rounds 20] [--history-mb 20]
 """
@@ -278,7 +280,59 @@ def heavy_account(folder: Path, megabytes: float) -> tuple[int, float, bool, int
         return history, listed, made, result.returncode, seconds
 
 
-PARTS = ("concurrency", "huge", "odd", "swap", "heavy")
+# ----------------------------------------------------------------------------- 4. hostile Quick-link host
+
+HOST_THROUGH = """
+import asyncio, sys, time
+from pathlib import Path
+from aurora_desktop.hosting.quick import QuickLinkHoster, configured_hosts
+async def main():
+    hoster = QuickLinkHoster(configured_hosts(sys.argv[1]), answer_seconds=float(sys.argv[3]))
+    started = time.monotonic()
+    hosted = await hoster.host(Path(sys.argv[2]), key="probe", content_type="image/png")
+    print(f"{time.monotonic() - started:.2f} {hosted.url}")
+asyncio.run(main())
+"""
+HOST_DEADLINE = 5.0  # seconds; the app's is 60 s plus the file's size at 50 kB/s
+
+
+def hostile_host_round() -> list[tuple[str, float, float, bool]]:
+    """(what the host did, peak MiB, seconds to fall through, ended on the working host)."""
+    from tests.e2e.helpers.hostile_http import HostileServer, endless, trickle
+
+    good = subprocess.Popen(
+        [PY, "-m", "tests.e2e.helpers.temp_hosts", "--protocol", "litterbox"], cwd=ROOT, stdout=subprocess.PIPE
+    )
+    results = []
+    try:
+        assert good.stdout is not None
+        good_url = good.stdout.readline().decode().strip()
+        for label, answer in (
+            ("an endless answer", endless(max_seconds=60)),
+            ("a byte every 20 s", trickle(interval=20, count=10)),
+        ):
+            with HostileServer(answer) as hostile:
+                spec = f"0x0={hostile.url},litterbox={good_url}"
+                proc = subprocess.Popen(
+                    [PY, "-c", HOST_THROUGH, spec, str(SAMPLE_IMAGE), str(HOST_DEADLINE)],
+                    cwd=ROOT,
+                    stdout=subprocess.PIPE,
+                    text=True,
+                )
+                _, _, usage = os.wait4(proc.pid, 0)
+                assert proc.stdout is not None
+                with proc.stdout:
+                    seconds, _, url = proc.stdout.read().strip().partition(" ")
+                results.append((label, usage.ru_maxrss / 1024, float(seconds or "nan"), url.startswith(good_url)))
+    finally:
+        good.terminate()
+        good.wait(10)
+        if good.stdout:
+            good.stdout.close()
+    return results
+
+
+PARTS = ("concurrency", "huge", "odd", "swap", "heavy", "hostile")
 
 
 def main() -> None:
@@ -359,8 +413,11 @@ def main() -> None:
             print(f"heavy account: {history} past videos, a {listed:.1f} MB list")
             print(f"  first request made: {'yes' if made else 'no'} (run exit {code} in {seconds:.1f} s)")
 
-    # 6. The hostile Quick-link host (issue 20.8: peak memory under 150 MB, fall-through within
-    # the bound) goes here, with its own stand-in host on loopback.
+    if "hostile" in args.only:
+        print(f"a hostile Quick-link host before a working one (deadline {HOST_DEADLINE:.0f} s per exchange):")
+        for label, mib, seconds, through in hostile_host_round():
+            verdict = "fell through" if through else "DID NOT FALL THROUGH"
+            print(f"  {label}: peak {mib:.0f} MiB (bound 150), {verdict} in {seconds:.1f} s")
 
 
 if __name__ == "__main__":

@@ -463,6 +463,9 @@ def test_a_list_that_cannot_be_read_does_not_stop_a_first_request(tmp_path: Path
         ("http://10.1.2.3/video.mp4", None),
         ("https://videos.example.org/v.mp4", "http://169.254.169.254/latest/meta-data/"),  # a redirect there
         ("http://127.0.0.1:9/sandbox/outputs/v.mp4", None),  # loopback: only for the local stand-in
+        # Issue 20.14: links httpx cannot read parked the job as "unexpected" with a traceback
+        ("http://0177.0.0.1/video.mp4", None),  # octal IPv4 (127.0.0.1)
+        ("https://videos.example.org/" + "a" * 120_000, None),  # a 120 kB link
     ],
 )
 def test_video_links_go_only_to_public_addresses(tmp_path: Path, link: str, answer: str | None) -> None:
