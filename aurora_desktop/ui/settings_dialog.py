@@ -277,8 +277,9 @@ class SettingsDialog(QDialog):
             else info.backend
         )
         if info.problem:
-            # keyring's stand-in backends ("fail Keyring") mean nothing to a person: only the problem.
-            self.where.setText(f"{info.backend}: {info.problem}" if info.system_store else info.problem)
+            # The problem names the OS's store itself (secrets.py); keyring's stand-ins ("fail Keyring")
+            # mean nothing to a person: only the problem.
+            self.where.setText(info.problem)
             self.session_only.setVisible(True)
             return
         try:
