@@ -396,3 +396,17 @@ def _collect_garbage() -> Iterator[None]:
     leak is reported by the test that made it rather than by a bystander."""
     yield
     gc.collect()
+
+
+# ----------------------------------------------------------------------------- one OS only
+
+# What only a real Windows or macOS machine can show (the platform's own programs and
+# folders) is marked so; everything else is tested on Linux with the platform injected.
+_ONLY_ON = {"windows_only": "win32", "macos_only": "darwin"}
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        for marker, platform in _ONLY_ON.items():
+            if item.get_closest_marker(marker) and sys.platform != platform:
+                item.add_marker(pytest.mark.skip(reason=f"{marker}: runs on that OS's CI runner"))

@@ -6,13 +6,16 @@ and skipped elsewhere (pyproject's markers)."""
 from __future__ import annotations
 
 import asyncio
+import shutil
 import sys
+from pathlib import Path
 
 import keyring.errors
 import pytest
 from keyring.backend import KeyringBackend
 
 from aurora_desktop.secrets import SecretStore, SecretsUnavailable
+from aurora_desktop.ui.reveal import _run, reveal
 
 STORES = {"win32": "Windows Credential Manager", "darwin": "macOS Keychain", "linux": "GNOME Keyring / KWallet"}
 
@@ -85,3 +88,58 @@ def test_this_machine_names_its_own_store() -> None:
             store.close()
 
     assert asyncio.run(check()) == expected
+
+
+# ----------------------------------------------------------------------------- reveal in the file manager
+
+
+def _reveal(path: Path, platform: str, *, dbus_answers: bool = False) -> tuple[bool, list[object]]:
+    """What reveal() would run on `platform`: the commands, captured instead of run."""
+    ran: list[object] = []
+    asked: list[Path] = []
+
+    async def run(command: object, ok: tuple[int, ...]) -> bool:
+        ran.append((command, ok))
+        return True
+
+    async def show_items(path: Path) -> bool:
+        asked.append(path)
+        return dbus_answers
+
+    shown = asyncio.run(reveal(path, platform=platform, run=run, show_items=show_items))
+    if platform in ("win32", "darwin"):
+        assert not asked  # the D-Bus file manager is Linux's only
+    return shown, ran
+
+
+def test_reveal_runs_each_os_file_manager(tmp_path: Path) -> None:
+    folder = tmp_path / "My videos"
+    folder.mkdir()
+    video = folder / "a clip.mp4"
+    video.write_bytes(b"x")
+
+    # Windows: explorer selects the file; its own command line, the path in quotes; 1 is success too.
+    assert _reveal(video, "win32") == (True, [(f'explorer /select,"{video}"', (0, 1))])
+    assert _reveal(folder, "win32") == (True, [(f'explorer "{folder}"', (0, 1))])
+    # macOS: Finder selects it.
+    assert _reveal(video, "darwin") == (True, [(["open", "-R", str(video)], (0,))])
+    assert _reveal(folder, "darwin") == (True, [(["open", str(folder)], (0,))])
+    # Linux: FileManager1.ShowItems selects it; when no file manager answers, xdg-open the folder.
+    assert _reveal(video, "linux", dbus_answers=True) == (True, [])
+    assert _reveal(video, "linux") == (True, [(["xdg-open", str(folder)], (0,))])
+    assert _reveal(folder, "linux") == (True, [(["xdg-open", str(folder)], (0,))])
+
+
+def test_reveal_says_false_when_no_program_answers(tmp_path: Path) -> None:
+    """The real runner on this machine: a program that does not exist is 'nothing answered'."""
+    assert asyncio.run(_run(["aurora-no-such-file-manager", str(tmp_path)])) is False
+
+
+@pytest.mark.windows_only  # explorer.exe exists only there
+def test_explorer_is_there_on_windows() -> None:
+    assert shutil.which("explorer")
+
+
+@pytest.mark.macos_only  # /usr/bin/open exists only there
+def test_open_is_there_on_macos() -> None:
+    assert shutil.which("open")
