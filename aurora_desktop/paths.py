@@ -55,6 +55,12 @@ def cache_dir() -> Path:
     return _dir("cache")
 
 
+def holding_dir() -> Path:
+    """Removed files kept until the time to undo is over, where the system has no Trash
+    for them (trash.py). Created when a file is first held."""
+    return data_dir() / "removed"
+
+
 def videos_dir() -> Path:
     """Default library folder for finished videos (the user may choose another)."""
     if _profile is not None:

@@ -15,6 +15,7 @@ import pytest
 from keyring.backend import KeyringBackend
 
 from aurora_desktop.secrets import SecretStore, SecretsUnavailable
+from aurora_desktop.trash import Mover, finish, put_back, restore_leftovers, to_trash
 from aurora_desktop.ui.reveal import _run, reveal
 
 STORES = {"win32": "Windows Credential Manager", "darwin": "macOS Keychain", "linux": "GNOME Keyring / KWallet"}
@@ -143,3 +144,145 @@ def test_explorer_is_there_on_windows() -> None:
 @pytest.mark.macos_only  # /usr/bin/open exists only there
 def test_open_is_there_on_macos() -> None:
     assert shutil.which("open")
+
+
+# ----------------------------------------------------------------------------- Trash and undo
+
+
+def _windows_bin(root: Path) -> Mover:
+    """What Windows does (IFileOperation into $Recycle.Bin): the file becomes $R<id>.ext,
+    a record $I<id>.ext beside it; QFile.moveToTrash returns the $R path."""
+
+    def move(path: Path) -> Path:
+        bin_ = root / "$Recycle.Bin" / "S-1-5-21-1000"
+        bin_.mkdir(parents=True, exist_ok=True)
+        moved = bin_ / f"$RAB12CD{path.suffix}"
+        path.rename(moved)
+        (bin_ / f"$IAB12CD{path.suffix}").write_bytes(b"\x02\x00record of " + str(path).encode())
+        return moved
+
+    return move
+
+
+def _macos_trash(home: Path) -> Mover:
+    """What macOS does (NSFileManager trashItemAtURL): ~/.Trash/NAME, nothing beside it."""
+
+    def move(path: Path) -> Path:
+        moved = home / ".Trash" / path.name
+        moved.parent.mkdir(parents=True, exist_ok=True)
+        path.rename(moved)
+        return moved
+
+    return move
+
+
+def _video(folder: Path) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    video = folder / "For the shop.mp4"
+    video.write_bytes(b"video bytes")
+    return video
+
+
+def test_undo_from_the_windows_recycle_bin(tmp_path: Path) -> None:
+    video = _video(tmp_path / "Videos")
+    item = to_trash(video, tmp_path / "held", mover=_windows_bin(tmp_path / "C"))
+    assert item is not None and not item.held and not video.exists()
+    record = item.moved.parent / "$IAB12CD.mp4"
+    assert item.moved.name == "$RAB12CD.mp4" and record.exists()
+    put_back(item, platform="win32")
+    assert video.read_bytes() == b"video bytes"
+    assert not record.exists()  # no ghost entry left in the Recycle Bin
+    assert not (tmp_path / "held").exists()
+
+
+def test_undo_from_the_macos_trash(tmp_path: Path) -> None:
+    video = _video(tmp_path / "Movies")
+    item = to_trash(video, tmp_path / "held", mover=_macos_trash(tmp_path / "home"))
+    assert item is not None and item.moved == tmp_path / "home" / ".Trash" / video.name
+    put_back(item, platform="darwin")
+    assert video.read_bytes() == b"video bytes" and not item.moved.exists()
+
+
+def test_undo_from_the_freedesktop_trash_with_qt(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Linux for real: Qt's moveToTrash into this test's own XDG Trash, and back."""
+    (tmp_path / "data-home").mkdir()  # Qt takes a data home that exists (as ~/.local/share does)
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data-home"))
+    video = _video(tmp_path / "Videos")
+    item = to_trash(video, tmp_path / "held")
+    assert item is not None and not item.held and item.moved.exists() and not video.exists()
+    info = item.moved.parent.parent / "info" / (item.moved.name + ".trashinfo")
+    assert info.exists()
+    put_back(item, platform="linux")
+    assert video.read_bytes() == b"video bytes" and not info.exists() and not item.moved.exists()
+
+
+def test_undo_says_so_when_the_file_left_the_trash_or_its_place_is_taken(tmp_path: Path) -> None:
+    video = _video(tmp_path / "Movies")
+    item = to_trash(video, tmp_path / "held", mover=_macos_trash(tmp_path / "home"))
+    assert item is not None
+    video.write_bytes(b"a new file with that name")
+    with pytest.raises(FileExistsError):
+        put_back(item, platform="darwin")
+    assert video.read_bytes() == b"a new file with that name"  # never overwritten
+    video.unlink()
+    item.moved.unlink()  # the user emptied the Trash
+    with pytest.raises(FileNotFoundError):
+        put_back(item, platform="darwin")
+
+
+@pytest.mark.parametrize("platform", ["win32", "darwin", "linux"])
+def test_no_trash_for_the_file_holds_it_until_the_time_to_undo_is_over(tmp_path: Path, platform: str) -> None:
+    holding = tmp_path / "profile" / "removed"
+    trashed: list[Path] = []
+
+    def no_trash(path: Path) -> Path | None:
+        return None  # e.g. a drive with no Trash
+
+    def later_trash(path: Path) -> Path | None:
+        trashed.append(path)
+        moved = tmp_path / "Trash" / path.name
+        moved.parent.mkdir(exist_ok=True)
+        return Path(shutil.move(path, moved))
+
+    # Undo within the time: back where it was, nothing left held.
+    video = _video(tmp_path / "Videos")
+    item = to_trash(video, holding, mover=no_trash)
+    assert item is not None and item.held and not video.exists() and item.moved.is_relative_to(holding)
+    put_back(item, platform=platform)
+    assert video.exists() and list(holding.iterdir()) == []
+
+    # The time runs out: to the Trash then.
+    item = to_trash(video, holding, mover=no_trash)
+    assert item is not None and finish(item, mover=later_trash)
+    assert trashed == [item.moved] and (tmp_path / "Trash" / video.name).exists()
+    assert not video.exists() and list(holding.iterdir()) == []
+
+    # No Trash even then: kept where it was, never deleted.
+    video = _video(tmp_path / "Videos")
+    item = to_trash(video, holding, mover=no_trash)
+    assert item is not None and finish(item, mover=no_trash) is False
+    assert video.read_bytes() == b"video bytes" and list(holding.iterdir()) == []
+
+
+def test_files_held_when_the_app_stopped_go_back_at_the_next_start(tmp_path: Path) -> None:
+    holding = tmp_path / "removed"
+    video = _video(tmp_path / "Videos")
+    sidecar = video.with_suffix(".json")
+    sidecar.write_text("{}")
+    for path in (video, sidecar):
+        assert to_trash(path, holding, mover=lambda _p: None) is not None
+    assert not video.exists()
+    # (the app stops here, before the time to undo is over)
+    assert sorted(restore_leftovers(holding)) == sorted([video, sidecar])
+    assert video.exists() and sidecar.exists() and list(holding.iterdir()) == []
+    assert restore_leftovers(tmp_path / "never-made") == []
+
+
+@pytest.mark.windows_only  # the real Recycle Bin: the path Qt returns, and back
+@pytest.mark.macos_only  # (one test, each OS's runner; the skip applies where neither)
+def test_undo_from_the_real_trash_on_this_os(tmp_path: Path) -> None:
+    video = _video(tmp_path / "Videos")
+    item = to_trash(video, tmp_path / "held")
+    assert item is not None and not item.held and item.moved.exists() and not video.exists()
+    put_back(item)
+    assert video.read_bytes() == b"video bytes"
