@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import html
+from pathlib import Path
 
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QColor, QGuiApplication
@@ -28,6 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from aurora_desktop import paths
 from aurora_desktop.api import ApiError, AuthError, Credentials
 from aurora_desktop.api.catalog import CATALOG
 from aurora_desktop.api.client import DEFAULT_BASE_URL, credits_with
@@ -356,6 +358,12 @@ class SettingsDialog(QDialog):
             check_template(template)
         except ValueError as exc:
             self.status.setText(str(exc))
+            return
+        folder = self.output_dir.text().strip()
+        if folder and (problem := paths.folder_problem(Path(folder).expanduser())):
+            self.status.setText(
+                self.tr("Videos cannot be saved in {folder}: {problem}.").format(folder=folder, problem=problem)
+            )
             return
         sharing = self.sharing_choice()
         if sharing is Sharing.STORAGE:

@@ -6,6 +6,7 @@ and skipped elsewhere (pyproject's markers)."""
 from __future__ import annotations
 
 import asyncio
+import functools
 import shutil
 import sys
 from pathlib import Path
@@ -14,6 +15,9 @@ import keyring.errors
 import pytest
 from keyring.backend import KeyringBackend
 
+from aurora_desktop import paths
+from aurora_desktop.jobs import blockers
+from aurora_desktop.paths import SHORTEST_STEM, WINDOWS_MAX_PATH, fit_stem, folder_problem
 from aurora_desktop.secrets import SecretStore, SecretsUnavailable
 from aurora_desktop.trash import Mover, finish, put_back, restore_leftovers, to_trash
 from aurora_desktop.ui.reveal import _run, reveal
@@ -286,3 +290,84 @@ def test_undo_from_the_real_trash_on_this_os(tmp_path: Path) -> None:
     assert item is not None and not item.held and item.moved.exists() and not video.exists()
     put_back(item)
     assert video.read_bytes() == b"video bytes"
+
+
+# ----------------------------------------------------------------------------- Windows paths
+
+
+@pytest.mark.parametrize(
+    ("folder", "says"),
+    [
+        (r"C:\Users\Ana\Videos\CON", "“CON” is a name Windows keeps"),
+        (r"D:\clips\aux\made", "“aux” is a name Windows keeps"),
+        (r"C:\Users\Ana\LPT1.videos", "“LPT1.videos” is a name Windows keeps"),
+        (r"C:\Users\Ana\COM9", "“COM9” is a name Windows keeps"),
+        (r"C:\Users\Ana\clips.", "ends with a dot or a space (“clips.”)"),
+        (r"C:\Users\Ana\clips \out", "ends with a dot or a space (“clips ”)"),
+        (r"C:\Users\Ana\what?", "characters Windows does not allow"),
+        ("C:\\" + "\\".join(["a long folder name"] * 14), "too long for Windows"),
+    ],
+)
+def test_folders_windows_refuses_are_named_before_anything_is_spent(folder: str, says: str) -> None:
+    problem = folder_problem(folder, platform="win32")
+    assert problem is not None and says in problem
+    assert folder_problem(folder.replace("\\", "/").replace("C:", "/home"), platform="linux") is None
+    assert folder_problem(folder.replace("\\", "/").replace("C:", "/Users"), platform="darwin") is None
+
+
+@pytest.mark.parametrize(
+    "folder",
+    [
+        r"C:\Users\Ana\OneDrive\Videos\Aurora Desktop",  # Videos redirected into OneDrive
+        r"\\server\share\team videos",
+        r"C:\Users\Ana\Videos\CONSOLE clips",  # CON inside a longer name is fine
+        r"C:\Users\Ana\..\Ana\Videos",
+        "relative folder",
+    ],
+)
+def test_ordinary_windows_folders_pass(folder: str) -> None:
+    assert folder_problem(folder, platform="win32") is None
+
+
+def test_the_out_folder_check_names_the_windows_problem(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """output_folder_blockers (the CLI's --out, before anything is spent) asks folder_problem."""
+    monkeypatch.setattr(blockers, "folder_problem", functools.partial(folder_problem, platform="win32"))
+    [blocker] = blockers.output_folder_blockers(tmp_path / "NUL")
+    assert "“NUL” is a name Windows keeps for itself" in blocker.message
+    assert not (tmp_path / "NUL").exists()  # refused before it was made
+    assert blockers.output_folder_blockers(tmp_path / "videos") == []
+
+
+def test_video_names_are_cut_so_the_whole_path_fits_windows_max_path() -> None:
+    stem = ("2026-12-03 " + "a very long name for the shop window " * 4).strip()
+    folder = "C:\\Users\\Ana Maria\\OneDrive - Contoso Ltd\\Videos\\" + "Campaign spring " * 6
+    cut = fit_stem(folder, stem, platform="win32")
+    assert stem.startswith(cut) and len(cut) < len(stem) and cut == cut.rstrip(" .")
+    longest = f"{folder}\\{cut} (999).json"
+    assert len(longest) <= WINDOWS_MAX_PATH < len(f"{folder}\\{stem}.mp4")
+    assert fit_stem(r"C:\Users\Ana\Videos", stem, platform="win32") == stem  # room enough: unchanged
+    assert fit_stem("/home/ana/" + "x" * 300, stem, platform="linux") == stem  # not Windows: unchanged
+    assert len(fit_stem("C:\\" + "d" * 250, stem, platform="win32")) == SHORTEST_STEM  # never to nothing
+
+
+def test_the_videos_folder_is_the_one_platformdirs_gives(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Never %USERPROFILE%\\Videos assumed: the shell's folder (OneDrive when redirected)."""
+    onedrive = tmp_path / "OneDrive - Contoso" / "Videos"
+    monkeypatch.setattr(paths.platformdirs, "user_videos_dir", lambda: str(onedrive))
+    monkeypatch.setattr(paths, "_profile", None)
+    assert paths.videos_dir() == onedrive / "Aurora Desktop" and (onedrive / "Aurora Desktop").is_dir()
+
+
+@pytest.mark.windows_only  # the shell's known folder: redirected to OneDrive on many machines
+def test_videos_folder_is_the_shells_known_folder_on_windows(monkeypatch: pytest.MonkeyPatch) -> None:
+    import ctypes
+    from ctypes import wintypes
+
+    class GUID(ctypes.Structure):
+        _fields_ = [("d1", wintypes.DWORD), ("d2", wintypes.WORD), ("d3", wintypes.WORD), ("d4", ctypes.c_ubyte * 8)]
+
+    folder_id = GUID(0x18989B1D, 0x99B5, 0x455B, (ctypes.c_ubyte * 8)(0x84, 0x1C, 0xAB, 0x7C, 0x74, 0xE4, 0xDD, 0xFC))
+    found = ctypes.c_wchar_p()
+    assert ctypes.windll.shell32.SHGetKnownFolderPath(ctypes.byref(folder_id), 0, None, ctypes.byref(found)) == 0
+    monkeypatch.setattr(paths, "_profile", None)
+    assert Path(paths.platformdirs.user_videos_dir()) == Path(found.value or "")
