@@ -17,12 +17,14 @@ from PySide6.QtWidgets import (
     QInputDialog,
     QLabel,
     QMainWindow,
+    QMenu,
     QMessageBox,
     QPushButton,
     QSizePolicy,
     QSplitter,
     QStackedWidget,
     QSystemTrayIcon,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -51,6 +53,7 @@ from aurora_desktop.ui.player import PlayerWidget
 from aurora_desktop.ui.reveal import reveal
 from aurora_desktop.ui.sharing import consent_box
 from aurora_desktop.ui.tasks import TaskRunner
+from aurora_desktop.ui.update_check import UpdateChecker
 from aurora_desktop.ui.voice_player import VoicePlayer
 from aurora_desktop.ui.voice_ready import VoiceReadyDialog
 from aurora_desktop.voices import VoiceCache, choices, learned_pace
@@ -152,6 +155,15 @@ class MainWindow(QMainWindow):
         toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         toolbar.addAction(settings_action)
         toolbar.addAction(folder_action)
+        self.updates = UpdateChecker(self, lambda: self.settings, self.tasks)
+        help_menu = QMenu(self.tr("Help"), self)
+        self.update_action = help_menu.addAction(self.tr("Check for updates…"))
+        self.update_action.triggered.connect(self.updates.check_now)
+        help_button = QToolButton(self)
+        help_button.setText(self.tr("Help"))
+        help_button.setMenu(help_menu)
+        help_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        toolbar.addWidget(help_button)
         spacer = QWidget(self)
         spacer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         toolbar.addWidget(spacer)
@@ -213,6 +225,7 @@ class MainWindow(QMainWindow):
         self.player.check_backend()
         # Files held for an undo when the app last stopped: their removal never happened.
         self.tasks.spawn(asyncio.to_thread(trash.restore_leftovers, paths.holding_dir()))
+        self.updates.start()  # the weekly check, if due (never on the very first start)
         self.tasks.spawn(self._start(), key="services")
 
     async def _start(self) -> None:

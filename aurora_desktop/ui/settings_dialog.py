@@ -229,6 +229,9 @@ class SettingsDialog(QDialog):
         self.appearance.setCurrentIndex(max(0, self.appearance.findData(self.settings.theme)))
         form.addRow(self.tr("Appearance"), self.appearance)
         form.addRow(self.notifications)
+        self.check_updates = QCheckBox(self.tr("Check for a new version once a week"), page)
+        self.check_updates.setChecked(self.settings.check_updates)
+        form.addRow(self.check_updates)
         form.addRow(self.privacy)
         return page
 
@@ -421,6 +424,7 @@ class SettingsDialog(QDialog):
         self.settings.filename_template = template
         self.settings.default_model = self.default_model.currentData()
         self.settings.notifications = self.notifications.isChecked()
+        self.settings.check_updates = self.check_updates.isChecked()
         self.settings.delete_hosted_inputs = self.privacy.isChecked()
         self.settings.photo_background = self.background_colour
         self.settings.theme = self.appearance.currentData()
