@@ -1,11 +1,8 @@
 """Is there a newer Aurora Desktop? (Qt-free; the window's part is thin.)
 
-Each release carries a `version_info.json` (build/release.py writes it):
-
-    {"version": "0.2.0", "date": "2026-12-20", "notes": "What is new, in a few lines.",
-     "files": {"windows": [{"name": "…-setup.exe", "kind": "installer", "size": 123,
-                            "sha256": "…", "url": "https://…"}],
-               "macos": [...], "linux": [...]}}
+Each release carries a `version_info.json` (build/release.py writes it; its shape is in
+docs/release.md): `version`, `date`, `notes`, and `files` {windows|macos|linux: [{name,
+kind, size, sha256, url}]}.
 
 `check()` reads it (at most MAX_BYTES, within DEADLINE seconds in all), compares its
 version with ours and says, in a plain sentence, newer / same / older / malformed /
@@ -37,15 +34,23 @@ from aurora_desktop import APP_NAME, __version__
 
 log = logging.getLogger(__name__)
 
-# The one place the address is written. AURORA_UPDATE_URL replaces it (tests, a mirror).
-UPDATE_URL = "https://github.com/aurora-desktop/aurora-desktop/releases/latest/download/version_info.json"
-RELEASES_PAGE = "https://github.com/aurora-desktop/aurora-desktop/releases/latest"
+# The one place the address is written (docs/release.md: the latest release's version_info.json);
+# AURORA_UPDATE_URL replaces it (tests, a mirror).
+REPOSITORY = "aurora-desktop/aurora-desktop"  # owner/name on GitHub, as the release workflow publishes
+RELEASES_PAGE = f"https://github.com/{REPOSITORY}/releases/latest"
+UPDATE_URL = f"{RELEASES_PAGE}/download/version_info.json"
 ENV_UPDATE_URL = "AURORA_UPDATE_URL"
 MAX_BYTES = 256 * 1024  # a version_info.json is a few kB; anything bigger is not one
 DEADLINE = 15.0  # seconds for the whole check: a slow answer is no answer
 CHECK_EVERY = timedelta(days=7)
 OS_KEYS = {"win32": "windows", "darwin": "macos"}  # anything else: "linux"
 _VERSION = re.compile(r"v?(\d+(?:\.\d+){0,3})(?:[.-]?(a|b|rc)(\d+))?", re.IGNORECASE)
+
+
+def _machine() -> str:
+    import platform
+
+    return platform.machine()
 
 
 class Verdict(enum.StrEnum):
@@ -72,10 +77,17 @@ class Release:
     notes: str
     files: dict[str, list[Download]] = field(default_factory=dict)
 
-    def download_for(self, platform: str = sys.platform) -> Download | None:
-        """This OS's file to offer: its installer first, else the first one listed."""
+    def download_for(self, platform: str = sys.platform, machine: str = "") -> Download | None:
+        """This OS's file to offer (docs/release.md): Windows' installer, macOS's .dmg for this
+        Mac's processor (arm64 or x86_64 in its name). Linux: None, the releases page, where
+        the user picks the .deb or the .tar.xz."""
         files = self.files.get(os_key(platform), [])
-        return next((f for f in files if f.kind == "installer"), files[0] if files else None)
+        if platform == "win32":
+            return next((f for f in files if f.kind == "installer"), None)
+        if platform == "darwin":
+            arch = "arm64" if (machine or _machine()).lower() in ("arm64", "aarch64") else "x86_64"
+            return next((f for f in files if f.kind == "dmg" and arch in f.name), None)
+        return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,7 +136,7 @@ def due(last_check: str, now: datetime, *, enabled: bool) -> bool:
         return True  # a damaged time: check, and it is written anew
 
 
-def parse(data: bytes, current: str = __version__, *, platform: str = sys.platform) -> UpdateCheck:
+def parse(data: bytes, current: str = __version__, *, platform: str = sys.platform, machine: str = "") -> UpdateCheck:
     """The answer's verdict. Never raises: anything unexpected is MALFORMED."""
     try:
         release = _release(json.loads(data.decode("utf-8")))
@@ -141,7 +153,7 @@ def parse(data: bytes, current: str = __version__, *, platform: str = sys.platfo
         return UpdateCheck(
             Verdict.OLDER, f"You have the latest version ({current}; the latest release is {release.version}).", release
         )
-    download = release.download_for(platform)
+    download = release.download_for(platform, machine)
     what = f"\n\nWhat is new:\n{release.notes}" if release.notes else ""
     when = f", released {release.date}" if release.date else ""
     return UpdateCheck(

@@ -5,7 +5,9 @@ from Help → Check for updates; and the weekly check with an injected clock."""
 from __future__ import annotations
 
 import json
+import platform
 import socket
+import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -23,15 +25,18 @@ from aurora_desktop.settings import Settings
 from aurora_desktop.updates import Verdict
 
 SLOW_SECONDS = 3.0  # the stand-in's slow answer; the check's deadline is set below it
-FILE_URL = "https://example.invalid/releases/Aurora-Desktop-9.0.0-linux.tar.xz"
+FILE_URL = "https://example.invalid/releases/v9.0.0"
 
 
 def _info(version: str) -> bytes:
     def file(name: str, kind: str, url: str) -> dict[str, object]:
         return {"name": name, "kind": kind, "size": 1, "sha256": "0" * 64, "url": url}
 
-    files = {key: [file(f"{key}-file", "installer", f"{FILE_URL}-{key}")] for key in ("windows", "macos")}
-    files["linux"] = [file("Aurora-Desktop-9.0.0-linux.tar.xz", "tar.xz", FILE_URL)]
+    files = {
+        "windows": [file("setup.exe", "installer", f"{FILE_URL}/setup.exe"), file("p.zip", "portable", "")],
+        "macos": [file(f"aurora-{arch}.dmg", "dmg", f"{FILE_URL}/aurora-{arch}.dmg") for arch in ("arm64", "x86_64")],
+        "linux": [file("a.tar.xz", "tarball", f"{FILE_URL}/a.tar.xz"), file("a.deb", "deb", f"{FILE_URL}/a.deb")],
+    }
     notes = "Faster videos.\nA new voice."
     return json.dumps({"version": version, "date": "2027-01-15", "notes": notes, "files": files}).encode()
 
@@ -133,8 +138,14 @@ def test_check_for_updates_from_the_menu_answers_every_kind_of_reply(
     [download] = [b for b in box.buttons() if b.text() == "Download"]
     assert opened_links == []  # nothing is fetched or opened by itself
     download.click()
-    expected = {"linux": FILE_URL}.get(updates.os_key(), f"{FILE_URL}-{updates.os_key()}")
-    assert opened_links == [expected]  # this OS's file, in the browser
+    # This OS's file in the browser (Windows: the installer; macOS: this Mac's .dmg); Linux: the
+    # releases page, where the user picks the .deb or the .tar.xz.
+    expected = updates.RELEASES_PAGE
+    if sys.platform == "win32":
+        expected = f"{FILE_URL}/setup.exe"
+    elif sys.platform == "darwin":
+        expected = f"{FILE_URL}/aurora-{'arm64' if platform.machine() == 'arm64' else 'x86_64'}.dmg"
+    assert opened_links == [expected]
 
     quiet = {
         "same": (Verdict.SAME, f"You have the latest version ({__version__})."),

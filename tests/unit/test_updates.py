@@ -37,19 +37,28 @@ def _answer(**fields: object) -> bytes:
     return json.dumps({"version": "9.0.0", "date": "2027-01-15", "notes": "New.", "files": {}, **fields}).encode()
 
 
-def test_the_download_is_this_os_installer_or_else_the_releases_page() -> None:
+def test_the_download_is_this_os_file_or_else_the_releases_page() -> None:
+    """docs/release.md's kinds: Windows' installer, the .dmg for this Mac's processor; Linux the page."""
     files = {
         "windows": [
             {"name": "portable.zip", "kind": "portable", "url": "https://x.example/portable.zip"},
             {"name": "setup.exe", "kind": "installer", "url": "https://x.example/setup.exe"},
         ],
-        "macos": [{"name": "a.dmg", "kind": "dmg", "url": "https://x.example/a.dmg"}],
-        "linux": [{"name": "a.deb", "kind": "deb", "url": "http://x.example/a.deb"}],  # not https: never offered
+        "macos": [
+            {"name": "aurora-desktop-0.2.0-macos-arm64.dmg", "kind": "dmg", "url": "https://x.example/arm.dmg"},
+            {"name": "aurora-desktop-0.2.0-macos-x86_64.dmg", "kind": "dmg", "url": "https://x.example/intel.dmg"},
+        ],
+        "linux": [{"name": "a.deb", "kind": "deb", "url": "https://x.example/a.deb"}],
     }
-    assert parse(_answer(files=files), "0.1.0", platform="win32").link == "https://x.example/setup.exe"
-    assert parse(_answer(files=files), "0.1.0", platform="darwin").link == "https://x.example/a.dmg"
-    assert parse(_answer(files=files), "0.1.0", platform="linux").link == RELEASES_PAGE
-    assert parse(_answer(), "0.1.0", platform="win32").link == RELEASES_PAGE
+    answer = _answer(files=files)
+    assert parse(answer, "0.1.0", platform="win32").link == "https://x.example/setup.exe"
+    assert parse(answer, "0.1.0", platform="darwin", machine="arm64").link == "https://x.example/arm.dmg"
+    assert parse(answer, "0.1.0", platform="darwin", machine="x86_64").link == "https://x.example/intel.dmg"
+    assert parse(answer, "0.1.0", platform="linux").link == RELEASES_PAGE  # the user picks .deb or .tar.xz
+    assert parse(_answer(), "0.1.0", platform="win32").link == RELEASES_PAGE  # no file for this OS
+    not_https = {"windows": [{"name": "s.exe", "kind": "installer", "url": "http://x.example/s.exe"}]}
+    assert parse(_answer(files=not_https), "0.1.0", platform="win32").link == RELEASES_PAGE  # never offered
+    assert f"{RELEASES_PAGE}/download/version_info.json" == updates.UPDATE_URL
 
 
 @pytest.mark.parametrize(
