@@ -7,15 +7,19 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import io
 import shutil
 import sys
 from pathlib import Path
+from typing import TextIO
 
 import keyring.errors
 import pytest
 from keyring.backend import KeyringBackend
 
-from aurora_desktop import paths
+from aurora_desktop import __main__ as aurora_main
+from aurora_desktop import app, console, paths
+from aurora_desktop.console import attach_console
 from aurora_desktop.jobs import blockers
 from aurora_desktop.paths import SHORTEST_STEM, WINDOWS_MAX_PATH, fit_stem, folder_problem
 from aurora_desktop.secrets import SecretStore, SecretsUnavailable
@@ -371,3 +375,63 @@ def test_videos_folder_is_the_shells_known_folder_on_windows(monkeypatch: pytest
     assert ctypes.windll.shell32.SHGetKnownFolderPath(ctypes.byref(folder_id), 0, None, ctypes.byref(found)) == 0
     monkeypatch.setattr(paths, "_profile", None)
     assert Path(paths.platformdirs.user_videos_dir()) == Path(found.value or "")
+
+
+# ----------------------------------------------------------------------------- the console
+
+
+class _Terminal(io.StringIO):
+    name = "CONOUT$"
+
+
+def test_windowed_windows_app_prints_commands_on_the_terminal_it_was_started_from(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """PyInstaller's windowed exe has no stdout/stderr (None): attach to the parent console."""
+    terminal = _Terminal()
+    opened: list[str] = []
+
+    def open_console(name: str) -> TextIO:
+        opened.append(name)
+        return terminal
+
+    monkeypatch.setattr(sys, "stdout", None)
+    monkeypatch.setattr(sys, "stderr", None)
+    assert attach_console(platform="win32", attach=lambda: True, open_console=open_console)
+    assert opened == ["CONOUT$"] and sys.stdout is terminal and sys.stderr is terminal
+    print("Password store: OK")
+    assert "aurora-desktop-cli.exe" in terminal.getvalue()  # the twin that waits and returns exit codes
+    assert "Password store: OK" in terminal.getvalue()
+
+
+def test_no_terminal_to_attach_to_is_said_not_raised(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(sys, "stdout", None)
+    monkeypatch.setattr(sys, "stderr", None)
+    assert attach_console(platform="win32", attach=lambda: False) is False  # a shortcut, no terminal
+    assert sys.stdout is None
+    assert attach_console(platform="linux", attach=lambda: pytest.fail("Windows only")) is False
+
+
+def test_a_console_build_is_left_alone() -> None:
+    """Linux, macOS and the Windows twin have their console: nothing is attached or reopened."""
+    before = (sys.stdout, sys.stderr)
+    for platform in ("win32", "darwin", "linux"):
+        assert attach_console(platform=platform, attach=lambda: pytest.fail("attached"))
+    assert (sys.stdout, sys.stderr) == before
+
+
+def test_headless_commands_and_version_ask_for_the_console(monkeypatch: pytest.MonkeyPatch) -> None:
+    asked: list[list[str]] = []
+    monkeypatch.setattr(console, "attach_console", lambda: asked.append([]) or True)
+    monkeypatch.setattr(app, "run", lambda args: 0)  # the window itself is not opened here
+    monkeypatch.setattr(paths, "_profile", paths._profile)  # main() sets --profile's: put back after
+    for argv in (["--version"], ["doctor", "--help"]):
+        with pytest.raises(SystemExit):
+            aurora_main.main(argv)
+    assert len(asked) == 2
+    assert aurora_main.main(["--profile", "/nowhere"]) == 0 and len(asked) == 2  # the window: no console
+
+
+@pytest.mark.windows_only  # a real console: AttachConsole from a process that has one fails cleanly
+def test_attach_console_on_windows_keeps_a_working_console() -> None:
+    assert attach_console()  # pytest's console is there: nothing to do
