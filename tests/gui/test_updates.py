@@ -4,6 +4,7 @@ from Help → Check for updates; and the weekly check with an injected clock."""
 
 from __future__ import annotations
 
+import functools
 import json
 import platform
 import socket
@@ -209,3 +210,28 @@ def test_weekly_check_never_on_the_first_start_then_once_a_week_and_off_when_tur
     assert StandIn.requests == ["/newer", "/same"]
     window.update_action.trigger()  # the menu still works
     qtbot.waitUntil(lambda: len(StandIn.requests) == 3, timeout=15_000)
+
+
+def test_settings_turn_the_weekly_check_off_and_refuse_a_folder_windows_cannot_use(
+    qtbot, open_window, tmp_path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The two settings of this area: 'Check for a new version once a week', and the library
+    folder checked for what Windows refuses (platform injected: folder_problem as on Windows)."""
+    from aurora_desktop import paths
+
+    window = open_window(wait_ready=False)
+    window.open_settings()
+    dialog = window.settings_dialog
+    assert dialog.check_updates.isChecked()  # on by default
+
+    monkeypatch.setattr(paths, "folder_problem", functools.partial(paths.folder_problem, platform="win32"))
+    dialog.output_dir.setText(r"D:\Videos\AUX")
+    dialog.save_button.click()
+    qtbot.waitUntil(lambda: "a name Windows keeps for itself" in dialog.status.text(), timeout=10_000)
+    assert dialog.isVisible() and Settings.load().output_dir == ""  # not saved
+
+    dialog.output_dir.setText(str(tmp_path / "my videos"))
+    dialog.check_updates.setChecked(False)
+    with qtbot.waitSignal(dialog.saved, timeout=10_000):
+        dialog.save_button.click()
+    assert Settings.load().check_updates is False and window.settings.check_updates is False
