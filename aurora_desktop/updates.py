@@ -17,13 +17,15 @@ notes the time), and from the window's Help menu at any time.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import enum
 import json
 import logging
 import os
 import re
 import sys
-from collections.abc import Mapping
+import threading
+from collections.abc import Coroutine, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -210,6 +212,37 @@ async def fetch(
         raise _Unavailable(type(exc).__name__) from None
 
 
+async def _on_own_thread(work: Coroutine[Any, Any, bytes]) -> bytes:
+    """Run `work` on its own event loop in a daemon thread.
+
+    Its own loop: an answer cut short leaves httpx's inner async generators to be finalised by
+    their loop, which the window's qasync loop does not do (they would be collected later,
+    outside any loop: "no running event loop"). A daemon thread, not the loop's executor: the
+    app's loop joins its executor's threads when it closes, so quitting during a slow check
+    would wait for it; a daemon thread is simply dropped at exit."""
+    loop = asyncio.get_running_loop()
+    done: asyncio.Future[bytes] = loop.create_future()
+
+    def settle(result: bytes | None, error: BaseException | None) -> None:
+        if done.done():
+            return  # the caller stopped waiting
+        if error is not None:
+            done.set_exception(error)
+        else:
+            done.set_result(result or b"")
+
+    def run() -> None:
+        try:
+            result, error = asyncio.run(work), None
+        except BaseException as exc:  # noqa: BLE001 - handed to the waiting coroutine
+            result, error = None, exc
+        with contextlib.suppress(RuntimeError):  # the app's loop closed meanwhile: nobody waits
+            loop.call_soon_threadsafe(settle, result, error)
+
+    threading.Thread(target=run, name="update-check", daemon=True).start()
+    return await done
+
+
 async def check(
     current: str = __version__,
     *,
@@ -221,12 +254,7 @@ async def check(
     and a plain sentence in the answer."""
     url = url or update_url()
     try:
-        # On its own loop in a worker thread: an answer cut short leaves httpx's inner async
-        # generators to be finalised by their loop, which the window's qasync loop does not do
-        # (they would be collected later, outside any loop, with "no running event loop").
-        data = await asyncio.to_thread(
-            asyncio.run, fetch(url, max_bytes=MAX_BYTES, deadline=DEADLINE, transport=transport)
-        )
+        data = await _on_own_thread(fetch(url, max_bytes=MAX_BYTES, deadline=DEADLINE, transport=transport))
     except _Unavailable as exc:
         log.info("update check: no answer (%s)", exc)
         return UpdateCheck(
