@@ -435,3 +435,13 @@ def test_headless_commands_and_version_ask_for_the_console(monkeypatch: pytest.M
 @pytest.mark.windows_only  # a real console: AttachConsole from a process that has one fails cleanly
 def test_attach_console_on_windows_keeps_a_working_console() -> None:
     assert attach_console()  # pytest's console is there: nothing to do
+
+
+def test_every_folder_the_app_makes_is_one_windows_takes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The profile's sub-folders and the library's 'Aurora Desktop', as they would sit on Windows."""
+    monkeypatch.setattr(paths, "_profile", tmp_path)
+    made = [paths.data_dir(), paths.config_dir(), paths.log_dir(), paths.cache_dir(), paths.holding_dir()]
+    names = [p.relative_to(tmp_path).as_posix() for p in [*made, paths.videos_dir()]] + ["Aurora Desktop"]
+    local = r"C:\Users\Ana Maria\AppData\Local\aurora-desktop"
+    for name in names:
+        assert folder_problem(f"{local}\\{name}", platform="win32") is None, name
