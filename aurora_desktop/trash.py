@@ -49,13 +49,13 @@ def qt_move_to_trash(path: Path) -> Path | None:
     return Path(file.fileName()) if file.moveToTrash() else None
 
 
-def to_trash(path: Path, holding: Path, *, mover: Mover = qt_move_to_trash) -> Trashed | None:
+def to_trash(path: Path, holding: Path, *, mover: Mover | None = None) -> Trashed | None:
     """Move `path` to the Trash (or, where there is none for it, into `holding`).
     None when it is not there or could be moved nowhere (it stays where it is)."""
     if not path.exists():
         return None
     try:
-        moved = mover(path)
+        moved = (mover or qt_move_to_trash)(path)
     except OSError as exc:
         log.warning("moving to the Trash failed: %s", type(exc).__name__)
         moved = None
@@ -105,24 +105,25 @@ def _forget(moved: Path, platform: str) -> None:
         moved.parent.parent.joinpath("info", moved.name + ".trashinfo").unlink(missing_ok=True)
 
 
-def finish(item: Trashed, *, mover: Mover = qt_move_to_trash) -> bool:
+def finish(item: Trashed, *, mover: Mover | None = None) -> Path | None:
     """The time to undo is over. A held file goes to the Trash now; if it cannot, it is put
-    back where it was (never lost). False when the file was kept rather than trashed."""
+    back where it was (never lost). None when it is in the Trash, else where the file is kept."""
     if not item.held:
-        return True
+        return None
     try:
-        moved = mover(item.moved) if item.moved.exists() else None
+        moved = (mover or qt_move_to_trash)(item.moved) if item.moved.exists() else None
     except OSError:
         moved = None
     if moved is not None:
         shutil.rmtree(item.moved.parent, ignore_errors=True)
-        return True
+        return None
     log.warning("a held file could not go to the Trash: put back where it was")
     try:
         put_back(item)
     except OSError as exc:
         log.warning("and could not be put back (%s): it stays in %s", type(exc).__name__, item.moved.parent)
-    return False
+        return item.moved
+    return item.original
 
 
 def restore_leftovers(holding: Path) -> list[Path]:

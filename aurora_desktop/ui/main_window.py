@@ -930,10 +930,10 @@ class MainWindow(QMainWindow):
             return None
         job, trashed = pending
         for item in trashed:
-            if not trash.finish(item):
+            if (kept := trash.finish(item)) is not None:
                 self.errors.show(
-                    self.tr("“{name}” could not be moved to the Trash; it was kept in {folder}.").format(
-                        name=item.original.name, folder=item.original.parent
+                    self.tr("“{name}” could not be moved to the Trash; it was kept as {path}.").format(
+                        name=item.original.name, path=kept
                     )
                 )
         return job

@@ -261,15 +261,21 @@ def test_no_trash_for_the_file_holds_it_until_the_time_to_undo_is_over(tmp_path:
 
     # The time runs out: to the Trash then.
     item = to_trash(video, holding, mover=no_trash)
-    assert item is not None and finish(item, mover=later_trash)
+    assert item is not None and finish(item, mover=later_trash) is None  # None: in the Trash
     assert trashed == [item.moved] and (tmp_path / "Trash" / video.name).exists()
     assert not video.exists() and list(holding.iterdir()) == []
 
     # No Trash even then: kept where it was, never deleted.
     video = _video(tmp_path / "Videos")
     item = to_trash(video, holding, mover=no_trash)
-    assert item is not None and finish(item, mover=no_trash) is False
+    assert item is not None and finish(item, mover=no_trash) == video  # kept, where it was
     assert video.read_bytes() == b"video bytes" and list(holding.iterdir()) == []
+
+    # ...and if its place was taken meanwhile, it stays held, and finish() says where.
+    item = to_trash(video, holding, mover=no_trash)
+    assert item is not None
+    video.write_bytes(b"a new file")
+    assert finish(item, mover=no_trash) == item.moved and item.moved.read_bytes() == b"video bytes"
 
 
 def test_files_held_when_the_app_stopped_go_back_at_the_next_start(tmp_path: Path) -> None:
