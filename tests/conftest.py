@@ -15,6 +15,9 @@ import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("QT_API", "pyside6")
+# No test asks the real release host whether a newer version is out: a weekly check that comes
+# due (an old profile) meets a closed loopback port; tests/gui/test_updates.py sets its own.
+os.environ.setdefault("AURORA_UPDATE_URL", "http://127.0.0.1:9/version_info.json")
 
 from aurora_desktop.api import AuroraClient, Credentials
 from aurora_desktop.api.retry import RetryPolicy
