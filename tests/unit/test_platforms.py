@@ -211,6 +211,7 @@ def test_undo_from_the_macos_trash(tmp_path: Path) -> None:
     assert video.read_bytes() == b"video bytes" and not item.moved.exists()
 
 
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the freedesktop Trash: Linux's own")
 def test_undo_from_the_freedesktop_trash_with_qt(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Linux for real: Qt's moveToTrash into this test's own XDG Trash, and back."""
     (tmp_path / "data-home").mkdir()  # Qt takes a data home that exists (as ~/.local/share does)
