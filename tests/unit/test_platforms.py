@@ -15,7 +15,6 @@ from typing import TextIO
 
 import keyring.errors
 import pytest
-from keyring.backend import KeyringBackend
 
 from aurora_desktop import __main__ as aurora_main
 from aurora_desktop import app, console, paths
@@ -29,13 +28,14 @@ from aurora_desktop.ui.reveal import _run, reveal
 STORES = {"win32": "Windows Credential Manager", "darwin": "macOS Keychain", "linux": "GNOME Keyring / KWallet"}
 
 
-class _Store(KeyringBackend):
-    """A system store (priority > 0) in one state: working, locked, or failing."""
+class _Store:
+    """A system store (priority > 0) in one state: working, locked, or failing. Shaped like a
+    keyring backend but not a KeyringBackend subclass: keyring registers every subclass, and
+    this one would then be the keyring of every later test in the run."""
 
-    priority = 5  # type: ignore[assignment]
+    priority = 5
 
     def __init__(self, error: Exception | None = None) -> None:
-        super().__init__()
         self.error = error
         self.saved: dict[str, str] = {}
 
@@ -54,7 +54,7 @@ class _Store(KeyringBackend):
 
 
 class _NoStore(_Store):
-    priority = 0  # type: ignore[assignment]  # keyring's "fail" backend: nothing is kept
+    priority = 0  # keyring's "fail" backend: nothing is kept
 
 
 @pytest.mark.parametrize("platform", STORES)
