@@ -20,6 +20,7 @@ from aurora_desktop.formatting import credits_text
 from aurora_desktop.hosting.base import NO_STORAGE_MESSAGE, Hoster, NoHosting
 from aurora_desktop.jobs.model import REMOTE_NAME_SUFFIX_LENGTH
 from aurora_desktop.jobs.vocabulary import Blame
+from aurora_desktop.paths import folder_problem
 
 # The longest name a user can give: Creatify's limit less the client token the app adds.
 NAME_LIMIT = NAME_MAX - REMOTE_NAME_SUFFIX_LENGTH
@@ -102,6 +103,9 @@ def output_folder_blockers(folder: Path, needed_bytes: int = 0) -> list[Blocker]
     """The folder the video will be saved in must be a folder this app can write, with room for
     the video: checked before anything is spent (blocking I/O: call it off the Qt thread)."""
     name = str(folder)
+    problem = folder_problem(folder)  # Windows: CON, "clips.", too long (a made folder would misbehave)
+    if problem:
+        return [Blocker(BlockerCode.OUTPUT, f"The video cannot be saved in {name}: {problem}. Choose another folder.")]
     try:
         folder.mkdir(parents=True, exist_ok=True)
         if not folder.is_dir():
