@@ -531,8 +531,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         p = argparse.ArgumentParser(prog="release.py merge-info", description="join per-OS version_info parts")
         p.add_argument("parts", nargs="+", type=Path)
         p.add_argument("-o", "--output", type=Path, required=True)
+        p.add_argument("--notes", default="", help="the release's short notes (else the parts' own)")
         a = p.parse_args(argv[1:])
         merged = merge_version_info([json.loads(part.read_text()) for part in a.parts])
+        if a.notes.strip():
+            merged["notes"] = a.notes.strip()
         a.output.write_text(json.dumps(merged, indent=2) + "\n")
         return 0
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)

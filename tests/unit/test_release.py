@@ -185,6 +185,8 @@ def test_merging_the_parts_joins_each_oses_files_and_refuses_mixed_versions(tmp_
     assert merged["version"] == "1.2.0" and merged["notes"] == "New look"
     assert [e["name"] for e in merged["files"]["macos"]] == ["a-macos-arm64.dmg", "a-macos-x86_64.dmg"]
     assert merged["files"]["linux"][0]["url"] == "https://x/a.deb"
+    assert release.main(["merge-info", *map(str, parts), "--notes", "Tag message\n", "-o", str(out)]) == 0
+    assert json.loads(out.read_text())["notes"] == "Tag message"
     with pytest.raises(ValueError, match="different versions"):
         release.merge_version_info([arm, {**linux, "version": "1.1.0"}])
     with pytest.raises(ValueError, match="unknown kind"):
