@@ -362,7 +362,16 @@ def deb_arch(arch: str) -> str:
 
 
 def default_base_url(ctx: Context) -> str:
-    repo = ctx.env.get("GITHUB_REPOSITORY", f"{APP_ID}/{APP_ID}")
+    """The release's download address: GITHUB_REPOSITORY (set in Actions), else the git remote's."""
+    repo = ctx.env.get("GITHUB_REPOSITORY", "")
+    if not repo:
+        remote = subprocess.run(["git", "remote", "get-url", "origin"], cwd=ROOT, capture_output=True, text=True)
+        match = re.search(r"github\.com[:/]([^/\s]+/[^/\s]+?)(?:\.git)?$", remote.stdout.strip())
+        if not match:
+            raise SystemExit(
+                "version_info.json needs the download address: --base-url URL or GITHUB_REPOSITORY=owner/repo"
+            )
+        repo = match.group(1)
     return f"https://github.com/{repo}/releases/download/v{ctx.version}"
 
 

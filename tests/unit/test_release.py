@@ -223,3 +223,15 @@ def test_the_deb_holds_the_app_launcher_entry_icons_and_metainfo(tmp_path: Path)
     metainfo = (stage / "usr/share/metainfo" / f"{release.COMPONENT_ID}.metainfo.xml").read_text()
     assert '<release version="1.2.3"' in metainfo and "@" not in metainfo
     assert "/opt/aurora-desktop/aurora-desktop" in (stage / "usr/bin/aurora-desktop").read_text()
+
+
+def test_without_a_download_address_version_info_stops_and_says_how_to_give_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("GITHUB_REPOSITORY", raising=False)
+    monkeypatch.setattr(release, "ROOT", tmp_path)  # not a git repository: no remote to read
+    ctx = release.Context(os="linux", arch="x86_64", dist=tmp_path)
+    with pytest.raises(SystemExit, match="--base-url"):
+        release.default_base_url(ctx)
+    ctx.env["GITHUB_REPOSITORY"] = "owner/repo"
+    assert release.default_base_url(ctx) == f"https://github.com/owner/repo/releases/download/v{release.__version__}"
