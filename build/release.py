@@ -240,38 +240,24 @@ def mac_sign_app(ctx: Context) -> None:
 
 def dmg(ctx: Context) -> None:
     out = ctx.artifact("dmg")
-    # create-dmg (brew) draws the window with the Applications link; hdiutil is always there.
+    stage = ctx.dist / "dmg"  # the volume's contents: the .app (and, for hdiutil, an Applications link)
+    ctx.run(["rm", "-rf", stage])
+    ctx.run(["mkdir", "-p", stage])
+    ctx.run(["ditto", ctx.app_bundle, stage / ctx.app_bundle.name])  # ditto keeps the signature intact
+    # create-dmg (brew) lays out the window with the Applications link; hdiutil is always there.
     if ctx.dry_run or shutil.which("create-dmg"):
         ctx.run(
-            [
-                "create-dmg",
-                "--volname",
-                APP_NAME,
-                "--window-size",
-                "540",
-                "380",
-                "--icon-size",
-                "96",
-                "--icon",
-                f"{APP_NAME}.app",
-                "140",
-                "180",
-                "--app-drop-link",
-                "400",
-                "180",
-                "--hide-extension",
-                f"{APP_NAME}.app",
-                "--no-internet-enable",
-                out,
-                ctx.app_bundle,
-            ]
-        )
+            ["create-dmg", "--volname", APP_NAME, "--window-size", "540", "380", "--icon-size", "96",
+             "--icon", ctx.app_bundle.name, "140", "180", "--app-drop-link", "400", "180",
+             "--hide-extension", ctx.app_bundle.name, out, stage]
+        )  # fmt: skip
         if ctx.dry_run:
-            ctx.out("    (without create-dmg: hdiutil create -volname ... -srcfolder <app> -format UDZO)")
+            ctx.out(
+                "    (without create-dmg: ln -s /Applications <stage>; hdiutil create -srcfolder <stage> -format UDZO)"
+            )
     else:
-        ctx.run(
-            ["hdiutil", "create", "-volname", APP_NAME, "-srcfolder", ctx.app_bundle, "-ov", "-format", "UDZO", out]
-        )
+        ctx.run(["ln", "-s", "/Applications", stage / "Applications"])
+        ctx.run(["hdiutil", "create", "-volname", APP_NAME, "-srcfolder", stage, "-ov", "-format", "UDZO", out])
     if ctx.has(MAC_SIGN_ENV):
         ctx.run(["codesign", "--force", "--timestamp", "--sign", ctx.env["MACOS_SIGN_IDENTITY"], out])
     ctx.produced("dmg", out)
