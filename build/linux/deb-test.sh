@@ -33,7 +33,8 @@ userdata="$home/.local/share/aurora-desktop"
 echo "deb-test: desktop-file-validate and appstreamcli validate"
 out=$(desktop-file-validate /usr/share/applications/aurora-desktop.desktop 2>&1) || fail "desktop-file-validate: $out"
 [ -z "$out" ] || fail "desktop-file-validate is not clean: $out"
-appstreamcli validate --no-net /usr/share/metainfo/*.metainfo.xml || fail "appstreamcli validate"
+metainfo=$(grep '^/usr/share/metainfo/.*\.metainfo\.xml$' "$files") || fail "no AppStream metainfo in the package"
+appstreamcli validate --no-net "$metainfo" || fail "appstreamcli validate"
 
 echo "deb-test: removing the package"
 DEBIAN_FRONTEND=noninteractive apt-get remove --purge -y -qq aurora-desktop >/dev/null
