@@ -138,6 +138,7 @@ class Step:
     name: str
     doc: str
     action: Callable[[Context], None]
+    makes: str = ""  # the kind of file it makes (for the sums and version_info.json), if any
 
 
 # ---------------------------------------------------------------------------------- the steps
@@ -315,8 +316,8 @@ STEPS: dict[str, list[Step]] = {
     "windows": [
         FREEZE,
         SMOKE,
-        Step("installer", "per-user NSIS installer (build/windows/installer.nsi)", nsis_installer),
-        Step("portable-zip", "the onedir folder as a .zip", portable_zip),
+        Step("installer", "per-user NSIS installer (build/windows/installer.nsi)", nsis_installer, "installer"),
+        Step("portable-zip", "the onedir folder as a .zip", portable_zip, "portable"),
         SUMS,
         INFO,
     ],
@@ -324,7 +325,7 @@ STEPS: dict[str, list[Step]] = {
         FREEZE,
         Step("sign-app", "codesign the .app, hardened runtime + entitlements (ad-hoc without secrets)", mac_sign_app),
         SMOKE,  # after signing: proves the hardened runtime's entitlements are enough for Python and Qt
-        Step("dmg", "the .app in a .dmg (create-dmg, else hdiutil)", dmg),
+        Step("dmg", "the .app in a .dmg (create-dmg, else hdiutil)", dmg, "dmg"),
         Step("notarize", "notarytool submit --wait, then stapler (only with the Apple secrets)", mac_notarize),
         SUMS,
         INFO,
@@ -332,8 +333,8 @@ STEPS: dict[str, list[Step]] = {
     "linux": [
         FREEZE,
         SMOKE,
-        Step("tarball", "the onedir build as .tar.xz (as `make dist`)", tarball),
-        Step("deb", "a .deb with dpkg-deb (/opt, /usr/bin, .desktop, icons, metainfo)", deb),
+        Step("tarball", "the onedir build as .tar.xz (as `make dist`)", tarball, "tarball"),
+        Step("deb", "a .deb with dpkg-deb (/opt, /usr/bin, .desktop, icons, metainfo)", deb, "deb"),
         SUMS,
         INFO,
     ],
@@ -515,6 +516,9 @@ def walk(ctx: Context, only: Sequence[str] = ()) -> None:
     ctx.out(f"{ctx.os} ({ctx.arch}), {APP_NAME} {ctx.version}" + (": dry run, nothing is run" if ctx.dry_run else ""))
     for number, step in enumerate(steps, 1):
         if only and step.name not in only:
+            # A file an earlier run made still counts for the sums and version_info.json.
+            if step.makes and ctx.artifact(step.makes).is_file():
+                ctx.produced(step.makes, ctx.artifact(step.makes))
             continue
         ctx.out(f"{number}. {step.name}: {step.doc}")
         step.action(ctx)

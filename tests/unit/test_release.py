@@ -125,23 +125,10 @@ def test_the_tarball_sums_and_version_info_on_a_stand_in_payload(
     dist = tmp_path / "dist"
     standin_onedir(dist)
     monkeypatch.setenv("GITHUB_REPOSITORY", "owner/repo")
-    assert (
-        release.main(
-            [
-                "--os",
-                "linux",
-                "--arch",
-                "x86_64",
-                "--dist",
-                str(dist),
-                "--notes",
-                " Faster start. ",
-                "--steps",
-                "tarball,checksums,version-info",
-            ]
-        )
-        == 0
-    )
+    common = ["--os", "linux", "--arch", "x86_64", "--dist", str(dist), "--notes", " Faster start. "]
+    assert release.main([*common, "--steps", "tarball"]) == 0
+    # A later run of only the last two steps still sums and describes what the first one made.
+    assert release.main([*common, "--steps", "checksums,version-info"]) == 0
     v = release.__version__
     tarball = dist / f"aurora-desktop-{v}-linux-x86_64.tar.xz"
     listing = subprocess.run(["tar", "-tJf", tarball], check=True, capture_output=True, text=True).stdout.split()
