@@ -12,6 +12,7 @@ import pytest
 
 pytestmark = [
     pytest.mark.e2e,
+    pytest.mark.linux_only,  # the freedesktop Secret Service; Windows and macOS runners skip it
     pytest.mark.skipif(
         not shutil.which("gnome-keyring-daemon") or not shutil.which("dbus-run-session"),
         reason="needs gnome-keyring and dbus (make test installs them)",
