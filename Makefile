@@ -6,7 +6,7 @@ BIN    := $(VENV)/bin
 # qasync must bind to PySide6 whatever else is installed.
 export QT_API := pyside6
 
-.PHONY: run test test-live lint fix bench screenshots package dist smoke-frozen sandbox system-deps system-deps-test system-deps-build clean
+.PHONY: run test test-live lint fix bench screenshots package dist deb deb-test nsis-check release-dry-run smoke-frozen sandbox system-deps system-deps-test system-deps-build clean
 
 run: system-deps $(VENV)/.app
 	$(BIN)/aurora-desktop $(ARGS)
@@ -23,10 +23,13 @@ test-live: system-deps-test $(VENV)/.test
 	else QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -p no:cacheprovider -o addopts="-ra" tests/live; fi
 
 # Lint and types (ruff, mypy; settings in pyproject.toml). CI runs it before the tests.
-lint: $(VENV)/.test
+lint: system-deps-test $(VENV)/.test
 	$(BIN)/ruff check aurora_desktop tests build
 	$(BIN)/ruff format --check aurora_desktop tests build
 	$(BIN)/mypy
+	@# The GitHub workflows, and with shellcheck (build/install-system-deps.sh --test) their run: blocks.
+	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/actionlint .github/workflows/ci.yml .github/workflows/release.yml
+	@echo "actionlint: both workflows clean"
 
 # What ruff can mend by itself (import order, formatting).
 fix: $(VENV)/.test
@@ -52,15 +55,26 @@ package: system-deps-build $(VENV)/.build
 smoke-frozen: package $(VENV)/.test
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -p no:cacheprovider tests/e2e/test_frozen_app.py
 
-# A tarball for Linux users: the onedir build, a .desktop entry and the icon.
+# A tarball for Linux users: the onedir build, a .desktop entry and the icon (build/release.py's step).
 dist: package
-	rm -rf dist/stage && mkdir -p dist/stage/aurora-desktop-$(VERSION)
-	cp -a dist/aurora-desktop/. dist/stage/aurora-desktop-$(VERSION)/
-	cp build/aurora-desktop.desktop build/icons/aurora.png dist/stage/aurora-desktop-$(VERSION)/
-	# xz -9: 84 MB instead of gzip's 118 MB for the same files (zstd -19: 90 MB); every Linux tar and archive manager opens it
-	XZ_OPT="-9 -T0" tar -C dist/stage -cJf dist/aurora-desktop-$(VERSION)-linux-x86_64.tar.xz aurora-desktop-$(VERSION)
-	rm -rf dist/stage
-	@ls -la dist/aurora-desktop-$(VERSION)-linux-x86_64.tar.xz
+	$(BIN)/python build/release.py --steps tarball
+
+# Linux packages and installers from the onedir build that `make package` made (not rebuilt here).
+# The .deb: /opt/aurora-desktop, /usr/bin launcher, .desktop, hicolor icons, AppStream metainfo.
+deb: $(VENV)/.app
+	$(BIN)/python build/release.py --steps deb
+
+# The .deb as a user gets it (as root): apt-get install, installed smoke test, validators, purge.
+deb-test: deb
+	sh build/linux/deb-test.sh dist/aurora-desktop_$(VERSION)_$(shell dpkg --print-architecture).deb
+
+# The Windows installer script compiled with Debian's makensis on a stand-in payload.
+nsis-check: $(VENV)/.test
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -p no:cacheprovider tests/e2e/test_nsis_installer.py
+
+# Every step of every OS's release, printed (build/release.py; docs/release.md).
+release-dry-run: $(VENV)/.app
+	$(BIN)/python build/release.py --dry-run --os all
 
 sandbox: system-deps $(VENV)/.app
 	$(BIN)/python -m aurora_desktop.sandbox --port 8765 $(ARGS)

@@ -26,10 +26,18 @@ def build_parser() -> argparse.ArgumentParser:
 
 HEADLESS = ("run", "jobs", "resume", "doctor", "voices")
 EXIT_PROFILE_UNUSABLE = 6  # as the commands say it (cli.py): the app cannot record its work there
+PRINTS = ("--version", "--long-version", "--smoke-test", "-h", "--help")  # answers in the terminal
 
 
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
+    from aurora_desktop.redact import install_log_redaction
+
+    install_log_redaction()  # no log line of any part (sandbox, commands, window) carries a key
+    if (argv[:1] and argv[0] in HEADLESS) or any(arg in PRINTS for arg in argv):
+        from aurora_desktop.console import attach_console
+
+        attach_console()  # the windowed Windows exe has no console of its own (console.py)
     if argv[:1] == ["sandbox"]:
         from aurora_desktop.sandbox.__main__ import main as sandbox_main
 

@@ -1,7 +1,7 @@
 """Headless commands on the same engine as the window: run, jobs, resume.
 
 Exit codes (also in README and --help; `doctor`: 0 all is well, 1 a problem was found):
-  0    saved (run), or everything finished (resume)
+  0    saved (run), or everything finished and no job waits for you (resume)
   1    the job failed or was rejected by Creatify (refunded), or needs attention
   2    bad input or usage; nothing was spent
   3    credentials or credits problem; nothing was spent
@@ -20,16 +20,20 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import re
 import sys
 import time
+import unicodedata
+from decimal import Decimal
 from pathlib import Path
 from typing import Any, TextIO
 
 from aurora_desktop import paths, voices
 from aurora_desktop.api import ApiError
 from aurora_desktop.api.catalog import CATALOG, DEFAULT_MODEL, ModelSpec, get_model
+from aurora_desktop.api.speech import SCRIPT_MAX_LONGER
 from aurora_desktop.fileio import read_regular
-from aurora_desktop.formatting import megabytes
+from aurora_desktop.formatting import credits_number, megabytes
 from aurora_desktop.hosting import HostingError
 from aurora_desktop.instance import AlreadyRunning, ProfileLock
 from aurora_desktop.jobs import orders
@@ -54,6 +58,30 @@ EXIT_HELP = __doc__.split("Exit codes", 1)[1]
 SCRIPT_FILE_LIMIT = 1_000_000  # bytes; far above any script Creatify takes (script_problem says so)
 
 
+def _credits_arg(text: str) -> Decimal:
+    """--max-credits, exact (prices can be fractional: 5.5)."""
+    try:
+        value = Decimal(text.strip())
+    except ArithmeticError:
+        value = Decimal("NaN")
+    if not value.is_finite() or value < 0:
+        raise argparse.ArgumentTypeError(f"not a number of credits: {text!r}")
+    return value
+
+
+# Terminal escape sequences (CSI, OSC up to its terminator, two-character ones, the 8-bit CSI):
+# a voice or job name holding one could retitle the window, clear it or fake a line.
+_ESCAPE = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)?|[ -/]*[0-~])|\x9b[0-?]*[ -/]*[@-~]")
+_INVISIBLE = frozenset("\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u2028\u2029")
+
+
+def terminal_text(text: str) -> str:
+    """Text from the service or the library as a terminal may show it: escape sequences
+    dropped, every other control character (CR, LF, tab, BEL, C1) and bidi override a space."""
+    text = _ESCAPE.sub("", text)
+    return "".join(" " if c in _INVISIBLE or unicodedata.category(c) == "Cc" else c for c in text)
+
+
 class Exit(Exception):
     def __init__(self, code: int, message: str = "") -> None:
         super().__init__(message)
@@ -73,7 +101,7 @@ class Reporter:
         if self.as_json:
             print(json.dumps({"event": "message", "message": message, **data}), file=self.stream, flush=True)
         else:
-            print(message, file=self.stream, flush=True)
+            print(terminal_text(message), file=self.stream, flush=True)
 
     def __call__(self, event: EngineEvent) -> None:
         if self.as_json:
@@ -95,6 +123,7 @@ class Reporter:
                 line = message or ("online" if online else "offline")
             case Notice(message):
                 line = message
+        line = terminal_text(line)
         if line and line != self._last_line:
             self._last_line = line
             print(line, file=self.stream, flush=True)
@@ -143,7 +172,7 @@ def add_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-
     run.add_argument("--model", default=None, help=f"one of: {models} (default {DEFAULT_MODEL})")
     run.add_argument("--prompt", default=None, help="style, camera, lighting or motion guidance")
     run.add_argument("--guidance", type=float, default=None, help="prompt guidance scale, 0 to 10")
-    run.add_argument("--max-credits", type=float, default=None, help="refuse if the video costs more than this")
+    run.add_argument("--max-credits", type=_credits_arg, default=None, help="refuse if the video costs more than this")
     run.set_defaults(func=cmd_run)
 
     jobs = sub.add_parser("jobs", parents=[common], help="list the library")
@@ -242,7 +271,7 @@ async def cmd_doctor(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(doctor.as_json(checks), indent=2))
     else:
-        print(doctor.as_text(checks))
+        print("\n".join(terminal_text(line) for line in doctor.as_text(checks).splitlines()))
     return EXIT_OK if all(c.ok for c in checks) else EXIT_JOB_FAILED
 
 
@@ -345,7 +374,7 @@ def _script_text(args: argparse.Namespace) -> str | None:
             raise Exit(EXIT_INPUT, f"The script file {args.script_file!r} cannot be read: {exc}.") from None
     else:
         text = args.script
-    problem = script_problem(text)
+    problem = script_problem(text, SCRIPT_MAX_LONGER)  # this account's own limit is checked once it is open
     if problem:
         raise Exit(EXIT_INPUT, problem)
     if not args.voice:
@@ -369,8 +398,9 @@ async def _run_script(
             raise Exit(EXIT_INPUT, exc.user_message) from None
         pace = voices.learned_pace(await services.engine.library(), voice.id)
         wanted = Script(script, voice.id, voice.spoken_name)
+        script_max = await orders.script_limit(services.engine.script_limit, len(script), services.client)
         quote = await orders.check_inputs(
-            args.image, wanted, model, options, work_dir=paths.cache_dir(), words_per_minute=pace
+            args.image, wanted, model, options, work_dir=paths.cache_dir(), words_per_minute=pace, script_max=script_max
         )
         if not quote.ok:
             _refuse(quote)
@@ -389,7 +419,9 @@ async def _place_and_wait(args: argparse.Namespace, report: Reporter, services: 
             quote, client=services.client, hoster=services.hoster, max_credits=args.max_credits
         )
         if quote.remaining is not None and quote.price is not None:
-            report.say(quote.price_sentence(), cost=float(quote.price), remaining=quote.remaining)
+            report.say(
+                quote.price_sentence(), cost=credits_number(quote.price), remaining=credits_number(quote.remaining)
+            )
         if not quote.ok:
             _refuse(quote)
         await services.engine.start()
@@ -410,31 +442,61 @@ def _refuse(quote: orders.Quote) -> None:
     raise Exit(EXIT_BEFORE_SPENDING.get(first.blame, EXIT_INPUT), first.message)
 
 
-async def _check_out_folder(args: argparse.Namespace, needed_bytes: int) -> None:
-    """--out must take the video before anything is spent (exit 2 if not)."""
+async def _check_out_folder(args: argparse.Namespace, needed_bytes: int, *, library_too: bool = True) -> None:
+    """The folder the video goes to (--out, else the library folder) must take it before
+    anything is spent (exit 2 if not)."""
     if args.out:
-        blockers = await asyncio.to_thread(output_folder_blockers, Path(args.out).expanduser(), needed_bytes)
-        if blockers:
-            raise Exit(EXIT_INPUT, blockers[0].message)
+        folder = Path(args.out).expanduser()
+    elif library_too:
+        folder = await asyncio.to_thread(_library_folder)
+    else:
+        return
+    blockers = await asyncio.to_thread(output_folder_blockers, folder, needed_bytes)
+    if blockers:
+        raise Exit(EXIT_INPUT, blockers[0].message)
+
+
+def _library_folder() -> Path:
+    """Where the engine will save without --out (Settings.library_dir(), not made here)."""
+    chosen = Settings.load().output_dir
+    if chosen:
+        return Path(chosen).expanduser()
+    try:
+        return paths.videos_dir()
+    except OSError as exc:
+        raise Exit(
+            EXIT_INPUT,
+            f"The library folder for videos cannot be made: {exc.strerror or type(exc).__name__}. "
+            "Choose another folder with --out.",
+        ) from None
 
 
 async def cmd_resume(args: argparse.Namespace) -> int:
     report = Reporter(args.json)
-    await _check_out_folder(args, 0)
+    await _check_out_folder(args, 0, library_too=False)  # paid jobs wait for the library as it is
     services = await _open(args, report)
     try:
         if args.out:  # videos not saved yet go there now, not where an earlier --out said
             await services.engine.retarget(services.engine.config.library_dir)
         resumed = await services.engine.start()
-        if not resumed:
-            report.say("Nothing to resume.")
-            return EXIT_OK
-        report.say(f"Resuming {len(resumed)} job(s).")
-        finals = await _wait_all(services, [j.id for j in resumed], args.patience)
+        finals: list[LocalJob] = []
+        if resumed:
+            report.say(f"Resuming {len(resumed)} job(s).")
+            finals = await _wait_all(services, [j.id for j in resumed], args.patience)
         for job in finals:
             if job.state is State.SAVED:
                 print(job.output_path, flush=True)
-        return max((_exit_code_for(j) for j in finals), default=EXIT_OK)
+        # Jobs that wait for the user are not resumed by themselves: say which, and do not call it done.
+        waiting = [j for j in await services.engine.library() if j.state is State.NEEDS_ATTENTION]
+        for job in waiting:
+            report.say(
+                f"Still needs you: {job.name!r}: {job.error_message or 'see the job in the app.'}",
+                job_id=job.id,
+                exit_code=_exit_code_for(job),
+            )
+        if not resumed and not waiting:
+            report.say("Nothing to resume.")
+        return max((_exit_code_for(j) for j in [*finals, *waiting]), default=EXIT_OK)
     finally:
         await asyncio.shield(services.close())
 
@@ -484,9 +546,9 @@ async def cmd_voices(args: argparse.Namespace) -> int:
             )
         )
     elif not rows:
-        report.say(f"No voice matches {args.search!r}.")
+        report.say(f"No voice matches {args.search!r}.")  # terminal_text()'d by say()
     for c in rows if not args.json else []:
-        print(f"{c.voice:<16} {c.gender:<8} {c.accent:<16} {c.id}")
+        print(terminal_text(f"{c.voice:<16} {c.gender:<8} {c.accent:<16} {c.id}"))
     return EXIT_OK
 
 
@@ -503,5 +565,6 @@ async def cmd_jobs(args: argparse.Namespace) -> int:
         print("No videos yet.")
     for job in jobs:
         where = (job.output_path if job.state is State.SAVED else job.error_message) or ""
-        print(f"{job.created_at.astimezone():%Y-%m-%d %H:%M}  {job.state.value:<15} {job.name[:40]:<40} {where}")
+        name = terminal_text(job.name)[:40]
+        print(f"{job.created_at.astimezone():%Y-%m-%d %H:%M}  {job.state.value:<15} {name:<40} {terminal_text(where)}")
     return EXIT_OK

@@ -20,6 +20,7 @@ from aurora_desktop.api import ApiError, AuthError, Credentials
 from aurora_desktop.api.client import DEFAULT_BASE_URL, credits_with
 from aurora_desktop.api.errors import as_test_result
 from aurora_desktop.errors import UserError
+from aurora_desktop.formatting import credits_text
 from aurora_desktop.hosting import NoHosting
 from aurora_desktop.secrets import ENV_API_ID, ENV_API_KEY, SecretStore, SecretsUnavailable
 from aurora_desktop.settings import FILE_NAME as SETTINGS_FILE
@@ -100,7 +101,7 @@ async def _service(credentials: Credentials | None, base: str) -> Check:
         return Check("Creatify", False, exc.user_message, "Copy the keys again from Creatify → Settings → API.")
     except ApiError as exc:
         return Check("Creatify", False, as_test_result(exc), "Check the internet connection, then run this again.")
-    return Check("Creatify", True, f"Reachable at {base}; {credits:g} credits left.")
+    return Check("Creatify", True, f"Reachable at {base}; {credits_text(credits)} credits left.")
 
 
 async def _sharing(

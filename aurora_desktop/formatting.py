@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 
 def clock_text(seconds: float) -> str:
     """0:42, 12:05, 1:02:03: a play position, a duration, or how long a job has been going."""
@@ -34,3 +36,28 @@ def plain_length(seconds: float) -> str:
     if rest == 0:
         return f"{minutes} minute{'s' if minutes != 1 else ''}"
     return f"{minutes} min {rest} s"
+
+
+def credits_text(value: Decimal | float) -> str:
+    """Credits exactly as they are: 11, 5.5, 0.7, 1234567.5 (never 1.23457e+06 or 7.700000000000001).
+    The one way credits read, in the window and on the command line."""
+    number = credits_exact(value)
+    if not number.is_finite():
+        return str(value)
+    text = format(number, "f")
+    return (text.rstrip("0").rstrip(".") if "." in text else text) or "0"
+
+
+def credits_exact(value: Decimal | float) -> Decimal:
+    """A credit amount as a Decimal; a float is taken as the shortest decimal that reads back as it."""
+    if isinstance(value, Decimal):
+        return value
+    return Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
+
+
+def credits_number(value: Decimal | float | None) -> int | float | None:
+    """A credit amount for JSON: a whole number as an integer, else the float that prints as it does."""
+    if value is None:
+        return None
+    number = credits_exact(value)
+    return int(number) if number == number.to_integral_value() else float(number)

@@ -15,6 +15,7 @@ import asyncio
 import contextlib
 import logging
 import os
+import sys
 from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -39,16 +40,42 @@ STORAGE_ACCESS_KEY_ID = "storage_access_key_id"
 STORAGE_SECRET = "storage_secret_access_key"
 ENV_API_ID, ENV_API_KEY = "AURORA_API_ID", "AURORA_API_KEY"
 
-NO_KEYRING_MESSAGE = (
-    "This computer has no password store the app can use to keep your keys safe. "
-    "You can keep them for this session only (you will enter them again next time), "
-    "or set up a password store (GNOME Keyring or KWallet on Linux) and try again."
-)
-LOCKED_MESSAGE = (
-    "Your password store is locked, so the app cannot read or save your keys. "
-    "Unlock it (log in again, or open your keyring/passwords app) and try again, "
-    "or keep the keys for this session only."
-)
+# The OS's own password store, by the name its users know it by (keyring's class names,
+# "SecretService Keyring", "WinVaultKeyring", mean nothing to a person).
+STORE_NAMES = {"win32": "Windows Credential Manager", "darwin": "macOS Keychain"}
+LINUX_STORE_NAME = "GNOME Keyring / KWallet"  # the Secret Service (or KWallet itself)
+
+
+def store_name(platform: str = sys.platform) -> str:
+    """The plain name of this OS's password store (platform: a `sys.platform` value)."""
+    return STORE_NAMES.get(platform, LINUX_STORE_NAME)
+
+
+def no_keyring_message(platform: str = sys.platform) -> str:
+    if platform == "win32":
+        set_up = "make sure Windows Credential Manager is running (it comes with Windows)"
+    elif platform == "darwin":
+        set_up = "make sure your login keychain is there (macOS Keychain, in the Keychain Access app)"
+    else:
+        set_up = "set up a password store (GNOME Keyring or KWallet)"
+    return (
+        "This computer has no password store the app can use to keep your keys safe. "
+        "You can keep them for this session only (you will enter them again next time), "
+        f"or {set_up} and try again."
+    )
+
+
+def locked_message(platform: str = sys.platform) -> str:
+    if platform == "win32":
+        unlock = "sign in to Windows again"
+    elif platform == "darwin":
+        unlock = "open Keychain Access and unlock your login keychain"
+    else:
+        unlock = "log in again, or open Passwords and Keys or KWallet Manager and unlock it"
+    return (
+        f"Your password store ({store_name(platform)}) is locked, so the app cannot read or save your keys. "
+        f"Unlock it ({unlock}) and try again, or keep the keys for this session only."
+    )
 
 
 class SecretsUnavailable(UserError):
@@ -59,7 +86,7 @@ class SecretsUnavailable(UserError):
 
 @dataclass(frozen=True, slots=True)
 class StoreInfo:
-    backend: str  # e.g. "SecretService Keyring", "macOS Keyring", "this session only"
+    backend: str  # the store's plain name ("macOS Keychain", "Windows Credential Manager"...) or "this session only"
     system_store: bool  # a real OS store (keychain, Secret Service, Credential Manager...)
     session_only: bool
     problem: str | None  # why secrets cannot be kept, in plain words
@@ -94,8 +121,11 @@ def _is_system_backend(backend: KeyringBackend) -> bool:
 
 
 class SecretStore:
-    def __init__(self, backend: KeyringBackend | None = None, service: str = SERVICE) -> None:
+    def __init__(
+        self, backend: KeyringBackend | None = None, service: str = SERVICE, *, platform: str = sys.platform
+    ) -> None:
         self.service = service
+        self.platform = platform  # whose store the messages name (injected in tests)
         self._backend = backend
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="keyring")
         self._memory: dict[str, str] = {}
@@ -165,23 +195,27 @@ class SecretStore:
         import keyring.errors
 
         backend = self._backend_sync()
-        name = getattr(backend, "name", type(backend).__name__)
         if not _is_system_backend(backend):
-            return StoreInfo(name, False, False, NO_KEYRING_MESSAGE)
+            # keyring's stand-ins ("fail Keyring", plain files) are no store: say what there is not.
+            return StoreInfo(getattr(backend, "name", type(backend).__name__), False, False, self._no_keyring())
+        name = store_name(self.platform)
         try:
             backend.get_password(self.service, "__probe__")
         except keyring.errors.KeyringLocked:
-            return StoreInfo(name, True, False, LOCKED_MESSAGE)
+            return StoreInfo(name, True, False, locked_message(self.platform))
         except keyring.errors.KeyringError as exc:
-            return StoreInfo(name, True, False, f"{NO_KEYRING_MESSAGE} ({type(exc).__name__})")
+            return StoreInfo(name, True, False, f"{self._no_keyring()} ({type(exc).__name__})")
         return StoreInfo(name, True, False, None)
+
+    def _no_keyring(self) -> str:
+        return no_keyring_message(self.platform)
 
     def _guard(self, keyring_op: str, name: str, value: str | None = None) -> Any:
         import keyring.errors
 
         backend = self._backend_sync()
         if not _is_system_backend(backend):
-            raise SecretsUnavailable(NO_KEYRING_MESSAGE, detail=f"backend {type(backend).__module__}")
+            raise SecretsUnavailable(self._no_keyring(), detail=f"backend {type(backend).__module__}")
         try:
             if keyring_op == "get":
                 return backend.get_password(self.service, name)
@@ -193,12 +227,12 @@ class SecretStore:
                 backend.delete_password(self.service, name)
             return None
         except keyring.errors.KeyringLocked as exc:
-            raise SecretsUnavailable(LOCKED_MESSAGE, detail=type(exc).__name__, locked=True) from None
+            raise SecretsUnavailable(locked_message(self.platform), detail=type(exc).__name__, locked=True) from None
         except keyring.errors.NoKeyringError as exc:
-            raise SecretsUnavailable(NO_KEYRING_MESSAGE, detail=type(exc).__name__) from None
+            raise SecretsUnavailable(self._no_keyring(), detail=type(exc).__name__) from None
         except keyring.errors.KeyringError as exc:
             # Never include the value; the backend's message names the service at most.
-            raise SecretsUnavailable(NO_KEYRING_MESSAGE, detail=f"{type(exc).__name__}: {exc}") from None
+            raise SecretsUnavailable(self._no_keyring(), detail=f"{type(exc).__name__}: {exc}") from None
         except Exception as exc:  # noqa: BLE001 - D-Bus failures surface as assorted exception types
             log.warning("keyring %s failed: %s", keyring_op, type(exc).__name__)
-            raise SecretsUnavailable(NO_KEYRING_MESSAGE, detail=type(exc).__name__) from None
+            raise SecretsUnavailable(self._no_keyring(), detail=type(exc).__name__) from None

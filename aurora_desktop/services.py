@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -123,6 +124,18 @@ def start_demo_service(args: list[str]) -> SandboxProcess:
     return proc
 
 
+# For tests and developers (as AURORA_QUICK_LINK_HOSTS): how long a voice may take before a job says so.
+SPEECH_PATIENCE_ENV = "AURORA_SPEECH_PATIENCE"
+
+
+def _seconds_from_env(name: str, default: float) -> float:
+    try:
+        value = float(os.environ.get(name, ""))
+    except ValueError:
+        return default
+    return value if 0 < value < 1e9 else default
+
+
 async def open_services(
     *,
     sandbox: bool = False,
@@ -180,6 +193,7 @@ async def open_services(
         max_uploads=settings.max_uploads,
         max_active_jobs=settings.max_active_jobs,
         max_downloads=settings.max_downloads,
+        speech_patience=_seconds_from_env(SPEECH_PATIENCE_ENV, 600.0),
     )
     engine = Engine(store, client, hoster, config)
     return Services(

@@ -101,6 +101,8 @@ class Settings:
     voice_favourites: list[str] = field(default_factory=list)  # voice (accent) ids starred in the picker
     last_voice: str = ""  # the voice id of the last script, chosen again next time
     hear_voice_first: bool = False  # stop after the speech so the user hears it before the video is paid
+    check_updates: bool = True  # once a week, ask whether a newer version is out (updates.py)
+    last_update_check: str = ""  # ISO time of the last weekly check ("" = not yet: the first start never checks)
 
     @property
     def sharing_choice(self) -> Sharing:

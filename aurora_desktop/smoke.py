@@ -100,6 +100,7 @@ def _play_to_end(path: Path, timeout: float = 60.0) -> float:
 async def _sandbox_job(workdir: Path) -> dict[str, Any]:
     from aurora_desktop import paths
     from aurora_desktop.api.catalog import get_model
+    from aurora_desktop.formatting import credits_number
     from aurora_desktop.jobs import orders
     from aurora_desktop.jobs.model import State
     from aurora_desktop.services import open_services
@@ -122,7 +123,7 @@ async def _sandbox_job(workdir: Path) -> dict[str, Any]:
             job = await services.engine.wait(job.id)
         if job.state is not State.SAVED:
             raise RuntimeError(f"sandbox job ended {job.state.value}: {job.error_message}")
-        return {"video": job.output_path, "credits": job.credits_used}
+        return {"video": job.output_path, "credits": credits_number(job.credits_used)}
     finally:
         await services.close()
 

@@ -15,6 +15,9 @@ import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("QT_API", "pyside6")
+# No test asks the real release host whether a newer version is out: a weekly check that comes
+# due (an old profile) meets a closed loopback port; tests/gui/test_updates.py sets its own.
+os.environ.setdefault("AURORA_UPDATE_URL", "http://127.0.0.1:9/version_info.json")
 
 from aurora_desktop.api import AuroraClient, Credentials
 from aurora_desktop.api.retry import RetryPolicy
@@ -396,3 +399,17 @@ def _collect_garbage() -> Iterator[None]:
     leak is reported by the test that made it rather than by a bystander."""
     yield
     gc.collect()
+
+
+# ----------------------------------------------------------------------------- one OS only
+
+# What only a real Windows or macOS machine can show (the platform's own programs and
+# folders) is marked so; everything else is tested on Linux with the platform injected.
+_ONLY_ON = {"windows_only": "win32", "macos_only": "darwin"}
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        only = {marker: platform for marker, platform in _ONLY_ON.items() if item.get_closest_marker(marker)}
+        if only and sys.platform not in only.values():  # both markers: either OS runs it
+            item.add_marker(pytest.mark.skip(reason=f"{' or '.join(only)}: runs on that OS's CI runner"))

@@ -8,18 +8,20 @@ key never appears in a repr, a log line or an exception.
 from __future__ import annotations
 
 import builtins
-import ipaddress
+import contextlib
 import json as json_module
 import logging
 import platform
 import time
-from collections.abc import Callable, Generator
+from collections.abc import AsyncGenerator, Callable, Generator
+from decimal import Decimal
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 import httpx
 
 from aurora_desktop import __version__
+from aurora_desktop.addresses import is_loopback_host
 from aurora_desktop.api.credentials import Credentials
 from aurora_desktop.api.errors import (
     InvalidResponseError,
@@ -29,7 +31,8 @@ from aurora_desktop.api.errors import (
     error_for_response,
     excerpt,
 )
-from aurora_desktop.api.models import CreateRequest, Job, parse_job_list
+from aurora_desktop.api.listing import json_array_items
+from aurora_desktop.api.models import CreateRequest, Job, parse_credits, parse_job_list
 from aurora_desktop.api.retry import NotSent, RetryPolicy
 from aurora_desktop.api.speech import SpeechJob, SpeechRequest, Voice, parse_speech_list, parse_voices
 
@@ -57,15 +60,6 @@ class _KeyHeaders(httpx.Auth):
     def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
         request.headers.update(self._credentials.headers())
         yield request
-
-
-def is_loopback_host(host: str) -> bool:
-    if host.lower() in ("localhost", "localhost.localdomain"):
-        return True
-    try:
-        return ipaddress.ip_address(host.strip("[]")).is_loopback
-    except ValueError:
-        return False
 
 
 def check_base_url(base_url: str) -> str:
@@ -142,6 +136,67 @@ class AuroraClient:
             jobs.extend(parse_job_list(data))
         return jobs
 
+    async def newest(
+        self, more: Callable[[Job], bool], *, max_jobs: int = 2000, max_bytes: int = 2_000_000
+    ) -> builtins.list[Job]:
+        """The account's jobs, newest first (`ordering=-created_at`), read only as far as needed.
+
+        The documented list has no pages: a heavy account's answer is its whole history
+        (over 16 MB for 15,000 videos). It is read item by item and closed after the first
+        job for which `more(job)` is False (that job included), or after `max_jobs` jobs or
+        `max_bytes` bytes, whichever comes first. An unreadable job is skipped."""
+        async for attempt in self.retry.retrying(idempotent=True):
+            with attempt:
+                return await self._newest_once(more, max_jobs, max_bytes)
+        raise AssertionError("unreachable: tenacity reraises the last error")  # pragma: no cover
+
+    async def _newest_once(self, more: Callable[[Job], bool], max_jobs: int, max_bytes: int) -> builtins.list[Job]:
+        path = "/api/aurora/"
+        request = self._http.build_request("GET", path, params={"ordering": "-created_at"})
+        try:
+            response = await self._http.send(request, stream=True)
+        except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout) as exc:
+            raise NotSent(detail=f"GET {path}: {type(exc).__name__}: {exc}") from None
+        except httpx.TransportError as exc:
+            raise NetworkError(detail=f"GET {path}: {type(exc).__name__}: {exc}") from None
+        jobs: builtins.list[Job] = []
+        read = 0
+
+        async def counted() -> AsyncGenerator[bytes]:
+            nonlocal read
+            async for chunk in response.aiter_bytes():
+                read += len(chunk)
+                yield chunk
+
+        try:
+            if not response.is_success:
+                body = await _read_bounded(response, 100_000) or b""
+                raise error_for_response(
+                    response.status_code,
+                    body.decode(response.encoding or "utf-8", "replace"),
+                    method="GET",
+                    path=path,
+                    retry_after=response.headers.get("Retry-After"),
+                )
+            async with (
+                contextlib.aclosing(counted()) as chunks,
+                contextlib.aclosing(json_array_items(chunks)) as items,
+            ):
+                async for item in items:
+                    try:
+                        job = Job.from_api(item)
+                    except InvalidResponseError:
+                        continue
+                    jobs.append(job)
+                    if not more(job) or len(jobs) >= max_jobs or read >= max_bytes:
+                        break
+        except httpx.TransportError as exc:
+            raise NetworkError(detail=f"GET {path}: {type(exc).__name__}: {exc}") from None
+        finally:
+            await response.aclose()
+        log.debug("GET %s newest first: %d jobs in %d bytes", path, len(jobs), read)
+        return jobs
+
     # ------------------------------------------------------------------ voices and text-to-speech
 
     async def voices(self) -> builtins.list[Voice]:
@@ -155,19 +210,36 @@ class AuroraClient:
     async def get_speech(self, job_id: str) -> SpeechJob:
         return SpeechJob.from_api(await self._call("GET", f"/api/text_to_speech/{job_id}/"))
 
-    async def list_speech(self) -> builtins.list[SpeechJob]:
-        """Not documented: the reconciler tries it and parks the job if the service has no such list."""
-        return parse_speech_list(await self._call("GET", "/api/text_to_speech/"))
+    async def list_speech(
+        self, ids: builtins.list[str] | None = None, ordering: str | None = None
+    ) -> builtins.list[SpeechJob]:
+        """`GET /api/text_to_speech/` (documented): a bare array; `ids` at most 100 a request
+        (asked in chunks, as `list`), `ordering` a field name, `-` for descending."""
+        params: dict[str, str] = {"ordering": ordering} if ordering else {}
+        if ids is None:
+            return parse_speech_list(await self._call("GET", "/api/text_to_speech/", params=params))
+        found: builtins.list[SpeechJob] = []
+        unique = builtins.list(dict.fromkeys(ids))
+        for start in range(0, len(unique), MAX_IDS_PER_LIST):
+            chunk = ",".join(unique[start : start + MAX_IDS_PER_LIST])
+            found.extend(
+                parse_speech_list(await self._call("GET", "/api/text_to_speech/", params={**params, "ids": chunk}))
+            )
+        return found
 
-    async def remaining_credits(self) -> float:
+    async def remaining_credits(self) -> Decimal:
+        """The account's balance, exact (it can be fractional)."""
         data = await self._call("GET", "/api/remaining_credits/")
         value = data.get("remaining_credits") if isinstance(data, dict) else None
         if isinstance(value, bool) or not isinstance(value, (int, float, str)):
             raise InvalidResponseError(detail=f"remaining_credits missing: {excerpt(repr(data))}")
         try:
-            return float(value)
-        except ValueError as exc:
-            raise InvalidResponseError(detail=f"remaining_credits not a number: {value!r}") from exc
+            credits = parse_credits(value, "remaining_credits")
+        except InvalidResponseError:
+            credits = None
+        if credits is None:
+            raise InvalidResponseError(detail=f"remaining_credits not a number: {value!r}")
+        return credits
 
     # ------------------------------------------------------------------ plumbing
 
@@ -225,7 +297,7 @@ class AuroraClient:
             )
         try:
             return json_module.loads(body)
-        except ValueError:
+        except (ValueError, RecursionError):  # RecursionError: nested deeper than Python parses
             raise InvalidResponseError(
                 detail=f"{method} {path} -> HTTP {response.status_code}, not JSON:\n{excerpt(text)}"
             ) from None
@@ -244,7 +316,7 @@ async def _read_bounded(response: httpx.Response, limit: int) -> bytes | None:
     return bytes(body)
 
 
-async def credits_with(credentials: Credentials, base_url: str = DEFAULT_BASE_URL) -> float:
+async def credits_with(credentials: Credentials, base_url: str = DEFAULT_BASE_URL) -> Decimal:
     """Test keys the way every "test" and "connect" does: the remaining credits, or an ApiError."""
     async with AuroraClient(credentials, base_url) as client:
         return await client.remaining_credits()

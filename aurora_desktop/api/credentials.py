@@ -6,6 +6,8 @@ loading httpx.
 
 from __future__ import annotations
 
+from aurora_desktop.redact import remember
+
 
 class Credentials:
     """An API ID and key. Not a dataclass on purpose: nothing generic (asdict, a debugger's
@@ -16,6 +18,7 @@ class Credentials:
     def __init__(self, api_id: str, api_key: str) -> None:
         self.api_id = api_id
         self.api_key = api_key
+        remember(api_id, api_key)  # hidden from every error, stored reason and log line from now on
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, Credentials) and (self.api_id, self.api_key) == (other.api_id, other.api_key)

@@ -13,6 +13,7 @@ from datetime import UTC
 from typing import Any
 
 from aurora_desktop.errors import UserError
+from aurora_desktop.redact import redact
 
 
 class ApiError(UserError):
@@ -169,10 +170,11 @@ def parse_retry_after(value: str | None) -> float | None:
 
 def error_for_response(status: int, text: str, *, method: str, path: str, retry_after: str | None = None) -> ApiError:
     """Map one non-success HTTP answer to the right ApiError."""
+    text = redact(text)  # a body echoing the request's headers holds the keys
     detail = f"{method} {path} -> HTTP {status}\n{excerpt(text)}"
     try:
         body: Any = json.loads(text) if text.strip() else None
-    except ValueError:
+    except (ValueError, RecursionError):
         body = None  # HTML error pages from proxies, truncated bodies...
     flat, fields = _messages(body) if body is not None else ([], {})
     joined = " ".join(flat)

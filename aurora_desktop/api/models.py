@@ -16,6 +16,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from decimal import Decimal
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
@@ -80,6 +81,18 @@ def _number(value: Any, what: str) -> float | None:
     return number
 
 
+def parse_credits(value: Any, what: str = "credits") -> Decimal | None:
+    """A credit amount, exact: documented as an integer, but fractional in fact ("Aurora 1.0 Fast
+    charged 5.5"). Text and integers are read digit for digit; a float as the shortest decimal
+    that reads back as it (5.5, not 5.49999...)."""
+    number = _number(value, what)  # the same checks: no booleans, nothing that is not a finite number
+    if number is None:
+        return None
+    if isinstance(value, str):
+        return Decimal(value.strip())
+    return Decimal(value) if isinstance(value, int) else Decimal(repr(number))
+
+
 def normalize_progress(value: Any, status: JobStatus) -> float:
     """Progress as a fraction 0..1, whatever scale the server used; 0 when unreadable.
 
@@ -112,6 +125,13 @@ def _timestamp(value: Any, what: str) -> datetime | None:
     return parse_timestamp(value)
 
 
+def _flag(value: Any) -> bool:
+    """A boolean field, whatever its spelling ("false" and "0" are false); unreadable is false."""
+    if isinstance(value, str):
+        return value.strip().lower() in ("true", "1", "yes")
+    return value is True or (isinstance(value, (int, float)) and value == 1)
+
+
 def _text(value: Any) -> str | None:
     if value is None:
         return None
@@ -129,7 +149,7 @@ class Job:
     video_output: str | None = None
     preview: str | None = None
     failed_reason: str | None = None
-    credits_used: float | None = None
+    credits_used: Decimal | None = None  # exact: may be fractional
     duration: float | None = None
     name: str | None = None
     image: str | None = None
@@ -156,7 +176,7 @@ class Job:
             video_output=_text(data.get("video_output")) or None,
             preview=_text(data.get("preview")) or None,
             failed_reason=(_text(data.get("failed_reason")) or "").strip() or None,
-            credits_used=_lenient(_number, data.get("credits_used"), "credits_used"),
+            credits_used=_lenient(parse_credits, data.get("credits_used"), "credits_used"),
             duration=_lenient(_number, data.get("duration"), "duration"),
             name=_text(data.get("name")),
             image=_text(data.get("image")),
@@ -166,7 +186,7 @@ class Job:
             model_version=_text(data.get("model_version")),
             webhook_url=_text(data.get("webhook_url")),
             editor_url=_text(data.get("editor_url")),
-            is_hidden=bool(data.get("is_hidden") or False),
+            is_hidden=_flag(data.get("is_hidden")),
             created_at=_lenient(_timestamp, data.get("created_at"), "created_at"),
             updated_at=_lenient(_timestamp, data.get("updated_at"), "updated_at"),
         )

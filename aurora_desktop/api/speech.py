@@ -13,15 +13,29 @@ from __future__ import annotations
 import logging
 import math
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
+from urllib.parse import urlsplit
 
 from aurora_desktop.api.errors import InvalidResponseError, excerpt
-from aurora_desktop.api.models import JobStatus, _lenient, _number, _text, parse_job_id, parse_list
+from aurora_desktop.api.models import (
+    JobStatus,
+    _lenient,
+    _number,
+    _text,
+    _timestamp,
+    parse_credits,
+    parse_job_id,
+    parse_list,
+)
 
 log = logging.getLogger(__name__)
 
-SCRIPT_MAX = 8000  # characters, as documented
+# Characters in a script. The stored docs disagree (4,000 in one copy, 8,000 in another): at most
+# SCRIPT_MAX is sent until the account has shown it takes longer ones (jobs/limits.py).
+SCRIPT_MAX = 4000
+SCRIPT_MAX_LONGER = 8000
 SECONDS_PER_CREDIT = 30  # "1 credit per 30 s of speech"
 WORDS_PER_MINUTE = 150  # a calm speaking pace: the estimate before the first real result
 
@@ -56,7 +70,11 @@ def _voice(item: Any) -> Voice:
         raise InvalidResponseError(detail=f"a voice without a name: {excerpt(repr(item))}")
     raw_accents = item.get("accents")
     accents = tuple(
-        Accent(str(raw["id"]), _text(raw.get("accent_name")) or "", _text(raw.get("preview_url")) or None)
+        Accent(
+            str(raw["id"]),
+            _text(raw.get("accent_name")) or "",
+            _lenient(_web_link, raw.get("preview_url"), "preview_url"),  # played by the window: never file://
+        )
         for raw in (raw_accents if isinstance(raw_accents, list) else [])
         if isinstance(raw, dict) and raw.get("id")
     )
@@ -70,17 +88,36 @@ def parse_voices(data: Any) -> list[Voice]:
     return parse_list(data, _voice, "voices")
 
 
+MAX_SPEECH_SECONDS = 6 * 3600  # far beyond any script's length: more is not a real answer
+
+
+def _web_link(value: Any, what: str) -> str | None:
+    """The speech's link: it becomes the video's audio input, so only http(s) will do (never file://)."""
+    link = _text(value) or None
+    if link is not None and urlsplit(link).scheme.lower() not in ("http", "https"):
+        raise InvalidResponseError(detail=f"{what} is not a web link: {excerpt(link, 200)}")
+    return link
+
+
+def _seconds(value: Any, what: str) -> float | None:
+    """A length in seconds that speech can have: more than 0, at most MAX_SPEECH_SECONDS."""
+    seconds = _number(value, what)
+    if seconds is not None and not 0 < seconds <= MAX_SPEECH_SECONDS:
+        raise InvalidResponseError(detail=f"{what} is not a possible length: {excerpt(repr(value), 50)}")
+    return seconds
+
+
 @dataclass(frozen=True, slots=True)
 class SpeechRequest:
+    """The documented request: script, accent, webhook_url. There is no `name` (so no client
+    token rides with it): a lost answer is found by script, accent and time (jobs/steps/speaking.py)."""
+
     script: str
     accent: str
-    name: str | None = None
     webhook_url: str | None = None
 
     def to_api(self) -> dict[str, Any]:
         body: dict[str, Any] = {"script": self.script, "accent": self.accent}
-        if self.name:
-            body["name"] = self.name
         if self.webhook_url:
             body["webhook_url"] = self.webhook_url
         return body
@@ -92,9 +129,12 @@ class SpeechJob:
     status: JobStatus
     output: str | None = None  # the audio's link once done
     duration: float | None = None  # seconds of speech
-    credits_used: float | None = None
+    credits_used: Decimal | None = None  # exact, as Aurora's
     failed_reason: str | None = None
-    name: str | None = None
+    script: str | None = None  # the echoes: how a lost answer is recognised
+    accent: str | None = None
+    created_at: datetime | None = None
+    updated_at: datetime | None = None
 
     @classmethod
     def from_api(cls, data: Any) -> SpeechJob:
@@ -102,11 +142,14 @@ class SpeechJob:
         return cls(
             id=job_id,
             status=JobStatus.parse(data.get("status")),
-            output=_text(data.get("output")) or None,
-            duration=_lenient(_number, data.get("duration"), "duration"),
-            credits_used=_lenient(_number, data.get("credits_used"), "credits_used"),
+            output=_lenient(_web_link, data.get("output"), "output"),
+            duration=_lenient(_seconds, data.get("duration"), "duration"),
+            credits_used=_lenient(parse_credits, data.get("credits_used"), "credits_used"),
             failed_reason=(_text(data.get("failed_reason")) or "").strip() or None,
-            name=_text(data.get("name")),
+            script=_text(data.get("script")),
+            accent=_text(data.get("accent")),
+            created_at=_lenient(_timestamp, data.get("created_at"), "created_at"),
+            updated_at=_lenient(_timestamp, data.get("updated_at"), "updated_at"),
         )
 
 

@@ -6,6 +6,6 @@ sandbox's file endpoint (sandbox.py). Pasted links need no hosting;
 jobs/prepare.py fetches and checks them before credits are spent.
 """
 
-from aurora_desktop.hosting.base import HostedFile, Hoster, HostingError, NoHosting, ProgressCallback
+from aurora_desktop.hosting.base import HostedFile, Hoster, HostingError, InputChanged, NoHosting, ProgressCallback
 
-__all__ = ["HostedFile", "Hoster", "HostingError", "NoHosting", "ProgressCallback"]
+__all__ = ["HostedFile", "Hoster", "HostingError", "InputChanged", "NoHosting", "ProgressCallback"]

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncGenerator, AsyncIterator, Callable
+import contextvars
+import hashlib
+from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -24,6 +26,16 @@ class HostingError(UserError):
         super().__init__(user_message, detail=detail)
 
 
+class InputChanged(HostingError):
+    """The file being uploaded is not the one priced (its bytes differ from the hash taken then).
+
+    Raised by `file_chunks` before the last byte leaves, so the host never holds a whole
+    copy of the changed file, and nothing of it reaches Creatify."""
+
+    def __init__(self, detail: str = "") -> None:
+        super().__init__("The file changed after the price was shown.", detail=detail)
+
+
 @dataclass(frozen=True, slots=True)
 class HostedFile:
     url: str
@@ -35,14 +47,50 @@ class Hoster(Protocol):
     name: str
 
     async def host(
-        self, path: Path, *, key: str, content_type: str, progress: ProgressCallback | None = None
-    ) -> HostedFile: ...
+        self,
+        path: Path,
+        *,
+        key: str,
+        content_type: str,
+        progress: ProgressCallback | None = None,
+        sha256: str | None = None,
+    ) -> HostedFile:
+        """Upload `path`; with `sha256` (the hash taken when the price was shown), send exactly
+        those bytes or raise InputChanged, with nothing usable left at the host."""
+        ...
 
     async def remove(self, key: str) -> None: ...
 
     async def test(self) -> str:
         """Round-trip a tiny object; return a short success sentence or raise HostingError."""
         ...
+
+
+# A copy that exists before it is checked (a Quick link is fetched back before use) must be
+# recorded at once: killed during the check, the app would otherwise never delete it. The
+# hosting step sets the recorder around `host()`; a hoster calls `placed(key)` the moment
+# `remove(key)` could delete the copy. A context variable, so the Hoster protocol (and the
+# hosters that know their removal key only at the end) stays as it is.
+_recorder: contextvars.ContextVar[Callable[[str], Awaitable[None]] | None] = contextvars.ContextVar(
+    "hosting_recorder", default=None
+)
+
+
+@contextlib.contextmanager
+def recording_placements(record: Callable[[str], Awaitable[None]]) -> Iterator[None]:
+    """Within this block (this task), `placed(key)` awaits `record(key)`."""
+    token = _recorder.set(record)
+    try:
+        yield
+    finally:
+        _recorder.reset(token)
+
+
+async def placed(key: str) -> None:
+    """A hoster's copy now exists and `remove(key)` deletes it: recorded before anything else."""
+    record = _recorder.get()
+    if record is not None:
+        await record(key)
 
 
 NO_STORAGE_MESSAGE = (
@@ -58,7 +106,13 @@ class NoHosting:
     name = "none"
 
     async def host(
-        self, path: Path, *, key: str, content_type: str, progress: ProgressCallback | None = None
+        self,
+        path: Path,
+        *,
+        key: str,
+        content_type: str,
+        progress: ProgressCallback | None = None,
+        sha256: str | None = None,
     ) -> HostedFile:
         raise HostingError(NO_STORAGE_MESSAGE)
 
@@ -71,15 +125,20 @@ class NoHosting:
 
 @contextlib.asynccontextmanager
 async def file_chunks(
-    path: Path, progress: ProgressCallback | None = None, chunk_size: int = CHUNK
+    path: Path, progress: ProgressCallback | None = None, chunk_size: int = CHUNK, *, sha256: str | None = None
 ) -> AsyncIterator[AsyncIterator[bytes]]:
-    """Stream a file without blocking the event loop; memory stays at one chunk.
+    """Stream a file without blocking the event loop; memory stays at two chunks.
 
     A context manager rather than a bare async generator because the consumers
     (httpx, obstore) abandon their content iterator when the upload is cancelled
     or fails, and an abandoned generator is only finalised by the event loop --
     which may be gone by then, leaking the open file.  Here the file is closed
     when the upload's block ends, whatever ended it.
+
+    With `sha256`, the bytes are hashed in the same read that sends them, and the
+    last chunk is held back until the hash is known: a file that is not the one
+    priced (replaced, edited or grown since) raises InputChanged before the upload
+    is complete, so the host is left with no whole copy and the upload fails.
     """
     total = path.stat().st_size
     # Opening a local file is quick; only the reads go to a worker thread.  (An
@@ -87,12 +146,24 @@ async def file_chunks(
     with open(path, "rb") as fh:
 
         async def chunks() -> AsyncGenerator[bytes]:
+            digest = hashlib.sha256() if sha256 else None
             sent = 0
-            while chunk := await asyncio.to_thread(fh.read, chunk_size):
+            chunk = await asyncio.to_thread(fh.read, chunk_size)
+            while chunk:
+                following = await asyncio.to_thread(fh.read, chunk_size)
+                if digest is not None:
+                    digest.update(chunk)
+                    if sent + len(chunk) > total:
+                        raise InputChanged(f"{path.name} grew past {total} bytes while it was uploaded")
+                    if not following and digest.hexdigest() != sha256:
+                        raise InputChanged(f"{path.name}: sha256 {digest.hexdigest()} is not the priced {sha256}")
                 sent += len(chunk)
                 if progress:
                     progress(sent, total)
                 yield chunk
+                chunk = following
+            if digest is not None and sent == 0 and digest.hexdigest() != sha256:
+                raise InputChanged(f"{path.name} is empty now")
 
         async with contextlib.aclosing(chunks()) as iterator:
             yield iterator

@@ -35,7 +35,8 @@ from urllib.parse import urlsplit, urlunsplit
 
 import httpx
 
-from aurora_desktop.hosting.base import HostedFile, HostingError, ProgressCallback
+from aurora_desktop.addresses import NOT_PUBLIC, AddressRefused, is_loopback_host, public_only
+from aurora_desktop.hosting.base import HostedFile, HostingError, InputChanged, ProgressCallback, placed
 
 log = logging.getLogger(__name__)
 
@@ -45,6 +46,14 @@ HOSTS_ENV = "AURORA_QUICK_LINK_HOSTS"
 LIFETIME = timedelta(hours=1)
 # The link must give back exactly what was uploaded; a little more is read to tell "longer".
 _VERIFY_SLACK = 1
+# A host's answer to an upload or a deletion is a link or a short JSON: a few hundred bytes.
+# More than this is not an answer (an endless body must not fill the memory).
+MAX_ANSWER_BYTES = 64 * 1024
+# Each exchange with a host (upload and answer, the check, a deletion) ends within
+# ANSWER_SECONDS plus the time the file takes at MIN_RATE, even when the host trickles
+# its answer a byte at a time (httpx's timeout is per read, so it never fires then).
+ANSWER_SECONDS = 60.0
+MIN_RATE = 50_000  # bytes per second: a slow upload link
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,6 +89,37 @@ class _Refused(Exception):
         self.retryable = retryable
 
 
+@dataclass(frozen=True, slots=True)
+class _Answer:
+    """A host's whole answer, read within MAX_ANSWER_BYTES."""
+
+    status_code: int
+    headers: httpx.Headers
+    content: bytes
+
+    @property
+    def text(self) -> str:
+        return self.content.decode("utf-8", errors="replace")
+
+    def json(self) -> object:
+        return json.loads(self.content)
+
+
+async def _post(host: TempHost, http: httpx.AsyncClient, url: str, **kwargs: object) -> _Answer:
+    """POST, reading at most MAX_ANSWER_BYTES of the answer (more is refused, unread)."""
+    request = http.build_request("POST", url, **kwargs)  # type: ignore[arg-type]
+    response = await http.send(request, stream=True)
+    try:
+        body = bytearray()
+        async for chunk in response.aiter_bytes():
+            body += chunk
+            if len(body) > MAX_ANSWER_BYTES:
+                raise _Refused(f"{host.label} answered with far more than a link", retryable=True)
+        return _Answer(response.status_code, response.headers, bytes(body))
+    finally:
+        await response.aclose()
+
+
 def _link_in(text: str, host: TempHost) -> str:
     """The body of an answer that should be one link; anything else (an HTML page) is refused."""
     link = text.strip()
@@ -88,7 +128,7 @@ def _link_in(text: str, host: TempHost) -> str:
     return link
 
 
-def _check_status(response: httpx.Response, host: TempHost) -> None:
+def _check_status(response: _Answer, host: TempHost) -> None:
     if response.status_code == 413:
         raise _Refused(f"the file is too large for {host.label}")
     if response.status_code >= 500 or response.status_code == 429:
@@ -102,21 +142,25 @@ def _check_status(response: httpx.Response, host: TempHost) -> None:
 
 async def _upload_0x0(host: TempHost, http: httpx.AsyncClient, name: str, fh: IO[bytes], mime: str) -> Upload:
     # https://0x0.st: `expires` in hours, `secret` for a long unguessable link, X-Token to delete.
-    response = await http.post(host.base + "/", data={"expires": "1", "secret": ""}, files={"file": (name, fh, mime)})
+    response = await _post(
+        host, http, host.base + "/", data={"expires": "1", "secret": ""}, files={"file": (name, fh, mime)}
+    )
     _check_status(response, host)
     return Upload(_link_in(response.text, host), response.headers.get("X-Token"))
 
 
 async def _delete_0x0(host: TempHost, http: httpx.AsyncClient, upload: Upload) -> None:
     if upload.token:
-        response = await http.post(upload.url, data={"token": upload.token, "delete": ""})
+        response = await _post(host, http, upload.url, data={"token": upload.token, "delete": ""})
         if response.status_code not in (200, 404):
             raise _Refused(f"{host.label} did not delete the file (HTTP {response.status_code})", retryable=True)
 
 
 async def _upload_litterbox(host: TempHost, http: httpx.AsyncClient, name: str, fh: IO[bytes], mime: str) -> Upload:
     # https://litterbox.catbox.moe: reqtype=fileupload, time=1h; the answer is the link.
-    response = await http.post(
+    response = await _post(
+        host,
+        http,
         host.base + "/resources/internals/api.php",
         data={"reqtype": "fileupload", "time": "1h"},
         files={"fileToUpload": (name, fh, mime)},
@@ -127,11 +171,11 @@ async def _upload_litterbox(host: TempHost, http: httpx.AsyncClient, name: str, 
 
 async def _upload_tmpfiles(host: TempHost, http: httpx.AsyncClient, name: str, fh: IO[bytes], mime: str) -> Upload:
     # https://tmpfiles.org/api: kept 60 minutes; the page link's direct form has /dl/ in front.
-    response = await http.post(host.base + "/api/v1/upload", files={"file": (name, fh, mime)})
+    response = await _post(host, http, host.base + "/api/v1/upload", files={"file": (name, fh, mime)})
     _check_status(response, host)
     try:
-        page = response.json()["data"]["url"]
-    except (ValueError, KeyError, TypeError):
+        page = response.json()["data"]["url"]  # type: ignore[index]
+    except (ValueError, KeyError, TypeError, RecursionError):
         raise _Refused(f"{host.label} answered with a page instead of a link") from None
     parts = urlsplit(_link_in(str(page), host))
     return Upload(urlunsplit(parts._replace(path="/dl" + parts.path)))
@@ -197,23 +241,41 @@ class QuickLinkHoster:
     hosts: tuple[TempHost, ...] = field(default_factory=configured_hosts)
     timeout: httpx.Timeout = field(default_factory=lambda: httpx.Timeout(60.0, connect=10.0))
     name: str = "quick"
+    answer_seconds: float = ANSWER_SECONDS  # see ANSWER_SECONDS and MIN_RATE
+    min_rate: float = MIN_RATE
 
     def __repr__(self) -> str:
         return f"QuickLinkHoster({[h.key for h in self.hosts]})"
 
+    def _deadline(self, size: int) -> float:
+        return self.answer_seconds + size / self.min_rate
+
     def _client(self) -> httpx.AsyncClient:
+        # The links a host answers with (fetched to check them, sent deletions) must be public
+        # addresses; this computer's own only when the hosts themselves are local stand-ins.
+        local = any(is_loopback_host(urlsplit(h.base).hostname or "") for h in self.hosts)
         return httpx.AsyncClient(
             timeout=self.timeout,
             trust_env=False,
             follow_redirects=False,
-            headers={"User-Agent": "AuroraDesktop"},  # some hosts refuse requests with none
+            # some hosts refuse requests with no User-Agent; an uncompressed answer is read as sent
+            headers={"User-Agent": "AuroraDesktop", "Accept-Encoding": "identity"},
+            event_hooks={"request": [public_only(lambda: local, _not_public)]},
         )
 
     async def host(
-        self, path: Path, *, key: str, content_type: str, progress: ProgressCallback | None = None
+        self,
+        path: Path,
+        *,
+        key: str,
+        content_type: str,
+        progress: ProgressCallback | None = None,
+        sha256: str | None = None,
     ) -> HostedFile:
         size = path.stat().st_size
         digest = await _sha256(path)
+        if sha256 and digest != sha256:
+            raise InputChanged(f"{path.name}: sha256 {digest} is not the priced {sha256}")
         name = secrets.token_urlsafe(16) + path.suffix.lower()  # never the user's file name
         reasons: list[str] = []
         retryable = False
@@ -229,13 +291,21 @@ class QuickLinkHoster:
                     reasons.append(exc.reason)
                     retryable |= exc.retryable
                     continue
-                problem = await _verify(http, upload.url, digest, size)
+                token = json.dumps([host.key, upload.url, upload.token]) if host.deletes else None
+                if token:
+                    await placed(token)  # recorded before the check: a crash during it still deletes it
+                problem = await self._verify(http, upload.url, digest, size)
                 if problem:
                     log.warning("quick link on %s does not serve the file: %s", host.key, problem)
-                    reasons.append(f"the link from {host.label} {problem}")
                     await self._delete(host, http, upload)
+                    try:
+                        now = await _sha256(path)
+                    except OSError:
+                        now = ""
+                    if now != digest:  # the file changed while it was sent: not the host's fault
+                        raise InputChanged(f"{path.name} changed while it was uploaded to {host.key}")
+                    reasons.append(f"the link from {host.label} {problem}")
                     continue
-                token = json.dumps([host.key, upload.url, upload.token]) if host.deletes else None
                 return HostedFile(url=upload.url, expires_at=datetime.now(UTC) + LIFETIME, key=token)
         detail = "; ".join(reasons)
         if retryable:
@@ -263,18 +333,30 @@ class QuickLinkHoster:
     ) -> Upload:
         try:
             with open(path, "rb") as fh:
-                return await host.upload(host, http, name, _CountingReader(fh, size, progress), mime)  # type: ignore[arg-type]
-        except httpx.TimeoutException:
+                async with asyncio.timeout(self._deadline(size)):
+                    return await host.upload(host, http, name, _CountingReader(fh, size, progress), mime)  # type: ignore[arg-type]
+        except (httpx.TimeoutException, TimeoutError):
             raise _Refused(f"{host.label} did not answer in time", retryable=True) from None
         except httpx.HTTPError as exc:
             raise _Refused(f"{host.label} could not be reached ({type(exc).__name__})", retryable=True) from None
+
+    async def _verify(self, http: httpx.AsyncClient, url: str, digest: str, size: int) -> str:
+        """ "" when `url` serves exactly the uploaded bytes; otherwise what is wrong, in a few words."""
+        try:
+            async with asyncio.timeout(self._deadline(size)):
+                return await _verify(http, url, digest, size)
+        except TimeoutError:
+            return "could not be fetched back in time"
+        except _Refused as exc:
+            return exc.reason
 
     async def _delete(self, host: TempHost, http: httpx.AsyncClient, upload: Upload) -> None:
         if host.delete is None:
             return
         try:
-            await host.delete(host, http, upload)
-        except (httpx.HTTPError, _Refused) as exc:
+            async with asyncio.timeout(self.answer_seconds):
+                await host.delete(host, http, upload)
+        except (httpx.HTTPError, _Refused, TimeoutError) as exc:
             log.warning("quick link on %s not deleted: %s", host.key, type(exc).__name__)
 
     async def remove(self, key: str) -> None:
@@ -288,9 +370,9 @@ class QuickLinkHoster:
         if host is None or host.delete is None:
             return
         try:
-            async with self._client() as http:
+            async with self._client() as http, asyncio.timeout(self.answer_seconds):
                 await host.delete(host, http, Upload(url, token))
-        except (httpx.HTTPError, _Refused) as exc:
+        except (httpx.HTTPError, _Refused, TimeoutError) as exc:
             raise HostingError(
                 f"Could not delete the file from {host.label}; it expires within the hour anyway.",
                 detail=f"{type(exc).__name__}: {exc}",
@@ -324,6 +406,12 @@ async def _sha256(path: Path) -> str:
             return hashlib.file_digest(fh, "sha256").hexdigest()
 
     return await asyncio.to_thread(digest)
+
+
+def _not_public(exc: AddressRefused) -> _Refused:
+    if exc.reason == NOT_PUBLIC:
+        return _Refused(f"leads to an address that is not public ({exc.detail})")
+    return _Refused(f"{exc.reason} ({exc.detail})")
 
 
 async def _verify(http: httpx.AsyncClient, url: str, digest: str, size: int) -> str:

@@ -19,7 +19,7 @@ import obstore
 import obstore.exceptions
 from obstore.store import S3Store
 
-from aurora_desktop.hosting.base import HostedFile, HostingError, ProgressCallback, file_chunks
+from aurora_desktop.hosting.base import HostedFile, HostingError, InputChanged, ProgressCallback, file_chunks
 from aurora_desktop.settings import StorageSettings
 
 if TYPE_CHECKING:
@@ -117,13 +117,21 @@ class S3Hoster:
         return f"{prefix}/{key}" if prefix else key
 
     async def host(
-        self, path: Path, *, key: str, content_type: str, progress: ProgressCallback | None = None
+        self,
+        path: Path,
+        *,
+        key: str,
+        content_type: str,
+        progress: ProgressCallback | None = None,
+        sha256: str | None = None,
     ) -> HostedFile:
         object_path = self._path(key)
         try:
-            async with file_chunks(path, progress) as chunks:
+            async with file_chunks(path, progress, sha256=sha256) as chunks:
                 await obstore.put_async(self._store, object_path, chunks, attributes={"Content-Type": content_type})
             url = await obstore.sign_async(self._store, "GET", object_path, self.lifetime)
+        except InputChanged:
+            raise  # not the priced bytes: the upload was abandoned before its end, nothing stored
         except Exception as exc:  # noqa: BLE001 - obstore raises its own hierarchy plus OSError
             raise _hosting_error(exc) from None
         return HostedFile(url=url, expires_at=datetime.now(UTC) + self.lifetime, key=key)

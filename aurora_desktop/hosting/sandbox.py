@@ -32,11 +32,17 @@ class SandboxHoster:
         )
 
     async def host(
-        self, path: Path, *, key: str, content_type: str, progress: ProgressCallback | None = None
+        self,
+        path: Path,
+        *,
+        key: str,
+        content_type: str,
+        progress: ProgressCallback | None = None,
+        sha256: str | None = None,
     ) -> HostedFile:
         name = key.rsplit("/", 1)[-1]
         try:
-            async with self._client() as http, file_chunks(path, progress) as chunks:
+            async with self._client() as http, file_chunks(path, progress, sha256=sha256) as chunks:
                 # A known length instead of chunked encoding: cheaper for both ends to frame.
                 response = await http.put(
                     f"/sandbox/files/{name}",

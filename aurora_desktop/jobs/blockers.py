@@ -16,9 +16,11 @@ from pathlib import Path
 
 from aurora_desktop.api.catalog import ModelSpec, audio_too_long, cost_credits, too_long_message
 from aurora_desktop.api.models import NAME_MAX
+from aurora_desktop.formatting import credits_text
 from aurora_desktop.hosting.base import NO_STORAGE_MESSAGE, Hoster, NoHosting
 from aurora_desktop.jobs.model import REMOTE_NAME_SUFFIX_LENGTH
 from aurora_desktop.jobs.vocabulary import Blame
+from aurora_desktop.paths import folder_problem
 
 # The longest name a user can give: Creatify's limit less the client token the app adds.
 NAME_LIMIT = NAME_MAX - REMOTE_NAME_SUFFIX_LENGTH
@@ -62,10 +64,10 @@ def blockers_for(
     model: ModelSpec,
     *,
     audio_seconds: float,
-    remaining: float | None,
+    remaining: Decimal | None,
     local_files: bool = False,
     hoster: Hoster | None = None,
-    max_credits: float | None = None,
+    max_credits: Decimal | float | None = None,
     speech: Decimal = Decimal(0),
 ) -> list[Blocker]:
     """What stands in the way of a video of `audio_seconds` on `model` (and a `speech` costing
@@ -83,13 +85,15 @@ def blockers_for(
     if remaining is not None and remaining < price:
         return [
             Blocker(
-                BlockerCode.NO_CREDITS, f"Not enough credits: this video costs {price:g} and you have {remaining:g}."
+                BlockerCode.NO_CREDITS,
+                f"Not enough credits: this video costs {credits_text(price)} and you have {credits_text(remaining)}.",
             )
         ]
     if max_credits is not None and price > max_credits:
         return [
             Blocker(
-                BlockerCode.OVER_BUDGET, f"This video costs {price:g} credits, more than --max-credits {max_credits:g}."
+                BlockerCode.OVER_BUDGET,
+                f"This video costs {credits_text(price)} credits, more than --max-credits {credits_text(max_credits)}.",
             )
         ]
     return []
@@ -99,6 +103,9 @@ def output_folder_blockers(folder: Path, needed_bytes: int = 0) -> list[Blocker]
     """The folder the video will be saved in must be a folder this app can write, with room for
     the video: checked before anything is spent (blocking I/O: call it off the Qt thread)."""
     name = str(folder)
+    problem = folder_problem(folder)  # Windows: CON, "clips.", too long (a made folder would misbehave)
+    if problem:
+        return [Blocker(BlockerCode.OUTPUT, f"The video cannot be saved in {name}: {problem}. Choose another folder.")]
     try:
         folder.mkdir(parents=True, exist_ok=True)
         if not folder.is_dir():

@@ -9,17 +9,17 @@ The client used here carries no API headers: the video host never sees keys.
 from __future__ import annotations
 
 import asyncio
-import ipaddress
 import os
 import shutil
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from pathlib import Path
 from typing import IO
 
 import httpx
 from tenacity import AsyncRetrying, retry_if_exception, stop_after_attempt, wait_exponential_jitter
 
+from aurora_desktop.addresses import AddressRefused, check_link
 from aurora_desktop.errors import UserError
 
 CHUNK = 1024 * 1024
@@ -97,27 +97,9 @@ class _Writer:
 NOT_PUBLIC = "The link to the finished video is not a public web address, so the app did not follow it."
 
 
-def public_only(allow_loopback: Callable[[], bool]) -> Callable[[httpx.Request], Awaitable[None]]:
-    """An httpx request hook: every request (each redirect too) must be http(s) to a public
-    address. This computer's own addresses pass only while `allow_loopback()` (the local
-    stand-in or a test); private, link-local (cloud metadata) and other special ones never."""
-
-    async def check(request: httpx.Request) -> None:
-        url = request.url
-        if url.scheme not in ("http", "https") or not url.host:
-            raise DownloadError(NOT_PUBLIC, detail=f"refused {url.scheme}: link")
-        try:
-            infos = await asyncio.get_running_loop().getaddrinfo(url.host, url.port or 443)
-            addresses = {ipaddress.ip_address(info[4][0]) for info in infos}
-        except (OSError, ValueError):
-            return  # unresolvable: the connection fails on its own, with the usual message
-        for address in addresses:
-            if address.is_loopback and allow_loopback():
-                continue
-            if not address.is_global:
-                raise DownloadError(NOT_PUBLIC, detail=f"refused {url.host} ({address})")
-
-    return check
+def refused(exc: AddressRefused) -> DownloadError:
+    """A video link the app will not follow (see aurora_desktop/addresses.py), as a download error."""
+    return DownloadError(NOT_PUBLIC, detail=exc.detail)
 
 
 def _content_range_start(value: str | None) -> int | None:
@@ -152,6 +134,17 @@ def _check_room(partial: Path, needed: int) -> None:
         )
 
 
+WEB_PAGE = (
+    "The link to the finished video gave a web page, not the video (the video host may have shown "
+    "an error or sign-in page). The video is kept at Creatify: try again later, or download it "
+    "from your Creatify account."
+)
+NOT_A_VIDEO = (
+    "The link to the finished video gave a file that is not a video. The video is kept at Creatify: "
+    "try again later, or download it from your Creatify account."
+)
+
+
 async def _attempt(
     http: httpx.AsyncClient, url: str, partial: Path, progress: Progress | None, max_bytes: int | None
 ) -> int:
@@ -172,6 +165,9 @@ async def _attempt(
                 raise DownloadError("The video server is busy; retrying.", detail=f"HTTP {status}", retryable=True)
             if status not in (200, 206):
                 raise DownloadError("The video could not be downloaded.", detail=f"HTTP {status}")
+            kind = response.headers.get("content-type", "").split(";", 1)[0].strip().lower()
+            if kind.startswith("text/") or kind in ("application/xhtml+xml", "application/json"):
+                raise DownloadError(WEB_PAGE, detail=f"HTTP {status}, Content-Type {kind}")
             if status == 206 and _content_range_start(response.headers.get("content-range")) == offset:
                 mode, done = "ab", offset
             else:  # the server ignored Range: start over
@@ -232,6 +228,10 @@ async def download(
     max_wait: float = 30.0,
 ) -> int:
     """Download url into partial (resuming what is there); return its size."""
+    try:
+        check_link(url)  # an unreadable one (0177.0.0.1) is refused plainly, not a crash
+    except AddressRefused as exc:
+        raise refused(exc) from None
     partial.parent.mkdir(parents=True, exist_ok=True)
     retrying = AsyncRetrying(
         retry=retry_if_exception(lambda e: isinstance(e, DownloadError) and e.retryable),
@@ -246,9 +246,7 @@ async def download(
         head = fh.read(12)
     if head[4:8] != b"ftyp":
         partial.unlink(missing_ok=True)
-        raise DownloadError(
-            "The downloaded file is not a video. The app will fetch it again.",
-            detail=f"starts with {head!r}",
-            retryable=True,
-        )
+        # Not a lost connection (fetching it again gives the same): say what came, never "offline".
+        web_page = head.lstrip().startswith(b"<")
+        raise DownloadError(WEB_PAGE if web_page else NOT_A_VIDEO, detail=f"starts with {head!r}")
     return size

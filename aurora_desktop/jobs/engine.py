@@ -21,6 +21,7 @@ import asyncio
 import uuid
 from collections.abc import Callable
 from dataclasses import replace
+from decimal import Decimal
 from pathlib import Path
 
 import httpx
@@ -34,11 +35,13 @@ from aurora_desktop.jobs import recovery
 from aurora_desktop.jobs.blockers import NAME_LIMIT
 from aurora_desktop.jobs.driver import Driver
 from aurora_desktop.jobs.events import JobChanged, JobRemoved, Listener
+from aurora_desktop.jobs.limits import ScriptLimit
 from aurora_desktop.jobs.model import LocalJob, State, new_token, utcnow
 from aurora_desktop.jobs.naming import clean_text
 from aurora_desktop.jobs.prepare import PreparedInputs
 from aurora_desktop.jobs.runtime import EngineConfig, Runtime
 from aurora_desktop.jobs.saving import sidecar_paths
+from aurora_desktop.jobs.steps import speaking
 from aurora_desktop.jobs.steps.hosting import release_inputs
 from aurora_desktop.jobs.steps.remote import RemoteWatch
 from aurora_desktop.jobs.store import AsyncStore, JobStore
@@ -70,6 +73,11 @@ class Engine:
         self._driver = Driver(self.rt)
 
     # ------------------------------------------------------------------ news and facts
+
+    @property
+    def script_limit(self) -> ScriptLimit:
+        """How long a script this account may send (learnt from answers, kept in the profile)."""
+        return speaking.script_limit(self.rt)
 
     def subscribe(self, listener: Listener) -> Callable[[], None]:
         self.rt.listeners.append(listener)
@@ -135,7 +143,7 @@ class Engine:
             text_prompt=text_prompt or None,
             guidance=guidance,
             audio_seconds=prepared.audio.duration,
-            cost_estimate=float(prepared.cost(spec)),
+            cost_estimate=prepared.cost(spec),
             api_base=self.client.base_url,
             script=script.text if script else None,
             voice_id=script.voice_id if script else None,
@@ -188,8 +196,8 @@ class Engine:
         if not job.state.is_final or job.state is State.SAVED or job.remote_id:
             raise JobBusy("The model can only be changed before the video is requested.")
         made = job.speech_made and job.speech_credits is not None
-        speech = (job.speech_credits or 0.0) if made else float(speech_credits(job.audio_seconds or 0.0))
-        cost = float(cost_credits(spec, job.audio_seconds or 0.0)) + (speech if job.script else 0.0)
+        speech = (job.speech_credits or Decimal(0)) if made else speech_credits(job.audio_seconds or 0.0)
+        cost = cost_credits(spec, job.audio_seconds or 0.0) + (speech if job.script else Decimal(0))
         job = await self.store.update(
             job_id, History.MODEL_CHANGED, {"from": job.model}, model=spec.key, cost_estimate=cost
         )

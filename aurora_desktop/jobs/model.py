@@ -7,10 +7,12 @@ import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 from typing import Any
 from urllib.parse import urlsplit
 
 from aurora_desktop.api.models import NAME_MAX
+from aurora_desktop.formatting import credits_number
 
 
 class State(enum.StrEnum):
@@ -120,12 +122,12 @@ class LocalJob:
     text_prompt: str | None = None
     guidance: float | None = None
     audio_seconds: float | None = None
-    cost_estimate: float | None = None
+    cost_estimate: Decimal | None = None  # credits are exact (Decimal): they can be fractional
     api_base: str = ""
     remote_id: str | None = None
     remote_status: str | None = None
     progress: float = 0.0
-    credits_used: float | None = None
+    credits_used: Decimal | None = None
     video_url: str | None = None
     video_expires: datetime | None = None
     preview_url: str | None = None
@@ -140,7 +142,7 @@ class LocalJob:
     voice_name: str | None = None  # "Aria (American)", for the library and the sidecar
     speech_id: str | None = None  # the text-to-speech job at Creatify
     speech_attempts: int = 0  # POSTs to text-to-speech that may have left (the intent, as submit_attempts)
-    speech_credits: float | None = None
+    speech_credits: Decimal | None = None
     hear_first: bool = False  # stop at VOICE_READY so the user hears the voice before the video is paid
     bytes_done: int = 0
     bytes_total: int = 0
@@ -195,14 +197,14 @@ class LocalJob:
             "remote_id": self.remote_id,
             "remote_status": self.remote_status,
             "progress": round(self.progress, 3),
-            "credits_used": self.credits_used,
-            "cost_estimate": self.cost_estimate,
+            "credits_used": credits_number(self.credits_used),
+            "cost_estimate": credits_number(self.cost_estimate),
             "audio_seconds": self.audio_seconds,
             "script": self.script,
             "voice": self.voice_name,
             "voice_id": self.voice_id,
             "speech_id": self.speech_id,
-            "speech_credits": self.speech_credits,
+            "speech_credits": credits_number(self.speech_credits),
             # A name is reserved before the video arrives: it is the video's path only once saved.
             "output_path": self.output_path if self.state is State.SAVED else None,
             "error": self.error_message,
@@ -220,6 +222,7 @@ COLUMNS = tuple(
     for name in JOB_FIELDS
     for column in ([f"{name}_{part}" for part in InputFile.STORED] if name in INPUT_FIELDS else [name])
 )
+CREDIT_COLUMNS = frozenset(f.name for f in fields(LocalJob) if "Decimal" in str(f.type))  # stored as REAL
 DATETIME_COLUMNS = frozenset(
     {f.name for f in fields(LocalJob) if "datetime" in str(f.type)} | {f"{kind}_expires" for kind in INPUT_FIELDS}
 )

@@ -14,6 +14,8 @@ from pathlib import Path
 
 from pathvalidate import sanitize_filename
 
+from aurora_desktop.paths import fit_stem
+
 DEFAULT_TEMPLATE = "{date} {name}"
 TEMPLATE_FIELDS = ("date", "time", "name", "model", "id")
 MAX_STEM = 120
@@ -70,7 +72,9 @@ def video_stem(template: str, *, name: str, model: str, job_id: str, when: datet
 def reserve_unique_path(folder: Path, stem: str, suffix: str) -> Path:
     """A free name in `folder`, reserved on disk (created empty, exclusively) before it is
     returned: of several jobs with one name finishing at once, each gets its own file.
-    A name whose sidecar or transcript alone exists is taken too (never overwritten)."""
+    A name whose sidecar or transcript alone exists is taken too (never overwritten).
+    On Windows the stem is cut so the whole path fits MAX_PATH (paths.fit_stem)."""
+    stem = fit_stem(folder, stem)
     number = 1
     while True:
         candidate = folder / (f"{stem}{suffix}" if number == 1 else f"{stem} ({number}){suffix}")

@@ -13,6 +13,8 @@ fetched, and needs none of what quoting and placing load.
 
 from __future__ import annotations
 
+import asyncio
+import logging
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from pathlib import Path
@@ -21,15 +23,19 @@ from typing import TYPE_CHECKING
 from aurora_desktop.api import ApiError, AuroraClient, AuthError, InsufficientCreditsError
 from aurora_desktop.api.catalog import ModelSpec
 from aurora_desktop.api.models import GUIDANCE_MAX, GUIDANCE_MIN
-from aurora_desktop.api.speech import WORDS_PER_MINUTE
+from aurora_desktop.api.speech import SCRIPT_MAX, SCRIPT_MAX_LONGER, WORDS_PER_MINUTE
+from aurora_desktop.formatting import credits_text
 from aurora_desktop.hosting import Hoster
 from aurora_desktop.jobs.blockers import Blocker, BlockerCode, blockers_for
+from aurora_desktop.jobs.limits import ScriptLimit
 from aurora_desktop.jobs.model import LocalJob, is_link
 from aurora_desktop.jobs.prepare import PreparedInputs, Script, prepare, prepare_script
 from aurora_desktop.media.inspect import InputError
 
 if TYPE_CHECKING:
     from aurora_desktop.jobs.engine import Engine
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,7 +52,7 @@ class Quote:
     options: Options
     prepared: PreparedInputs | None  # None when the inputs could not be read
     price: Decimal | None
-    remaining: float | None  # None: not known (not asked, or could not be asked)
+    remaining: Decimal | None  # None: not known (not asked, or could not be asked)
     blockers: tuple[Blocker, ...]
 
     @property
@@ -64,16 +70,16 @@ class Quote:
         prepared = self.prepared
         if prepared.script and prepared.script.needs_speech:
             text = (
-                f"This video will cost about {self.price:g} credits: {prepared.speech_cost():g} for the voice "
-                f"(about {prepared.audio.duration:.0f} s of speech) and {prepared.video_cost(self.model):g} for the "
-                f"video on {self.model.label}"
+                f"This video will cost about {credits_text(self.price)} credits: "
+                f"{credits_text(prepared.speech_cost())} for the voice (about {prepared.audio.duration:.0f} s of "
+                f"speech) and {credits_text(prepared.video_cost(self.model))} for the video on {self.model.label}"
             )
         else:
             text = (
-                f"This video will cost {self.price:g} credits ({prepared.audio.duration:.1f} s of audio on "
+                f"This video will cost {credits_text(self.price)} credits ({prepared.audio.duration:.1f} s of audio on "
                 f"{self.model.label})"
             )
-        return text + (f"; you have {self.remaining:g}." if self.remaining is not None else ".")
+        return text + (f"; you have {credits_text(self.remaining)}." if self.remaining is not None else ".")
 
 
 def option_blockers(options: Options) -> list[Blocker]:
@@ -83,7 +89,7 @@ def option_blockers(options: Options) -> list[Blocker]:
     return []
 
 
-async def remaining_credits(client: AuroraClient) -> tuple[float | None, list[Blocker]]:
+async def remaining_credits(client: AuroraClient) -> tuple[Decimal | None, list[Blocker]]:
     try:
         return await client.remaining_credits(), []
     except (AuthError, InsufficientCreditsError) as exc:
@@ -100,9 +106,11 @@ async def check_inputs(
     *,
     work_dir: Path,
     words_per_minute: float = WORDS_PER_MINUTE,
+    script_max: int = SCRIPT_MAX,
 ) -> Quote:
     """What the inputs and options alone say: facts, price, and any blocker (no account needed).
-    The voice is a clip (a path or a link) or a Script to be spoken first."""
+    The voice is a clip (a path or a link) or a Script to be spoken first, of at most
+    `script_max` characters (this account's limit: `script_limit()`)."""
     early = option_blockers(options)
     if early:
         return Quote(model, options, None, None, None, tuple(early))
@@ -114,6 +122,7 @@ async def check_inputs(
                 work_dir=work_dir,
                 photo_background=options.photo_background,
                 words_per_minute=words_per_minute,
+                script_max=script_max,
             )
         else:
             prepared = await prepare(image, audio, work_dir=work_dir, photo_background=options.photo_background)
@@ -128,8 +137,8 @@ async def with_account(
     *,
     client: AuroraClient | None = None,
     hoster: Hoster | None = None,
-    remaining: float | None = None,
-    max_credits: float | None = None,
+    remaining: Decimal | None = None,
+    max_credits: Decimal | float | None = None,
 ) -> Quote:
     """The quote checked against the account: local files need hosting, the credits must do.
     With a client the remaining credits are asked for; else `remaining` is taken as known."""
@@ -160,13 +169,34 @@ async def quote(
     work_dir: Path,
     client: AuroraClient | None = None,
     hoster: Hoster | None = None,
-    remaining: float | None = None,
-    max_credits: float | None = None,
+    remaining: Decimal | None = None,
+    max_credits: Decimal | float | None = None,
     words_per_minute: float = WORDS_PER_MINUTE,
+    limit: ScriptLimit | None = None,
 ) -> Quote:
-    """Everything known before spending, in one call: check_inputs, then with_account."""
-    checked = await check_inputs(image, audio, model, options, work_dir=work_dir, words_per_minute=words_per_minute)
+    """Everything known before spending, in one call: check_inputs, then with_account.
+    With `limit` (and a client) a script is checked against what this account may send."""
+    script_max = SCRIPT_MAX
+    if isinstance(audio, Script) and limit is not None:
+        script_max = await script_limit(limit, len(audio.text), client)
+    checked = await check_inputs(
+        image, audio, model, options, work_dir=work_dir, words_per_minute=words_per_minute, script_max=script_max
+    )
     return await with_account(checked, client=client, hoster=hoster, remaining=remaining, max_credits=max_credits)
+
+
+async def script_limit(limit: ScriptLimit, length: int, client: AuroraClient | None = None) -> int:
+    """The longest script this account may send. A script longer than what is known so far is
+    worth one free look at the account's speech jobs (`GET /api/text_to_speech/`): a longer
+    script among them shows the service takes it. A failed look changes nothing."""
+    if length > limit.value and length <= SCRIPT_MAX_LONGER and client is not None:
+        try:
+            made = await client.list_speech(ordering="-created_at")
+        except ApiError as exc:
+            log.info("the account's speech jobs could not be listed: %s", exc.detail)
+        else:
+            await asyncio.to_thread(limit.accepted, (len(s.script or "") for s in made))
+    return await asyncio.to_thread(lambda: limit.value)
 
 
 def reusing(quote: Quote, script: Script) -> Quote:

@@ -16,9 +16,11 @@ from pathlib import Path
 
 import httpx
 
+from aurora_desktop.addresses import NOT_PUBLIC, AddressRefused, check_link, first_is_loopback, public_only
 from aurora_desktop.api.catalog import ModelSpec, cost_credits
 from aurora_desktop.api.speech import SCRIPT_MAX, WORDS_PER_MINUTE, estimate_seconds, speech_credits
 from aurora_desktop.fileio import open_regular
+from aurora_desktop.jobs.limits import script_too_long
 from aurora_desktop.jobs.model import InputFile, InputKind, is_link
 from aurora_desktop.jobs.share_links import HOW_TO_SHARE, link_copy, sendable, service_of
 from aurora_desktop.media.convert import convert_to_wav
@@ -52,12 +54,13 @@ class Script:
         return self.speech_id is None
 
 
-def script_problem(text: str) -> str:
-    """A plain sentence when a script cannot be sent as it is; "" when it can."""
+def script_problem(text: str, limit: int = SCRIPT_MAX) -> str:
+    """A plain sentence when a script cannot be sent as it is; "" when it can. `limit` is this
+    account's (jobs/limits.py: 4,000 characters unless a longer script was accepted)."""
     if not text.strip():
         return "Type what the person should say."
-    if len(text) > SCRIPT_MAX:
-        return f"The script is {len(text):,} characters long; Creatify takes up to {SCRIPT_MAX:,}. Shorten it."
+    if len(text) > limit:
+        return script_too_long(len(text), limit)
     return ""
 
 
@@ -96,10 +99,17 @@ async def fetch_link(url: str, what: str, folder: Path, *, service: str | None =
     """Download a pasted link (bounded) to inspect it; the link itself is what gets sent.
     `service` (Dropbox, ...) names where a share link came from, for what to do when it
     answers with a web page instead of the file."""
+    try:
+        check_link(url)
+    except AddressRefused as exc:
+        raise _refused(what, exc) from None
     target = link_copy(url, what, folder)
+    hook = public_only(first_is_loopback(url), lambda exc: _refused(what, exc))
     try:
         async with (
-            httpx.AsyncClient(timeout=30, follow_redirects=True, trust_env=False) as http,
+            httpx.AsyncClient(
+                timeout=30, follow_redirects=True, trust_env=False, event_hooks={"request": [hook]}
+            ) as http,
             http.stream("GET", url) as response,
         ):
             if response.status_code != 200:
@@ -122,6 +132,16 @@ async def fetch_link(url: str, what: str, folder: Path, *, service: str | None =
     except httpx.HTTPError as exc:
         raise InputError(f"The {what} link could not be opened: {_in_words(exc)}. Check it in a browser.") from None
     return target
+
+
+def _refused(what: str, exc: AddressRefused) -> InputError:
+    """A link (or where it redirects) the app will not open: aurora_desktop/addresses.py says why."""
+    if exc.reason == NOT_PUBLIC:
+        return InputError(
+            f"The {what} link leads to an address that is not public (a private network or this "
+            "computer), so the app did not open it. Creatify can only fetch files from public links."
+        )
+    return InputError(f"The {what} link {exc.reason}.")
 
 
 def _web_page_message(what: str, service: str | None) -> str:
@@ -204,10 +224,11 @@ async def prepare_script(
     work_dir: Path,
     photo_background: str = DEFAULT_BACKGROUND,
     words_per_minute: float = WORDS_PER_MINUTE,
+    script_max: int = SCRIPT_MAX,
 ) -> PreparedInputs:
     """A portrait and a script: the speech's length (and so both prices) is estimated from
     the words until Creatify has made it."""
-    problem = script_problem(script.text)
+    problem = script_problem(script.text, script_max)
     if problem:
         raise InputError(problem)
     if not script.voice_id:

@@ -12,8 +12,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from aurora_desktop.addresses import is_loopback_host
 from aurora_desktop.api import JobStatus
-from aurora_desktop.api.client import is_loopback_host
 from aurora_desktop.jobs.model import LocalJob, State, new_token
 from aurora_desktop.jobs.runtime import Runtime
 from aurora_desktop.jobs.steps.downloading import saved_file_vanished
@@ -35,6 +35,8 @@ async def jobs_to_resume(rt: Runtime) -> list[LocalJob]:
     base = rt.client.base_url
     resumed: list[LocalJob] = []
     for job in await rt.store.unfinished():
+        if job.error_code == ErrorCode.STATE:  # "not ready yet" was said last time: this start watches afresh
+            job = await rt.store.update(job.id, error_code=None, error_message=None, error_detail=None)
         if job.api_base and job.api_base != base:
             if not _is_loopback_url(job.api_base):
                 continue  # made with another API address; it continues when that one is used again

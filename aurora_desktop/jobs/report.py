@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
+from aurora_desktop.formatting import credits_text
 from aurora_desktop.jobs.model import InputFile, LocalJob
 
 LAST_STEPS = 12
@@ -33,10 +34,11 @@ def _when(value: datetime | str | None) -> str:
 
 def job_report(job: LocalJob, events: list[dict[str, Any]]) -> str:
     credits = job.credits_used if job.credits_used is not None else job.cost_estimate
+    credits_said = credits_text(credits) if credits is not None else "—"
     lines = [
         f"Video: {job.name}",
         f"Job: {job.id}, state {job.state.value}" + (f", problem: {job.error_code}" if job.error_code else ""),
-        f"Model: {job.model}; audio {job.audio_seconds or 0:.1f} s; credits {credits if credits is not None else '—'}",
+        f"Model: {job.model}; audio {job.audio_seconds or 0:.1f} s; credits {credits_said}",
         f"Creatify: job {job.remote_id or 'not created'}, status {job.remote_status or '—'}, at {job.api_base or '—'}",
         f"Made: {_when(job.created_at)}; finished: {_when(job.finished_at)}",
         f"Photo: {_where(job.image)}; voice: {_where(job.audio)}",

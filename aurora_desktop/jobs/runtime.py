@@ -20,12 +20,12 @@ from urllib.parse import urlsplit
 import httpx
 
 from aurora_desktop import __version__
+from aurora_desktop.addresses import is_loopback_host, public_only
 from aurora_desktop.api import AuroraClient
-from aurora_desktop.api.client import is_loopback_host
 from aurora_desktop.errors import UserError
 from aurora_desktop.hosting import Hoster
 from aurora_desktop.jobs import transitions
-from aurora_desktop.jobs.download import public_only
+from aurora_desktop.jobs.download import refused
 from aurora_desktop.jobs.events import Connectivity, EngineEvent, EngineStopped, JobChanged, Listener, Progress
 from aurora_desktop.jobs.gate import PriorityGate
 from aurora_desktop.jobs.model import LocalJob, State
@@ -55,6 +55,7 @@ class EngineConfig:
     max_active_jobs: int = 20
     max_downloads: int = 2
     unknown_status_patience: float = 600.0  # seconds of a status this app does not know before saying so
+    speech_patience: float = 600.0  # seconds a voice may take at Creatify before the job says so
     poll_min: float = 2.0  # seconds between polls while jobs are young or nearly done
     poll_max: float = 15.0  # ... and for long-running jobs
     offline_max_wait: float = 30.0  # back-off ceiling while the network is down
@@ -118,9 +119,10 @@ class Runtime:
             trust_env=False,
             transport=video_transport,
             headers={"User-Agent": f"AuroraDesktop/{__version__}"},
-            event_hooks={"request": [public_only(lambda: self.allow_loopback_videos)]},
+            event_hooks={"request": [public_only(lambda: self.allow_loopback_videos, refused)]},
         )
         self.offline_since: float | None = None
+        self.speaking_since: dict[str, float] = {}  # job id -> when this engine first saw its voice unfinished
         self.failure: UserError | None = None  # set once: the engine has stopped (see fail())
         self.stopped = asyncio.Event()
         self._settled: dict[str, asyncio.Event] = {}  # job id -> set when the job may have settled

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from aurora_desktop.fileio import temp_beside, write_atomic
+from aurora_desktop.formatting import credits_number
 from aurora_desktop.jobs.model import LocalJob
 
 
@@ -27,8 +28,8 @@ def sidecar_data(job: LocalJob) -> dict[str, Any]:
         "voice": job.voice_name,
         "voice_id": job.voice_id,
         "speech_id": job.speech_id,
-        "speech_credits": job.speech_credits,
-        "credits_used": job.credits_used,
+        "speech_credits": credits_number(job.speech_credits),
+        "credits_used": credits_number(job.credits_used),
         "remote_id": job.remote_id,
         "created_at": job.created_at.isoformat(),
         "submitted_at": job.submitted_at.isoformat() if job.submitted_at else None,

@@ -86,21 +86,38 @@ def _box(parts: SplitResult) -> str | None:
     return urlunsplit(parts._replace(path=f"/shared/static/{match.group(1)}", query="", fragment=""))
 
 
+def real_host(url: str) -> str:
+    """The host a link really goes to, as DNS sees it: lowercase ASCII (IDNA), without
+    userinfo ("www.dropbox.com:80@127.0.0.1" goes to 127.0.0.1), port or final dot;
+    "" when there is none or it is not a valid name."""
+    try:
+        host = urlsplit(url.strip()).hostname or ""
+        return host.rstrip(".").encode("idna").decode("ascii").lower()
+    except (ValueError, UnicodeError):
+        return ""
+
+
+def _within(host: str, domain: str) -> bool:
+    """`host` is `domain` or one of its subdomains (never a name that merely ends alike)."""
+    return host == domain or host.endswith("." + domain)
+
+
 def direct_link(url: str) -> ShareLink | None:
-    """The direct-download form of a share link from a service we know; None for other links."""
+    """The direct-download form of a share link from a service we know; None for other links.
+    A service is named only for its own host (see `real_host`)."""
     text = url.strip()
     parts = urlsplit(text)
     if parts.scheme not in ("http", "https"):
         return None
-    host = parts.netloc.lower().split(":")[0]
+    host = real_host(text)
     direct: str | None
     if host in ("dropbox.com", "www.dropbox.com") and (parts.path.startswith(("/s/", "/scl/fi/"))):
         service, direct = "Dropbox", _dropbox(parts)
     elif host == "drive.google.com":
         service, direct = "Google Drive", _google_drive(parts)
-    elif host in ("1drv.ms", "onedrive.live.com") or (host.endswith("sharepoint.com") and "/:" in parts.path):
+    elif host in ("1drv.ms", "onedrive.live.com") or (_within(host, "sharepoint.com") and "/:" in parts.path):
         service, direct = "OneDrive", _onedrive(parts, text)
-    elif host == "app.box.com" or host.endswith(".app.box.com") or host.endswith(".box.com"):
+    elif _within(host, "box.com"):
         service, direct = "Box", _box(parts)
     else:
         return None
@@ -111,14 +128,14 @@ def direct_link(url: str) -> ShareLink | None:
 
 def service_of(url: str) -> str | None:
     """Which known service a link (original or direct form) belongs to, for messages."""
-    host = urlsplit(url.strip()).netloc.lower().split(":")[0]
-    if "dropbox" in host:
+    host = real_host(url)
+    if _within(host, "dropbox.com") or _within(host, "dropboxusercontent.com"):
         return "Dropbox"
     if host in ("drive.google.com", "drive.usercontent.google.com"):
         return "Google Drive"
-    if host in ("1drv.ms", "onedrive.live.com", "api.onedrive.com") or host.endswith("sharepoint.com"):
+    if host in ("1drv.ms", "onedrive.live.com", "api.onedrive.com") or _within(host, "sharepoint.com"):
         return "OneDrive"
-    if host.endswith("box.com"):
+    if _within(host, "box.com"):
         return "Box"
     return None
 

@@ -27,8 +27,10 @@ from tenacity import Retrying, retry_if_exception, stop_after_delay, wait_random
 
 from aurora_desktop.errors import UserError
 from aurora_desktop.fileio import FileRefused, open_regular, refuse_unless_regular
+from aurora_desktop.formatting import credits_exact
 from aurora_desktop.jobs.model import (
     COLUMNS,
+    CREDIT_COLUMNS,
     DATETIME_COLUMNS,
     FINAL_STATES,
     LocalJob,
@@ -38,6 +40,7 @@ from aurora_desktop.jobs.model import (
     utcnow,
 )
 from aurora_desktop.jobs.vocabulary import History
+from aurora_desktop.redact import redact
 
 T = TypeVar("T")
 
@@ -176,6 +179,7 @@ def set_aside(path: Path) -> Path:
 # File paths may hold bytes that are not UTF-8 (os.fsdecode gives surrogates);
 # those are stored as BLOBs of the raw bytes and read back exactly.
 PATH_COLUMNS = frozenset({"image_source", "audio_source", "output_path"})
+REDACTED_COLUMNS = frozenset({"error_message", "error_detail"})  # text that came from servers
 
 
 def _encode(column: str, value: Any) -> Any:
@@ -188,8 +192,12 @@ def _encode(column: str, value: Any) -> Any:
             return os.fsencode(value)
     if column in DATETIME_COLUMNS:
         return value.isoformat()
+    if column in CREDIT_COLUMNS:
+        return float(value)  # REAL: exact for any amount of up to 15 digits, read back as that decimal
     if isinstance(value, State):
         return value.value
+    if column in REDACTED_COLUMNS and isinstance(value, str):
+        return redact(value)
     return value
 
 
@@ -201,6 +209,8 @@ def _decode(row: sqlite3.Row) -> LocalJob:
             value = os.fsdecode(value)
         elif value is not None and column in DATETIME_COLUMNS:
             value = datetime.fromisoformat(value)
+        elif value is not None and column in CREDIT_COLUMNS:
+            value = credits_exact(value)
         values[column] = value
     return job_from_columns(values)
 
@@ -322,7 +332,7 @@ class JobStore:
     def _event(self, job_id: str, kind: str, data: dict[str, Any] | None) -> None:
         self._db.execute(
             "INSERT INTO events(job_id, at, kind, data) VALUES (?, ?, ?, ?)",
-            (job_id, utcnow().isoformat(), kind, json.dumps(data or {}, default=str)),
+            (job_id, utcnow().isoformat(), kind, redact(json.dumps(data or {}, default=str))),
         )
 
     def insert(self, job: LocalJob) -> LocalJob:
@@ -475,6 +485,14 @@ class JobStore:
             ).fetchall()
         return [{"at": r["at"], "kind": r["kind"], **json.loads(r["data"])} for r in rows]
 
+    def last_event_at(self, job_id: str, kind: History) -> datetime | None:
+        """When the job last recorded `kind` (e.g. the speech intent, written just before its POST)."""
+        with self._lock:
+            row = self._db.execute(
+                "SELECT at FROM events WHERE job_id = ? AND kind = ? ORDER BY seq DESC LIMIT 1", (job_id, str(kind))
+            ).fetchone()
+        return datetime.fromisoformat(row["at"]) if row else None
+
 
 class AsyncStore:
     """The store's calls, each run on one dedicated thread."""
@@ -513,6 +531,9 @@ class AsyncStore:
 
     async def get(self, job_id: str) -> LocalJob | None:
         return await self._run(self.sync.get, job_id)
+
+    async def last_event_at(self, job_id: str, kind: History) -> datetime | None:
+        return await self._run(self.sync.last_event_at, job_id, kind)
 
     async def list(self, states: Iterable[State] | None = None) -> builtins.list[LocalJob]:
         return await self._run(self.sync.list, states)

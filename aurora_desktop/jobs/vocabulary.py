@@ -103,10 +103,13 @@ class History(enum.StrEnum):
     SPEECH_ADOPTED = "speech-adopted"  # found again by its token after a lost answer
     SPEECH_DONE = "speech-done"
     SPEECH_FAILED = "speech-failed"
+    SPEECH_SLOW = "speech-slow"  # not ready after the engine's patience: said, still watched
     VOICE_APPROVED = "voice-approved"  # the user heard the voice and asked for the video
     MODEL_CHANGED = "model-changed"
     HOSTING = "hosting"
     LINK = "link"  # a pasted link is used as it is
+    UPLOAD_INTENT = "upload-intent"  # a local input is about to be uploaded
+    UPLOADED = "uploaded"  # its copy exists (removal key recorded), not checked yet
     HOSTED = "hosted"
     HOSTED_ALL = "hosted-all"
     REHOST = "rehost"

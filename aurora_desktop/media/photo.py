@@ -27,6 +27,12 @@ MAX_SEND_SIDE = 4096  # px: plenty for a 1080p or 2K video; an 8000 px photo is 
 DEFAULT_BACKGROUND = "#ffffff"
 JPEG_QUALITY = 92
 _ORIENTATION = 0x0112  # the EXIF tag phones use for "rotate this when showing it"
+# EXIF tags that say nothing about the person, the place or the device: orientation, resolution.
+_PLAIN_EXIF = frozenset({_ORIENTATION, 0x011A, 0x011B, 0x0128, 0x0213})
+# Other places a file keeps details: XMP, JPEG comments, Photoshop/IPTC blocks; PNG text chunks
+# show up as text values in `info` (a "Software" line alone says nothing about anyone).
+_DETAIL_INFO = ("xmp", "XML:com.adobe.xmp", "comment", "photoshop", "iptc")
+HIDDEN_DETAILS = "cleared of its hidden details (location, camera, names)"
 _heif_ready = False
 
 
@@ -71,6 +77,17 @@ def _reduced(size: tuple[int, int]) -> tuple[int, int]:
     return max(1, round(w * scale)), max(1, round(h * scale))
 
 
+def has_hidden_details(img: Image.Image) -> bool:
+    """Whether the file carries details beyond its pixels (a GPS position, the owner's name, the
+    phone's model, an editing history). Such a file is never sent as it is: the copy sent to a
+    (public) host is re-encoded without them, so they cannot reach anyone."""
+    if set(img.getexif()) - _PLAIN_EXIF:
+        return True
+    if any(key in img.info for key in _DETAIL_INFO):
+        return True
+    return img.format == "PNG" and any(isinstance(value, str) and key != "Software" for key, value in img.info.items())
+
+
 def changes_for(img: Image.Image) -> list[str]:
     """What converting `img` would do, in a few plain words each; [] when it is sent as it is."""
     changes: list[str] = []
@@ -93,6 +110,8 @@ def changes_for(img: Image.Image) -> list[str]:
     if _reduced(size) != size:
         w, h = _reduced(size)
         changes.append(f"reduced from {size[0]} × {size[1]} to {w} × {h} px")
+    if has_hidden_details(img):
+        changes.append(HIDDEN_DETAILS)
     return changes
 
 
@@ -123,11 +142,16 @@ def convert_photo(data: bytes, folder: Path, background: str = DEFAULT_BACKGROUN
         if not changes:
             return None
         out = normalized(img, background)
+        # Only the pixels go on: Pillow would otherwise write the original's EXIF (GPS, names,
+        # phone), XMP and comment into the JPEG. The colour profile stays when it still
+        # describes these pixels (an RGB photo's); it holds nothing about the person.
+        icc = img.info.get("icc_profile") if img.mode == "RGB" else None
+    out.info = {}
     digest = hashlib.sha256(data + background.encode()).hexdigest()[:24]
     target = folder / f"photo-{digest}.jpg"
     if not target.exists():
         buffer = io.BytesIO()
-        out.save(buffer, "JPEG", quality=JPEG_QUALITY, subsampling=0, optimize=True)
+        out.save(buffer, "JPEG", quality=JPEG_QUALITY, subsampling=0, optimize=True, exif=b"", icc_profile=icc)
         folder.mkdir(parents=True, exist_ok=True)
         write_atomic(target, buffer.getvalue())
     return target, changes

@@ -12,11 +12,13 @@ import contextlib
 import hmac
 import re
 import secrets
+from collections import deque
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse, Response
 from starlette.routing import Route
@@ -35,11 +37,61 @@ def _detail(message: str, status: int) -> JSONResponse:
     return JSONResponse({"detail": message}, status_code=status)
 
 
+_NUMBER_FIELDS = ("prompt_guidance_scale", "ttl_days")
+
+
+async def _body(request: Request) -> Any:
+    """A create request's body in any of the documented encodings: JSON, form-encoded or
+    multipart. Form values are text: an empty one is no value, a number field is read as a
+    number when it is one (else left as text, for the field error), as DRF does.
+    Raises ValueError for a body that cannot be read."""
+    kind = request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
+    if kind not in ("application/x-www-form-urlencoded", "multipart/form-data"):
+        return await request.json()
+    try:
+        form = await request.form()
+    except Exception as exc:  # python-multipart's errors for a broken body
+        raise ValueError(f"Multipart form parse error - {exc}") from exc
+    body: dict[str, Any] = {}
+    for key, value in form.multi_items():
+        if not isinstance(value, str) or value == "":
+            continue  # files have no place in these requests
+        body[key] = value
+        if key in _NUMBER_FIELDS:
+            with contextlib.suppress(ValueError):
+                number = float(value)
+                body[key] = int(number) if number.is_integer() and key == "ttl_days" else number
+    return body
+
+
+async def _not_found(request: Request, exc: Exception) -> Response:
+    """Unknown routes and methods answer JSON, as DRF does, never plain text."""
+    if isinstance(exc, HTTPException) and exc.status_code == 405:
+        return _detail(f'Method "{request.method}" not allowed.', 405)
+    return _detail("Not found.", 404)
+
+
+def _ids(request: Request) -> list[str] | Response | None:
+    """The documented `ids` query of a list (comma-separated, at most 100), or the refusal."""
+    raw_ids = request.query_params.get("ids")
+    if raw_ids is None:
+        return None
+    ids = [i.strip() for i in raw_ids.split(",") if i.strip()]
+    if len(ids) > 100:
+        return JSONResponse({"ids": ["Ensure this field has no more than 100 elements."]}, status_code=400)
+    return ids
+
+
 def create_app(config: SandboxConfig) -> FaultMiddleware:
     """The ASGI app: Starlette routes wrapped in fault injection (outermost, so a
     dropped connection really reaches the server and is not turned into a 500)."""
     service = SandboxService(config)
-    speeches = speech.SpeechService(service.data_dir / "speech", config.job_seconds)
+    speeches = speech.SpeechService(
+        service.data_dir / "speech",
+        config.job_seconds if config.speech_seconds is None else config.speech_seconds,
+        service.send_webhook,
+    )
+    speech_requests: deque[dict[str, Any]] = deque(maxlen=1000)  # what clients sent, for tests (/sandbox/stats)
 
     def authorised(request: Request) -> bool:
         api_id = request.headers.get("x-api-id", "")
@@ -63,7 +115,7 @@ def create_app(config: SandboxConfig) -> FaultMiddleware:
             return deny(request)
         if request.method == "POST":
             try:
-                body = await request.json()
+                body = await _body(request)
             except ValueError as exc:
                 return _detail(f"JSON parse error - {exc}", 400)
             try:
@@ -73,12 +125,9 @@ def create_app(config: SandboxConfig) -> FaultMiddleware:
             except NotEnoughCredits as exc:
                 return _detail(str(exc), config.credits_status)
             return JSONResponse(job.to_api(config.progress_scale), status_code=201)
-        raw_ids = request.query_params.get("ids")
-        ids = None
-        if raw_ids is not None:
-            ids = [i.strip() for i in raw_ids.split(",") if i.strip()]
-            if len(ids) > 100:
-                return JSONResponse({"ids": ["Ensure this field has no more than 100 elements."]}, status_code=400)
+        ids = _ids(request)
+        if isinstance(ids, Response):
+            return ids
         jobs = service.list(ids, request.query_params.get("ordering"))
         return JSONResponse([j.to_api(config.progress_scale) for j in jobs])
 
@@ -129,12 +178,15 @@ def create_app(config: SandboxConfig) -> FaultMiddleware:
         if not authorised(request):
             return deny(request)
         if request.method != "POST":
-            return _detail('Method "GET" not allowed.', 405)  # no list to search: the least forgiving reading
+            ids = _ids(request)
+            if isinstance(ids, Response):
+                return ids
+            return JSONResponse([j.to_api() for j in speeches.list(ids, request.query_params.get("ordering"))])
         try:
-            body = await request.json()
+            body = await _body(request)
         except ValueError as exc:
             return _detail(f"JSON parse error - {exc}", 400)
-        errors = speech.validate(body)
+        errors = speech.validate(body, config.script_max)
         if errors:
             return JSONResponse(errors, status_code=400)
         cost = speech_model.speech_credits(speech_model.estimate_seconds(body["script"]) or 1.0)
@@ -145,6 +197,7 @@ def create_app(config: SandboxConfig) -> FaultMiddleware:
             )
         job, cost = speeches.create(body, base_url(request), service.credits)
         service.credits -= cost
+        speech_requests.append({"id": job.id, "body": body})
         return JSONResponse(job.to_api(), status_code=201)
 
     async def speech_item(request: Request) -> Response:
@@ -228,7 +281,7 @@ def create_app(config: SandboxConfig) -> FaultMiddleware:
                 "names": [j.request.get("name") for j in service.jobs.values()],
                 "remaining_credits": float(service.credits),
                 "speech_jobs": len(speeches.jobs),
-                "speech_names": [j.name for j in speeches.jobs.values()],
+                "speech_requests": list(speech_requests),
                 "requests": dict(faults.requests),
                 "faults": dict(faults.injected),
             }
@@ -268,6 +321,7 @@ def create_app(config: SandboxConfig) -> FaultMiddleware:
             Route("/sandbox/faults", add_faults, methods=["POST"]),
         ],
         lifespan=lifespan,
+        exception_handlers={404: _not_found, 405: _not_found},
     )
     app.state.service = service
     faults = FaultMiddleware(app, config.faults)

@@ -6,6 +6,8 @@ import argparse
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from aurora_desktop.api.speech import SCRIPT_MAX_LONGER
+
 DEFAULT_API_ID = "sandbox-id"
 DEFAULT_API_KEY = "sandbox-key"
 
@@ -40,8 +42,11 @@ class SandboxConfig:
     slow_progress: float = 1.0  # fault: multiply job_seconds
     render_workers: int = 1  # jobs rendering at once; others wait in_queue
     max_input_bytes: int = 50 * 1024 * 1024
+    script_max: int = SCRIPT_MAX_LONGER  # characters of a speech script (the docs say 4,000 or 8,000)
     fetch_timeout: float = 20.0
     data_dir: str | None = None  # outputs and hosted files; a temp dir when None
+    speech_seconds: float | None = None  # how long a voice takes; None: as long as a video (job_seconds)
+    history: int = 0  # finished past jobs the account starts with (a heavy account: 15,000, over 16 MB listed)
     faults: FaultRates = field(default_factory=FaultRates)
 
 
@@ -65,8 +70,24 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--job-seconds", type=float, default=4.0, help="least time a job takes")
     p.add_argument("--render-workers", type=int, default=1)
     p.add_argument("--max-input-mb", type=float, default=50)
+    p.add_argument(
+        "--script-max", type=int, default=SCRIPT_MAX_LONGER, help="longest speech script taken, in characters"
+    )
     p.add_argument("--fetch-timeout", type=float, default=20.0)
     p.add_argument("--data-dir", default=None, help="where outputs and hosted files go (default: a temp dir)")
+    p.add_argument(
+        "--speech-seconds",
+        type=float,
+        default=None,
+        help="how long making a voice takes (default: --job-seconds; a large value: a voice that never finishes)",
+    )
+    p.add_argument(
+        "--history",
+        type=int,
+        default=0,
+        help="finished past videos the account starts with, about 1.15 kB each when listed "
+        "(a heavy account: 15000, over 16 MB)",
+    )
     p.add_argument("--log-level", default="warning")
     f = p.add_argument_group("fault injection (shares of API requests, 0..1)")
     f.add_argument("--latency", type=float, default=0.0, help="seconds added to every API answer")
@@ -104,7 +125,10 @@ def config_from_args(args: argparse.Namespace) -> SandboxConfig:
         slow_progress=args.slow_progress,
         render_workers=args.render_workers,
         max_input_bytes=int(args.max_input_mb * 1024 * 1024),
+        script_max=args.script_max,
         fetch_timeout=args.fetch_timeout,
         data_dir=args.data_dir,
+        speech_seconds=args.speech_seconds,
+        history=args.history,
         faults=faults,
     )

@@ -17,7 +17,7 @@ import uuid
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -134,7 +134,7 @@ class SandboxJob:
         }
 
 
-def _is_url(value: Any) -> bool:
+def is_url(value: Any) -> bool:
     if not isinstance(value, str):
         return False
     parts = urlsplit(value)
@@ -149,14 +149,14 @@ def validate_create(body: Any) -> tuple[dict[str, Any], ModelSpec]:
     for key in ("image", "audio"):
         if body.get(key) in (None, ""):
             errors[key] = ["This field is required."]
-        elif not _is_url(body[key]):
+        elif not is_url(body[key]):
             errors[key] = ["Enter a valid URL."]
     name = body.get("name")
     if name is not None and (not isinstance(name, str) or len(name) > NAME_MAX):
         errors["name"] = [f"Ensure this field has no more than {NAME_MAX} characters."]
     webhook = body.get("webhook_url")
     if webhook not in (None, ""):
-        if not _is_url(webhook):
+        if not is_url(webhook):
             errors["webhook_url"] = ["Enter a valid URL."]
         elif len(webhook) > WEBHOOK_MAX:
             errors["webhook_url"] = [f"Ensure this field has no more than {WEBHOOK_MAX} characters."]
@@ -204,6 +204,40 @@ class SandboxService:
         self._render_slots = asyncio.Semaphore(config.render_workers)
         self._tasks: set[asyncio.Task[None]] = set()
         self._http: httpx.AsyncClient | None = None
+        self._seed_history(config.history)
+
+    def _seed_history(self, count: int) -> None:
+        """A heavy account: `count` finished videos, one every 10 minutes until an hour ago,
+        their links as long as real pre-signed ones (a listed job is about 1.15 kB)."""
+        if count <= 0:
+            return
+        model = get_model("aurora_v1")
+        newest = _now() - timedelta(hours=1)
+        signed = "?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=AKIAEXAMPLE%2F20260101%2Fus-east-1%2Fs3"
+        for n in range(count):
+            job_id = str(uuid.uuid4())
+            created = newest - timedelta(minutes=10 * n)
+            files = f"https://uploads.example.com/aurora-desktop/{job_id}"
+            sig = f"&X-Amz-Expires=21600&X-Amz-SignedHeaders=host&X-Amz-Signature={uuid.uuid4().hex}"
+            job = SandboxJob(
+                id=job_id,
+                request={
+                    "name": f"Past video {count - n} [ad-{job_id[:10]}]",
+                    "image": f"{files}/image.png{signed}{sig}",
+                    "audio": f"{files}/audio.wav{signed}{sig}",
+                },
+                model=model,
+                base_url="https://videos.example.com",
+                status="done",
+                progress=1.0,
+                video_output=f"https://videos.example.com/outputs/{job_id}.mp4",
+                preview=f"https://videos.example.com/outputs/{job_id}.jpg",
+                credits_used=Decimal(8),
+                duration=8,
+                created_at=created,
+                updated_at=created + timedelta(minutes=3),
+            )
+            self.jobs[job_id] = job
 
     # ---------------------------------------------------------------- lifecycle
 
@@ -362,7 +396,7 @@ class SandboxService:
 
     async def _webhook(self, job: SandboxJob) -> None:
         url = job.request.get("webhook_url")
-        if not url or self._http is None:
+        if not url:
             return
         payload = {
             "id": job.id,
@@ -370,7 +404,13 @@ class SandboxService:
             "failed_reason": job.failed_reason,
             "video_output": job.video_output,
         }
+        await self.send_webhook(url, payload, job.id)
+
+    async def send_webhook(self, url: str, payload: dict[str, Any], job_id: str) -> None:
+        """POST a job's news to its `webhook_url` (Aurora and speech jobs alike); a failure is logged only."""
+        if self._http is None:
+            return
         try:
             await self._http.post(url, json=payload, timeout=5.0)
         except httpx.HTTPError as exc:
-            log.warning("webhook for %s failed: %s", job.id, exc)
+            log.warning("webhook for %s failed: %s", job_id, exc)

@@ -47,7 +47,7 @@ from PySide6.QtWidgets import (
 from aurora_desktop.api.catalog import CATALOG, DEFAULT_MODEL, ModelSpec, cost_credits, get_model
 from aurora_desktop.api.models import GUIDANCE_MAX, GUIDANCE_MIN
 from aurora_desktop.api.speech import speech_credits
-from aurora_desktop.formatting import plain_length
+from aurora_desktop.formatting import credits_text, plain_length
 from aurora_desktop.jobs.blockers import NAME_LIMIT, BlockerCode, blockers_for
 from aurora_desktop.jobs.model import InputKind, is_link
 from aurora_desktop.jobs.share_links import direct_link, image_link_copy
@@ -280,7 +280,7 @@ class CreatePanel(QWidget):
         self.audio_facts: AudioFacts | None = None
         self.image_error = ""
         self.audio_error = ""
-        self.remaining: float | None = None
+        self.remaining: Decimal | None = None  # exact: credits can be fractional
         self.busy = False
         self.sharing_ready = True  # local files can reach Creatify (the window says when not)
         self.silence_accepted = False  # the user chose to use a (mostly) silent clip anyway
@@ -329,7 +329,7 @@ class CreatePanel(QWidget):
             price = (
                 self.tr("1 credit per second")
                 if spec.credits_per_second == 1
-                else self.tr("{price:g} credits per second").format(price=spec.credits_per_second)
+                else self.tr("{price} credits per second").format(price=credits_text(spec.credits_per_second))
             )
             self.model_box.addItem(
                 self.tr("{label} — {output}, {price}, clips up to {limit}{note}").format(
@@ -454,7 +454,7 @@ class CreatePanel(QWidget):
         if index >= 0:
             self.model_box.setCurrentIndex(index)
 
-    def set_credits(self, remaining: float | None) -> None:
+    def set_credits(self, remaining: Decimal | None) -> None:
         self.remaining = remaining
         self.refresh()
 
@@ -852,13 +852,15 @@ class CreatePanel(QWidget):
         cost = None if code is BlockerCode.TOO_LONG else self.cost()
         if self.demo:
             left = (
-                self.tr("Demo credits left: {n:g} (pretend credits; nothing is spent).").format(n=self.remaining)
+                self.tr("Demo credits left: {n} (pretend credits; nothing is spent).").format(
+                    n=credits_text(self.remaining)
+                )
                 if self.remaining is not None
                 else ""
             )
         else:
             left = (
-                self.tr("Remaining credits: {n:g}.").format(n=self.remaining)
+                self.tr("Remaining credits: {n}.").format(n=credits_text(self.remaining))
                 if self.remaining is not None
                 else self.tr("Remaining credits: checking…")
             )
@@ -866,22 +868,22 @@ class CreatePanel(QWidget):
         if cost is not None and seconds is not None and self.script_mode:
             self.price.setText(
                 self.tr(
-                    "<b>This video will cost about {cost:g} credits</b>: {speech:g} for the voice "
-                    "(about {s} s of speech) and {video:g} for the video. {left}"
+                    "<b>This video will cost about {cost} credits</b>: {speech} for the voice "
+                    "(about {s} s of speech) and {video} for the video. {left}"
                 ).format(
-                    cost=cost,
-                    speech=self.speech_cost(),
+                    cost=credits_text(cost),
+                    speech=credits_text(self.speech_cost()),
                     s=math.ceil(round(seconds, 6)),
-                    video=cost - self.speech_cost(),
+                    video=credits_text(cost - self.speech_cost()),
                     left=left,
                 )
             )
         elif cost is not None:
             self.price.setText(
-                self.tr("<b>This video will cost {cost:g} credits</b> ({s} s × {p:g}/s). {left}").format(
-                    cost=cost,
+                self.tr("<b>This video will cost {cost} credits</b> ({s} s × {p}/s). {left}").format(
+                    cost=credits_text(cost),
                     s=math.ceil(round(self.audio_facts.duration, 6)) if self.audio_facts else 0,
-                    p=self.model.credits_per_second,
+                    p=credits_text(self.model.credits_per_second),
                     left=left,
                 )
             )

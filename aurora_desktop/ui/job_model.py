@@ -20,6 +20,7 @@ from PySide6.QtCore import (
 
 from aurora_desktop import paths
 from aurora_desktop.api.catalog import get_model
+from aurora_desktop.formatting import credits_text
 from aurora_desktop.jobs.eta import Observed, RenderPace, group_remaining, remaining_seconds
 from aurora_desktop.jobs.model import LocalJob, State, utcnow
 from aurora_desktop.jobs.share_links import image_link_copy
@@ -95,7 +96,7 @@ def detail_text(job: LocalJob) -> str:
         parts.append(f"{job.audio_seconds:.1f} s")
     credits = job.credits_used if job.credits_used is not None else job.cost_estimate
     if credits is not None:
-        parts.append(QCoreApplication.translate("Library", "{credits:g} credits").format(credits=credits))
+        parts.append(QCoreApplication.translate("Library", "{credits} credits").format(credits=credits_text(credits)))
     return " · ".join(parts)
 
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QFile, QStandardPaths, Qt, QTimer, Signal
+from PySide6.QtCore import QStandardPaths, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QIcon, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -17,23 +17,25 @@ from PySide6.QtWidgets import (
     QInputDialog,
     QLabel,
     QMainWindow,
+    QMenu,
     QMessageBox,
     QPushButton,
     QSizePolicy,
     QSplitter,
     QStackedWidget,
     QSystemTrayIcon,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
-from aurora_desktop import APP_NAME, paths
+from aurora_desktop import APP_NAME, paths, trash
 from aurora_desktop.api.catalog import CATALOG, audio_too_long, cost_credits, get_model
 from aurora_desktop.api.credentials import Credentials
 from aurora_desktop.api.errors import ApiError, AuthError, as_test_result
 from aurora_desktop.api.speech import WORDS_PER_MINUTE
 from aurora_desktop.errors import UserError
-from aurora_desktop.formatting import time_left
+from aurora_desktop.formatting import credits_text, time_left
 from aurora_desktop.hosting import NoHosting
 from aurora_desktop.jobs.model import LocalJob, State, utcnow
 from aurora_desktop.jobs.report import job_report
@@ -51,6 +53,7 @@ from aurora_desktop.ui.player import PlayerWidget
 from aurora_desktop.ui.reveal import reveal
 from aurora_desktop.ui.sharing import consent_box
 from aurora_desktop.ui.tasks import TaskRunner
+from aurora_desktop.ui.update_check import UpdateChecker
 from aurora_desktop.ui.voice_player import VoicePlayer
 from aurora_desktop.ui.voice_ready import VoiceReadyDialog
 from aurora_desktop.voices import VoiceCache, choices, learned_pace
@@ -71,14 +74,6 @@ log = logging.getLogger(__name__)
 SHUTDOWN_TIMEOUT = 5.0
 REMOVE_UNDO_MS = 8000  # how long "Undo" stays after a video is removed
 VOICES_FRESH_FOR = 24 * 3600  # seconds a cached list of voices is used without asking again
-
-
-def _to_trash(path: Path) -> Path | None:
-    """Move a file to the system's Trash / Recycle Bin; where it went, or None if it could not."""
-    if not path.exists():
-        return None
-    trash = QFile(str(path))
-    return Path(trash.fileName()) if trash.moveToTrash() else None
 
 
 @dataclass
@@ -160,6 +155,15 @@ class MainWindow(QMainWindow):
         toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         toolbar.addAction(settings_action)
         toolbar.addAction(folder_action)
+        self.updates = UpdateChecker(self, lambda: self.settings, self.tasks)
+        help_menu = QMenu(self.tr("Help"), self)
+        self.update_action = help_menu.addAction(self.tr("Check for updates…"))
+        self.update_action.triggered.connect(self.updates.check_now)
+        help_button = QToolButton(self)
+        help_button.setText(self.tr("Help"))
+        help_button.setMenu(help_menu)
+        help_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        toolbar.addWidget(help_button)
         spacer = QWidget(self)
         spacer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         toolbar.addWidget(spacer)
@@ -173,7 +177,7 @@ class MainWindow(QMainWindow):
         self.undo_remove.setVisible(False)
         self.undo_remove.clicked.connect(self._undo_removal)
         self.statusBar().addPermanentWidget(self.undo_remove)
-        self._pending_removal: tuple[LocalJob, list[tuple[Path, Path]]] | None = None
+        self._pending_removal: tuple[LocalJob, list[trash.Trashed]] | None = None
         self._removal_timer = QTimer(self)
         self._removal_timer.setSingleShot(True)
         self._removal_timer.setInterval(REMOVE_UNDO_MS)
@@ -219,6 +223,9 @@ class MainWindow(QMainWindow):
     def start(self) -> None:
         """What follows the first paint (app.py): the media backend, then the services."""
         self.player.check_backend()
+        # Files held for an undo when the app last stopped: their removal never happened.
+        self.tasks.spawn(asyncio.to_thread(trash.restore_leftovers, paths.holding_dir()))
+        self.updates.start()  # the weekly check, if due (never on the very first start)
         self.tasks.spawn(self._start(), key="services")
 
     async def _start(self) -> None:
@@ -289,7 +296,7 @@ class MainWindow(QMainWindow):
         self.welcome.show_status(self.tr("Connected."))
         await self._open(demo=False)
         self.statusBar().showMessage(
-            self.tr("Connected to Creatify. Remaining credits: {n:g}.").format(n=credits) + note, 15000
+            self.tr("Connected to Creatify. Remaining credits: {n}.").format(n=credits_text(credits)) + note, 15000
         )
 
     async def _test_keys(self, credentials: Credentials) -> float:
@@ -555,6 +562,8 @@ class MainWindow(QMainWindow):
             return  # worked out when the panel is made
         voice = panel.voice
         panel.set_pace(learned_pace(self.model.jobs(), voice.id if voice else None))
+        if self.services is not None:  # the longest script this account may send, as learnt
+            panel.set_script_max(self.services.engine.script_limit.value)
 
     def _remember_favourites(self, ids: list[str]) -> None:
         self.settings.voice_favourites = list(ids)
@@ -593,6 +602,7 @@ class MainWindow(QMainWindow):
                 hoster=services.hoster,
                 remaining=self.create_panel.remaining,
                 words_per_minute=spoken_pace,
+                limit=services.engine.script_limit,
             )
             if spec.script is not None and spec.audio:  # another take with a speech already made
                 quote = orders.reusing(quote, spec.script)
@@ -838,7 +848,7 @@ class MainWindow(QMainWindow):
             self.tr("The voice is {seconds:.0f} seconds long. Make the video with:").format(seconds=seconds)
         )
         labels = [
-            self.tr("{label} ({price:g} credits)").format(label=m.label, price=cost_credits(m, seconds))
+            self.tr("{label} ({price} credits)").format(label=m.label, price=credits_text(cost_credits(m, seconds)))
             for m in fitting
         ]
         dialog.setComboBoxItems(labels)
@@ -876,15 +886,15 @@ class MainWindow(QMainWindow):
         """Out of the list at once (the player lets go of it); its files to the system's Trash,
         never deleted outright; "Undo" puts everything back for a few seconds."""
         self._commit_removal()  # one pending removal at a time
-        trashed: list[tuple[Path, Path]] = []
+        trashed: list[trash.Trashed] = []
         if job.output_path:
             video = Path(job.output_path)
             self.player.release(video)
             if to_trash:
                 for path in (video, *sidecar_paths(video)):
-                    moved = await asyncio.to_thread(_to_trash, path)
+                    moved = await asyncio.to_thread(trash.to_trash, path, paths.holding_dir())
                     if moved is not None:
-                        trashed.append((path, moved))
+                        trashed.append(moved)
                 if not trashed and video.exists():
                     self.errors.show(self.tr("The video could not be moved to the Trash; it was kept."))
                     return
@@ -901,15 +911,13 @@ class MainWindow(QMainWindow):
             return
         job, trashed = self._pending_removal
         self._pending_removal = None
-        for original, moved in trashed:
+        for item in trashed:
             try:
-                moved.rename(original)
-                # freedesktop.org Trash: the file's record beside it goes too (none elsewhere).
-                moved.parent.parent.joinpath("info", moved.name + ".trashinfo").unlink(missing_ok=True)
+                trash.put_back(item)  # from where the OS's Trash (or the holding folder) has it
             except OSError as exc:
                 self.errors.show(
                     self.tr("“{name}” could not be put back from the Trash; it is there as {path}.").format(
-                        name=original.name, path=moved
+                        name=item.original.name, path=item.moved
                     ),
                     f"{type(exc).__name__}: {exc}",
                 )
@@ -917,10 +925,21 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(self.tr("“{name}” is back.").format(name=job.name), 5000)
 
     def _take_pending_removal(self) -> LocalJob | None:
+        """The time to undo is over: files held (no Trash for them) go to the Trash now."""
         self._removal_timer.stop()
         self.undo_remove.setVisible(False)
         pending, self._pending_removal = self._pending_removal, None
-        return pending[0] if pending else None
+        if pending is None:
+            return None
+        job, trashed = pending
+        for item in trashed:
+            if (kept := trash.finish(item)) is not None:
+                self.errors.show(
+                    self.tr("“{name}” could not be moved to the Trash; it was kept as {path}.").format(
+                        name=item.original.name, path=kept
+                    )
+                )
+        return job
 
     def _commit_removal(self) -> None:
         """The time to undo is over: out of the library for good (its files are in the Trash)."""

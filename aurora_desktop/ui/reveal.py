@@ -2,7 +2,8 @@
 anything answered, so the window can say where the file is when nothing did.
 
 Linux: the FileManager1 D-Bus interface (which selects the file), then xdg-open on the
-folder. Windows: explorer /select. macOS: open -R.
+folder. Windows: explorer /select. macOS: open -R. The platform and the way commands run
+are parameters, so each branch is tested on Linux (tests/unit/test_platforms.py).
 """
 
 from __future__ import annotations
@@ -10,26 +11,45 @@ from __future__ import annotations
 import asyncio
 import subprocess
 import sys
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 from PySide6.QtDBus import QDBusConnection, QDBusMessage, QDBusPendingCallWatcher
 
 FILE_MANAGER = ("org.freedesktop.FileManager1", "/org/freedesktop/FileManager1", "org.freedesktop.FileManager1")
 
+Command = str | list[str]  # a str is passed to the OS as it is (Windows' own command line)
+Runner = Callable[[Command, tuple[int, ...]], Awaitable[bool]]
 
-async def reveal(path: Path) -> bool:
+
+def reveal_command(path: Path, *, is_file: bool, platform: str = sys.platform) -> tuple[Command, tuple[int, ...]]:
+    """The file manager's command for `path`, and the exit codes that mean it worked."""
+    if platform == "win32":
+        # explorer reads its own command line: "/select," then the path in quotes (a list would
+        # quote the whole "/select,C:\\a b" and explorer would open Documents instead).
+        # It answers 1 even when it worked.
+        return (f'explorer /select,"{path}"' if is_file else f'explorer "{path}"'), (0, 1)
+    if platform == "darwin":
+        return (["open", "-R", str(path)] if is_file else ["open", str(path)]), (0,)
+    return ["xdg-open", str(path.parent if is_file else path)], (0,)
+
+
+async def reveal(
+    path: Path,
+    *,
+    platform: str = sys.platform,
+    run: Runner | None = None,
+    show_items: Callable[[Path], Awaitable[bool]] | None = None,
+) -> bool:
     """Show `path` (a file is selected in its folder). True if a file manager took it."""
     is_file = path.is_file()
-    if sys.platform == "win32":  # explorer answers 1 even when it worked
-        return await _run(["explorer", f"/select,{path}"] if is_file else ["explorer", str(path)], ok=(0, 1))
-    if sys.platform == "darwin":
-        return await _run(["open", "-R", str(path)] if is_file else ["open", str(path)])
-    if is_file and await _show_items(path):
+    if platform not in ("win32", "darwin") and is_file and await (show_items or _show_items)(path):
         return True
-    return await _run(["xdg-open", str(path.parent if is_file else path)])
+    command, ok = reveal_command(path, is_file=is_file, platform=platform)
+    return await (run or _run)(command, ok)
 
 
-async def _run(args: list[str], ok: tuple[int, ...] = (0,)) -> bool:
+async def _run(args: Command, ok: tuple[int, ...] = (0,)) -> bool:
     def run() -> bool:
         try:
             done = subprocess.run(

@@ -50,6 +50,7 @@ class ScriptPanel(QWidget):
         self.voices: list[VoiceChoice] = []
         self.favourites: set[str] = set()
         self.pace = WORDS_PER_MINUTE
+        self.script_max = SCRIPT_MAX  # this account's limit (jobs/limits.py); the window sets what was learnt
         self._wanted_voice = ""
         self.samples = VoicePlayer(self)  # each voice's sample, played in the app
         self.samples.playingChanged.connect(self._preview_state)
@@ -154,7 +155,7 @@ class ScriptPanel(QWidget):
         text = self.text
         if not text.strip():
             return self.tr("Type what the person should say."), False
-        problem = script_problem(text)
+        problem = script_problem(text, self.script_max)
         if problem:
             return problem, True
         if self.voice is None:
@@ -288,11 +289,16 @@ class ScriptPanel(QWidget):
         )
         self.count.setText(
             self.tr("{count} / {limit} characters · {spoken}").format(
-                count=f"{length:,}", limit=f"{SCRIPT_MAX:,}", spoken=spoken if self.text.strip() else "—"
+                count=f"{length:,}", limit=f"{self.script_max:,}", spoken=spoken if self.text.strip() else "—"
             )
         )
-        theme.set_state(self.count, "problem", length > SCRIPT_MAX)
+        theme.set_state(self.count, "problem", length > self.script_max)
         self.changed.emit()
+
+    def set_script_max(self, limit: int) -> None:
+        if limit != self.script_max:
+            self.script_max = limit
+            self._text_changed()
 
     def toggle_preview(self) -> None:
         voice = self.voice

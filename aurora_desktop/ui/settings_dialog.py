@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import html
+from pathlib import Path
 
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QColor, QGuiApplication
@@ -28,10 +29,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from aurora_desktop import paths
 from aurora_desktop.api import ApiError, AuthError, Credentials
 from aurora_desktop.api.catalog import CATALOG
 from aurora_desktop.api.client import DEFAULT_BASE_URL, credits_with
 from aurora_desktop.api.errors import as_test_result
+from aurora_desktop.formatting import credits_text
 from aurora_desktop.jobs.naming import check_template, video_stem
 from aurora_desktop.secrets import (
     API_ID,
@@ -227,6 +230,9 @@ class SettingsDialog(QDialog):
         self.appearance.setCurrentIndex(max(0, self.appearance.findData(self.settings.theme)))
         form.addRow(self.tr("Appearance"), self.appearance)
         form.addRow(self.notifications)
+        self.check_updates = QCheckBox(self.tr("Check for a new version once a week"), page)
+        self.check_updates.setChecked(self.settings.check_updates)
+        form.addRow(self.check_updates)
         form.addRow(self.privacy)
         return page
 
@@ -277,8 +283,9 @@ class SettingsDialog(QDialog):
             else info.backend
         )
         if info.problem:
-            # keyring's stand-in backends ("fail Keyring") mean nothing to a person: only the problem.
-            self.where.setText(f"{info.backend}: {info.problem}" if info.system_store else info.problem)
+            # The problem names the OS's store itself (secrets.py); keyring's stand-ins ("fail Keyring")
+            # mean nothing to a person: only the problem.
+            self.where.setText(info.problem)
             self.session_only.setVisible(True)
             return
         try:
@@ -308,7 +315,7 @@ class SettingsDialog(QDialog):
         except ApiError as exc:
             self.test_result.setText(as_test_result(exc))
             return
-        self.test_result.setText(self.tr("Connected. Remaining credits: {n:g}.").format(n=credits))
+        self.test_result.setText(self.tr("Connected. Remaining credits: {n}.").format(n=credits_text(credits)))
 
     async def _check_setup(self) -> None:
         from aurora_desktop import doctor
@@ -356,6 +363,12 @@ class SettingsDialog(QDialog):
         except ValueError as exc:
             self.status.setText(str(exc))
             return
+        folder = self.output_dir.text().strip()
+        if folder and (problem := paths.folder_problem(Path(folder).expanduser())):
+            self.status.setText(
+                self.tr("Videos cannot be saved in {folder}: {problem}.").format(folder=folder, problem=problem)
+            )
+            return
         sharing = self.sharing_choice()
         if sharing is Sharing.STORAGE:
             problems = self.storage_setup.problems_now()
@@ -380,7 +393,7 @@ class SettingsDialog(QDialog):
                 self.test_result.setText(as_test_result(exc))
             else:
                 keys_work = True
-                self.test_result.setText(self.tr("Connected. Remaining credits: {n:g}.").format(n=credits))
+                self.test_result.setText(self.tr("Connected. Remaining credits: {n}.").format(n=credits_text(credits)))
             finally:
                 self.save_button.setEnabled(True)
         if self.session_only.isChecked():
@@ -412,6 +425,7 @@ class SettingsDialog(QDialog):
         self.settings.filename_template = template
         self.settings.default_model = self.default_model.currentData()
         self.settings.notifications = self.notifications.isChecked()
+        self.settings.check_updates = self.check_updates.isChecked()
         self.settings.delete_hosted_inputs = self.privacy.isChecked()
         self.settings.photo_background = self.background_colour
         self.settings.theme = self.appearance.currentData()

@@ -66,8 +66,9 @@ def consent_text() -> str:
         "<li><b>Who can see them:</b> anyone who has the link. The link is long and random and is "
         "given only to Creatify, but the files are not private.</li>"
         "<li><b>For how long:</b> at most 1 hour. Where the service allows it, the app deletes them "
-        "as soon as Creatify has them.</li>"
-        "<li><b>What is not sent:</b> your name, your file names and your Creatify keys.</li>"
+        "once the video is saved (or the job has ended).</li>"
+        "<li><b>What is not sent:</b> your name, your file names, your Creatify keys and the photo's "
+        "hidden details (where it was taken, the camera, names): only the picture itself.</li>"
         "</ul>"
         "<p>For private links, use your own storage instead (Settings → Sharing).</p>"
     )

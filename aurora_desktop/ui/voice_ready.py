@@ -9,6 +9,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from aurora_desktop.api.catalog import cost_credits, get_model
+from aurora_desktop.formatting import credits_text
 from aurora_desktop.jobs.model import LocalJob
 from aurora_desktop.ui.voice_player import VoicePlayer
 
@@ -27,12 +28,12 @@ class VoiceReadyDialog(QDialog):
         text = QLabel(
             self.tr(
                 "The voice for “{name}” is ready: {seconds:.0f} seconds, spoken by {voice}.\n\n"
-                "Listen to it. If it sounds right, make the video ({video:g} credits on {model})."
+                "Listen to it. If it sounds right, make the video ({video} credits on {model})."
             ).format(
                 name=job.name,
                 seconds=seconds,
                 voice=job.voice_name or self.tr("the chosen voice"),
-                video=video,
+                video=credits_text(video),
                 model=get_model(job.model).label,
             ),
             self,

@@ -7,14 +7,24 @@
    reason, each read by a fresh process; its peak memory beside a baseline process that reads
    a tiny answer.
 3. Odd inputs (a FIFO, a link to /dev/zero): seconds until `run` exits 2.
+4. The swap race (issue 20.1): a `run --max-credits 10` whose voice clip (8 credits) is
+   replaced by a 61 s one after the price was shown, before its upload; N rounds. Counts
+   over-charges (must be 0) and the runs that asked the user (exit 2).
+5. A heavy account (issue 20.2): a sandbox holding a 20 MB history of past videos; whether
+   `run`'s first request was made (the video saved) and how long it took.
+6. A hostile Quick-link host (issue 20.8): an endless answer and one trickling a byte every
+   20 s, each before a working stand-in host; peak memory of the process (under 150 MiB) and
+   seconds until it fell through (within the exchange's deadline).
 
-    python tests/benchmarks/probe_engine.py [--rounds 20]
+    python tests/benchmarks/probe_engine.py [--rounds 20] [--history-mb 20]
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -23,6 +33,8 @@ import time
 import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+
+import httpx
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
@@ -33,7 +45,7 @@ from aurora_desktop.api import AuroraClient, CreateRequest, Credentials
 from aurora_desktop.jobs.model import InputFile, InputKind, LocalJob, State, new_token
 from aurora_desktop.jobs.store import JobStore
 from aurora_desktop.sandbox.process import SandboxProcess
-from tests.conftest import SAMPLE_AUDIO, SAMPLE_IMAGE, Sandbox, cli_args, cli_env
+from tests.conftest import SAMPLE_AUDIO, SAMPLE_IMAGE, Sandbox, cli_args, cli_env, make_wav
 from tests.e2e.helpers import engine_process
 
 PY = sys.executable
@@ -198,9 +210,138 @@ def odd_input_seconds(sb: Sandbox, folder: Path) -> dict[str, tuple[int, float]]
     return out
 
 
+# ----------------------------------------------------------------------------- 4. the swap race
+
+PRICED = 8  # credits the sample voice (7.6 s on Aurora v1) is quoted
+
+
+def swap_after_next_read(path: Path, replacement: Path, timeout: float = 30.0) -> None:
+    """Replace `path` the moment something starts reading it (its access time moves): the
+    hosting step's own check of the priced hash reads it just before the upload opens it,
+    so the swap lands in that window, the one the probe of issue 20 hit by chance."""
+    mtime = path.stat().st_mtime
+    os.utime(path, (mtime - 100, mtime))  # relatime: the next read moves the access time
+    deadline = time.monotonic() + timeout
+    while path.stat().st_atime < mtime and time.monotonic() < deadline:
+        time.sleep(0.0002)
+    os.replace(replacement, path)
+
+
+def swap_round(sb: Sandbox, folder: Path) -> tuple[float, bool]:
+    """(credits charged beyond the quote, whether the run asked the user) for one `run` whose
+    voice clip is replaced after the price was shown and before the clip's upload."""
+    folder.mkdir(parents=True)
+    voice = folder / "voice.wav"
+    shutil.copy(SAMPLE_AUDIO, voice)
+    longer = make_wav(folder / "longer.wav", 61)
+    before = sb.stats()["remaining_credits"]
+    args = cli_args(
+        sb, folder / "p", "run", "--image", str(SAMPLE_IMAGE), "--audio", str(voice), "--max-credits", "10", "--json"
+    )
+    proc = subprocess.Popen(
+        args, env=cli_env(sb), cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
+    )
+    assert proc.stderr is not None
+    for line in proc.stderr:
+        try:
+            event = json.loads(line)
+        except ValueError:
+            continue
+        if event.get("state") == "hosting":  # priced and placed: the uploads begin
+            swap_after_next_read(voice, longer)
+            break
+    proc.stderr.read()
+    code = proc.wait(180)
+    spent = before - sb.stats()["remaining_credits"]
+    return max(0.0, spent - PRICED), code == 2
+
+
+# ----------------------------------------------------------------------------- 5. a heavy account
+
+LISTED_JOB_BYTES = 1147  # one seeded past video in the sandbox's list (sandbox --history)
+
+
+def heavy_account(folder: Path, megabytes: float) -> tuple[int, float, bool, int, float]:
+    """(past videos, listed MB, first request made, exit code, seconds) for one `run`."""
+    history = int(megabytes * 1_000_000 / LISTED_JOB_BYTES) + 1
+    with SandboxProcess(["--job-seconds", "1", "--history", str(history)]) as proc:
+        sb = Sandbox(proc)
+        listed = len(httpx.get(f"{sb.url}/api/aurora/", headers=sb.headers, timeout=120).content) / 1e6
+        started = time.monotonic()
+        result = subprocess.run(
+            cli_args(sb, folder / "p", "run", "--image", str(SAMPLE_IMAGE), "--audio", str(SAMPLE_AUDIO)),
+            env=cli_env(sb),
+            cwd=ROOT,
+            capture_output=True,
+            timeout=300,
+        )
+        seconds = time.monotonic() - started
+        made = sb.stats()["requests"].get("POST /api/aurora/", 0) > 0
+        return history, listed, made, result.returncode, seconds
+
+
+# ----------------------------------------------------------------------------- 4. hostile Quick-link host
+
+HOST_THROUGH = """
+import asyncio, sys, time
+from pathlib import Path
+from aurora_desktop.hosting.quick import QuickLinkHoster, configured_hosts
+async def main():
+    hoster = QuickLinkHoster(configured_hosts(sys.argv[1]), answer_seconds=float(sys.argv[3]))
+    started = time.monotonic()
+    hosted = await hoster.host(Path(sys.argv[2]), key="probe", content_type="image/png")
+    print(f"{time.monotonic() - started:.2f} {hosted.url}")
+asyncio.run(main())
+"""
+HOST_DEADLINE = 5.0  # seconds; the app's is 60 s plus the file's size at 50 kB/s
+
+
+def hostile_host_round() -> list[tuple[str, float, float, bool]]:
+    """(what the host did, peak MiB, seconds to fall through, ended on the working host)."""
+    from tests.e2e.helpers.hostile_http import HostileServer, endless, trickle
+
+    good = subprocess.Popen(
+        [PY, "-m", "tests.e2e.helpers.temp_hosts", "--protocol", "litterbox"], cwd=ROOT, stdout=subprocess.PIPE
+    )
+    results = []
+    try:
+        assert good.stdout is not None
+        good_url = good.stdout.readline().decode().strip()
+        for label, answer in (
+            ("an endless answer", endless(max_seconds=60)),
+            ("a byte every 20 s", trickle(interval=20, count=10)),
+        ):
+            with HostileServer(answer) as hostile:
+                spec = f"0x0={hostile.url},litterbox={good_url}"
+                proc = subprocess.Popen(
+                    [PY, "-c", HOST_THROUGH, spec, str(SAMPLE_IMAGE), str(HOST_DEADLINE)],
+                    cwd=ROOT,
+                    stdout=subprocess.PIPE,
+                    text=True,
+                )
+                _, _, usage = os.wait4(proc.pid, 0)
+                assert proc.stdout is not None
+                with proc.stdout:
+                    seconds, _, url = proc.stdout.read().strip().partition(" ")
+                results.append((label, usage.ru_maxrss / 1024, float(seconds or "nan"), url.startswith(good_url)))
+    finally:
+        good.terminate()
+        good.wait(10)
+        if good.stdout:
+            good.stdout.close()
+    return results
+
+
+PARTS = ("concurrency", "huge", "odd", "swap", "heavy", "hostile")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rounds", type=int, default=20)
+    parser.add_argument("--history-mb", type=float, default=20.0, help="size of the heavy account's listed history")
+    parser.add_argument(
+        "--only", nargs="+", choices=PARTS, default=list(PARTS), help="run these parts only (default: all)"
+    )
     args = parser.parse_args()
     os.environ["PYTHONPATH"] = str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", "")
     with (
@@ -208,46 +349,75 @@ def main() -> None:
         SandboxProcess(["--job-seconds", "1", "--credits", "1000000"]) as proc,
     ):
         sb, work = Sandbox(proc), Path(tmp)
-        totals = {
-            "double charges": 0,
-            "overwritten videos": 0,
-            "corrupt or missing videos": 0,
-            "failed processes": 0,
-            "crashes opening a fresh profile": 0,
-        }
-        started = time.monotonic()
-        for i in range(args.rounds):
-            extra, bad, failed = two_engines_round(sb, work / f"two-{i}")
-            totals["double charges"] += extra
-            totals["corrupt or missing videos"] += bad
-            totals["failed processes"] += failed
-            lost, bad, failed = same_name_round(sb, work / f"name-{i}")
-            totals["overwritten videos"] += lost
-            totals["corrupt or missing videos"] += bad
-            totals["failed processes"] += failed
-            (work / f"fresh-{i}").mkdir()
-            totals["crashes opening a fresh profile"] += fresh_profile_round(work / f"fresh-{i}")
-        print(f"concurrency: {args.rounds} rounds of each scenario in {time.monotonic() - started:.0f} s")
-        for name, count in totals.items():
-            print(f"  {name}: {count}")
+        if "concurrency" in args.only:
+            totals = {
+                "double charges": 0,
+                "overwritten videos": 0,
+                "corrupt or missing videos": 0,
+                "failed processes": 0,
+                "crashes opening a fresh profile": 0,
+            }
+            started = time.monotonic()
+            for i in range(args.rounds):
+                extra, bad, failed = two_engines_round(sb, work / f"two-{i}")
+                totals["double charges"] += extra
+                totals["corrupt or missing videos"] += bad
+                totals["failed processes"] += failed
+                lost, bad, failed = same_name_round(sb, work / f"name-{i}")
+                totals["overwritten videos"] += lost
+                totals["corrupt or missing videos"] += bad
+                totals["failed processes"] += failed
+                (work / f"fresh-{i}").mkdir()
+                totals["crashes opening a fresh profile"] += fresh_profile_round(work / f"fresh-{i}")
+            print(f"concurrency: {args.rounds} rounds of each scenario in {time.monotonic() - started:.0f} s")
+            for name, count in totals.items():
+                print(f"  {name}: {count}")
 
-        server = ThreadingHTTPServer(("127.0.0.1", 0), Hostile)
-        threading.Thread(target=server.serve_forever, daemon=True).start()
-        url = f"http://127.0.0.1:{server.server_address[1]}"
-        print("huge answers (peak memory of a process that reads one, MiB):")
-        for mode, label in (
-            ("tiny", "baseline: an empty list"),
-            ("list", "a 300 MB job list"),
-            ("reason", "a job with a 50 MB failure reason"),
-        ):
-            Hostile.mode = mode
-            mib, outcome = peak_mib(url)
-            print(f"  {label}: {mib:.0f} MiB ({outcome})")
-        server.shutdown()
+        if "huge" in args.only:
+            server = ThreadingHTTPServer(("127.0.0.1", 0), Hostile)
+            threading.Thread(target=server.serve_forever, daemon=True).start()
+            url = f"http://127.0.0.1:{server.server_address[1]}"
+            print("huge answers (peak memory of a process that reads one, MiB):")
+            for mode, label in (
+                ("tiny", "baseline: an empty list"),
+                ("list", "a 300 MB job list"),
+                ("reason", "a job with a 50 MB failure reason"),
+            ):
+                Hostile.mode = mode
+                mib, outcome = peak_mib(url)
+                print(f"  {label}: {mib:.0f} MiB ({outcome})")
+            server.shutdown()
 
-        print("odd inputs (`run`, whole process):")
-        for name, (code, seconds) in odd_input_seconds(sb, work).items():
-            print(f"  {name} as the image: exit {code} in {seconds:.2f} s")
+        if "odd" in args.only:
+            print("odd inputs (`run`, whole process):")
+            for name, (code, seconds) in odd_input_seconds(sb, work).items():
+                print(f"  {name} as the image: exit {code} in {seconds:.2f} s")
+
+        if "swap" in args.only:
+            over_charges, asked = 0, 0
+            started = time.monotonic()
+            for i in range(args.rounds):
+                over, ask = swap_round(sb, work / f"swap-{i}")
+                over_charges += over > 0
+                asked += ask
+            print(
+                f"swap race: {args.rounds} rounds of a clip replaced after its price (8 credits) in "
+                f"{time.monotonic() - started:.0f} s"
+            )
+            print(f"  over-charges: {over_charges}")
+            print(f"  runs that asked the user (exit 2), nothing spent: {asked}")
+
+    if "heavy" in args.only:
+        with tempfile.TemporaryDirectory(prefix="aurora-probe-heavy-") as tmp:
+            history, listed, made, code, seconds = heavy_account(Path(tmp), args.history_mb)
+            print(f"heavy account: {history} past videos, a {listed:.1f} MB list")
+            print(f"  first request made: {'yes' if made else 'no'} (run exit {code} in {seconds:.1f} s)")
+
+    if "hostile" in args.only:
+        print(f"a hostile Quick-link host before a working one (deadline {HOST_DEADLINE:.0f} s per exchange):")
+        for label, mib, seconds, through in hostile_host_round():
+            verdict = "fell through" if through else "DID NOT FALL THROUGH"
+            print(f"  {label}: peak {mib:.0f} MiB (bound 150), {verdict} in {seconds:.1f} s")
 
 
 if __name__ == "__main__":

@@ -15,7 +15,11 @@ import pytest
 
 from tests.conftest import SAMPLE_AUDIO, SAMPLE_IMAGE, Sandbox, cli_args, cli_env, run_cli
 
-pytestmark = [pytest.mark.e2e, pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")]
+pytestmark = [
+    pytest.mark.e2e,
+    pytest.mark.linux_only,  # /dev/full is Linux's
+    pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full"),
+]
 
 
 def test_full_disk_mid_download_says_so_then_resume_finishes_once(make_sandbox, tmp_path: Path) -> None:

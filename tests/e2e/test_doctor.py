@@ -109,7 +109,7 @@ def test_healthy_profile_is_all_ok(make_sandbox, temp_hosts, tmp_path: Path) -> 
     )
     assert code == 0, out
     assert all(c["ok"] for c in checks.values()), out
-    assert checks["Password store"]["text"] == "SecretService Keyring"
+    assert checks["Password store"]["text"] == "GNOME Keyring / KWallet"  # plain words, not a class name
     assert "1000 credits left" in checks["Creatify"]["text"]
     assert checks["Sharing local files"]["text"].startswith("Quick links: Quick links work")
     assert "GB free" in checks["Videos folder"]["text"]

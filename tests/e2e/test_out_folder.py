@@ -33,6 +33,25 @@ def test_an_unusable_out_folder_is_refused_before_spending(shared_sandbox: Sandb
     assert sb.stats()["jobs"] == jobs_before
 
 
+def test_an_unusable_library_folder_is_refused_before_spending(shared_sandbox: Sandbox, tmp_path: Path) -> None:
+    """Issue 20.3: without --out, a library folder that cannot take the video was found out only
+    after the video was paid for (exit 1). Now it is checked as --out is: exit 2, nothing spent.
+    The profile's library folder is a link to /proc/self, which nobody (root included) can write."""
+    sb = shared_sandbox
+    profile = tmp_path / "p"
+    profile.mkdir()
+    (profile / "videos").symlink_to("/proc/self")
+    before = sb.stats()
+    result = run_cli(
+        cli_args(sb, profile, "run", "--image", str(SAMPLE_IMAGE), "--audio", str(SAMPLE_AUDIO)), cli_env(sb)
+    )
+    assert result.returncode == 2, (result.returncode, result.stderr)
+    assert f"cannot be saved in {profile / 'videos'}" in result.stderr and "Traceback" not in result.stderr
+    after = sb.stats()
+    assert after["jobs"] == before["jobs"] and after["remaining_credits"] == before["remaining_credits"]
+    assert after["requests"].get("PUT /sandbox/files/", 0) == before["requests"].get("PUT /sandbox/files/", 0)
+
+
 def test_resume_with_a_new_out_folder_saves_there(make_sandbox, tmp_path: Path) -> None:
     sb: Sandbox = make_sandbox()
     profile, first, good = tmp_path / "profile", tmp_path / "first", tmp_path / "good"

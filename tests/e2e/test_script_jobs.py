@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import math
 import subprocess
 from dataclasses import replace
 from pathlib import Path
@@ -12,7 +13,7 @@ import httpx
 import pytest
 
 from aurora_desktop.api.catalog import cost_credits, get_model
-from aurora_desktop.api.speech import speech_credits
+from aurora_desktop.api.speech import SpeechRequest, speech_credits
 from aurora_desktop.jobs import orders
 from aurora_desktop.jobs.model import State
 from aurora_desktop.jobs.prepare import Script
@@ -36,7 +37,9 @@ def first_voice(sb: Sandbox):
     return run(fetch())
 
 
-async def script_quote(h: Harness, script: Script, model: str = "aurora_v1", pace: float = 150.0) -> orders.Quote:
+async def script_quote(
+    h: Harness, script: Script, model: str = "aurora_v1", pace: float = 150.0, *, ok: bool = True
+) -> orders.Quote:
     quote = await orders.quote(
         str(SAMPLE_IMAGE),
         script,
@@ -46,8 +49,9 @@ async def script_quote(h: Harness, script: Script, model: str = "aurora_v1", pac
         client=h.client,
         hoster=h.engine.hoster,
         words_per_minute=pace,
+        limit=h.engine.script_limit,
     )
-    assert quote.ok, quote.blockers
+    assert quote.ok or not ok, quote.blockers
     return quote
 
 
@@ -67,15 +71,15 @@ def test_script_to_speech_to_video_saved_and_paid_as_quoted(make_sandbox, tmp_pa
     stats = sb.stats()
     assert stats["speech_jobs"] == 1 and stats["jobs"] == 1  # one remote TTS job, one Aurora job
     seconds = WORDS * 0.4  # the sandbox speaks at 150 words a minute, as the estimate assumes
-    assert job.audio_seconds == pytest.approx(seconds, abs=0.05)
+    assert job.audio_seconds == math.ceil(seconds)  # the documented integer `duration`, whole seconds rounded up
     spent = 1000 - stats["remaining_credits"]
     assert spent == float(speech_credits(seconds) + cost_credits("aurora_v1", seconds)) == float(quote.price)
     assert job.speech_credits == float(speech_credits(seconds)) and job.credits_used == float(
         cost_credits("aurora_v1", seconds)
     )
     assert "for the voice" in quote.price_sentence() and "for the video" in quote.price_sentence()
-    # The speech went to Creatify by link (no hosting), tagged with the job's token.
-    assert job.token in stats["speech_names"][0]
+    # Only the documented fields were sent for the speech; its link went to Creatify as the audio (no hosting).
+    assert set(stats["speech_requests"][0]["body"]) == {"script", "accent"}
     assert job.audio.source.startswith(sb.url + "/sandbox/speech/")
     # Saved with its transcript and the script and voice in the sidecar.
     video = Path(job.output_path)
@@ -85,11 +89,41 @@ def test_script_to_speech_to_video_saved_and_paid_as_quoted(make_sandbox, tmp_pa
     assert sidecar["script"] == SCRIPT and sidecar["voice"] == voice.spoken_name and sidecar["voice_id"] == voice.id
 
 
-def test_a_speech_request_whose_answer_is_lost_is_not_paid_twice(make_sandbox, tmp_path: Path) -> None:
+def test_a_lost_speech_answer_is_found_in_the_documented_list_and_paid_once(make_sandbox, tmp_path: Path) -> None:
+    """Issue 20 item 16: text-to-speech has no `name`; the lost job is found by script, voice and time."""
     sb = make_sandbox("--job-seconds", "1")
     voice = first_voice(sb)
+    h = Harness(sb, tmp_path)
+
+    async def earlier_speech() -> None:  # the same script and voice, asked for before this job: not its answer
+        async with sb.client() as client:
+            await client.create_speech(SpeechRequest(SCRIPT, voice.id))
+
+    run(earlier_speech())
     # The POST is handled (the speech is made and charged) but its answer never arrives.
     sb.fault(kind="drop", method="POST", path="/api/text_to_speech/", process=True)
+
+    async def scenario():
+        async with h as engine:
+            job = await orders.place(engine, await script_quote(h, Script(SCRIPT, voice.id)))
+            return await engine.wait(job.id)
+
+    job = run(scenario())
+    assert job.state is State.SAVED, job.error_message
+    stats = sb.stats()
+    assert stats["requests"].get("POST /api/text_to_speech/") == 2  # the earlier one, and this job's once
+    assert stats["requests"].get("GET /api/text_to_speech/") == 1  # looked up in the list, not asked again
+    assert stats["speech_jobs"] == 2 and stats["jobs"] == 1
+    [mine] = [s for s in stats["speech_requests"] if s["id"] == job.speech_id]
+    assert mine == stats["speech_requests"][-1]  # the one made for this job, not the earlier one
+    assert "name" not in mine["body"]  # nothing undocumented is sent
+
+
+def test_a_lost_speech_answer_with_nothing_in_the_list_is_parked_not_sent_again(make_sandbox, tmp_path: Path) -> None:
+    sb = make_sandbox("--job-seconds", "1")
+    voice = first_voice(sb)
+    # The connection drops before the service handles the POST: nothing was made, but the app cannot know.
+    sb.fault(kind="drop", method="POST", path="/api/text_to_speech/")
     h = Harness(sb, tmp_path)
 
     async def scenario():
@@ -106,8 +140,8 @@ def test_a_speech_request_whose_answer_is_lost_is_not_paid_twice(make_sandbox, t
     assert "could not confirm" in job.error_message and "Check your Creatify account" in job.error_message
     stats = sb.stats()
     assert stats["requests"].get("POST /api/text_to_speech/") == 1  # sent once, never again
-    assert stats["speech_jobs"] == 1 and stats["jobs"] == 0
-    assert 1000 - stats["remaining_credits"] == float(speech_credits(WORDS * 0.4))  # the one speech, once
+    assert stats["requests"].get("GET /api/text_to_speech/") == 1  # the list was searched first
+    assert stats["speech_jobs"] == 0 and stats["jobs"] == 0 and stats["remaining_credits"] == 1000
 
 
 def test_a_crash_between_speech_and_video_resumes_without_a_second_speech(make_sandbox, tmp_path: Path) -> None:
@@ -200,7 +234,8 @@ def test_hear_the_voice_first_then_make_the_video_and_reuse_the_voice(make_sandb
     ("script", "voice", "words"),
     [
         ("   ", "first", "Type what the person should say"),
-        ("x" * 8001, "first", "8,001 characters long; Creatify takes up to 8,000"),
+        ("x" * 8001, "first", "8,001 characters long; Creatify takes up to 4,000"),
+        ("x" * 4001, "first", "4,001 characters long; Creatify takes up to 4,000"),  # the safe reading of the docs
     ],
 )
 def test_empty_or_too_long_scripts_are_refused_before_anything_is_spent(
@@ -217,6 +252,71 @@ def test_empty_or_too_long_scripts_are_refused_before_anything_is_spent(
 
     quote = run(scenario())
     assert not quote.ok and words in quote.blockers[0].message
+
+
+LONG_SCRIPT = " ".join(["Supercalifragilistic"] * 215)[:4500]  # 4,500 characters, about 86 s of speech
+
+
+def test_a_script_over_4000_characters_is_sent_only_once_the_account_took_a_longer_one(
+    make_sandbox, tmp_path: Path
+) -> None:
+    """Issue 20 item 18: the docs say 4,000 or 8,000; at most 4,000 goes until the service showed it takes more."""
+    sb = make_sandbox("--job-seconds", "1")
+    voice = first_voice(sb)
+    h = Harness(sb, tmp_path)
+    long_one = Script(LONG_SCRIPT, voice.id, hear_first=True)
+
+    async def first_try():
+        async with h:
+            return await script_quote(h, long_one, ok=False)
+
+    refused = run(first_try())
+    assert not refused.ok and "4,500 characters long; Creatify takes up to 4,000" in refused.blockers[0].message
+    stats = sb.stats()
+    assert stats["speech_jobs"] == 0 and stats["remaining_credits"] == 1000  # nothing sent, nothing spent
+    assert stats["requests"].get("GET /api/text_to_speech/") == 1  # the account's speech jobs, looked at once
+
+    async def longer_made_elsewhere() -> None:  # the website or another client made a 6,000-character speech
+        async with sb.client() as client:
+            await client.create_speech(SpeechRequest("Hello there. " * 460, voice.id))
+
+    run(longer_made_elsewhere())
+
+    async def second_try():
+        async with h as engine:
+            quote = await script_quote(h, long_one)
+            job = await orders.place(engine, quote)
+            return await engine.wait(job.id)
+
+    job = run(second_try())
+    assert job.state is State.VOICE_READY and job.speech_id, job.error_message
+    sent = [r["body"]["script"] for r in sb.stats()["speech_requests"]]
+    assert sent[-1] == LONG_SCRIPT
+    learnt = json.loads((tmp_path / "learned-limits.json").read_text("utf-8"))  # kept in the profile
+    assert learnt[sb.url]["script_max"] == 8000
+
+
+def test_a_refusal_for_length_is_a_plain_message_naming_the_limit_with_nothing_spent(
+    make_sandbox, tmp_path: Path
+) -> None:
+    sb = make_sandbox("--job-seconds", "1", "--script-max", "4000")
+    voice = first_voice(sb)
+    h = Harness(sb, tmp_path)
+
+    async def scenario():
+        async with h as engine:
+            engine.script_limit.accepted([6000])  # learnt earlier, but this service now takes 4,000 at most
+            job = await orders.place(engine, await script_quote(h, Script(LONG_SCRIPT, voice.id)))
+            return await engine.wait(job.id), engine.script_limit.value
+
+    job, limit_after = run(scenario())
+    assert job.state is State.FAILED and job.error_code == ErrorCode.INPUT
+    assert job.error_message == (
+        "The script is 4,500 characters long; Creatify takes up to 4,000. Shorten it. Nothing was spent."
+    )
+    stats = sb.stats()
+    assert stats["remaining_credits"] == 1000 and stats["speech_jobs"] == 0 and job.speech_attempts == 0
+    assert limit_after == 4000  # learnt from the refusal: the next script is checked before it is sent
 
 
 def test_an_unknown_voice_fails_with_a_plain_message_and_nothing_spent(make_sandbox, tmp_path: Path) -> None:
@@ -269,4 +369,21 @@ def test_cli_script_runs_and_bad_voice_or_script_exit_2(make_sandbox, tmp_path: 
     assert empty.returncode == 2 and "Type what the person should say" in empty.stderr
     no_voice = run_cli(cli_args(sb, profile, "run", "--image", str(SAMPLE_IMAGE), "--script", "Hi"), env)
     assert no_voice.returncode == 2 and "--voice" in no_voice.stderr
+    # Over 4,000 characters with nothing longer ever taken from this account: exit 2, nothing sent.
+    script_file.write_text(LONG_SCRIPT, "utf-8")
+    too_long = run_cli(
+        cli_args(
+            sb,
+            profile,
+            "run",
+            "--image",
+            str(SAMPLE_IMAGE),
+            "--script-file",
+            str(script_file),
+            "--voice",
+            "Ava British",
+        ),
+        env,
+    )
+    assert too_long.returncode == 2 and "4,500 characters long; Creatify takes up to 4,000" in too_long.stderr
     assert sb.stats()["speech_jobs"] == 1

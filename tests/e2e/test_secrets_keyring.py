@@ -12,6 +12,7 @@ import pytest
 
 pytestmark = [
     pytest.mark.e2e,
+    pytest.mark.linux_only,  # the freedesktop Secret Service; Windows and macOS runners skip it
     pytest.mark.skipif(
         not shutil.which("gnome-keyring-daemon") or not shutil.which("dbus-run-session"),
         reason="needs gnome-keyring and dbus (make test installs them)",
@@ -42,7 +43,7 @@ def _scenario(name: str, home: Path, *, bus: bool = True) -> tuple[dict, str]:
 
 def test_store_read_delete_in_the_secret_service(tmp_path: Path) -> None:
     out, _ = _scenario("roundtrip", tmp_path)
-    assert out["info"] == {"backend": "SecretService Keyring", "system": True, "problem": None}
+    assert out["info"] == {"backend": "GNOME Keyring / KWallet", "system": True, "problem": None}
     assert out["read_back"] == ["my-id", SECRET]
     assert out["after_delete"] is None
     assert out["env_override"] == "env-id"

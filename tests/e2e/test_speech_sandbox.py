@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import io
+import math
 import wave
 
 import httpx
 import pytest
 
 from aurora_desktop.api import AuthError, ValidationError
-from aurora_desktop.api.errors import ApiError
 from aurora_desktop.api.models import JobStatus
 from aurora_desktop.api.speech import SpeechRequest, speech_credits
 from tests.conftest import run
@@ -28,7 +28,7 @@ def test_voices_then_a_script_becomes_speech_of_the_right_length_billed_once(mak
             voices = await client.voices()
             accent = voices[0].accents[0]
             before = await client.remaining_credits()
-            job = await client.create_speech(SpeechRequest(SCRIPT, accent.id, name="Sale [ad-1a2b3c4d5e]"))
+            job = await client.create_speech(SpeechRequest(SCRIPT, accent.id))
             while not job.status.is_terminal:
                 await asyncio.sleep(0.2)
                 job = await client.get_speech(job.id)
@@ -38,13 +38,13 @@ def test_voices_then_a_script_becomes_speech_of_the_right_length_billed_once(mak
     assert len(voices) >= 4 and {v.gender for v in voices} == {"female", "male"}
     preview = httpx.get(accent.preview_url)
     assert preview.status_code == 200 and preview.content[:4] == b"RIFF"
-    assert job.status is JobStatus.DONE and job.output and job.name == "Sale [ad-1a2b3c4d5e]"
+    assert job.status is JobStatus.DONE and job.output and job.script == SCRIPT and job.accent == accent.id
     audio = httpx.get(job.output).content
     with wave.open(io.BytesIO(audio)) as w:
         seconds = w.getnframes() / w.getframerate()
     words = len(SCRIPT.split())
     assert seconds == pytest.approx(words * 0.4, abs=0.05)  # 150 words a minute
-    assert job.duration == pytest.approx(seconds, abs=0.01)
+    assert job.duration == math.ceil(seconds)  # an integer, as documented: whole seconds, rounded up
     assert before - after == float(speech_credits(seconds)) == job.credits_used
 
 
@@ -71,15 +71,29 @@ def test_bad_requests_are_answered_like_the_service(make_sandbox, body, field, w
     assert sb.stats()["remaining_credits"] == 1000  # nothing charged
 
 
-def test_no_list_of_speech_jobs_to_search_and_keys_checked(make_sandbox) -> None:
+def test_the_documented_list_of_speech_jobs_with_ids_and_ordering_and_keys_checked(make_sandbox) -> None:
+    """Issue 20 item 16: `GET /api/text_to_speech/` answers a bare array, takes `ids` (at most 100) and `ordering`."""
     sb = make_sandbox()
 
-    async def listing():
+    async def scenario():
         async with sb.client() as client:
-            return await client.list_speech()
+            accent = (await client.voices())[0].accents[0].id
+            made = [await client.create_speech(SpeechRequest(f"Take {n}.", accent)) for n in range(3)]
+            newest_first = await client.list_speech(ordering="-created_at")
+            oldest_first = await client.list_speech(ordering="created_at")
+            two = await client.list_speech(ids=[made[0].id, made[2].id])
+            return made, newest_first, oldest_first, two
 
-    with pytest.raises(ApiError):
-        run(listing())  # the least forgiving reading: a lost answer cannot be found by listing
+    made, newest_first, oldest_first, two = run(scenario())
+    assert [s.id for s in newest_first] == [m.id for m in reversed(made)]
+    assert [s.id for s in oldest_first] == [m.id for m in made]
+    assert {s.id for s in two} == {made[0].id, made[2].id}
+    assert all(s.created_at is not None and s.script.startswith("Take") for s in newest_first)
+    raw = httpx.get(f"{sb.url}/api/text_to_speech/", headers=sb.headers, params={"ordering": "-created_at"})
+    assert raw.status_code == 200 and isinstance(raw.json(), list) and "name" not in raw.json()[0]
+    too_many = ",".join(made[0].id for _ in range(101))
+    refused = httpx.get(f"{sb.url}/api/text_to_speech/", headers=sb.headers, params={"ids": too_many})
+    assert refused.status_code == 400 and "ids" in refused.json()
 
     async def wrong_keys():
         from aurora_desktop.api import AuroraClient, Credentials

@@ -78,7 +78,7 @@ def test_type_a_script_pick_and_preview_a_voice_see_both_prices_then_generate(qt
     # Typing counts characters, estimates the length, and prices speech + video.
     qtbot.keyClicks(script.editor, SCRIPT)
     assert (
-        f"{len(SCRIPT)} / 8,000 characters" in script.count.text()
+        f"{len(SCRIPT)} / 4,000 characters" in script.count.text()  # the safe limit until a longer one is taken
         and f"about {round(SECONDS)} seconds" in script.count.text()
     )
     speech, video = speech_credits(SECONDS), cost_credits("aurora_v1", SECONDS)
@@ -159,7 +159,7 @@ def test_bad_scripts_say_so_and_a_too_long_voice_is_kept_for_a_longer_model(qtbo
     # Over the limit: the count turns red and Generate says why.
     script.editor.setPlainText("word " * 1700)
     assert script.count.property("problem") is True
-    qtbot.waitUntil(lambda: "Creatify takes up to 8,000" in panel.reason.text(), timeout=5_000)
+    qtbot.waitUntil(lambda: "Creatify takes up to 4,000" in panel.reason.text(), timeout=5_000)
     assert not panel.generate_button.isEnabled() and panel.reason.property("problem") is True
     # Too long to say on the chosen model: the models that would take it are named, no price.
     panel.set_model("aurora_v2_2k")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import pytest
@@ -398,3 +399,46 @@ def test_at_960_by_600_the_position_bar_and_the_rows_stay_usable(qtbot, open_win
     qtbot.wait(200)
     assert window.player.seek.width() >= 120  # a bar one can aim at, not a dot
     assert window.player.time.isVisible() and window.player.full.isVisible()
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="checks the freedesktop Trash it ends in")
+def test_a_video_on_a_drive_without_a_trash_is_held_for_undo_then_trashed(
+    qtbot, open_window, shared_sandbox: Sandbox, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 22 §5: where the system has no Trash for the file, Undo still works (the file is
+    held in the profile), and the Trash gets it only when the time to undo is over."""
+    from aurora_desktop import paths, trash
+
+    (tmp_path / "data-home").mkdir()
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data-home"))  # this test's own Trash
+    window = open_window(shared_sandbox)
+    panel = window.create_panel
+    assert drop_files(panel, SAMPLE_IMAGE, SAMPLE_AUDIO)
+    qtbot.waitUntil(lambda: panel.generate_button.isEnabled(), timeout=15_000)
+    panel.generate()
+    qtbot.waitUntil(lambda: window.model.rowCount() == 1, timeout=15_000)
+    job_id = window.model.index(0).data(Qt.ItemDataRole.UserRole + 1).id
+    qtbot.waitUntil(lambda: window.model.job(job_id).state is State.SAVED, timeout=60_000)
+    video = Path(window.model.job(job_id).output_path)
+
+    real_trash = trash.qt_move_to_trash
+    holding = paths.holding_dir()
+
+    def only_at_home(path: Path) -> Path | None:  # no Trash on the video's drive; one at home (the profile's)
+        return real_trash(path) if path.is_relative_to(holding) else None
+
+    monkeypatch.setattr(trash, "qt_move_to_trash", only_at_home)
+    window.tasks.spawn(window._remove(window.model.job(job_id), to_trash=True))
+    qtbot.waitUntil(lambda: window.model.rowCount() == 0, timeout=10_000)
+    held = list(holding.rglob(video.name))
+    assert not video.exists() and len(held) == 1 and window.undo_remove.isVisible()
+    qtbot.mouseClick(window.undo_remove, Qt.MouseButton.LeftButton)
+    assert video.exists() and video.with_suffix(".json").exists() and list(holding.iterdir()) == []
+
+    window._removal_timer.setInterval(1000)  # a second to undo: long enough to see it held
+    window.tasks.spawn(window._remove(window.model.job(job_id), to_trash=True))
+    qtbot.waitUntil(lambda: window.model.rowCount() == 0 and window.undo_remove.isVisible(), timeout=10_000)
+    assert not video.exists() and len(list(holding.rglob(video.name))) == 1  # held again
+    in_trash = tmp_path / "data-home" / "Trash" / "files" / video.name
+    qtbot.waitUntil(in_trash.exists, timeout=10_000)  # the time to undo is over: to the Trash at home
+    assert not window.undo_remove.isVisible() and list(holding.iterdir()) == [] and not video.exists()

@@ -56,7 +56,7 @@ class FakeHoster:
         self.hosted: list[str] = []
         self.error = error
 
-    async def host(self, path: Path, *, key: str, content_type: str, progress=None) -> HostedFile:
+    async def host(self, path: Path, *, key: str, content_type: str, progress=None, sha256=None) -> HostedFile:
         if self.error:
             raise self.error
         self.hosted.append(key)
@@ -432,6 +432,29 @@ def test_a_job_that_forgot_its_attempt_is_found_by_token_before_any_post(tmp_pat
     assert posts == 0 and job.state is State.REMOTE and job.remote_id == "r-first"
 
 
+@pytest.mark.parametrize("answer", ["busy", "slow", "unreadable"])
+def test_a_list_that_cannot_be_read_does_not_stop_a_first_request(tmp_path: Path, answer: str) -> None:
+    """Issue 20.2: before a first request the search is a safety net only. A heavy account's
+    whole list may be refused by the service (503), time out, or come back unreadable: the
+    job parked ("unexpected") or waited for ever as if offline, and no video was made."""
+
+    def api(request: httpx.Request) -> httpx.Response:
+        if request.method == "POST":
+            return httpx.Response(201, json=remote_job("r1", json.loads(request.content)["name"]))
+        if answer == "busy":
+            return httpx.Response(503, json={"detail": "Service unavailable."})
+        if answer == "slow":
+            raise httpx.ReadTimeout("the list took too long", request=request)
+        return httpx.Response(200, content=b'{"detail": "not a list"}')
+
+    async def body(rig: Rig) -> tuple[LocalJob, int]:
+        await submit(rig.rt, rig.insert(state=State.SUBMITTING))
+        return await rig.rt.store.get("j1"), rig.posts()
+
+    job, posts = scenario(tmp_path, api, body)
+    assert posts == 1 and job.state is State.REMOTE and job.remote_id == "r1"
+
+
 @pytest.mark.parametrize(
     ("link", "answer"),
     [
@@ -440,6 +463,9 @@ def test_a_job_that_forgot_its_attempt_is_found_by_token_before_any_post(tmp_pat
         ("http://10.1.2.3/video.mp4", None),
         ("https://videos.example.org/v.mp4", "http://169.254.169.254/latest/meta-data/"),  # a redirect there
         ("http://127.0.0.1:9/sandbox/outputs/v.mp4", None),  # loopback: only for the local stand-in
+        # Issue 20.14: links httpx cannot read parked the job as "unexpected" with a traceback
+        ("http://0177.0.0.1/video.mp4", None),  # octal IPv4 (127.0.0.1)
+        ("https://videos.example.org/" + "a" * 120_000, None),  # a 120 kB link
     ],
 )
 def test_video_links_go_only_to_public_addresses(tmp_path: Path, link: str, answer: str | None) -> None:
@@ -574,20 +600,30 @@ def _speech(status: str = "pending", name: str = "Clip [ad-0123456789]", **extra
 
 
 def _script_job(rig: Rig, **changes: Any) -> LocalJob:
-    return rig.insert(
-        audio=InputFile(InputKind.AUDIO, ""), script="Hello there", voice_id="v1", audio_seconds=1.0, **changes
-    )
+    fields: dict[str, Any] = {"script": "Hello there", "voice_id": "v1", "audio_seconds": 1.0, **changes}
+    return rig.insert(audio=InputFile(InputKind.AUDIO, ""), **fields)
 
 
-def test_a_lost_speech_answer_is_adopted_by_its_token_when_the_service_can_list(tmp_path: Path) -> None:
-    """If the service has a list of speech jobs, the lost one is found there, not asked for again."""
+def test_a_lost_speech_answer_is_found_in_the_list_by_script_voice_and_time(tmp_path: Path) -> None:
+    """Speech has no `name`: the lost job is the newest one with the same script and voice made after the attempt."""
+    seen: list[httpx.Request] = []
+    later, earlier = "2999-01-01T00:00:00Z", "2000-01-01T00:00:00Z"
+    done = {"status": "done", "script": "Hello there", "accent": "v1", "duration": 1}
+    listed = [
+        {**done, "id": "s-other-voice", "accent": "v2", "created_at": later},
+        {**done, "id": "s-other-script", "script": "Hello there!", "created_at": later},
+        {**done, "id": "s1", "created_at": later, "output": f"{BASE}/s1.wav"},
+        {**done, "id": "s-before", "created_at": earlier, "output": f"{BASE}/old.wav"},
+    ]
 
     def api(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
         if request.method == "POST":
+            assert "name" not in json.loads(request.content)  # not a documented field
             return httpx.Response(502, text="<html>Bad gateway</html>")
         if request.url.path == "/api/text_to_speech/":
-            return httpx.Response(200, json=[_speech("done", output=f"{BASE}/s1.wav", duration=1.2)])
-        return httpx.Response(200, json=_speech("done", output=f"{BASE}/s1.wav", duration=1.2, credits_used=1))
+            return httpx.Response(200, json=listed)
+        return httpx.Response(200, json={**listed[2], "credits_used": 1})
 
     async def body(rig: Rig) -> LocalJob:
         job = _script_job(rig)
@@ -596,7 +632,45 @@ def test_a_lost_speech_answer_is_adopted_by_its_token_when_the_service_can_list(
 
     job = scenario(tmp_path, api, body)
     assert job.state is State.HOSTING and job.speech_id == "s1" and job.speech_attempts == 1
-    assert job.audio.url == f"{BASE}/s1.wav" and job.audio_seconds == 1.2 and job.speech_credits == 1
+    assert job.audio.url == f"{BASE}/s1.wav" and job.audio_seconds == 1 and job.speech_credits == 1
+    [listing] = [r for r in seen if r.method == "GET" and r.url.path == "/api/text_to_speech/"]
+    assert listing.url.params["ordering"] == "-created_at"
+
+
+def test_a_lost_speech_answer_is_matched_on_its_accent_whatever_the_uuid_spelling(tmp_path: Path) -> None:
+    voice = "3c90c3cc-0d44-4b50-8888-8dd25736052a"
+
+    def api(request: httpx.Request) -> httpx.Response:
+        if request.method == "POST":
+            return httpx.Response(502, text="<html>Bad gateway</html>")
+        made = {"id": "s1", "status": "running", "script": "Hello there", "accent": voice.upper()}
+        made["created_at"] = "2999-01-01T00:00:00Z"
+        return httpx.Response(200, json=[made] if request.url.path == "/api/text_to_speech/" else made)
+
+    async def body(rig: Rig) -> LocalJob:
+        with pytest.raises(Wait):  # adopted, then still being made
+            await STEPS[State.DRAFT](rig.rt, _script_job(rig, voice_id=voice))
+        return await rig.rt.store.get("j1")
+
+    job = scenario(tmp_path, api, body)
+    assert job.speech_id == "s1" and job.state is State.SPEAKING
+
+
+def test_a_lost_speech_answer_made_before_the_attempt_is_not_adopted(tmp_path: Path) -> None:
+    """Only a speech made after this job's attempt can be its answer; nothing newer matches: parked."""
+
+    def api(request: httpx.Request) -> httpx.Response:
+        if request.method == "POST":
+            return httpx.Response(502, text="<html>Bad gateway</html>")
+        old = {"id": "s0", "status": "done", "script": "Hello there", "accent": "v1"}
+        return httpx.Response(200, json=[{**old, "created_at": "2000-01-01T00:00:00Z"}])
+
+    async def body(rig: Rig) -> LocalJob:
+        await STEPS[State.DRAFT](rig.rt, _script_job(rig))
+        return await rig.rt.store.get("j1")
+
+    job = scenario(tmp_path, api, body)
+    assert job.state is State.NEEDS_ATTENTION and job.error_code == ErrorCode.LOST and job.speech_id is None
 
 
 def test_a_refused_speech_fails_with_nothing_spent_and_takes_its_attempt_back(tmp_path: Path) -> None:

@@ -70,3 +70,30 @@ def test_cancelled_upload_closes_file(big_file: Path) -> None:
         return open_handles(big_file)
 
     assert asyncio.run(scenario()) == 0
+
+
+def test_a_file_edited_while_it_is_sent_stops_before_its_last_byte(big_file: Path) -> None:
+    """Issue 20.1: the bytes sent are hashed as they go, and the last chunk is held back until
+    the hash is known, so a receiver never gets a whole copy of a file that is not the priced one."""
+    import hashlib
+
+    from aurora_desktop.hosting import InputChanged
+
+    priced = hashlib.sha256(big_file.read_bytes()).hexdigest()
+    received: list[bytes] = []
+
+    async def send(edit: bool) -> None:
+        async with file_chunks(big_file, chunk_size=16 * 1024, sha256=priced) as chunks:
+            async for chunk in chunks:
+                received.append(chunk)
+                if edit and len(received) == 1:
+                    with open(big_file, "r+b") as fh:  # edited in place, after the first chunk left
+                        fh.seek(40 * 1024)
+                        fh.write(b"changed")
+
+    asyncio.run(send(edit=False))
+    assert b"".join(received) == big_file.read_bytes()  # the priced file goes through whole
+    received.clear()
+    with pytest.raises(InputChanged):
+        asyncio.run(send(edit=True))
+    assert sum(map(len, received)) < big_file.stat().st_size

@@ -129,3 +129,99 @@ def test_create_request_limits() -> None:
         kwargs = {"image": "https://x/a.png", "audio": "https://x/a.wav", **bad}
         with pytest.raises(ValueError):
             CreateRequest(**kwargs)
+
+
+# ----------------------------------------------------------------------------- what the docs allow (issue 20 item 20)
+
+DOCUMENTED_SPEECH = {
+    "id": "8f0c9a3e-2c51-4b8e-9d7a-0e3b5a1f2c44",
+    "script": "Hello there",
+    "accent": "3b1e0a52-7c4d-4f0e-8a9b-1d2c3e4f5a6b",
+    "webhook_url": None,
+    "output": "https://files.creatify.ai/tts/hello.mp3",
+    "media_job": "0d5e1f2a-3b4c-4d5e-8f70-1a2b3c4d5e6f",
+    "is_hidden": False,
+    "status": "done",
+    "failed_reason": None,
+    "created_at": "2026-05-01T10:00:00.123456Z",
+    "updated_at": "2026-05-01T10:00:09Z",
+    "credits_used": 1,
+    "duration": 7,
+}
+
+
+def test_a_speech_answer_as_documented_integer_duration_and_extra_fields() -> None:
+    from aurora_desktop.api.speech import SpeechJob
+
+    job = SpeechJob.from_api({**DOCUMENTED_SPEECH, "voice_settings": {"speed": 1}, "new_field": [1, 2]})
+    assert job.status is JobStatus.DONE and job.output == DOCUMENTED_SPEECH["output"]
+    assert job.duration == 7 and job.credits_used == 1 and job.failed_reason is None
+    assert job.script == "Hello there" and job.accent == DOCUMENTED_SPEECH["accent"]
+    assert job.created_at == datetime(2026, 5, 1, 10, 0, 0, 123456, tzinfo=UTC)
+
+
+def test_a_speech_answer_missing_every_optional_field() -> None:
+    from aurora_desktop.api.speech import SpeechJob
+
+    job = SpeechJob.from_api({"id": DOCUMENTED_SPEECH["id"], "status": "pending"})
+    assert job.status is JobStatus.PENDING and job.output is None and job.duration is None
+    assert job.credits_used is None and job.script is None and job.accent is None and job.created_at is None
+
+
+def test_a_job_answer_as_documented_with_extra_and_without_optional_fields() -> None:
+    documented = {
+        "id": "1c0e5f0a-8a7b-4c3d-9e2f-0a1b2c3d4e5f",
+        "status": "done",
+        "progress": 1,
+        "video_output": "https://files.creatify.ai/aurora/out.mp4",
+        "credits_used": 11,
+        "duration": 11,
+        "media_job": None,
+        "is_hidden": False,
+        "editor_url": None,
+        "some_future_field": {"nested": True},
+    }
+    job = Job.from_api(documented)
+    assert job.duration == 11 and job.credits_used == 11 and job.is_hidden is False
+    bare = Job.from_api({"id": documented["id"], "status": "running"})
+    assert bare.duration is None and bare.credits_used is None and bare.video_output is None
+    assert bare.created_at is None and bare.name is None and bare.is_hidden is False
+
+
+@pytest.mark.parametrize(
+    ("value", "hidden"), [(True, True), (False, False), ("false", False), ("true", True), (0, False), (None, False)]
+)
+def test_is_hidden_is_read_as_a_boolean_whatever_its_spelling(value: object, hidden: bool) -> None:
+    job = Job.from_api({"id": "j", "status": "done", "is_hidden": value})
+    assert job.is_hidden is hidden
+
+
+# ----------------------------------------------------------------------------- credits, exactly (issue 20 item 17)
+
+
+@pytest.mark.parametrize(
+    ("raw", "exact"),
+    [(5.5, "5.5"), ("5.5", "5.5"), (11, "11"), (0.7, "0.7"), ("12.50", "12.50"), (1234567.5, "1234567.5")],
+)
+def test_credits_used_is_read_exactly(raw: object, exact: str) -> None:
+    from decimal import Decimal
+
+    from aurora_desktop.api.speech import SpeechJob
+
+    assert Job.from_api({"id": "j", "status": "done", "credits_used": raw}).credits_used == Decimal(exact)
+    assert SpeechJob.from_api({"id": "s", "status": "done", "credits_used": raw}).credits_used == Decimal(exact)
+
+
+def test_credits_read_and_summed_exactly_where_floats_drift() -> None:
+    from decimal import Decimal
+
+    from aurora_desktop.formatting import credits_number, credits_text
+
+    charges = [Job.from_api({"id": str(n), "status": "done", "credits_used": 0.1}).credits_used for n in range(3)]
+    total = sum(c for c in charges if c is not None)
+    assert total == Decimal("0.3") and credits_text(total) == "0.3"  # 0.1 + 0.1 + 0.1 as floats: 0.30000000000000004
+    assert credits_text(Decimal("1234567.5")) == "1234567.5"  # f"{1234567.5:g}" said 1.23457e+06
+    assert credits_text(Decimal("7.70")) == "7.7" and credits_text(Decimal("1E+3")) == "1000" and credits_text(0) == "0"
+    assert (
+        credits_number(Decimal("5.5")) == 5.5 and credits_number(Decimal("11.0")) == 11 and credits_number(None) is None
+    )

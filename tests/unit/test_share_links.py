@@ -84,3 +84,33 @@ def test_personal_onedrive_links_go_through_the_shares_api() -> None:
 def test_other_links_are_left_alone(url: str) -> None:
     assert direct_link(url) is None
     assert sendable(url) == url
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        # userinfo that looks like a host: the real host is 127.0.0.1
+        "http://www.dropbox.com:80@127.0.0.1:8123/s/abc123/portrait.jpg",
+        "https://drive.google.com@10.0.0.5/file/d/1AbCdEfGhIjKlMnOpQrStUvWxYz012345/view",
+        "https://user:pw@app.box.com.evil.example/s/abc123",
+        # look-alike names: a Greek omicron, a name that only ends like the service's
+        "https://www.dr\u03bfpbox.com/s/abc123/portrait.jpg",
+        "https://evildropbox.com/s/abc123/portrait.jpg",
+        "https://notbox.com/s/abc123",
+        "https://dropbox.com.evil.example/s/abc123/x.jpg",
+        "https://evilsharepoint.com/:u:/g/x",
+    ],
+)
+def test_a_service_is_named_only_for_its_real_host(url: str) -> None:
+    assert direct_link(url) is None
+    assert service_of(url) is None
+    assert sendable(url) == url
+
+
+def test_the_real_host_is_read_after_idna_and_case() -> None:
+    # An uppercase or fully-qualified host is still the service's own; the link keeps its form.
+    link = direct_link("https://WWW.Dropbox.com./s/a1b2c3/portrait.jpg?dl=0")
+    assert link is not None and link.service == "Dropbox"
+    assert service_of("https://www.dropbox.com:443/s/a1b2c3/p.jpg") == "Dropbox"
+    # A name that is not a valid international name names no service, and does not raise.
+    assert service_of("https://\u2488.example/s/x") is None and direct_link("https://a..b/s/x") is None

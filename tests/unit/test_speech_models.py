@@ -56,7 +56,38 @@ def test_a_speech_job_with_unknowns() -> None:
 
 def test_request_body_and_price() -> None:
     assert SpeechRequest("Hi there", "acc-1").to_api() == {"script": "Hi there", "accent": "acc-1"}
-    assert SpeechRequest("Hi", "acc", name="n [ad-1]").to_api()["name"] == "n [ad-1]"
+    with_hook = SpeechRequest("Hi", "acc", webhook_url="https://example.com/hook").to_api()
+    assert with_hook == {"script": "Hi", "accent": "acc", "webhook_url": "https://example.com/hook"}  # no `name`
     assert speech_credits(1) == Decimal(1) and speech_credits(30) == Decimal(1) and speech_credits(30.2) == Decimal(2)
     assert estimate_seconds("one two three four five " * 30) == pytest.approx(60.0)
     assert estimate_seconds("   ") == 0.0
+
+
+@pytest.mark.parametrize(
+    ("output", "duration"),
+    [
+        ("file:///etc/passwd", 12.0),  # not a link Creatify could be given
+        ("javascript:alert(1)", 12.0),
+        ("https://cdn.example.com/s.mp3", -5),  # a negative length
+        ("https://cdn.example.com/s.mp3", 1e308),  # printed as a 300-digit number
+        ("https://cdn.example.com/s.mp3", "1e400"),  # infinite
+    ],
+)
+def test_an_impossible_speech_output_or_length_is_unknown(output: str, duration: object) -> None:
+    """Issue 20.14: a file:// output was used as the audio; -5 or 1e308 seconds reached the messages."""
+    speech = SpeechJob.from_api({"id": "s1", "status": "done", "output": output, "duration": duration})
+    if output.startswith("https://"):
+        assert speech.output == output and speech.duration is None
+    else:
+        assert speech.output is None and speech.duration == 12.0
+
+
+def test_a_voice_preview_that_is_not_a_web_link_is_dropped() -> None:
+    """The window plays previews from their link: a file:// one would read a local file."""
+    voices = parse_voices(
+        [
+            {"name": "Ann", "accents": [{"id": "a1", "accent_name": "British", "preview_url": "file:///etc/passwd"}]},
+            {"name": "Bo", "accents": [{"id": "b1", "accent_name": "US", "preview_url": "https://cdn.example/b.mp3"}]},
+        ]
+    )
+    assert [v.accents[0].preview_url for v in voices] == [None, "https://cdn.example/b.mp3"]

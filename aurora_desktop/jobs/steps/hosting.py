@@ -13,7 +13,8 @@ import logging
 from dataclasses import replace
 from pathlib import Path
 
-from aurora_desktop.hosting import HostingError
+from aurora_desktop.hosting import HostingError, InputChanged
+from aurora_desktop.hosting.base import recording_placements
 from aurora_desktop.jobs.model import InputFile, LocalJob, State
 from aurora_desktop.jobs.prepare import sha256_file
 from aurora_desktop.jobs.runtime import Runtime, Wait
@@ -55,15 +56,33 @@ async def host(rt: Runtime, job: LocalJob) -> None:
             sent[item.kind] = done
             rt.progress(job, Phase.HOSTING, sum(sent.values()), total)
 
+        if item.key:  # a copy from an earlier attempt (killed before it was checked, or expiring)
+            await _remove_copy(rt, job, item)
+            item = item.unhosted()
+            job = await rt.store.update(
+                job.id, History.INPUTS_DELETED, {"kinds": [str(item.kind)]}, **job.input_change(item)
+            )
+        job = await rt.store.update(job.id, History.UPLOAD_INTENT, {"kind": str(item.kind), "hoster": rt.hoster.name})
+
+        async def record(key: str, item: InputFile = item, job_id: str = job.id) -> None:
+            await rt.store.update(
+                job_id, History.UPLOADED, {"kind": str(item.kind)}, **{str(item.kind): replace(item, key=key)}
+            )
+
         path = Path(item.source)
         try:
             async with rt.uploads:
-                hosted = await rt.hoster.host(
-                    path,
-                    key=f"{job.id}/{item.kind}{path.suffix.lower()}",
-                    content_type=item.mime or "application/octet-stream",
-                    progress=on_bytes,
-                )
+                with recording_placements(record):
+                    hosted = await rt.hoster.host(
+                        path,
+                        key=f"{job.id}/{item.kind}{path.suffix.lower()}",
+                        content_type=item.mime or "application/octet-stream",
+                        progress=on_bytes,
+                        sha256=item.hash,  # the bytes sent are hashed as they go: only the priced file leaves
+                    )
+        except InputChanged as exc:
+            await rt.attention(job, ErrorCode.INPUT, _changed_message(item), exc.detail)
+            return
         except HostingError as exc:
             if exc.retryable:
                 raise Wait(2.0, exc.user_message, offline=True) from None
@@ -86,11 +105,24 @@ async def _changed_since_priced(item: InputFile) -> str:
             "Nothing was spent; choose the file again."
         )
     if item.hash and actual != item.hash:
-        return (
-            f"The {item.kind} file {name!r} changed after the price was shown. "
-            "Nothing was spent; check the file and create the video again."
-        )
+        return _changed_message(item)
     return ""
+
+
+def _changed_message(item: InputFile) -> str:
+    return (
+        f"The {item.kind} file {Path(item.source).name!r} changed after the price was shown. "
+        "Nothing was spent; check the file and create the video again."
+    )
+
+
+async def _remove_copy(rt: Runtime, job: LocalJob, item: InputFile) -> None:
+    """Best effort: a copy the job no longer uses (it expires on its own where it cannot be deleted)."""
+    assert item.key
+    try:
+        await rt.hoster.remove(item.key)
+    except HostingError as exc:
+        log.warning("could not delete an earlier hosted %s of job %s: %s", item.kind, job.id, exc.detail)
 
 
 async def release_inputs(rt: Runtime, job: LocalJob) -> None:

@@ -14,6 +14,7 @@ import logging
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from aurora_desktop.api import (
@@ -236,7 +237,7 @@ class RemoteWatch:
                 History.REMOTE_REJECTED if rejected else History.REMOTE_FAILED,
                 {"refunded": True},
                 remote_status=remote.status.value,
-                credits_used=0.0,
+                credits_used=Decimal(0),
                 error_code=str(ErrorCode.REMOTE),
                 # The row and the dialog show a sentence; "Copy details" has (much) more of the reason.
                 error_message=f"Creatify {verb} this video: {excerpt(reason, REASON_SHOWN)}. "

@@ -1,10 +1,11 @@
 """Step SPEAKING -> HOSTING (or VOICE_READY): a script becomes speech at Creatify.
 
 Charged once, like the video: the intent (one more attempt) is committed before
-the POST; an answer that proves nothing was created takes it back. A POST whose
-outcome is unknown is looked for by the job's client token (in the speech's
-name) if the service can list speech jobs; if it cannot (the list is not
-documented), the job is parked for the user rather than sent again.
+the POST; an answer that proves nothing was created takes it back. Speech has no
+`name` (so no client token): a POST whose outcome is unknown is looked for in the
+documented list (`GET /api/text_to_speech/`, most recent first) by its exact
+script, its accent and a creation time after the attempt; when nothing matches,
+the job is parked for the user rather than sent again.
 
 The speech's real length is checked against the model before the video is
 requested: too long, the job stops with the speech kept (its link is the audio
@@ -12,6 +13,11 @@ input), so a longer model can use it without paying for the speech again.
 """
 
 from __future__ import annotations
+
+import asyncio
+import time
+import uuid
+from decimal import Decimal
 
 from aurora_desktop.api import (
     ApiError,
@@ -29,7 +35,9 @@ from aurora_desktop.api import (
 from aurora_desktop.api.catalog import audio_too_long, cost_credits, get_model, too_long_message
 from aurora_desktop.api.errors import excerpt
 from aurora_desktop.api.retry import NotSent
-from aurora_desktop.api.speech import SpeechJob, SpeechRequest
+from aurora_desktop.api.speech import SCRIPT_MAX, SpeechJob, SpeechRequest
+from aurora_desktop.jobs.events import JobChanged
+from aurora_desktop.jobs.limits import ScriptLimit, limit_named_in, script_too_long
 from aurora_desktop.jobs.model import InputFile, InputKind, LocalJob, State
 from aurora_desktop.jobs.runtime import Runtime, Wait
 from aurora_desktop.jobs.vocabulary import ErrorCode, History, Phase
@@ -38,8 +46,8 @@ _NOTHING_CREATED = (NotSent, RateLimitedError, AuthError, InsufficientCreditsErr
 _UNKNOWN_OUTCOME = (OutcomeUnknownError, ServerUnavailableError, InvalidResponseError, NetworkError)
 
 UNCONFIRMED = (
-    "The app could not confirm that Creatify received the request for this voice, and cannot look it up "
-    "without asking again (which may charge again). Check your Creatify account; “Try again” asks for a new voice."
+    "The app could not confirm that Creatify received the request for this voice, and did not find it among "
+    "your account's voices. Check your Creatify account; “Try again” asks for a new voice (which may charge again)."
 )
 
 
@@ -62,7 +70,7 @@ async def _request(rt: Runtime, job: LocalJob) -> SpeechJob | None:
             return found
         await rt.attention(job, ErrorCode.LOST, UNCONFIRMED)
         return None
-    request = SpeechRequest(script=job.script or "", accent=job.voice_id or "", name=job.remote_name)
+    request = SpeechRequest(script=job.script or "", accent=job.voice_id or "")
     claimed = await rt.store.claim_speech_attempt(job.id, job.speech_attempts)
     try:
         speech = await rt.client.create_speech(request)
@@ -73,11 +81,16 @@ async def _request(rt: Runtime, job: LocalJob) -> SpeechJob | None:
         if isinstance(exc, RateLimitedError):
             raise Wait(exc.retry_after or 5.0, exc.user_message) from None
         if isinstance(exc, ValidationError):
+            message = f"Creatify did not make the voice: {exc.user_message}"
+            named = limit_named_in(exc.field_errors.get("script", []))
+            if exc.field_errors.get("script") and (named is not None or len(request.script) > SCRIPT_MAX):
+                limit = await asyncio.to_thread(script_limit(rt).refused, named)  # refused for its length
+                message = script_too_long(len(request.script), limit)
             await rt.move(
                 claimed,
                 State.FAILED,
                 History.REFUSED,
-                error_message=f"Creatify did not make the voice: {exc.user_message} Nothing was spent.",
+                error_message=f"{message} Nothing was spent.",
                 error_code=str(ErrorCode.INPUT),
                 error_detail=exc.detail,
             )
@@ -93,19 +106,45 @@ async def _request(rt: Runtime, job: LocalJob) -> SpeechJob | None:
         await rt.attention(claimed, ErrorCode.LOST, UNCONFIRMED, f"{type(exc).__name__}: {exc.detail}")
         return None
     rt.set_online(True)
+    await asyncio.to_thread(script_limit(rt).accepted, [len(request.script)])
     return speech
 
 
-async def _find(rt: Runtime, job: LocalJob) -> SpeechJob | None:
-    """The speech this job may already have asked for, by its token; None when there is none,
-    or when the service cannot list speech jobs (not documented: the caller parks the job)."""
+def _same_id(echoed: str | None, sent: str | None) -> bool:
+    """The accent echoed back is the one sent, whatever the UUID's case or braces."""
+    if not echoed or not sent:
+        return False
     try:
-        recent = await rt.client.list_speech()
+        return uuid.UUID(echoed) == uuid.UUID(sent)
+    except ValueError:
+        return echoed.strip() == sent.strip()
+
+
+def script_limit(rt: Runtime) -> ScriptLimit:
+    """What this account may send to this service, learnt from answers, kept beside the job library."""
+    return ScriptLimit(rt.store.sync.path.parent, rt.client.base_url)
+
+
+async def _find(rt: Runtime, job: LocalJob) -> SpeechJob | None:
+    """The speech this job may already have asked for: in the documented list, most recent first,
+    the one with this exact script and accent made after the attempt was recorded (the intent is
+    written before the POST). None when nothing matches (the caller parks the job)."""
+    attempted = await rt.store.last_event_at(job.id, History.SPEECH_INTENT)
+    if attempted is None:
+        return None
+    try:
+        recent = await rt.client.list_speech(ordering="-created_at")
     except (NetworkError, ServerUnavailableError, RateLimitedError) as exc:
         raise Wait(2.0, exc.user_message, offline=isinstance(exc, NetworkError)) from None
-    except ApiError:  # 404/405: no list to search
+    except ApiError:  # no list after all (404/405) or an unreadable one: nothing can be matched
         return None
-    return next((s for s in recent if s.name and job.token in s.name), None)
+    await asyncio.to_thread(script_limit(rt).accepted, (len(s.script or "") for s in recent))
+    matches = [
+        s
+        for s in recent
+        if s.script == job.script and _same_id(s.accent, job.voice_id) and s.created_at and s.created_at >= attempted
+    ]
+    return max(matches, key=lambda s: s.created_at or attempted, default=None)
 
 
 async def _follow(rt: Runtime, job: LocalJob) -> None:
@@ -119,6 +158,7 @@ async def _follow(rt: Runtime, job: LocalJob) -> None:
         raise Wait(rt.config.poll_min, exc.user_message, offline=isinstance(exc, NetworkError)) from None
     rt.set_online(True)
     if speech.status in (JobStatus.FAILED, JobStatus.REJECTED):
+        rt.speaking_since.pop(job.id, None)
         reason = (speech.failed_reason or "").strip().rstrip(".") or "no reason was given"
         await rt.move(
             job,
@@ -128,13 +168,38 @@ async def _follow(rt: Runtime, job: LocalJob) -> None:
             error_code=str(ErrorCode.REMOTE),
             error_message=f"Creatify could not make the voice: {excerpt(reason, 300)}. Failed speech is not charged.",
             error_detail=f"speech job {speech.id}: {excerpt(reason, 20_000)}",
-            speech_credits=0.0,
+            speech_credits=Decimal(0),
         )
         return
     if speech.status is not JobStatus.DONE or not speech.output:
+        await _still_making(rt, job, speech)
         rt.progress(job, Phase.SPEAKING, 0.0, 1.0)
         raise Wait(rt.config.poll_min, "the voice is being made")
+    rt.speaking_since.pop(job.id, None)
     await speech_ready(rt, job, speech)
+
+
+async def _still_making(rt: Runtime, job: LocalJob, speech: SpeechJob) -> None:
+    """Keep watching, but after `speech_patience` say so, as for a video in a state this app
+    does not know: a command waiting for the job ends (exit 1) and the row tells the user,
+    instead of "making the voice" for ever."""
+    first = rt.speaking_since.setdefault(job.id, time.monotonic())
+    if job.error_code == ErrorCode.STATE or time.monotonic() - first < rt.config.speech_patience:
+        return
+    minutes = max(1, round(rt.config.speech_patience / 60))
+    status = excerpt(speech.status.value, 40)
+    job = await rt.store.update(
+        job.id,
+        History.SPEECH_SLOW,
+        {"status": status},
+        error_code=str(ErrorCode.STATE),
+        error_message=f"Creatify has been making the voice for over {minutes} minute{'s' if minutes > 1 else ''} "
+        f"and it is not ready yet (it says “{status}”). The job is kept and nothing more is charged: "
+        "the app goes on checking while it is open, and `aurora-desktop resume` picks the job up later.",
+        error_detail=f"speech job {speech.id}: status {speech.status.value}",
+    )
+    rt.emit(JobChanged(job))
+    rt.may_have_settled(job.id)
 
 
 async def speech_ready(rt: Runtime, job: LocalJob, speech: SpeechJob) -> None:
@@ -147,10 +212,13 @@ async def speech_ready(rt: Runtime, job: LocalJob, speech: SpeechJob) -> None:
     spec = get_model(job.model)
     video = cost_credits(spec, seconds)
     changes = {
+        "error_code": None,  # a "still making the voice" note is over
+        "error_message": None,
+        "error_detail": None,
         "audio": audio,
         "audio_seconds": seconds,
         "speech_credits": speech.credits_used,
-        "cost_estimate": float(video) + (speech.credits_used or 0.0),
+        "cost_estimate": video + (speech.credits_used or Decimal(0)),
     }
     job = await rt.store.update(job.id, History.SPEECH_DONE, {"seconds": seconds}, **changes)
     if audio_too_long(spec, seconds):

@@ -11,11 +11,14 @@ the attempt back (`submit_intent`).
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from datetime import timedelta
 
 from aurora_desktop.api import (
+    ApiError,
     AuthError,
     CreateRequest,
     InsufficientCreditsError,
@@ -32,6 +35,8 @@ from aurora_desktop.api.retry import NotSent
 from aurora_desktop.jobs.model import LocalJob, State, utcnow
 from aurora_desktop.jobs.runtime import Runtime, Wait
 from aurora_desktop.jobs.vocabulary import ErrorCode, History
+
+log = logging.getLogger(__name__)
 
 # Answers that prove the POST created nothing: the attempt is taken back, so the
 # job may be sent again without a search. Each maps to its history entry.
@@ -75,7 +80,18 @@ async def submit(rt: Runtime, job: LocalJob) -> None:
     # Look for the token first, whatever the attempt count says: a damaged or rolled-back
     # library can forget an attempt, and a job already at Creatify must be adopted, never
     # requested again. After a known attempt, look a few times (its job may appear late).
-    found = await reconcile(rt, job, rt.config.reconcile_delays if job.submit_attempts > 0 else (0.0,))
+    # Before a first request the look is a safety net only: one bounded read that never
+    # stands in the request's way (a heavy account's list is read only as far as this job's
+    # lifetime; a list refused, slow or unreadable is no reason not to ask, and if the
+    # service is really out of reach, the request itself says so).
+    first = job.submit_attempts == 0
+    try:
+        found = await reconcile(rt, job, (0.0,) if first else rt.config.reconcile_delays)
+    except (Wait, ApiError) as exc:
+        if not first:
+            raise
+        log.info("job %s: the search before its first request failed (%s); asking anyway", job.id, exc)
+        found = None
     if found is not None:
         await adopt(rt, job, found, History.ADOPTED)
         return
@@ -132,12 +148,29 @@ async def submit(rt: Runtime, job: LocalJob) -> None:
     await adopt(rt, intent.job, remote, History.SUBMITTED)
 
 
+# How far back a lost job is looked for, before the local job was made: clocks differ.
+CLOCK_MARGIN = timedelta(days=1)
+# Bounds of one search, whatever the account's history (about 1 kB a job).
+SEARCH_MAX_JOBS = 2000
+SEARCH_MAX_BYTES = 2_000_000
+
+
 async def reconcile(rt: Runtime, job: LocalJob, delays: tuple[float, ...] | None = None) -> Job | None:
-    """Find a job this client may already have created, by its token."""
+    """Find a job this client may already have created, by its token.
+
+    The account's list is read newest first and only back to when this job was made
+    (less a margin for clocks): a job of ours cannot be older. So a heavy account's
+    history (15,000 videos, 16 MB) costs a few jobs' worth of reading, not the whole."""
+    since = job.created_at - CLOCK_MARGIN
+
+    def more(remote: Job) -> bool:
+        mine = bool(remote.name and job.token in remote.name)
+        return not mine and (remote.created_at is None or remote.created_at >= since)
+
     for delay in rt.config.reconcile_delays if delays is None else delays:
         await asyncio.sleep(delay)
         try:
-            recent = await rt.client.list(ordering="-created_at")
+            recent = await rt.client.newest(more, max_jobs=SEARCH_MAX_JOBS, max_bytes=SEARCH_MAX_BYTES)
         except (NetworkError, ServerUnavailableError, RateLimitedError) as exc:
             raise Wait(2.0, exc.user_message, offline=isinstance(exc, NetworkError)) from None
         matches = [r for r in recent if r.name and job.token in r.name]

@@ -13,7 +13,8 @@ Failure modes are switched at run time with POST /_mode {"mode": ...}:
   ok, error (HTTP 503), refuse (HTTP 415), too_big (HTTP 413), html (an HTML page
   instead of a link), dead_link (a link that answers 404), wrong_bytes (the link
   serves a block page), redirect (the link redirects to a sign-in page), slow
-  (the upload is read slowly), hang (never answers the upload).
+  (the upload is read slowly), hang (never answers the upload), hang_fetch (takes the upload,
+  but fetching the link hangs: the app is killed while it checks the link).
 GET /_log tells what happened (uploads, fetches, deletes, with times); POST /_reset clears it.
 """
 
@@ -137,6 +138,8 @@ def create_app(protocol: str) -> Starlette:
             return PlainTextResponse("bad token", status_code=401)
         entry = state.files.get(path)
         state.log("fetch", path=path, found=entry is not None, agent=request.headers.get("user-agent", ""))
+        if state.mode == "hang_fetch":
+            await asyncio.sleep(60)
         if entry is None:
             return PlainTextResponse("Not Found", status_code=404)
         if state.mode == "wrong_bytes":
