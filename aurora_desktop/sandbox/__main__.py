@@ -57,10 +57,18 @@ def main(argv: list[str] | None = None) -> int:
     print(f"http://{shown_host}:{port}", flush=True)
 
     logging.getLogger("uvicorn.error").addFilter(_HideInjectedDrops())
-    server = uvicorn.Server(
-        uvicorn.Config(
-            create_app(config), log_level=args.log_level, access_log=False, lifespan="on", timeout_graceful_shutdown=3
-        )
+    app, service = create_app(config)
+
+    class Server(uvicorn.Server):
+        async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
+            # Before uvicorn closes its sockets: a demo job fetching its input from this server
+            # would otherwise fail for good on the closed door (the demo's own hosted files are
+            # here) instead of carrying on at the next start.
+            service.stopping = True
+            await super().shutdown(sockets)
+
+    server = Server(
+        uvicorn.Config(app, log_level=args.log_level, access_log=False, lifespan="on", timeout_graceful_shutdown=3)
     )
     server.run(sockets=[sock])
     return 0

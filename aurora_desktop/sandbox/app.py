@@ -82,7 +82,7 @@ def _ids(request: Request) -> list[str] | Response | None:
     return ids
 
 
-def create_app(config: SandboxConfig) -> FaultMiddleware:
+def create_app(config: SandboxConfig) -> tuple[FaultMiddleware, SandboxService]:
     """The ASGI app: Starlette routes wrapped in fault injection (outermost, so a
     dropped connection really reaches the server and is not turned into a 500)."""
     service = SandboxService(config)
@@ -325,4 +325,4 @@ def create_app(config: SandboxConfig) -> FaultMiddleware:
     )
     app.state.service = service
     faults = FaultMiddleware(app, config.faults)
-    return faults
+    return faults, service

@@ -203,6 +203,9 @@ class SandboxService:
         self._executor = ThreadPoolExecutor(max_workers=config.render_workers, thread_name_prefix="sandbox-render")
         self._render_slots = asyncio.Semaphore(config.render_workers)
         self._tasks: set[asyncio.Task[None]] = set()
+        # Set as the server starts to go down (before it closes its sockets): a job fetching
+        # an input from this same server then meets a closed door that is not the link's fault.
+        self.stopping = False
         self._http: httpx.AsyncClient | None = None
         self._seed_history(config.history)
 
@@ -331,6 +334,9 @@ class SandboxService:
                 inputs.check_image(image_bytes)
                 audio_path, audio = await asyncio.to_thread(inputs.check_audio, audio_bytes, workdir, job.model)
             except InputError as problem:
+                if self.stopping:  # the server going down refused the fetch: the next start carries on
+                    log.info("job %s left to carry on after the restart: %s", job.id, problem.message)
+                    return
                 job.set(status=problem.status, failed_reason=problem.message, progress=0.0)
                 return
             cost = cost_credits(job.model, audio.duration)
