@@ -33,6 +33,7 @@ from typing import Any
 import httpx
 
 from aurora_desktop import APP_NAME, __version__
+from aurora_desktop.http_body import read_bounded
 
 log = logging.getLogger(__name__)
 
@@ -200,12 +201,10 @@ async def fetch(
                     raise _Unavailable(f"HTTP {response.status_code}")
                 if int(response.headers.get("content-length") or 0) > max_bytes:
                     raise _Unavailable("too big")
-                body = bytearray()
-                async for chunk in response.aiter_bytes():
-                    body += chunk
-                    if len(body) > max_bytes:
-                        raise _Unavailable("too big")
-                return bytes(body)
+                body = await read_bounded(response, max_bytes)
+                if body is None:
+                    raise _Unavailable("too big")
+                return body
     except TimeoutError:
         raise _Unavailable("too slow") from None
     except (httpx.HTTPError, ValueError) as exc:

@@ -13,7 +13,7 @@ import json as json_module
 import logging
 import platform
 import time
-from collections.abc import AsyncGenerator, Callable, Generator
+from collections.abc import AsyncGenerator, AsyncIterator, Callable, Generator
 from decimal import Decimal
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
@@ -35,6 +35,7 @@ from aurora_desktop.api.listing import json_array_items
 from aurora_desktop.api.models import CreateRequest, Job, parse_credits, parse_job_list
 from aurora_desktop.api.retry import NotSent, RetryPolicy
 from aurora_desktop.api.speech import SpeechJob, SpeechRequest, Voice, parse_speech_list, parse_voices
+from aurora_desktop.http_body import body_chunks, read_bounded
 
 T = TypeVar("T")
 log = logging.getLogger(__name__)
@@ -162,15 +163,15 @@ class AuroraClient:
         jobs: builtins.list[Job] = []
         read = 0
 
-        async def counted() -> AsyncGenerator[bytes]:
+        async def counted(chunks: AsyncIterator[bytes]) -> AsyncGenerator[bytes]:
             nonlocal read
-            async for chunk in response.aiter_bytes():
+            async for chunk in chunks:
                 read += len(chunk)
                 yield chunk
 
         try:
             if not response.is_success:
-                body = await _read_bounded(response, 100_000) or b""
+                body = await read_bounded(response, 100_000) or b""
                 raise error_for_response(
                     response.status_code,
                     body.decode(response.encoding or "utf-8", "replace"),
@@ -179,7 +180,8 @@ class AuroraClient:
                     retry_after=response.headers.get("Retry-After"),
                 )
             async with (
-                contextlib.aclosing(counted()) as chunks,
+                body_chunks(response) as raw,
+                contextlib.aclosing(counted(raw)) as chunks,
                 contextlib.aclosing(json_array_items(chunks)) as items,
             ):
                 async for item in items:
@@ -268,7 +270,7 @@ class AuroraClient:
             request = self._http.build_request(method, path, params=params, json=json)
             response = await self._http.send(request, stream=True)
             try:
-                body = await _read_bounded(response, MAX_RESPONSE_BYTES)
+                body = await read_bounded(response, MAX_RESPONSE_BYTES)
             finally:
                 await response.aclose()
         except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout) as exc:
@@ -301,19 +303,6 @@ class AuroraClient:
             raise InvalidResponseError(
                 detail=f"{method} {path} -> HTTP {response.status_code}, not JSON:\n{excerpt(text)}"
             ) from None
-
-
-async def _read_bounded(response: httpx.Response, limit: int) -> bytes | None:
-    """The body, streamed, or None (and nothing more read) once it passes `limit` bytes."""
-    length = response.headers.get("content-length", "")
-    if length.isdigit() and int(length) > limit:
-        return None
-    body = bytearray()
-    async for chunk in response.aiter_bytes():
-        body += chunk
-        if len(body) > limit:
-            return None
-    return bytes(body)
 
 
 async def credits_with(credentials: Credentials, base_url: str = DEFAULT_BASE_URL) -> Decimal:

@@ -37,6 +37,7 @@ import httpx
 
 from aurora_desktop.addresses import NOT_PUBLIC, AddressRefused, is_loopback_host, public_only
 from aurora_desktop.hosting.base import HostedFile, HostingError, InputChanged, ProgressCallback, placed
+from aurora_desktop.http_body import body_chunks, read_bounded
 
 log = logging.getLogger(__name__)
 
@@ -109,15 +110,10 @@ async def _post(host: TempHost, http: httpx.AsyncClient, url: str, **kwargs: obj
     """POST, reading at most MAX_ANSWER_BYTES of the answer (more is refused, unread)."""
     request = http.build_request("POST", url, **kwargs)  # type: ignore[arg-type]
     response = await http.send(request, stream=True)
-    try:
-        body = bytearray()
-        async for chunk in response.aiter_bytes():
-            body += chunk
-            if len(body) > MAX_ANSWER_BYTES:
-                raise _Refused(f"{host.label} answered with far more than a link", retryable=True)
-        return _Answer(response.status_code, response.headers, bytes(body))
-    finally:
-        await response.aclose()
+    body = await read_bounded(response, MAX_ANSWER_BYTES)
+    if body is None:
+        raise _Refused(f"{host.label} answered with far more than a link", retryable=True)
+    return _Answer(response.status_code, response.headers, body)
 
 
 def _link_in(text: str, host: TempHost) -> str:
@@ -423,11 +419,12 @@ async def _verify(http: httpx.AsyncClient, url: str, digest: str, size: int) -> 
             if response.status_code != 200:
                 return f"does not work (HTTP {response.status_code})"
             h, got = hashlib.sha256(), 0
-            async for chunk in response.aiter_bytes():
-                got += len(chunk)
-                if got > size + _VERIFY_SLACK:
-                    return "serves something else (a web page)"
-                h.update(chunk)
+            async with body_chunks(response) as chunks:
+                async for chunk in chunks:
+                    got += len(chunk)
+                    if got > size + _VERIFY_SLACK:
+                        return "serves something else (a web page)"
+                    h.update(chunk)
     except httpx.HTTPError as exc:
         return f"could not be fetched back ({type(exc).__name__})"
     if got != size or h.hexdigest() != digest:

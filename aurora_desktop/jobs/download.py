@@ -21,6 +21,7 @@ from tenacity import AsyncRetrying, retry_if_exception, stop_after_attempt, wait
 
 from aurora_desktop.addresses import AddressRefused, check_link
 from aurora_desktop.errors import UserError
+from aurora_desktop.http_body import body_chunks
 
 CHUNK = 1024 * 1024
 FLUSH_SECONDS = 0.25
@@ -183,20 +184,21 @@ async def _attempt(
                 try:
                     pending: list[bytes] = []
                     pending_size, last_flush = 0, 0.0
-                    async for chunk in response.aiter_bytes():
-                        pending.append(chunk)
-                        pending_size += len(chunk)
-                        done += len(chunk)
-                        if max_bytes is not None and done > max_bytes:  # no length said, and it does not end
-                            raise _too_large(done, max_bytes)
-                        # Big blocks for speed, but at least every FLUSH_SECONDS, so a slow
-                        # link keeps what it got if the app dies.
-                        if pending_size >= CHUNK or time.monotonic() - last_flush >= FLUSH_SECONDS:
-                            await writer.write(b"".join(pending))
-                            pending.clear()
-                            pending_size, last_flush = 0, time.monotonic()
-                        if progress:
-                            progress(done, total)
+                    async with body_chunks(response) as chunks:
+                        async for chunk in chunks:
+                            pending.append(chunk)
+                            pending_size += len(chunk)
+                            done += len(chunk)
+                            if max_bytes is not None and done > max_bytes:  # no length said, and it does not end
+                                raise _too_large(done, max_bytes)
+                            # Big blocks for speed, but at least every FLUSH_SECONDS, so a slow
+                            # link keeps what it got if the app dies.
+                            if pending_size >= CHUNK or time.monotonic() - last_flush >= FLUSH_SECONDS:
+                                await writer.write(b"".join(pending))
+                                pending.clear()
+                                pending_size, last_flush = 0, time.monotonic()
+                            if progress:
+                                progress(done, total)
                     await writer.write(b"".join(pending))
                     await writer.finish()
                 finally:

@@ -20,6 +20,7 @@ from aurora_desktop.addresses import NOT_PUBLIC, AddressRefused, check_link, fir
 from aurora_desktop.api.catalog import ModelSpec, cost_credits
 from aurora_desktop.api.speech import SCRIPT_MAX, WORDS_PER_MINUTE, estimate_seconds, speech_credits
 from aurora_desktop.fileio import open_regular
+from aurora_desktop.http_body import body_chunks
 from aurora_desktop.jobs.limits import script_too_long
 from aurora_desktop.jobs.model import InputFile, InputKind, is_link
 from aurora_desktop.jobs.share_links import HOW_TO_SHARE, link_copy, sendable, service_of
@@ -122,13 +123,14 @@ async def fetch_link(url: str, what: str, folder: Path, *, service: str | None =
                 raise InputError(_web_page_message(what, service))
             size = 0
             with open(target, "wb") as fh:
-                async for chunk in response.aiter_bytes(1024 * 1024):
-                    size += len(chunk)
-                    if size > MAX_LINK_BYTES:
-                        raise InputError(
-                            f"The {what} behind the link is larger than {MAX_LINK_BYTES // (1024 * 1024)} MB."
-                        )
-                    await asyncio.to_thread(fh.write, chunk)
+                async with body_chunks(response, 1024 * 1024) as chunks:
+                    async for chunk in chunks:
+                        size += len(chunk)
+                        if size > MAX_LINK_BYTES:
+                            raise InputError(
+                                f"The {what} behind the link is larger than {MAX_LINK_BYTES // (1024 * 1024)} MB."
+                            )
+                        await asyncio.to_thread(fh.write, chunk)
     except httpx.HTTPError as exc:
         raise InputError(f"The {what} link could not be opened: {_in_words(exc)}. Check it in a browser.") from None
     return target

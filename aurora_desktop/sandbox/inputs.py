@@ -13,6 +13,7 @@ from pathlib import Path
 import httpx
 
 from aurora_desktop.api.catalog import ModelSpec
+from aurora_desktop.http_body import read_bounded
 from aurora_desktop.media.inspect import InputError, check_audio_length, inspect_image_bytes, sniff_audio
 from aurora_desktop.sandbox.render import AudioInfo, analyse_audio
 
@@ -26,13 +27,10 @@ async def fetch(client: httpx.AsyncClient, url: str, what: str, max_bytes: int) 
                     f"HTTP {response.status_code}). Check that the link works and has not expired.",
                     "failed",
                 )
-            chunks, size = [], 0
-            async for chunk in response.aiter_bytes():
-                size += len(chunk)
-                if size > max_bytes:
-                    raise InputError(f"The {what} file is larger than {max_bytes // (1024 * 1024)} MB.")
-                chunks.append(chunk)
-            return b"".join(chunks)
+            body = await read_bounded(response, max_bytes)
+            if body is None:
+                raise InputError(f"The {what} file is larger than {max_bytes // (1024 * 1024)} MB.")
+            return body
     except httpx.TimeoutException:
         raise InputError(f"The {what} link took too long to download.", "failed") from None
     except httpx.HTTPError as exc:
