@@ -49,6 +49,9 @@ USER_AGENT = (
     f"AuroraDesktop/{__version__} ({platform.system()}; Python {platform.python_version()}) httpx/{httpx.__version__}"
 )
 DEFAULT_TIMEOUT = httpx.Timeout(connect=10.0, read=30.0, write=30.0, pool=10.0)
+# The policy of every client made without one of its own (the window, the settings, `doctor`);
+# read when a client is made, so a test can use a quick one (tests/gui/conftest.py).
+DEFAULT_RETRY = RetryPolicy()
 
 
 class _KeyHeaders(httpx.Auth):
@@ -90,7 +93,7 @@ class AuroraClient:
         transport: httpx.AsyncBaseTransport | None = None,
     ) -> None:
         self.base_url = check_base_url(base_url)
-        self.retry = retry or RetryPolicy()
+        self.retry = retry or DEFAULT_RETRY
         self._credentials = credentials
         self._http = httpx.AsyncClient(
             base_url=self.base_url,

@@ -13,11 +13,11 @@ import logging
 
 from aurora_desktop.errors import UserError
 from aurora_desktop.jobs.model import LocalJob, State
-from aurora_desktop.jobs.runtime import STOPPED_MESSAGE, Runtime, Wait
+from aurora_desktop.jobs.runtime import Runtime, Wait
 from aurora_desktop.jobs.steps import STEPS
 from aurora_desktop.jobs.steps.hosting import release_inputs
 from aurora_desktop.jobs.store import StateConflict, StoreWriteFailed
-from aurora_desktop.jobs.vocabulary import ErrorCode
+from aurora_desktop.jobs.vocabulary import STOPPED_MESSAGE, ErrorCode
 
 log = logging.getLogger(__name__)
 

@@ -7,7 +7,7 @@ Rules that make it safe (each owned by one module):
   unknown is reconciled by the job's client token before anything is sent
   again: nobody is charged twice (jobs/steps/submitting.py).
 - All jobs at Creatify are polled with one request per 100 jobs per tick
-  (jobs/steps/remote.py).
+  (jobs/poller.py).
 - Videos are downloaded (resumably) before their links expire, soonest first,
   then moved atomically into the library with a JSON sidecar (jobs/steps/downloading.py).
 - On start, every unfinished job continues from its stored state (jobs/recovery.py).
@@ -43,7 +43,6 @@ from aurora_desktop.jobs.runtime import EngineConfig, Runtime
 from aurora_desktop.jobs.saving import sidecar_paths
 from aurora_desktop.jobs.steps import speaking
 from aurora_desktop.jobs.steps.hosting import release_inputs
-from aurora_desktop.jobs.steps.remote import RemoteWatch
 from aurora_desktop.jobs.store import AsyncStore, JobStore
 from aurora_desktop.jobs.vocabulary import History
 
@@ -69,7 +68,6 @@ class Engine:
         self.hoster = hoster
         self.config = config
         self.rt = Runtime(self.store, client, hoster, config, video_transport=video_transport)
-        self.rt.remote = RemoteWatch(self.rt)
         self._driver = Driver(self.rt)
 
     # ------------------------------------------------------------------ news and facts
@@ -94,7 +92,7 @@ class Engine:
 
     @property
     def poll_ticks(self) -> int:
-        return self.rt.remote.ticks
+        return self.rt.poller.ticks
 
     @property
     def active_count(self) -> int:
@@ -115,7 +113,7 @@ class Engine:
         resumed = await recovery.jobs_to_resume(self.rt)
         for job in resumed:
             self._driver.spawn(job.id)
-        self.rt.remote.ensure_running()
+        self.rt.poller.ensure_running()
         return resumed
 
     async def add(
@@ -249,7 +247,7 @@ class Engine:
     async def close(self, timeout: float = 5.0) -> None:
         """Stop all work (jobs stay in the store and resume next time)."""
         await self._driver.close(timeout)
-        await self.rt.remote.close(timeout)
+        await self.rt.poller.close(timeout)
         await self.rt.aclose()
         self.store.close()
 

@@ -14,7 +14,7 @@ import time
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
@@ -30,19 +30,11 @@ from aurora_desktop.jobs.events import Connectivity, EngineEvent, EngineStopped,
 from aurora_desktop.jobs.gate import PriorityGate
 from aurora_desktop.jobs.model import LocalJob, State
 from aurora_desktop.jobs.naming import DEFAULT_TEMPLATE
+from aurora_desktop.jobs.poller import Poller
 from aurora_desktop.jobs.store import AsyncStore
 from aurora_desktop.jobs.vocabulary import ErrorCode, History, Phase
 
-if TYPE_CHECKING:
-    from aurora_desktop.jobs.steps.remote import RemoteWatch
-
 log = logging.getLogger(__name__)
-
-STOPPED_MESSAGE = (
-    "Something unexpected stopped the app's work on your videos. They are kept; "
-    "start the app again, or copy the details for support."
-)
-OUTPUT_LIFETIME = timedelta(days=7)  # documented: outputs stay downloadable at least 7 days
 
 
 @dataclass
@@ -92,8 +84,6 @@ class _Throttle:
 
 
 class Runtime:
-    remote: RemoteWatch  # the poller of jobs at Creatify; set by the engine that owns both
-
     def __init__(
         self,
         store: AsyncStore,
@@ -127,6 +117,7 @@ class Runtime:
         self.stopped = asyncio.Event()
         self._settled: dict[str, asyncio.Event] = {}  # job id -> set when the job may have settled
         self._throttle = _Throttle()
+        self.poller = Poller(self)  # watches the jobs at Creatify; the steps share it
 
     # ------------------------------------------------------------------ news
 

@@ -1,5 +1,6 @@
 """The engine's words, each defined once: phases, error codes (and what each means),
-history entries and library actions. Values are the strings already stored in
+history entries and library actions, and the few constants that more than one part
+of the engine shares (e.g. the runtime and the poller). Values are the strings already stored in
 job databases and printed by `--json`, so they must never change.
 """
 
@@ -7,8 +8,15 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
+from datetime import timedelta
 
 from aurora_desktop.jobs.model import State
+
+STOPPED_MESSAGE = (
+    "Something unexpected stopped the app's work on your videos. They are kept; "
+    "start the app again, or copy the details for support."
+)
+OUTPUT_LIFETIME = timedelta(days=7)  # documented: outputs stay downloadable at least 7 days
 
 
 class Phase(enum.StrEnum):

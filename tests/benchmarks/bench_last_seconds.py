@@ -39,12 +39,11 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from aurora_desktop.api import AuroraClient, Credentials
 from aurora_desktop.hosting.sandbox import SandboxHoster
-from aurora_desktop.jobs import eta
+from aurora_desktop.jobs import eta, poller
 from aurora_desktop.jobs.engine import Engine, EngineConfig
 from aurora_desktop.jobs.events import JobChanged
 from aurora_desktop.jobs.model import InputFile, InputKind, LocalJob, State, new_token, utcnow
 from aurora_desktop.jobs.prepare import prepare
-from aurora_desktop.jobs.steps import remote
 from aurora_desktop.jobs.store import JobStore
 from aurora_desktop.media.qt_threads import ensure_app
 from aurora_desktop.sandbox.process import SandboxProcess
@@ -61,7 +60,7 @@ def old_delay(job: LocalJob, pace: eta.RenderPace | None, *, quick: float, slow:
     return min(slow, quick * (1 + age / 60))
 
 
-class OldRemoteWatch(remote.RemoteWatch):
+class OldPoller(poller.Poller):
     def _interval(self, jobs: list[LocalJob]) -> float:
         cfg, now = self.rt.config, utcnow()
         return min(
@@ -103,7 +102,7 @@ async def one_side(old: bool, count: int, render: float, folder: Path, progress:
         seed_history(store, render, prepared.audio.duration)
         engine = Engine(store, client, SandboxHoster(sandbox.url, credentials), config)
         if old:
-            engine.rt.remote = OldRemoteWatch(engine.rt)
+            engine.rt.poller = OldPoller(engine.rt)
         stamps: dict[str, dict[State, float]] = {}
 
         def listen(event: object) -> None:

@@ -6,6 +6,7 @@ import asyncio
 import json
 import math
 import subprocess
+import time
 from dataclasses import replace
 from pathlib import Path
 
@@ -15,6 +16,7 @@ import pytest
 from aurora_desktop.api.catalog import cost_credits, get_model
 from aurora_desktop.api.speech import SpeechRequest, speech_credits
 from aurora_desktop.jobs import orders
+from aurora_desktop.jobs.engine import Engine
 from aurora_desktop.jobs.model import State
 from aurora_desktop.jobs.prepare import Script
 from aurora_desktop.jobs.vocabulary import ErrorCode
@@ -27,6 +29,14 @@ pytestmark = pytest.mark.e2e
 
 SCRIPT = "Hello and welcome to our little bakery. Fresh bread every morning, and cakes for every party."
 WORDS = len(SCRIPT.split())
+
+
+async def until_idle(engine: Engine, timeout: float = 60.0) -> None:
+    """Until no job driver is at work (each one a start or a command began has ended)."""
+    deadline = time.monotonic() + timeout
+    while engine.active_count:
+        assert time.monotonic() < deadline, f"{engine.active_count} job(s) still at work after {timeout} s"
+        await asyncio.sleep(0.02)
 
 
 def first_voice(sb: Sandbox):
@@ -130,9 +140,11 @@ def test_a_lost_speech_answer_with_nothing_in_the_list_is_parked_not_sent_again(
         async with h as engine:
             job = await orders.place(engine, await script_quote(h, Script(SCRIPT, voice.id)))
             parked = await engine.wait(job.id)
-            # The user is told; a new start does not send it again by itself.
+            # The user is told; a new start does not send it again by itself: once every driver
+            # that start began has ended (whatever it would send is sent), the job is still parked.
             assert await engine.start() == []
-            await asyncio.sleep(1.0)
+            await until_idle(engine)
+            assert (await engine.wait(job.id)).state is State.NEEDS_ATTENTION
             return parked
 
     job = run(scenario())

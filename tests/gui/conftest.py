@@ -11,8 +11,9 @@ import qasync
 from PySide6.QtWidgets import QApplication
 
 from aurora_desktop import paths
+from aurora_desktop.api import client as api_client
 from aurora_desktop.ui.main_window import AppOptions, MainWindow
-from tests.conftest import Sandbox
+from tests.conftest import FAST_RETRY, Sandbox
 
 _SESSION_LOOP: list[qasync.QEventLoop] = []
 _KEEP: list[MainWindow] = []
@@ -52,6 +53,9 @@ def qloop(qapp: QApplication, qtbot) -> Iterator[qasync.QEventLoop]:
 def open_window(qtbot, qloop, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Callable[..., MainWindow]:
     """open_window(sandbox=..., profile=...) -> a shown MainWindow whose services are up."""
     monkeypatch.setenv("DBUS_SESSION_BUS_ADDRESS", f"unix:path={tmp_path}/no-bus")  # never the developer's keyring
+    # The window's clients (services, settings tests, connect) retry quickly, as the tests' own do:
+    # a refused connection is not waited out for the production policy's ~9 s of back-off.
+    monkeypatch.setattr(api_client, "DEFAULT_RETRY", FAST_RETRY)
     windows: list[MainWindow] = []
 
     def factory(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtMultimedia import QMediaPlayer
-from PySide6.QtWidgets import QVBoxLayout, QWidget
+from PySide6.QtWidgets import QApplication, QVBoxLayout, QWidget
 
 from aurora_desktop.paths import resource
 from aurora_desktop.ui import media
@@ -69,8 +69,12 @@ def test_the_last_frame_stays_after_the_end_with_replay(qtbot) -> None:
     picture = widget.still.pixmap().toImage()
     centre = picture.pixelColor(picture.width() // 2, picture.height() // 2)
     assert not picture.isNull() and centre.red() + centre.green() + centre.blue() > 60  # a picture, not black
-    qtbot.wait(300)
-    assert widget.screen.currentWidget() is widget.still  # it stays
+    # It stays: the player is at rest at the end (stopped: Qt's backend sends no more frames or
+    # states by itself), and every event already on its way has been delivered.
+    at_rest = (QMediaPlayer.PlaybackState.StoppedState, QMediaPlayer.MediaStatus.EndOfMedia)
+    qtbot.waitUntil(lambda: (widget.player.playbackState(), widget.player.mediaStatus()) == at_rest, timeout=5_000)
+    QApplication.processEvents()
+    assert widget.screen.currentWidget() is widget.still
 
     qtbot.mouseClick(widget.play_button, Qt.MouseButton.LeftButton)  # Replay: from the start
     qtbot.waitUntil(lambda: widget.player.playbackState() == QMediaPlayer.PlaybackState.PlayingState, timeout=5_000)

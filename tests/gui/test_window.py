@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from PySide6.QtCore import QMimeData, QPoint, Qt, QUrl
@@ -31,6 +33,12 @@ def drop_files(widget: QWidget, *files: Path | str) -> bool:
     drop = QDropEvent(QPoint(10, 10), actions, mime, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
     QApplication.sendEvent(widget, drop)
     return drop.isAccepted()
+
+
+def tasks_running(*names: str) -> list[asyncio.Task[Any]]:
+    """The background tasks (ui/tasks.py names them by their key) still at work on the Qt loop."""
+    loop = asyncio.get_event_loop()
+    return [task for task in asyncio.all_tasks(loop) if task.get_name() in names and not task.done()]
 
 
 def test_drop_generate_progress_done_and_play_to_the_end(qtbot, open_window, make_sandbox) -> None:
@@ -143,10 +151,15 @@ def test_each_bad_input_shows_its_message_and_keeps_generate_disabled(
     # Esc clears everything.
     qtbot.keyClick(panel, Qt.Key.Key_Escape)
     assert not panel.generate_button.isEnabled() and panel.image_source is None
-    # Esc while the files are still being checked: the checks do not fill them back in.
+    # Esc while the files are still being checked: the checks do not fill them back in. Once the
+    # checks that were in flight have ended (cancelled by Esc, or done if Esc did not stop them),
+    # nothing is left that could fill the form.
+    earlier = tasks_running("inspect-image", "inspect-audio")
     drop_files(panel, SAMPLE_IMAGE, SAMPLE_AUDIO)
+    checks = tasks_running("inspect-image", "inspect-audio")
+    assert len(set(checks) - set(earlier)) == 2  # both of these still at work: Esc comes in the middle
     qtbot.keyClick(panel, Qt.Key.Key_Escape)
-    qtbot.wait(1500)
+    qtbot.waitUntil(lambda: all(task.done() for task in checks), timeout=15_000)
     assert panel.image_facts is None and panel.audio_facts is None and not panel.image_zone.facts.text()
 
 

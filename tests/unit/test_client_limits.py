@@ -69,7 +69,7 @@ def test_a_long_failure_reason_is_shown_short_and_kept_for_details(tmp_path: Pat
             await STEPS[State.REMOTE](rig.rt, rig.insert(state=State.REMOTE, remote_id="r1"))
             return await rig.rt.store.get("j1")
         finally:
-            await rig.rt.remote.close(timeout=1)
+            await rig.rt.poller.close(timeout=1)
             await rig.close()
 
     job = run(go())

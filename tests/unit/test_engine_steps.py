@@ -24,7 +24,6 @@ from aurora_desktop.jobs.runtime import EngineConfig, Runtime, Wait
 from aurora_desktop.jobs.steps import STEPS
 from aurora_desktop.jobs.steps.downloading import fetch_video
 from aurora_desktop.jobs.steps.hosting import host
-from aurora_desktop.jobs.steps.remote import RemoteWatch
 from aurora_desktop.jobs.steps.submitting import submit
 from aurora_desktop.jobs.store import AsyncStore, JobStore, StateConflict, StoreWriteFailed
 from aurora_desktop.jobs.vocabulary import ErrorCode, History, rule_for
@@ -86,7 +85,6 @@ class Rig:
             library_dir=tmp_path / "videos", partial_dir=tmp_path / "partial", reconcile_delays=(0.0,)
         )
         self.rt = Runtime(AsyncStore(self.sync), self.client, hoster or FakeHoster(), config, video_transport=transport)
-        self.rt.remote = RemoteWatch(self.rt)
 
     def insert(self, **changes: Any) -> LocalJob:
         job = LocalJob(
@@ -376,7 +374,7 @@ def test_one_unreadable_job_in_a_poll_answer_does_not_hold_up_the_others(tmp_pat
             await asyncio.wait_for(STEPS[State.REMOTE](rig.rt, done), timeout=10)
         finally:
             stuck.cancel()
-            await rig.rt.remote.close(timeout=1)
+            await rig.rt.poller.close(timeout=1)
         return await rig.rt.store.get("j2")
 
     job = scenario(tmp_path, api, body)

@@ -122,7 +122,7 @@ async def _file_into_library(rt: Runtime, job: LocalJob, partial: Path, size: in
     await rt.move(
         job, State.SAVED, History.SAVED, {"bytes": size}, bytes_done=size, bytes_total=size, finished_at=saved_at
     )
-    rt.remote.video_saved()  # one more video to learn the render pace from
+    rt.poller.video_saved()  # one more video to learn the render pace from
 
 
 def _reserve_in_library(rt: Runtime, job: LocalJob) -> Path:

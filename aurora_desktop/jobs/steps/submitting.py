@@ -116,7 +116,7 @@ async def submit(rt: Runtime, job: LocalJob) -> None:
         model_version=spec.model_version,
         resolution=spec.resolution,
     )
-    async with rt.remote.slot():
+    async with rt.poller.slot():
         try:
             async with submit_intent(rt, job) as intent:
                 remote = await rt.client.create(request)
@@ -190,4 +190,4 @@ async def adopt(rt: Runtime, job: LocalJob, remote: Job, how: History) -> None:
         progress=remote.progress,
         submitted_at=utcnow(),
     )
-    rt.remote.wake()
+    rt.poller.wake()
