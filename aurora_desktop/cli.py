@@ -492,11 +492,14 @@ async def cmd_resume(args: argparse.Namespace) -> int:
             report.say(
                 f"Still needs you: {job.name!r}: {job.error_message or 'see the job in the app.'}",
                 job_id=job.id,
-                exit_code=_exit_code_for(job),
+                exit_code=EXIT_JOB_FAILED,
             )
         if not resumed and not waiting:
             report.say("Nothing to resume.")
-        return max((_exit_code_for(j) for j in [*finals, *waiting]), default=EXIT_OK)
+        # A job left waiting for the user is exit 1 ("needs attention"), whatever it waits for: the
+        # 2 and 3 of a `run` say "nothing was spent" of this run's own request, not of an old job.
+        codes = [*(_exit_code_for(j) for j in finals), *(EXIT_JOB_FAILED for _ in waiting)]
+        return max(codes, default=EXIT_OK)
     finally:
         await asyncio.shield(services.close())
 

@@ -16,6 +16,7 @@ from tests.conftest import Sandbox, cli_args, cli_env, run_cli
 pytestmark = pytest.mark.e2e
 
 MESSAGE = "The app could not confirm that Creatify received this video request."
+CHANGED = "The audio file 'voice.wav' changed after the price was shown."
 
 
 def test_resume_exits_1_and_names_a_job_that_still_needs_attention(shared_sandbox: Sandbox, tmp_path: Path) -> None:
@@ -23,23 +24,29 @@ def test_resume_exits_1_and_names_a_job_that_still_needs_attention(shared_sandbo
     profile = tmp_path / "p"
     link = f"{sb.url}/sandbox/files/none/x.png"
     store = JobStore(profile / "data" / "jobs.sqlite3")
-    store.insert(
-        LocalJob(
-            id=str(uuid.uuid4()),
-            token=new_token(),
-            name="Birthday greeting",
-            model="aurora_v1",
-            image=InputFile(InputKind.IMAGE, link, url=link),
-            audio=InputFile(InputKind.AUDIO, link, url=link),
-            state=State.NEEDS_ATTENTION,
-            error_code=str(ErrorCode.LOST),
-            error_message=MESSAGE,
-            api_base=sb.url,
+    for name, code, message in (
+        ("Birthday greeting", ErrorCode.LOST, MESSAGE),
+        # Waiting for the user for the input's sake (its own exit would be 2): still exit 1.
+        ("Shop opening", ErrorCode.INPUT, CHANGED),
+    ):
+        store.insert(
+            LocalJob(
+                id=str(uuid.uuid4()),
+                token=new_token(),
+                name=name,
+                model="aurora_v1",
+                image=InputFile(InputKind.IMAGE, link, url=link),
+                audio=InputFile(InputKind.AUDIO, link, url=link),
+                state=State.NEEDS_ATTENTION,
+                error_code=str(code),
+                error_message=message,
+                api_base=sb.url,
+            )
         )
-    )
     store.close()
     for _ in range(2):  # a second resume no differently from the first
         result = run_cli(cli_args(sb, profile, "resume"), cli_env(sb))
         assert result.returncode == 1, (result.returncode, result.stderr)
         assert "Still needs you: 'Birthday greeting'" in result.stderr and MESSAGE in result.stderr
+        assert "Still needs you: 'Shop opening'" in result.stderr and CHANGED in result.stderr
         assert "Nothing to resume" not in result.stderr and "Traceback" not in result.stderr
