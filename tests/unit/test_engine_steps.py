@@ -8,6 +8,7 @@ import asyncio
 import json
 from collections.abc import Callable
 from dataclasses import replace
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -428,6 +429,30 @@ def test_a_job_that_forgot_its_attempt_is_found_by_token_before_any_post(tmp_pat
 
     job, posts = scenario(tmp_path, api, body)
     assert posts == 0 and job.state is State.REMOTE and job.remote_id == "r-first"
+
+
+def test_a_list_not_newest_first_never_leads_to_a_second_request(tmp_path: Path) -> None:
+    """Review of issue 20.2: the bounded search stopped at the first job older than this one,
+    assuming the service honours `ordering=-created_at`. One that lists oldest first made that
+    the very first job: the search ended at once, and after an uncertain first request the
+    video was requested again (a second charge if the first had arrived)."""
+    now = datetime.now(UTC)
+    listed = [  # oldest first, and the job's own token is beyond what the search may read
+        remote_job(f"r{i}", name=f"Other {i}", created_at=(now - timedelta(days=30 - i)).isoformat()) for i in range(3)
+    ]
+
+    def api(request: httpx.Request) -> httpx.Response:
+        if request.method == "POST":
+            return httpx.Response(201, json=remote_job("r-again", json.loads(request.content)["name"]))
+        return httpx.Response(200, json=listed)
+
+    async def body(rig: Rig) -> tuple[LocalJob, int]:
+        await submit(rig.rt, rig.insert(state=State.SUBMITTING, submit_attempts=1))
+        return await rig.rt.store.get("j1"), rig.posts()
+
+    job, posts = scenario(tmp_path, api, body)
+    assert posts == 0 and job.state is State.NEEDS_ATTENTION and job.error_code == ErrorCode.LOST
+    assert "not newest first" in (job.error_detail or "")
 
 
 @pytest.mark.parametrize("answer", ["busy", "slow", "unreadable"])

@@ -11,11 +11,12 @@ the attempt back (`submit_intent`).
 from __future__ import annotations
 
 import asyncio
+import itertools
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from aurora_desktop.api import (
     ApiError,
@@ -87,6 +88,12 @@ async def submit(rt: Runtime, job: LocalJob) -> None:
     first = job.submit_attempts == 0
     try:
         found = await reconcile(rt, job, (0.0,) if first else rt.config.reconcile_delays)
+    except SearchIncomplete as exc:
+        if not first:  # an earlier request may have arrived: asking again could charge twice
+            await rt.attention(job, ErrorCode.LOST, LOST_MESSAGE, exc.detail)
+            return
+        log.info("job %s: the search before its first request was incomplete (%s); asking", job.id, exc.detail)
+        found = None
     except (Wait, ApiError) as exc:
         if not first:
             raise
@@ -99,12 +106,7 @@ async def submit(rt: Runtime, job: LocalJob) -> None:
         await rt.move(job, State.HOSTING, History.REHOST, {"why": "hosted links expire soon"})
         return
     if job.submit_attempts >= rt.config.max_submit_attempts:
-        await rt.attention(
-            job,
-            ErrorCode.LOST,
-            "The app could not confirm that Creatify received this video request. "
-            "Check your Creatify account before trying again.",
-        )
+        await rt.attention(job, ErrorCode.LOST, LOST_MESSAGE)
         return
     spec = get_model(job.model)
     request = CreateRequest(
@@ -125,7 +127,11 @@ async def submit(rt: Runtime, job: LocalJob) -> None:
         except RateLimitedError as exc:
             raise Wait(exc.retry_after or 5.0, exc.user_message) from None
         except (OutcomeUnknownError, ServerUnavailableError, InvalidResponseError, NetworkError) as exc:
-            found = await reconcile(rt, intent.job)
+            try:
+                found = await reconcile(rt, intent.job)
+            except SearchIncomplete as incomplete:
+                await rt.attention(intent.job, ErrorCode.LOST, LOST_MESSAGE, incomplete.detail)
+                return
             if found is not None:
                 await adopt(rt, intent.job, found, History.ADOPTED)
                 return
@@ -150,6 +156,22 @@ async def submit(rt: Runtime, job: LocalJob) -> None:
 
 # How far back a lost job is looked for, before the local job was made: clocks differ.
 CLOCK_MARGIN = timedelta(days=1)
+LOST_MESSAGE = (
+    "The app could not confirm that Creatify received this video request. "
+    "Check your Creatify account before trying again."
+)
+
+
+class SearchIncomplete(Exception):
+    """The account's list could not be searched back to this job's creation (the service did not
+    list newest first, so the bounded read may have stopped before the job): whether it exists is
+    unknown, and only the user, looking at the account, can tell without risking a second charge."""
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(detail)
+        self.detail = detail
+
+
 # Bounds of one search, whatever the account's history (about 1 kB a job).
 SEARCH_MAX_JOBS = 2000
 SEARCH_MAX_BYTES = 2_000_000
@@ -162,10 +184,23 @@ async def reconcile(rt: Runtime, job: LocalJob, delays: tuple[float, ...] | None
     (less a margin for clocks): a job of ours cannot be older. So a heavy account's
     history (15,000 videos, 16 MB) costs a few jobs' worth of reading, not the whole."""
     since = job.created_at - CLOCK_MARGIN
+    seen: list[datetime] = []  # creation times in the order listed: is it really newest first?
+    reached_older = False
 
     def more(remote: Job) -> bool:
-        mine = bool(remote.name and job.token in remote.name)
-        return not mine and (remote.created_at is None or remote.created_at >= since)
+        nonlocal reached_older
+        if remote.name and job.token in remote.name:
+            return False
+        if remote.created_at is None:
+            return True
+        descending = not seen or remote.created_at <= seen[-1]
+        seen.append(remote.created_at)
+        if not descending:  # the service ignored `ordering`: an older job says nothing of the rest
+            return True
+        if remote.created_at < since and len(seen) >= 2:  # two in a row: the order is shown, not assumed
+            reached_older = True
+            return False
+        return True
 
     for delay in rt.config.reconcile_delays if delays is None else delays:
         await asyncio.sleep(delay)
@@ -176,6 +211,12 @@ async def reconcile(rt: Runtime, job: LocalJob, delays: tuple[float, ...] | None
         matches = [r for r in recent if r.name and job.token in r.name]
         if matches:
             return matches[0]
+        if not reached_older and any(a < b for a, b in itertools.pairwise(seen)):
+            # Safe rather than sure: on a list in no order, not finding the token in a bounded read
+            # proves nothing, and a second request could be a second charge.
+            raise SearchIncomplete(
+                f"the list was not newest first; {len(recent)} jobs read, none with this job's token"
+            )
     return None
 
 
