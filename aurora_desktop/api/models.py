@@ -81,6 +81,9 @@ def _number(value: Any, what: str) -> float | None:
     return number
 
 
+MAX_CREDITS = 1_000_000_000  # far beyond any account's balance or any video's price
+
+
 def parse_credits(value: Any, what: str = "credits") -> Decimal | None:
     """A credit amount, exact: documented as an integer, but fractional in fact ("Aurora 1.0 Fast
     charged 5.5"). Text and integers are read digit for digit; a float as the shortest decimal
@@ -88,6 +91,8 @@ def parse_credits(value: Any, what: str = "credits") -> Decimal | None:
     number = _number(value, what)  # the same checks: no booleans, nothing that is not a finite number
     if number is None:
         return None
+    if abs(number) > MAX_CREDITS:  # 1e308 would print as a 309-digit number: not an amount of credits
+        raise InvalidResponseError(detail=f"{what} is not a possible amount: {excerpt(repr(value), 50)}")
     if isinstance(value, str):
         return Decimal(value.strip())
     return Decimal(value) if isinstance(value, int) else Decimal(repr(number))

@@ -343,6 +343,7 @@ def main() -> None:
         "--only", nargs="+", choices=PARTS, default=list(PARTS), help="run these parts only (default: all)"
     )
     args = parser.parse_args()
+    missed: list[str] = []  # the goals a part did not meet: the probe then exits 1
     os.environ["PYTHONPATH"] = str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", "")
     with (
         tempfile.TemporaryDirectory(prefix="aurora-probe-") as tmp,
@@ -372,6 +373,7 @@ def main() -> None:
             print(f"concurrency: {args.rounds} rounds of each scenario in {time.monotonic() - started:.0f} s")
             for name, count in totals.items():
                 print(f"  {name}: {count}")
+            missed += [f"concurrency: {name} {count}" for name, count in totals.items() if count]
 
         if "huge" in args.only:
             server = ThreadingHTTPServer(("127.0.0.1", 0), Hostile)
@@ -405,6 +407,8 @@ def main() -> None:
                 f"{time.monotonic() - started:.0f} s"
             )
             print(f"  over-charges: {over_charges}")
+            if over_charges:
+                missed.append(f"swap race: {over_charges} over-charges")
             print(f"  runs that asked the user (exit 2), nothing spent: {asked}")
 
     if "heavy" in args.only:
@@ -412,12 +416,20 @@ def main() -> None:
             history, listed, made, code, seconds = heavy_account(Path(tmp), args.history_mb)
             print(f"heavy account: {history} past videos, a {listed:.1f} MB list")
             print(f"  first request made: {'yes' if made else 'no'} (run exit {code} in {seconds:.1f} s)")
+            if not made:
+                missed.append("heavy account: no first request")
 
     if "hostile" in args.only:
         print(f"a hostile Quick-link host before a working one (deadline {HOST_DEADLINE:.0f} s per exchange):")
         for label, mib, seconds, through in hostile_host_round():
             verdict = "fell through" if through else "DID NOT FALL THROUGH"
             print(f"  {label}: peak {mib:.0f} MiB (bound 150), {verdict} in {seconds:.1f} s")
+            if mib >= 150 or not through:
+                missed.append(f"hostile host, {label}: peak {mib:.0f} MiB, {verdict}")
+
+    if missed:
+        print("goals not met: " + "; ".join(missed))
+        sys.exit(1)
 
 
 if __name__ == "__main__":

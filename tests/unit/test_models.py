@@ -1,11 +1,12 @@
 """Parsing tolerance: odd but plausible payloads parse; garbage is a clear error."""
 
 from datetime import UTC, datetime
+from decimal import Decimal
 
 import pytest
 
 from aurora_desktop.api.errors import InvalidResponseError
-from aurora_desktop.api.models import CreateRequest, Job, JobStatus, parse_job_list
+from aurora_desktop.api.models import CreateRequest, Job, JobStatus, parse_credits, parse_job_list
 
 ID = "3fa85f64-5717-4562-b3fc-2c963f66afa6"
 
@@ -225,3 +226,11 @@ def test_credits_read_and_summed_exactly_where_floats_drift() -> None:
     assert (
         credits_number(Decimal("5.5")) == 5.5 and credits_number(Decimal("11.0")) == 11 and credits_number(None) is None
     )
+
+
+@pytest.mark.parametrize("value", [1e308, "1e308", -1e308, 10**12])
+def test_an_impossible_amount_of_credits_is_not_read(value: object) -> None:
+    """Review of issue 20.14: 1e308 credits printed as a 309-digit number."""
+    with pytest.raises(InvalidResponseError):
+        parse_credits(value, "credits_used")
+    assert parse_credits(999_999_999.5) == Decimal("999999999.5")
