@@ -16,7 +16,7 @@ from typing import Any
 from aurora_desktop import paths
 from aurora_desktop.api.catalog import DEFAULT_MODEL
 from aurora_desktop.errors import UserError
-from aurora_desktop.fileio import FileRefused, read_regular, write_atomic
+from aurora_desktop.fileio import JsonUnreadable, read_json, write_atomic
 
 log = logging.getLogger(__name__)
 FILE_NAME = "settings.json"
@@ -151,15 +151,9 @@ class Settings:
         """The settings and, if the file could not be used as it is, what is wrong, in plain words."""
         path = path or paths.config_dir() / FILE_NAME
         try:
-            raw = json.loads(read_regular(path, SETTINGS_LIMIT).decode("utf-8"))
-        except FileNotFoundError:
-            return cls(), ""
-        except FileRefused as exc:
-            return cls(), str(exc)
-        except OSError as exc:
-            return cls(), f"it cannot be read ({exc.strerror or type(exc).__name__})"
-        except ValueError:  # not UTF-8, not JSON
-            return cls(), "it is not a settings file (not JSON)"
+            raw = read_json(path, SETTINGS_LIMIT)
+        except JsonUnreadable as exc:
+            return cls(), "" if exc.missing else exc.reason
         if not isinstance(raw, dict):
             return cls(), "it is not a settings file (not a JSON object)"
         problems: list[str] = []
