@@ -140,12 +140,18 @@ def due(last_check: str, now: datetime, *, enabled: bool) -> bool:
 
 
 def parse(data: bytes, current: str = __version__, *, platform: str = sys.platform, machine: str = "") -> UpdateCheck:
-    """The answer's verdict. Never raises: anything unexpected is MALFORMED."""
+    """The answer's verdict. Never raises: anything unexpected is MALFORMED. The answer is
+    anyone's bytes, and json and int() fail in more ways than ValueError ("size": Infinity is
+    an OverflowError, a deeply nested body a RecursionError): every failure is caught here."""
     try:
-        release = _release(json.loads(data.decode("utf-8")))
-    except (ValueError, TypeError, KeyError, AttributeError) as exc:
+        return _verdict(data, current, platform, machine)
+    except Exception as exc:  # noqa: BLE001 - whatever the answer holds, the check answers in a sentence
         log.info("update check: the answer is not a version_info.json (%s)", type(exc).__name__)
         return UpdateCheck(Verdict.MALFORMED, "The update information could not be read. Try again later.")
+
+
+def _verdict(data: bytes, current: str, platform: str, machine: str) -> UpdateCheck:
+    release = _release(json.loads(data.decode("utf-8")))
     theirs, ours = version_key(release.version), version_key(current)
     if theirs is None or ours is None:
         log.info("update check: unreadable version %r (ours %r)", release.version[:40], current)

@@ -43,7 +43,7 @@ def _info(version: str) -> bytes:
 
 
 class StandIn(BaseHTTPRequestHandler):
-    """GET /newer, /same, /older, /malformed, /huge, /slow: each kind of answer a release host could give."""
+    """GET /newer, /same, /older, /malformed, /infinite, /huge, /slow: each kind of answer a release host could give."""
 
     requests: ClassVar[list[str]] = []
 
@@ -66,6 +66,7 @@ class StandIn(BaseHTTPRequestHandler):
                     "same": _info(__version__),
                     "older": _info("0.0.1"),
                     "malformed": b"<html>Rate limit exceeded</html>",
+                    "infinite": _info("9.0.0").replace(b'"size": 1', b'"size": Infinity'),  # json allows it
                 }[name]
                 self._send(body)
         except (BrokenPipeError, ConnectionResetError):
@@ -152,6 +153,7 @@ def test_check_for_updates_from_the_menu_answers_every_kind_of_reply(
         "same": (Verdict.SAME, f"You have the latest version ({__version__})."),
         "older": (Verdict.OLDER, "You have the latest version"),
         "malformed": (Verdict.MALFORMED, "The update information could not be read"),
+        "infinite": (Verdict.MALFORMED, "The update information could not be read"),  # an OverflowError before
         "huge": (Verdict.UNREACHABLE, "Could not check for updates right now"),
         "slow": (Verdict.UNREACHABLE, "Could not check for updates right now"),
     }
@@ -167,7 +169,7 @@ def test_check_for_updates_from_the_menu_answers_every_kind_of_reply(
     result, box = _ask(qtbot, window)
     assert result.verdict is Verdict.UNREACHABLE and "no connection" in box.text()
     assert opened_links == [expected]  # still only the one the user clicked
-    assert StandIn.requests == ["/newer", "/same", "/older", "/malformed", "/huge", "/slow"]
+    assert StandIn.requests == ["/newer", "/same", "/older", "/malformed", "/infinite", "/huge", "/slow"]
 
 
 def test_weekly_check_never_on_the_first_start_then_once_a_week_and_off_when_turned_off(

@@ -63,7 +63,19 @@ def test_the_download_is_this_os_file_or_else_the_releases_page() -> None:
 
 @pytest.mark.parametrize(
     "body",
-    [b"", b"null", b"[]", b'{"version": 9}', b"\xff\xfe", _answer(version="soon"), _answer(files={"linux": 5})],
+    [
+        b"",
+        b"null",
+        b"[]",
+        b'{"version": 9}',
+        b"\xff\xfe",
+        _answer(version="soon"),
+        _answer(files={"linux": 5}),
+        # json takes Infinity; int() of it is an OverflowError
+        _answer(files={"windows": [{"name": "s.exe", "kind": "installer", "size": float("inf"), "url": "https://x"}]}),
+        b"[" * 100_000 + b"]" * 100_000,  # within MAX_BYTES; json meets it with RecursionError
+        _answer(version="1" * 5000),  # int() refuses so many digits (ValueError, outside the reading)
+    ],
 )
 def test_anything_else_is_malformed_never_an_exception(body: bytes) -> None:
     result = parse(body, "0.1.0")
