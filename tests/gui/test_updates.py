@@ -214,6 +214,24 @@ def test_weekly_check_never_on_the_first_start_then_once_a_week_and_off_when_tur
     qtbot.waitUntil(lambda: len(StandIn.requests) == 3, timeout=15_000)
 
 
+def test_the_first_start_notes_the_time_without_destroying_a_damaged_settings_file(
+    qtbot, open_window, tmp_path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A settings.json the window cannot use (a trailing comma) gives it the defaults; the update
+    checker's first run saves the time it noted, and the user's file is kept aside, byte for byte."""
+    from aurora_desktop import paths
+
+    damaged = b'{"output_dir": "/home/me/My videos", "storage": {"provider": "r2", "bucket": "mine"},}'
+    profile = tmp_path / "profile"
+    paths.use_profile(profile)
+    (paths.config_dir() / "settings.json").write_bytes(damaged)
+    window = open_window(profile=profile, wait_ready=False)
+    qtbot.waitUntil(lambda: window.settings.last_update_check != "", timeout=10_000)
+    [aside] = paths.config_dir().glob("settings.json.damaged-*")
+    assert aside.read_bytes() == damaged
+    assert Settings.load_checked().last_update_check == window.settings.last_update_check
+
+
 def test_settings_turn_the_weekly_check_off_and_refuse_a_folder_windows_cannot_use(
     qtbot, open_window, tmp_path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
