@@ -25,6 +25,7 @@ from aurora_desktop import __version__, updates
 from aurora_desktop.settings import Settings
 from aurora_desktop.updates import Verdict
 
+RELEASES_PAGE = "https://github.com/owner/repo/releases/latest"  # the build's release.json says so
 SLOW_SECONDS = 3.0  # the stand-in's slow answer; the check's deadline is set below it
 FILE_URL = "https://example.invalid/releases/v9.0.0"
 
@@ -127,9 +128,14 @@ def _ask(qtbot, window) -> tuple[updates.UpdateCheck, QMessageBox]:
 
 
 def test_check_for_updates_from_the_menu_answers_every_kind_of_reply(
-    qtbot, open_window, stand_in: str, opened_links: list[str], monkeypatch: pytest.MonkeyPatch
+    qtbot, open_window, stand_in: str, opened_links: list[str], tmp_path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(updates, "DEADLINE", 1.0)
+    built = tmp_path / "release.json"  # what build/release.py writes into the frozen app
+    built.write_text(
+        json.dumps({"update_url": f"{RELEASES_PAGE}/download/version_info.json", "releases_page": RELEASES_PAGE})
+    )
+    monkeypatch.setattr(updates, "release_file", lambda: built)
     window = open_window(wait_ready=False)
 
     monkeypatch.setenv("AURORA_UPDATE_URL", f"{stand_in}/newer")
@@ -142,7 +148,7 @@ def test_check_for_updates_from_the_menu_answers_every_kind_of_reply(
     download.click()
     # This OS's file in the browser (Windows: the installer; macOS: this Mac's .dmg); Linux: the
     # releases page, where the user picks the .deb or the .tar.xz.
-    expected = updates.RELEASES_PAGE
+    expected = RELEASES_PAGE
     if sys.platform == "win32":
         expected = f"{FILE_URL}/setup.exe"
     elif sys.platform == "darwin":
@@ -212,6 +218,24 @@ def test_weekly_check_never_on_the_first_start_then_once_a_week_and_off_when_tur
     assert StandIn.requests == ["/newer", "/same"]
     window.update_action.trigger()  # the menu still works
     qtbot.waitUntil(lambda: len(StandIn.requests) == 3, timeout=15_000)
+
+
+def test_a_copy_without_an_update_address_never_checks_and_the_menu_says_why(
+    qtbot, open_window, tmp_path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("AURORA_UPDATE_URL", raising=False)
+    monkeypatch.setattr(updates, "release_file", lambda: tmp_path / "release.json")  # run from source: none
+    window = open_window(wait_ready=False)
+    qtbot.wait(300)
+    assert window.settings.last_update_check == ""  # the automatic check is off: not even the time noted
+    window.settings.last_update_check = "2020-01-01T00:00:00+00:00"  # long overdue
+    window.updates.maybe_check()
+    qtbot.wait(300)
+    assert window.updates.box is None
+    result, box = _ask(qtbot, window)
+    assert result.verdict is Verdict.NO_ADDRESS
+    assert "This copy of Aurora Desktop has no update address" in box.text()
+    assert "Download" not in [b.text() for b in box.buttons()]
 
 
 def test_the_first_start_notes_the_time_without_destroying_a_damaged_settings_file(
