@@ -10,12 +10,13 @@ Anything else is a `FileRefused`, an OSError whose text is a plain reason.
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import stat
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 
 class FileRefused(OSError):
@@ -79,6 +80,40 @@ def read_regular(path: Path, limit: int) -> bytes:
     if len(data) > limit:
         raise FileRefused(path, f"it is larger than {_size(limit)}, more than such a file ever holds")
     return data
+
+
+class JsonUnreadable(Exception):
+    """A JSON file that cannot be used: not there (`missing`), refused, unreadable, not UTF-8
+    JSON, or nested too deeply to parse. Its text is a plain reason."""
+
+    def __init__(self, path: Path, reason: str, *, missing: bool = False) -> None:
+        super().__init__(reason)
+        self.path = path
+        self.reason = reason
+        self.missing = missing
+
+    def __str__(self) -> str:
+        return self.reason
+
+
+def read_json(path: Path, limit: int) -> Any:
+    """The JSON value of a regular file of at most `limit` bytes (read through `read_regular`).
+    Anything that keeps it from being used is a JsonUnreadable, never another exception
+    (a deeply nested file makes json raise RecursionError, not ValueError)."""
+    try:
+        data = read_regular(path, limit)
+    except FileNotFoundError:
+        raise JsonUnreadable(path, "it is not there", missing=True) from None
+    except FileRefused as exc:
+        raise JsonUnreadable(path, exc.reason) from None
+    except OSError as exc:
+        raise JsonUnreadable(path, f"it cannot be read ({exc.strerror or type(exc).__name__})") from None
+    try:
+        return json.loads(data.decode("utf-8"))
+    except ValueError:  # not UTF-8, not JSON
+        raise JsonUnreadable(path, "it is not JSON") from None
+    except RecursionError:
+        raise JsonUnreadable(path, "it is nested too deeply to be read") from None
 
 
 def _size(limit: int) -> str:

@@ -2,6 +2,9 @@
 
 Secrets never go here (see secrets.py). Unknown keys in the file are ignored
 and missing ones take their defaults, so old and new versions share a file.
+A file that cannot be used as it is (not JSON, a value of the wrong type...) gives
+the window its defaults; the first save then keeps that file aside, renamed
+settings.json.damaged-<time>, never writes over it (`keep_aside_if_damaged`).
 """
 
 from __future__ import annotations
@@ -9,14 +12,16 @@ from __future__ import annotations
 import enum
 import json
 import logging
+import os
 from dataclasses import MISSING, asdict, dataclass, field, fields
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from aurora_desktop import paths
 from aurora_desktop.api.catalog import DEFAULT_MODEL
 from aurora_desktop.errors import UserError
-from aurora_desktop.fileio import FileRefused, read_regular, write_atomic
+from aurora_desktop.fileio import JsonUnreadable, read_json, write_atomic
 
 log = logging.getLogger(__name__)
 FILE_NAME = "settings.json"
@@ -151,15 +156,9 @@ class Settings:
         """The settings and, if the file could not be used as it is, what is wrong, in plain words."""
         path = path or paths.config_dir() / FILE_NAME
         try:
-            raw = json.loads(read_regular(path, SETTINGS_LIMIT).decode("utf-8"))
-        except FileNotFoundError:
-            return cls(), ""
-        except FileRefused as exc:
-            return cls(), str(exc)
-        except OSError as exc:
-            return cls(), f"it cannot be read ({exc.strerror or type(exc).__name__})"
-        except ValueError:  # not UTF-8, not JSON
-            return cls(), "it is not a settings file (not JSON)"
+            raw = read_json(path, SETTINGS_LIMIT)
+        except JsonUnreadable as exc:
+            return cls(), "" if exc.missing else exc.reason
         if not isinstance(raw, dict):
             return cls(), "it is not a settings file (not a JSON object)"
         problems: list[str] = []
@@ -178,5 +177,28 @@ class Settings:
         return cls(**values)
 
     def save(self, path: Path | None = None) -> None:
-        """Atomic: a crash mid-write leaves the old file, never half a file."""
-        write_atomic(path or paths.config_dir() / FILE_NAME, json.dumps(asdict(self), indent=2).encode("utf-8"))
+        """Atomic: a crash mid-write leaves the old file, never half a file. A file there that
+        cannot be used as it is (load() gave defaults for it) is first kept aside, byte for byte,
+        as settings.json.damaged-<time>: saving never destroys what the user wrote."""
+        path = path or paths.config_dir() / FILE_NAME
+        keep_aside_if_damaged(path)
+        write_atomic(path, json.dumps(asdict(self), indent=2).encode("utf-8"))
+
+
+def keep_aside_if_damaged(path: Path) -> Path | None:
+    """If `path` is there but cannot be used as it is (Settings.read names a problem), rename it
+    to `<name>.damaged-<UTC time>` beside it (a rename: its bytes, whatever it is) and say so
+    in the log. Where it went, or None when there was nothing to keep. OSError if it cannot be
+    moved: then nothing is written over it."""
+    _settings, problem = Settings.read(path)
+    if not problem or not os.path.lexists(path):
+        return None
+    stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
+    aside = path.with_name(f"{path.name}.damaged-{stamp}")
+    n = 1
+    while os.path.lexists(aside):
+        n += 1
+        aside = path.with_name(f"{path.name}.damaged-{stamp}-{n}")
+    os.replace(path, aside)
+    log.warning("settings: %s could not be used (%s); kept as %s, and new settings saved", path, problem, aside)
+    return aside

@@ -20,6 +20,7 @@ the mover are parameters, so every OS's way is tested on Linux
 from __future__ import annotations
 
 import logging
+import os
 import shutil
 import sys
 import uuid
@@ -68,7 +69,7 @@ def _hold(path: Path, holding: Path) -> Trashed | None:
     folder = holding / uuid.uuid4().hex
     try:
         folder.mkdir(parents=True)
-        (folder / ORIGIN).write_text(str(path), encoding="utf-8")
+        (folder / ORIGIN).write_bytes(os.fsencode(path))  # the name's own bytes: any name the OS allows
         moved = Path(shutil.move(path, folder / path.name))
     except OSError as exc:
         log.warning("no Trash, and the file could not be held either: %s", type(exc).__name__)
@@ -134,7 +135,7 @@ def restore_leftovers(holding: Path) -> list[Path]:
         return restored
     for folder in sorted(p for p in holding.iterdir() if p.is_dir()):
         try:
-            original = Path((folder / ORIGIN).read_text(encoding="utf-8"))
+            original = Path(os.fsdecode((folder / ORIGIN).read_bytes()))
             [moved] = [p for p in folder.iterdir() if p.name != ORIGIN]
             put_back(Trashed(original, moved, held=True))
         except (OSError, ValueError) as exc:

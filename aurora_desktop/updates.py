@@ -12,6 +12,11 @@ download (this OS's file, else the releases page) in the browser.
 When: once a week when `Settings.check_updates` is on (`due()`), never on the very
 first start (the user has not seen the window, nor the setting, yet: that start only
 notes the time), and from the window's Help menu at any time.
+
+Where: the address is the build's, never a guess. build/release.py writes it into the
+frozen app (resources/release.json: `update_url`, `releases_page`, from the release's
+GitHub repository); AURORA_UPDATE_URL replaces the first (tests, a mirror). A copy run
+from source has none: no automatic check, and the menu's check says so.
 """
 
 from __future__ import annotations
@@ -28,21 +33,25 @@ import threading
 from collections.abc import Coroutine, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import httpx
 
-from aurora_desktop import APP_NAME, __version__
+from aurora_desktop import APP_NAME, __version__, paths
+from aurora_desktop.fileio import JsonUnreadable, read_json
 from aurora_desktop.http_body import read_bounded
 
 log = logging.getLogger(__name__)
 
-# The one place the address is written (docs/release.md: the latest release's version_info.json);
-# AURORA_UPDATE_URL replaces it (tests, a mirror).
-REPOSITORY = "aurora-desktop/aurora-desktop"  # owner/name on GitHub, as the release workflow publishes
-RELEASES_PAGE = f"https://github.com/{REPOSITORY}/releases/latest"
-UPDATE_URL = f"{RELEASES_PAGE}/download/version_info.json"
+# The address comes from the build (docs/release.md): resources/release.json in the frozen app.
+RELEASE_FILE = "release.json"
+RELEASE_FILE_LIMIT = 64 * 1024
 ENV_UPDATE_URL = "AURORA_UPDATE_URL"
+NO_ADDRESS = (
+    "This copy of Aurora Desktop has no update address (it was not built as a release), so it cannot "
+    "check for updates. Newer versions are on the page you downloaded it from."
+)
 MAX_BYTES = 256 * 1024  # a version_info.json is a few kB; anything bigger is not one
 DEADLINE = 15.0  # seconds for the whole check: a slow answer is no answer
 CHECK_EVERY = timedelta(days=7)
@@ -62,6 +71,7 @@ class Verdict(enum.StrEnum):
     OLDER = "older"  # the release says an older version than this one (a development build)
     MALFORMED = "malformed"  # an answer that is not a version_info.json
     UNREACHABLE = "unreachable"  # offline, slow, too big, or not there
+    NO_ADDRESS = "no address"  # this copy was not built with an update address (run from source)
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,9 +115,38 @@ class UpdateCheck:
         return self.verdict is Verdict.NEWER
 
 
-def update_url(env: Mapping[str, str] | None = None) -> str:
+@dataclass(frozen=True, slots=True)
+class Address:
+    update_url: str  # the latest release's version_info.json; "" = none known: no check
+    releases_page: str  # what "Download" opens when there is no file for this OS ("" = none)
+
+
+def release_file() -> Path:
+    return paths.resource(RELEASE_FILE)
+
+
+def address(env: Mapping[str, str] | None = None, file: Path | None = None) -> Address:
+    """Where this copy looks for updates: the build's release.json (https addresses only),
+    its update_url replaced by AURORA_UPDATE_URL when set. Empty when the build wrote none."""
     env = os.environ if env is None else env
-    return env.get(ENV_UPDATE_URL) or UPDATE_URL
+    file = file or release_file()
+    try:
+        raw = read_json(file, RELEASE_FILE_LIMIT)
+    except JsonUnreadable as exc:
+        if not exc.missing:
+            log.warning("update address %s unreadable: %s", file, exc)
+        raw = {}
+    raw = raw if isinstance(raw, dict) else {}
+    built = {k: v for k in ("update_url", "releases_page") if isinstance(v := raw.get(k), str) and _https(v)}
+    return Address(env.get(ENV_UPDATE_URL) or built.get("update_url", ""), built.get("releases_page", ""))
+
+
+def _https(url: str) -> bool:
+    return url.startswith("https://") and len(url) > len("https://")
+
+
+def update_url(env: Mapping[str, str] | None = None) -> str:
+    return address(env).update_url
 
 
 def os_key(platform: str = sys.platform) -> str:
@@ -139,13 +178,26 @@ def due(last_check: str, now: datetime, *, enabled: bool) -> bool:
         return True  # a damaged time: check, and it is written anew
 
 
-def parse(data: bytes, current: str = __version__, *, platform: str = sys.platform, machine: str = "") -> UpdateCheck:
-    """The answer's verdict. Never raises: anything unexpected is MALFORMED."""
+def parse(
+    data: bytes,
+    current: str = __version__,
+    *,
+    platform: str = sys.platform,
+    machine: str = "",
+    releases_page: str = "",
+) -> UpdateCheck:
+    """The answer's verdict. Never raises: anything unexpected is MALFORMED. The answer is
+    anyone's bytes, and json and int() fail in more ways than ValueError ("size": Infinity is
+    an OverflowError, a deeply nested body a RecursionError): every failure is caught here."""
     try:
-        release = _release(json.loads(data.decode("utf-8")))
-    except (ValueError, TypeError, KeyError, AttributeError) as exc:
+        return _verdict(data, current, platform, machine, releases_page)
+    except Exception as exc:  # noqa: BLE001 - whatever the answer holds, the check answers in a sentence
         log.info("update check: the answer is not a version_info.json (%s)", type(exc).__name__)
         return UpdateCheck(Verdict.MALFORMED, "The update information could not be read. Try again later.")
+
+
+def _verdict(data: bytes, current: str, platform: str, machine: str, releases_page: str) -> UpdateCheck:
+    release = _release(json.loads(data.decode("utf-8")))
     theirs, ours = version_key(release.version), version_key(current)
     if theirs is None or ours is None:
         log.info("update check: unreadable version %r (ours %r)", release.version[:40], current)
@@ -163,7 +215,7 @@ def parse(data: bytes, current: str = __version__, *, platform: str = sys.platfo
         Verdict.NEWER,
         f"{APP_NAME} {release.version} is out{when} (you have {current}).{what}",
         release,
-        download.url if download else RELEASES_PAGE,
+        download.url if download else releases_page,
     )
 
 
@@ -251,7 +303,11 @@ async def check(
 ) -> UpdateCheck:
     """Ask whether a newer version is out. Never raises; a failure is a line in the log
     and a plain sentence in the answer."""
-    url = url or update_url()
+    where = address()
+    url = url or where.update_url
+    if not url:
+        log.info("update check: this copy has no update address")
+        return UpdateCheck(Verdict.NO_ADDRESS, NO_ADDRESS)
     try:
         data = await _on_own_thread(fetch(url, max_bytes=MAX_BYTES, deadline=DEADLINE, transport=transport))
     except _Unavailable as exc:
@@ -261,7 +317,7 @@ async def check(
             "Could not check for updates right now (no connection, or the update server did not answer). "
             "Try again later.",
         )
-    result = parse(data, current, platform=platform)
+    result = parse(data, current, platform=platform, releases_page=where.releases_page)
     log.info(
         "update check: %s (latest %s, ours %s)", result.verdict, result.release and result.release.version, current
     )

@@ -18,7 +18,7 @@ from datetime import datetime
 from pathlib import Path
 
 from aurora_desktop.api.speech import WORDS_PER_MINUTE, Voice
-from aurora_desktop.fileio import read_regular, write_atomic
+from aurora_desktop.fileio import JsonUnreadable, read_json, write_atomic
 from aurora_desktop.jobs.model import LocalJob, utcnow
 
 log = logging.getLogger(__name__)
@@ -110,11 +110,13 @@ class VoiceCache:
 
     def load(self) -> tuple[list[VoiceChoice], datetime] | None:
         try:
-            raw = json.loads(read_regular(self.path, CACHE_LIMIT).decode("utf-8"))
+            raw = read_json(self.path, CACHE_LIMIT)
             return [VoiceChoice(**item) for item in raw["voices"]], datetime.fromisoformat(raw["fetched_at"])
-        except FileNotFoundError:
+        except JsonUnreadable as exc:
+            if not exc.missing:
+                log.warning("voice cache %s unreadable: %s", self.path, exc)
             return None
-        except (OSError, ValueError, KeyError, TypeError) as exc:  # a damaged cache is fetched again
+        except (ValueError, KeyError, TypeError) as exc:  # a damaged cache is fetched again
             log.warning("voice cache %s unreadable: %s", self.path, exc)
             return None
 

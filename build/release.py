@@ -145,6 +145,7 @@ class Step:
 
 
 def freeze(ctx: Context) -> None:
+    release_address(ctx)
     ctx.run(
         [
             sys.executable,
@@ -344,21 +345,50 @@ STEPS: dict[str, list[Step]] = {
 # ------------------------------------------------------------------------ the pieces they use
 
 
+def release_address(ctx: Context) -> None:
+    """resources/release.json, bundled by aurora.spec: where the frozen app looks for updates
+    (aurora_desktop/updates.py). From the release's GitHub repository, never a guess; without
+    one, no file (a stale one is removed) and the app's update check is off."""
+    out = ROOT / "resources" / "release.json"
+    repo = github_repository(ctx)
+    if not repo:
+        ctx.do(
+            f"no GitHub repository known (GITHUB_REPOSITORY, --base-url, git remote): remove {out.name}, "
+            "the app will not check for updates",
+            lambda: out.unlink(missing_ok=True),
+        )
+        return
+    latest = f"https://github.com/{repo}/releases/latest"
+    info = {"update_url": f"{latest}/download/version_info.json", "releases_page": latest}
+    ctx.do(f"write {out.name}: updates from {latest}", lambda: out.write_text(json.dumps(info, indent=2) + "\n"))
+
+
+def github_repository(ctx: Context) -> str:
+    """owner/repo of the release: GITHUB_REPOSITORY (set in Actions), else a GitHub --base-url's,
+    else the git remote origin's if it is on GitHub; "" when none of them says."""
+    repo = ctx.env.get("GITHUB_REPOSITORY", "")
+    if repo:
+        return repo
+    match = re.match(r"https://github\.com/([^/\s]+/[^/\s]+)/releases/", ctx.base_url)
+    if match:
+        return match.group(1)
+    try:
+        remote = subprocess.run(["git", "remote", "get-url", "origin"], cwd=ROOT, capture_output=True, text=True)
+    except OSError:
+        return ""
+    match = re.search(r"github\.com[:/]([^/\s]+/[^/\s]+?)(?:\.git)?$", remote.stdout.strip())
+    return match.group(1) if match else ""
+
+
 def deb_arch(arch: str) -> str:
     return {"x86_64": "amd64", "arm64": "arm64", "aarch64": "arm64"}.get(arch, arch)
 
 
 def default_base_url(ctx: Context) -> str:
     """The release's download address: GITHUB_REPOSITORY (set in Actions), else the git remote's."""
-    repo = ctx.env.get("GITHUB_REPOSITORY", "")
+    repo = github_repository(ctx)
     if not repo:
-        remote = subprocess.run(["git", "remote", "get-url", "origin"], cwd=ROOT, capture_output=True, text=True)
-        match = re.search(r"github\.com[:/]([^/\s]+/[^/\s]+?)(?:\.git)?$", remote.stdout.strip())
-        if not match:
-            raise SystemExit(
-                "version_info.json needs the download address: --base-url URL or GITHUB_REPOSITORY=owner/repo"
-            )
-        repo = match.group(1)
+        raise SystemExit("version_info.json needs the download address: --base-url URL or GITHUB_REPOSITORY=owner/repo")
     return f"https://github.com/{repo}/releases/download/v{ctx.version}"
 
 

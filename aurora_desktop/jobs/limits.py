@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from aurora_desktop.api.speech import SCRIPT_MAX, SCRIPT_MAX_LONGER
-from aurora_desktop.fileio import write_atomic
+from aurora_desktop.fileio import JsonUnreadable, read_json, write_atomic
 
 log = logging.getLogger(__name__)
 
@@ -56,13 +56,10 @@ class ScriptLimit:
 
     def _read(self) -> dict[str, Any]:
         try:
-            if not self.path.is_file():
-                return {}
-            with open(self.path, "rb") as fh:
-                raw = fh.read(_READ_BOUND + 1)
-            data = json.loads(raw) if len(raw) <= _READ_BOUND else {}
-        except (OSError, ValueError) as exc:  # damaged or unreadable: nothing learnt, the safe limit
-            log.warning("learned limits %s unreadable: %s", self.path, exc)
+            data = read_json(self.path, _READ_BOUND)
+        except JsonUnreadable as exc:  # damaged or unreadable: nothing learnt, the safe limit
+            if not exc.missing:
+                log.warning("learned limits %s unreadable: %s", self.path, exc)
             return {}
         return data if isinstance(data, dict) else {}
 

@@ -57,8 +57,10 @@ class UpdateChecker(QObject):
         self.timer.start()
 
     def maybe_check(self) -> None:
-        from aurora_desktop.updates import due
+        from aurora_desktop.updates import due, update_url
 
+        if not update_url():
+            return  # a copy built without an update address (run from source): no automatic check
         settings, now = self._settings(), self.clock()
         if settings.check_updates and not settings.last_update_check:
             self._note_time(settings, now)  # the very first start: nothing is asked before the user has looked
@@ -74,7 +76,7 @@ class UpdateChecker(QObject):
         from aurora_desktop.updates import Verdict, check
 
         result = await check()
-        if result.verdict is not Verdict.UNREACHABLE:  # offline: the next hour's tick tries again
+        if result.verdict not in (Verdict.UNREACHABLE, Verdict.NO_ADDRESS):  # offline: the next tick tries again
             self._note_time(self._settings(), self.clock())
         self.answered.emit(result)
         if manual or result.newer:
@@ -97,7 +99,7 @@ class UpdateChecker(QObject):
             QMessageBox.StandardButton.NoButton,
             self._parent,
         )
-        if result.newer:
+        if result.newer and result.link:
             download = box.addButton(self.tr("Download"), QMessageBox.ButtonRole.AcceptRole)
             box.addButton(self.tr("Later"), QMessageBox.ButtonRole.RejectRole)
             link = result.link

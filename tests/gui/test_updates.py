@@ -25,6 +25,7 @@ from aurora_desktop import __version__, updates
 from aurora_desktop.settings import Settings
 from aurora_desktop.updates import Verdict
 
+RELEASES_PAGE = "https://github.com/owner/repo/releases/latest"  # the build's release.json says so
 SLOW_SECONDS = 3.0  # the stand-in's slow answer; the check's deadline is set below it
 FILE_URL = "https://example.invalid/releases/v9.0.0"
 
@@ -43,7 +44,7 @@ def _info(version: str) -> bytes:
 
 
 class StandIn(BaseHTTPRequestHandler):
-    """GET /newer, /same, /older, /malformed, /huge, /slow: each kind of answer a release host could give."""
+    """GET /newer, /same, /older, /malformed, /infinite, /huge, /slow: each kind of answer a release host could give."""
 
     requests: ClassVar[list[str]] = []
 
@@ -66,6 +67,7 @@ class StandIn(BaseHTTPRequestHandler):
                     "same": _info(__version__),
                     "older": _info("0.0.1"),
                     "malformed": b"<html>Rate limit exceeded</html>",
+                    "infinite": _info("9.0.0").replace(b'"size": 1', b'"size": Infinity'),  # json allows it
                 }[name]
                 self._send(body)
         except (BrokenPipeError, ConnectionResetError):
@@ -126,9 +128,14 @@ def _ask(qtbot, window) -> tuple[updates.UpdateCheck, QMessageBox]:
 
 
 def test_check_for_updates_from_the_menu_answers_every_kind_of_reply(
-    qtbot, open_window, stand_in: str, opened_links: list[str], monkeypatch: pytest.MonkeyPatch
+    qtbot, open_window, stand_in: str, opened_links: list[str], tmp_path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(updates, "DEADLINE", 1.0)
+    built = tmp_path / "release.json"  # what build/release.py writes into the frozen app
+    built.write_text(
+        json.dumps({"update_url": f"{RELEASES_PAGE}/download/version_info.json", "releases_page": RELEASES_PAGE})
+    )
+    monkeypatch.setattr(updates, "release_file", lambda: built)
     window = open_window(wait_ready=False)
 
     monkeypatch.setenv("AURORA_UPDATE_URL", f"{stand_in}/newer")
@@ -141,7 +148,7 @@ def test_check_for_updates_from_the_menu_answers_every_kind_of_reply(
     download.click()
     # This OS's file in the browser (Windows: the installer; macOS: this Mac's .dmg); Linux: the
     # releases page, where the user picks the .deb or the .tar.xz.
-    expected = updates.RELEASES_PAGE
+    expected = RELEASES_PAGE
     if sys.platform == "win32":
         expected = f"{FILE_URL}/setup.exe"
     elif sys.platform == "darwin":
@@ -152,6 +159,7 @@ def test_check_for_updates_from_the_menu_answers_every_kind_of_reply(
         "same": (Verdict.SAME, f"You have the latest version ({__version__})."),
         "older": (Verdict.OLDER, "You have the latest version"),
         "malformed": (Verdict.MALFORMED, "The update information could not be read"),
+        "infinite": (Verdict.MALFORMED, "The update information could not be read"),  # an OverflowError before
         "huge": (Verdict.UNREACHABLE, "Could not check for updates right now"),
         "slow": (Verdict.UNREACHABLE, "Could not check for updates right now"),
     }
@@ -167,7 +175,7 @@ def test_check_for_updates_from_the_menu_answers_every_kind_of_reply(
     result, box = _ask(qtbot, window)
     assert result.verdict is Verdict.UNREACHABLE and "no connection" in box.text()
     assert opened_links == [expected]  # still only the one the user clicked
-    assert StandIn.requests == ["/newer", "/same", "/older", "/malformed", "/huge", "/slow"]
+    assert StandIn.requests == ["/newer", "/same", "/older", "/malformed", "/infinite", "/huge", "/slow"]
 
 
 def test_weekly_check_never_on_the_first_start_then_once_a_week_and_off_when_turned_off(
@@ -210,6 +218,42 @@ def test_weekly_check_never_on_the_first_start_then_once_a_week_and_off_when_tur
     assert StandIn.requests == ["/newer", "/same"]
     window.update_action.trigger()  # the menu still works
     qtbot.waitUntil(lambda: len(StandIn.requests) == 3, timeout=15_000)
+
+
+def test_a_copy_without_an_update_address_never_checks_and_the_menu_says_why(
+    qtbot, open_window, tmp_path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("AURORA_UPDATE_URL", raising=False)
+    monkeypatch.setattr(updates, "release_file", lambda: tmp_path / "release.json")  # run from source: none
+    window = open_window(wait_ready=False)
+    qtbot.wait(300)
+    assert window.settings.last_update_check == ""  # the automatic check is off: not even the time noted
+    window.settings.last_update_check = "2020-01-01T00:00:00+00:00"  # long overdue
+    window.updates.maybe_check()
+    qtbot.wait(300)
+    assert window.updates.box is None
+    result, box = _ask(qtbot, window)
+    assert result.verdict is Verdict.NO_ADDRESS
+    assert "This copy of Aurora Desktop has no update address" in box.text()
+    assert "Download" not in [b.text() for b in box.buttons()]
+
+
+def test_the_first_start_notes_the_time_without_destroying_a_damaged_settings_file(
+    qtbot, open_window, tmp_path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A settings.json the window cannot use (a trailing comma) gives it the defaults; the update
+    checker's first run saves the time it noted, and the user's file is kept aside, byte for byte."""
+    from aurora_desktop import paths
+
+    damaged = b'{"output_dir": "/home/me/My videos", "storage": {"provider": "r2", "bucket": "mine"},}'
+    profile = tmp_path / "profile"
+    paths.use_profile(profile)
+    (paths.config_dir() / "settings.json").write_bytes(damaged)
+    window = open_window(profile=profile, wait_ready=False)
+    qtbot.waitUntil(lambda: window.settings.last_update_check != "", timeout=10_000)
+    [aside] = paths.config_dir().glob("settings.json.damaged-*")
+    assert aside.read_bytes() == damaged
+    assert Settings.load_checked().last_update_check == window.settings.last_update_check
 
 
 def test_settings_turn_the_weekly_check_off_and_refuse_a_folder_windows_cannot_use(

@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import functools
 import io
+import os
 import shutil
 import sys
 from pathlib import Path
@@ -291,6 +292,22 @@ def test_files_held_when_the_app_stopped_go_back_at_the_next_start(tmp_path: Pat
     assert sorted(restore_leftovers(holding)) == sorted([video, sidecar])
     assert video.exists() and sidecar.exists() and list(holding.iterdir()) == []
     assert restore_leftovers(tmp_path / "never-made") == []
+
+
+@pytest.mark.skipif(sys.platform in ("win32", "darwin"), reason="names that are not UTF-8: Linux file systems")
+def test_a_name_that_is_not_utf8_is_held_and_put_back(tmp_path: Path) -> None:
+    holding = tmp_path / "removed"
+    video = tmp_path / "Videos" / os.fsdecode(b"caf\xe9.mp4")  # Latin-1 bytes: no UTF-8 text for it
+    video.parent.mkdir()
+    video.write_bytes(b"video bytes")
+    item = to_trash(video, holding, mover=lambda _p: None)
+    assert item is not None and item.held and not video.exists()
+    put_back(item, platform="linux")
+    assert video.read_bytes() == b"video bytes" and list(holding.iterdir()) == []
+    # held when the app stopped: back at the next start, under its own name
+    assert to_trash(video, holding, mover=lambda _p: None) is not None
+    assert restore_leftovers(holding) == [video] and video.read_bytes() == b"video bytes"
+    assert list(holding.iterdir()) == []
 
 
 @pytest.mark.windows_only  # the real Recycle Bin: the path Qt returns, and back

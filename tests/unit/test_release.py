@@ -222,3 +222,26 @@ def test_without_a_download_address_version_info_stops_and_says_how_to_give_one(
         release.default_base_url(ctx)
     ctx.env["GITHUB_REPOSITORY"] = "owner/repo"
     assert release.default_base_url(ctx) == f"https://github.com/owner/repo/releases/download/v{release.__version__}"
+
+
+def test_the_frozen_app_is_given_the_releases_update_address_or_none(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from aurora_desktop.updates import Address, address
+
+    monkeypatch.setattr(release, "ROOT", tmp_path)  # not a git repository: no remote to read
+    (tmp_path / "resources").mkdir()
+    built = tmp_path / "resources" / "release.json"  # bundled by aurora.spec with the rest of resources/
+    monkeypatch.setenv("GITHUB_REPOSITORY", "owner/repo")
+    release.release_address(release.Context(os="linux", arch="x86_64", dist=tmp_path, out=lambda _line: None))
+    latest = "https://github.com/owner/repo/releases/latest"
+    assert address({}, built) == Address(f"{latest}/download/version_info.json", latest)  # what the app reads
+
+    monkeypatch.delenv("GITHUB_REPOSITORY")
+    base = "https://github.com/other/fork/releases/download/v1.0.0"
+    release.release_address(release.Context(os="linux", arch="x86_64", dist=tmp_path, base_url=base))
+    assert address({}, built).releases_page == "https://github.com/other/fork/releases/latest"
+
+    lines: list[str] = []
+    release.release_address(release.Context(os="linux", arch="x86_64", dist=tmp_path, out=lines.append))
+    assert not built.exists() and "will not check for updates" in lines[0]  # no guess: a stale file removed

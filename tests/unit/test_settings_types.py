@@ -63,3 +63,24 @@ def test_settings_that_are_not_an_object(tmp_path: Path) -> None:
     assert Settings.load(path) == Settings()
     with pytest.raises(SettingsProblem, match="not a JSON object"):
         Settings.load_checked(path)
+
+
+DAMAGED = b'{\n  "output_dir": "/home/me/My videos",\n  "storage": {"provider": "r2", "bucket": "my-bucket"},\n}\n'
+
+
+def test_saving_over_a_damaged_file_keeps_it_aside_byte_for_byte(tmp_path: Path) -> None:
+    path = tmp_path / "settings.json"
+    path.write_bytes(DAMAGED)  # a trailing comma: not JSON
+    settings = Settings.load(path)
+    assert settings == Settings()  # the window works with the defaults
+    settings.last_update_check = "2027-01-01T09:00:00+00:00"
+    settings.save(path)
+    [aside] = tmp_path.glob("settings.json.damaged-*")
+    assert aside.read_bytes() == DAMAGED  # the user's own text, to fix and put back
+    assert Settings.load_checked(path).last_update_check == "2027-01-01T09:00:00+00:00"
+    # Wrong-typed values are kept aside too (commands refuse them); a sound file is simply replaced.
+    kept = wrong(tmp_path).read_bytes()
+    Settings.load(path).save(path)
+    assert sorted(p.read_bytes() for p in tmp_path.glob("settings.json.damaged-*")) == sorted([DAMAGED, kept])
+    Settings.load(path).save(path)
+    assert len(list(tmp_path.glob("settings.json.damaged-*"))) == 2
