@@ -40,6 +40,7 @@ from aurora_desktop.jobs.events import JobChanged
 from aurora_desktop.jobs.limits import ScriptLimit, limit_named_in, script_too_long
 from aurora_desktop.jobs.model import InputFile, InputKind, LocalJob, State
 from aurora_desktop.jobs.runtime import Runtime, Wait
+from aurora_desktop.jobs.steps.submitting import CLOCK_MARGIN, SEARCH_MAX_BYTES, SEARCH_MAX_JOBS
 from aurora_desktop.jobs.vocabulary import ErrorCode, History, Phase
 
 _NOTHING_CREATED = (NotSent, RateLimitedError, AuthError, InsufficientCreditsError, ValidationError)
@@ -126,25 +127,38 @@ def script_limit(rt: Runtime) -> ScriptLimit:
 
 
 async def _find(rt: Runtime, job: LocalJob) -> SpeechJob | None:
-    """The speech this job may already have asked for: in the documented list, most recent first,
-    the one with this exact script and accent made after the attempt was recorded (the intent is
-    written before the POST). None when nothing matches (the caller parks the job)."""
+    """The speech this job may already have asked for: in the documented list, newest first,
+    the newest one with this exact script and accent made after the attempt was recorded (the
+    intent is written before the POST), less `CLOCK_MARGIN` for a computer's clock ahead of
+    Creatify's; a speech without a creation time matches on script and accent alone. The list
+    is read only back to that time (bounded, as for videos) and looked at after each of
+    `reconcile_delays` (a speech may appear late). None when nothing matches (the caller parks the job)."""
     attempted = await rt.store.last_event_at(job.id, History.SPEECH_INTENT)
     if attempted is None:
         return None
-    try:
-        recent = await rt.client.list_speech(ordering="-created_at")
-    except (NetworkError, ServerUnavailableError, RateLimitedError) as exc:
-        raise Wait(2.0, exc.user_message, offline=isinstance(exc, NetworkError)) from None
-    except ApiError:  # no list after all (404/405) or an unreadable one: nothing can be matched
-        return None
-    await asyncio.to_thread(script_limit(rt).accepted, (len(s.script or "") for s in recent))
-    matches = [
-        s
-        for s in recent
-        if s.script == job.script and _same_id(s.accent, job.voice_id) and s.created_at and s.created_at >= attempted
-    ]
-    return max(matches, key=lambda s: s.created_at or attempted, default=None)
+    since = attempted - CLOCK_MARGIN
+
+    def recent_enough(s: SpeechJob) -> bool:
+        return s.created_at is None or s.created_at >= since
+
+    def mine(s: SpeechJob) -> bool:
+        return s.script == job.script and _same_id(s.accent, job.voice_id) and recent_enough(s)
+
+    for delay in rt.config.reconcile_delays:
+        await asyncio.sleep(delay)
+        try:
+            recent = await rt.client.newest_speech(
+                lambda s: recent_enough(s) and not mine(s), max_jobs=SEARCH_MAX_JOBS, max_bytes=SEARCH_MAX_BYTES
+            )
+        except (NetworkError, ServerUnavailableError, RateLimitedError) as exc:
+            raise Wait(2.0, exc.user_message, offline=isinstance(exc, NetworkError)) from None
+        except ApiError:  # no list after all (404/405) or an unreadable one: nothing can be matched
+            return None
+        await asyncio.to_thread(script_limit(rt).accepted, (len(s.script or "") for s in recent))
+        found = next((s for s in recent if mine(s)), None)  # newest first: the first is the newest
+        if found is not None:
+            return found
+    return None
 
 
 async def _follow(rt: Runtime, job: LocalJob) -> None:
