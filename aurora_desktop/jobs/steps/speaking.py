@@ -17,6 +17,7 @@ from __future__ import annotations
 import asyncio
 import time
 import uuid
+from collections.abc import Callable
 from decimal import Decimal
 
 from aurora_desktop.api import (
@@ -80,6 +81,7 @@ async def _request(rt: Runtime, job: LocalJob) -> SpeechJob | None:
         if isinstance(exc, NotSent):
             raise Wait(2.0, exc.user_message, offline=True) from None
         if isinstance(exc, RateLimitedError):
+            await _waiting(rt, claimed, exc)
             raise Wait(exc.retry_after or 5.0, exc.user_message) from None
         if isinstance(exc, ValidationError):
             message = f"Creatify did not make the voice: {exc.user_message}"
@@ -151,6 +153,7 @@ async def _find(rt: Runtime, job: LocalJob) -> SpeechJob | None:
                 lambda s: recent_enough(s) and not mine(s), max_jobs=SEARCH_MAX_JOBS, max_bytes=SEARCH_MAX_BYTES
             )
         except (NetworkError, ServerUnavailableError, RateLimitedError) as exc:
+            await _waiting(rt, job, exc)
             raise Wait(2.0, exc.user_message, offline=isinstance(exc, NetworkError)) from None
         except ApiError:  # no list after all (404/405) or an unreadable one: nothing can be matched
             return None
@@ -169,6 +172,7 @@ async def _follow(rt: Runtime, job: LocalJob) -> None:
         await rt.attention(job, ErrorCode.LOST, "Creatify no longer knows this voice. Try again to make a new one.")
         return
     except (NetworkError, ServerUnavailableError, RateLimitedError, InvalidResponseError) as exc:
+        await _waiting(rt, job, exc)
         raise Wait(rt.config.poll_min, exc.user_message, offline=isinstance(exc, NetworkError)) from None
     rt.set_online(True)
     if speech.status in (JobStatus.FAILED, JobStatus.REJECTED):
@@ -193,24 +197,64 @@ async def _follow(rt: Runtime, job: LocalJob) -> None:
     await speech_ready(rt, job, speech)
 
 
+async def _speaking_for(rt: Runtime, job: LocalJob) -> float:
+    """Seconds since the job entered this step (durable: its "speaking" history entry, else its
+    latest speech intent; else the first time this engine saw it), so time spent waiting on an
+    unanswered list or status counts as well as time "being made", across restarts."""
+    started = await rt.store.last_event_at(job.id, History.SPEAKING)
+    if started is None:
+        started = await rt.store.last_event_at(job.id, History.SPEECH_INTENT)
+    first = started.timestamp() if started is not None else rt.speaking_since.setdefault(job.id, time.time())
+    return time.time() - first
+
+
 async def _still_making(rt: Runtime, job: LocalJob, speech: SpeechJob) -> None:
     """Keep watching, but after `speech_patience` say so, as for a video in a state this app
     does not know: a command waiting for the job ends (exit 1) and the row tells the user,
     instead of "making the voice" for ever."""
-    first = rt.speaking_since.setdefault(job.id, time.monotonic())
-    if job.error_code == ErrorCode.STATE or time.monotonic() - first < rt.config.speech_patience:
+    status = excerpt(speech.status.value, 40)
+    await _note_if_slow(
+        rt,
+        job,
+        lambda time: (
+            f"Creatify has been making the voice for over {time} and it is not ready yet (it says “{status}”)."
+        ),
+        {"status": status},
+        f"speech job {speech.id}: status {speech.status.value}",
+    )
+
+
+async def _waiting(rt: Runtime, job: LocalJob, exc: ApiError) -> None:
+    """An unanswered list, status or request (503, 429, no network) counts against the same
+    patience: a service that keeps answering 503 does not keep a command waiting for ever."""
+    await _note_if_slow(
+        rt,
+        job,
+        lambda time: (
+            f"The voice has been on its way for over {time} and Creatify does not answer about it: "
+            f"{exc.user_message.rstrip('.')}."
+        ),
+        {"error": type(exc).__name__},
+        exc.detail or exc.user_message,
+    )
+
+
+async def _note_if_slow(
+    rt: Runtime, job: LocalJob, summary: Callable[[str], str], data: dict[str, str], detail: str
+) -> None:
+    """After `speech_patience` since the step began, say so once (`summary` of the time waited)."""
+    if job.error_code == ErrorCode.STATE or await _speaking_for(rt, job) < rt.config.speech_patience:
         return
     minutes = max(1, round(rt.config.speech_patience / 60))
-    status = excerpt(speech.status.value, 40)
     job = await rt.store.update(
         job.id,
         History.SPEECH_SLOW,
-        {"status": status},
+        data,
         error_code=str(ErrorCode.STATE),
-        error_message=f"Creatify has been making the voice for over {minutes} minute{'s' if minutes > 1 else ''} "
-        f"and it is not ready yet (it says “{status}”). The job is kept and nothing more is charged: "
+        error_message=summary(f"{minutes} minute{'s' if minutes > 1 else ''}")
+        + " The job is kept and nothing more is charged: "
         "the app goes on checking while it is open, and `aurora-desktop resume` picks the job up later.",
-        error_detail=f"speech job {speech.id}: status {speech.status.value}",
+        error_detail=detail,
     )
     rt.emit(JobChanged(job))
     rt.may_have_settled(job.id)
