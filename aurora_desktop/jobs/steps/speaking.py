@@ -3,9 +3,12 @@
 Charged once, like the video: the intent (one more attempt) is committed before
 the POST; an answer that proves nothing was created takes it back. Speech has no
 `name` (so no client token): a POST whose outcome is unknown is looked for in the
-documented list (`GET /api/text_to_speech/`, most recent first) by its exact
-script, its accent and a creation time after the attempt; when nothing matches,
-the job is parked for the user rather than sent again.
+documented list (`GET /api/text_to_speech/`, most recent first, read only back to
+the attempt less `CLOCK_MARGIN`) by its exact script, its accent and a creation time
+after the attempt less that margin (or none), looked at after each of
+`reconcile_delays`; when nothing matches, the job is parked for the user rather than
+sent again. Every wait of this step counts against `speech_patience` from when the job
+entered it.
 
 The speech's real length is checked against the model before the video is
 requested: too long, the job stops with the speech kept (its link is the audio
