@@ -149,13 +149,19 @@ class AuroraClient:
         (over 16 MB for 15,000 videos). It is read item by item and closed after the first
         job for which `more(job)` is False (that job included), or after `max_jobs` jobs or
         `max_bytes` bytes, whichever comes first. An unreadable job is skipped."""
+        return await self._newest("/api/aurora/", Job.from_api, more, max_jobs, max_bytes)
+
+    async def _newest(
+        self, path: str, parse: Callable[[Any], T], more: Callable[[T], bool], max_items: int, max_bytes: int
+    ) -> builtins.list[T]:
         async for attempt in self.retry.retrying(idempotent=True):
             with attempt:
-                return await self._newest_once(more, max_jobs, max_bytes)
+                return await self._newest_once(path, parse, more, max_items, max_bytes)
         raise AssertionError("unreachable: tenacity reraises the last error")  # pragma: no cover
 
-    async def _newest_once(self, more: Callable[[Job], bool], max_jobs: int, max_bytes: int) -> builtins.list[Job]:
-        path = "/api/aurora/"
+    async def _newest_once(
+        self, path: str, parse: Callable[[Any], T], more: Callable[[T], bool], max_items: int, max_bytes: int
+    ) -> builtins.list[T]:
         request = self._http.build_request("GET", path, params={"ordering": "-created_at"})
         try:
             response = await self._http.send(request, stream=True)
@@ -163,7 +169,7 @@ class AuroraClient:
             raise NotSent(detail=f"GET {path}: {type(exc).__name__}: {exc}") from None
         except httpx.TransportError as exc:
             raise NetworkError(detail=f"GET {path}: {type(exc).__name__}: {exc}") from None
-        jobs: builtins.list[Job] = []
+        found: builtins.list[T] = []
         read = 0
 
         async def counted(chunks: AsyncIterator[bytes]) -> AsyncGenerator[bytes]:
@@ -189,18 +195,18 @@ class AuroraClient:
             ):
                 async for item in items:
                     try:
-                        job = Job.from_api(item)
+                        one = parse(item)
                     except InvalidResponseError:
                         continue
-                    jobs.append(job)
-                    if not more(job) or len(jobs) >= max_jobs or read >= max_bytes:
+                    found.append(one)
+                    if not more(one) or len(found) >= max_items or read >= max_bytes:
                         break
         except httpx.TransportError as exc:
             raise NetworkError(detail=f"GET {path}: {type(exc).__name__}: {exc}") from None
         finally:
             await response.aclose()
-        log.debug("GET %s newest first: %d jobs in %d bytes", path, len(jobs), read)
-        return jobs
+        log.debug("GET %s newest first: %d items in %d bytes", path, len(found), read)
+        return found
 
     # ------------------------------------------------------------------ voices and text-to-speech
 
@@ -231,6 +237,13 @@ class AuroraClient:
                 parse_speech_list(await self._call("GET", "/api/text_to_speech/", params={**params, "ids": chunk}))
             )
         return found
+
+    async def newest_speech(
+        self, more: Callable[[SpeechJob], bool], *, max_jobs: int = 2000, max_bytes: int = 2_000_000
+    ) -> builtins.list[SpeechJob]:
+        """The account's speech jobs, newest first, read only as far as needed: as `newest`
+        (each item can hold an 8,000-character script, so `max_bytes` is usually the bound)."""
+        return await self._newest("/api/text_to_speech/", SpeechJob.from_api, more, max_jobs, max_bytes)
 
     async def remaining_credits(self) -> Decimal:
         """The account's balance, exact (it can be fractional)."""

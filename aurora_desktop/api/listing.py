@@ -1,10 +1,14 @@
 """Reading a long JSON list one item at a time, so a caller can stop as soon as it has enough.
 
 The documented job lists (`GET /api/aurora/`, `GET /api/text_to_speech/`) answer a bare
-JSON array with no pages: a heavy account's whole history (15,000 videos, over 16 MB).
-Asked newest first (`ordering=-created_at`), what a client looks for is near the top;
-`json_array_items` yields the array's items as they arrive, and the caller closes the
-answer when it has read what it needs.
+JSON array with no pages: a heavy account's whole history (15,000 videos, over 16 MB; a
+speech item can hold an 8,000-character script). Asked newest first
+(`ordering=-created_at`), what a client looks for is near the top; `json_array_items`
+yields the array's items as they arrive, and the caller closes the answer when it has read
+what it needs. Both lists are read this way by `AuroraClient.newest()` (videos) and
+`AuroraClient.newest_speech()` (speech), each bounded by a number of items and of bytes.
+`list()` and `list_speech()` read an answer whole, within the client's 16 MB limit: the app
+uses only `list(ids=...)` (the poller, at most 100 ids a request).
 """
 
 from __future__ import annotations

@@ -188,10 +188,12 @@ async def quote(
 async def script_limit(limit: ScriptLimit, length: int, client: AuroraClient | None = None) -> int:
     """The longest script this account may send. A script longer than what is known so far is
     worth one free look at the account's speech jobs (`GET /api/text_to_speech/`): a longer
-    script among them shows the service takes it. A failed look changes nothing."""
+    script among them shows the service takes it. The look is bounded (newest first, closed at
+    the first script this long, or at the client's item and byte bounds). A failed look changes
+    nothing."""
     if length > limit.value and length <= SCRIPT_MAX_LONGER and client is not None:
         try:
-            made = await client.list_speech(ordering="-created_at")
+            made = await client.newest_speech(lambda s: len(s.script or "") < length)
         except ApiError as exc:
             log.info("the account's speech jobs could not be listed: %s", exc.detail)
         else:

@@ -112,7 +112,8 @@ class Runtime:
             event_hooks={"request": [public_only(lambda: self.allow_loopback_videos, refused)]},
         )
         self.offline_since: float | None = None
-        self.speaking_since: dict[str, float] = {}  # job id -> when this engine first saw its voice unfinished
+        # job id -> when (time.time()) this engine first saw a speech step without a recorded start
+        self.speaking_since: dict[str, float] = {}
         self.failure: UserError | None = None  # set once: the engine has stopped (see fail())
         self.stopped = asyncio.Event()
         self._settled: dict[str, asyncio.Event] = {}  # job id -> set when the job may have settled

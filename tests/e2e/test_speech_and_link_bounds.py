@@ -35,6 +35,32 @@ def test_a_voice_that_never_finishes_ends_run_with_a_plain_message(make_sandbox,
     assert stats["speech_jobs"] == 1 and stats["jobs"] == 0  # one voice asked for, no video
 
 
+@pytest.mark.parametrize("lost", [False, True], ids=["status", "search"])
+def test_a_speech_service_that_answers_503_for_ever_ends_run_with_a_plain_message(
+    make_sandbox, tmp_path: Path, lost: bool
+) -> None:
+    """Review of issues 20/22: a 503 on the speech status (or, after a lost answer, on the list
+    searched for it) was a Wait outside both limits, and `run` waited for ever."""
+    sb = make_sandbox()
+    sb.fault(kind="status", status=503, method="GET", path="/api/text_to_speech/", times=100_000)
+    if lost:  # the speech is made, its answer never arrives: the list is searched for it
+        sb.fault(kind="drop", process=True, method="POST", path="/api/text_to_speech/")
+    profile = tmp_path / "p"
+    args = cli_args(
+        sb, profile, "run", "--image", str(SAMPLE_IMAGE), "--script", "Hello there.", "--voice", "Ava British"
+    )
+    try:
+        result = run_cli(args, cli_env(sb, AURORA_SPEECH_PATIENCE="3"), timeout=90)
+    except subprocess.TimeoutExpired:
+        pytest.fail("`run` was still waiting for the voice after 90 s")
+    assert result.returncode == 1, (result.returncode, result.stderr)
+    assert "does not answer about it" in result.stderr and "Traceback" not in result.stderr
+    [job] = list_jobs(profile)
+    assert job["state"] == "speaking"  # kept, still watched
+    stats = sb.stats()
+    assert stats["speech_jobs"] == 1 and stats["jobs"] == 0
+
+
 def test_a_video_link_that_serves_a_web_page_says_so(make_sandbox, tmp_path: Path) -> None:
     sb = make_sandbox()
     page = "<!doctype html><html><head><title>Sign in</title></head><body>Please sign in.</body></html>"

@@ -742,3 +742,52 @@ def test_a_speech_still_being_made_waits_at_the_quick_poll(tmp_path: Path) -> No
         assert wait.value.delay == rig.rt.config.poll_min
 
     scenario(tmp_path, api, body)
+
+
+def _lost_speech_scenario(tmp_path: Path, lists: Callable[[], list[dict[str, Any]]], **config: Any) -> LocalJob:
+    """A speech POST whose answer is lost (502); the list GET answered by `lists()` each time."""
+
+    def api(request: httpx.Request) -> httpx.Response:
+        if request.method == "POST":
+            return httpx.Response(502, text="<html>Bad gateway</html>")
+        if request.url.path == "/api/text_to_speech/":
+            return httpx.Response(200, json=lists())
+        return httpx.Response(200, json={"id": "s1", "status": "running"})
+
+    async def body(rig: Rig) -> LocalJob:
+        for key, value in config.items():
+            setattr(rig.rt.config, key, value)
+        with pytest.raises(Wait):  # adopted, then still being made
+            await STEPS[State.DRAFT](rig.rt, _script_job(rig))
+        return await rig.rt.store.get("j1")
+
+    return scenario(tmp_path, api, body)
+
+
+def test_a_lost_speech_is_found_when_creatifys_clock_is_behind_this_computers(tmp_path: Path) -> None:
+    """Review of issues 20/22: the speech was made after the attempt, but Creatify's clock says
+    five minutes before it; it is found (CLOCK_MARGIN), not parked and paid for again."""
+    from aurora_desktop.jobs.model import utcnow
+
+    def lists() -> list[dict[str, Any]]:
+        behind = (utcnow() - timedelta(minutes=5)).isoformat().replace("+00:00", "Z")
+        return [{"id": "s1", "status": "running", "script": "Hello there", "accent": "v1", "created_at": behind}]
+
+    job = _lost_speech_scenario(tmp_path, lists)
+    assert job.speech_id == "s1" and job.state is State.SPEAKING and job.speech_attempts == 1
+
+
+def test_a_lost_speech_without_a_creation_time_is_found_by_script_and_voice(tmp_path: Path) -> None:
+    listed = [
+        {"id": "s-other", "status": "running", "script": "Hello", "accent": "v1"},
+        {"id": "s1", "status": "running", "script": "Hello there", "accent": "v1"},
+        {"id": "s-older", "status": "done", "script": "Hello there", "accent": "v1"},
+    ]
+    job = _lost_speech_scenario(tmp_path, lambda: listed)
+    assert job.speech_id == "s1" and job.state is State.SPEAKING  # the newest match (the list is newest first)
+
+
+def test_a_lost_speech_that_appears_in_the_list_late_is_found_on_a_second_look(tmp_path: Path) -> None:
+    answers = iter([[], [{"id": "s1", "status": "running", "script": "Hello there", "accent": "v1"}]])
+    job = _lost_speech_scenario(tmp_path, lambda: next(answers), reconcile_delays=(0.0, 0.0))
+    assert job.speech_id == "s1" and job.state is State.SPEAKING

@@ -3,9 +3,12 @@
 Charged once, like the video: the intent (one more attempt) is committed before
 the POST; an answer that proves nothing was created takes it back. Speech has no
 `name` (so no client token): a POST whose outcome is unknown is looked for in the
-documented list (`GET /api/text_to_speech/`, most recent first) by its exact
-script, its accent and a creation time after the attempt; when nothing matches,
-the job is parked for the user rather than sent again.
+documented list (`GET /api/text_to_speech/`, most recent first, read only back to
+the attempt less `CLOCK_MARGIN`) by its exact script, its accent and a creation time
+after the attempt less that margin (or none), looked at after each of
+`reconcile_delays`; when nothing matches, the job is parked for the user rather than
+sent again. Every wait of this step counts against `speech_patience` from when the job
+entered it.
 
 The speech's real length is checked against the model before the video is
 requested: too long, the job stops with the speech kept (its link is the audio
@@ -17,6 +20,7 @@ from __future__ import annotations
 import asyncio
 import time
 import uuid
+from collections.abc import Callable
 from decimal import Decimal
 
 from aurora_desktop.api import (
@@ -40,6 +44,7 @@ from aurora_desktop.jobs.events import JobChanged
 from aurora_desktop.jobs.limits import ScriptLimit, limit_named_in, script_too_long
 from aurora_desktop.jobs.model import InputFile, InputKind, LocalJob, State
 from aurora_desktop.jobs.runtime import Runtime, Wait
+from aurora_desktop.jobs.steps.submitting import CLOCK_MARGIN, SEARCH_MAX_BYTES, SEARCH_MAX_JOBS
 from aurora_desktop.jobs.vocabulary import ErrorCode, History, Phase
 
 _NOTHING_CREATED = (NotSent, RateLimitedError, AuthError, InsufficientCreditsError, ValidationError)
@@ -79,6 +84,7 @@ async def _request(rt: Runtime, job: LocalJob) -> SpeechJob | None:
         if isinstance(exc, NotSent):
             raise Wait(2.0, exc.user_message, offline=True) from None
         if isinstance(exc, RateLimitedError):
+            await _waiting(rt, claimed, exc)
             raise Wait(exc.retry_after or 5.0, exc.user_message) from None
         if isinstance(exc, ValidationError):
             message = f"Creatify did not make the voice: {exc.user_message}"
@@ -126,25 +132,39 @@ def script_limit(rt: Runtime) -> ScriptLimit:
 
 
 async def _find(rt: Runtime, job: LocalJob) -> SpeechJob | None:
-    """The speech this job may already have asked for: in the documented list, most recent first,
-    the one with this exact script and accent made after the attempt was recorded (the intent is
-    written before the POST). None when nothing matches (the caller parks the job)."""
+    """The speech this job may already have asked for: in the documented list, newest first,
+    the newest one with this exact script and accent made after the attempt was recorded (the
+    intent is written before the POST), less `CLOCK_MARGIN` for a computer's clock ahead of
+    Creatify's; a speech without a creation time matches on script and accent alone. The list
+    is read only back to that time (bounded, as for videos) and looked at after each of
+    `reconcile_delays` (a speech may appear late). None when nothing matches (the caller parks the job)."""
     attempted = await rt.store.last_event_at(job.id, History.SPEECH_INTENT)
     if attempted is None:
         return None
-    try:
-        recent = await rt.client.list_speech(ordering="-created_at")
-    except (NetworkError, ServerUnavailableError, RateLimitedError) as exc:
-        raise Wait(2.0, exc.user_message, offline=isinstance(exc, NetworkError)) from None
-    except ApiError:  # no list after all (404/405) or an unreadable one: nothing can be matched
-        return None
-    await asyncio.to_thread(script_limit(rt).accepted, (len(s.script or "") for s in recent))
-    matches = [
-        s
-        for s in recent
-        if s.script == job.script and _same_id(s.accent, job.voice_id) and s.created_at and s.created_at >= attempted
-    ]
-    return max(matches, key=lambda s: s.created_at or attempted, default=None)
+    since = attempted - CLOCK_MARGIN
+
+    def recent_enough(s: SpeechJob) -> bool:
+        return s.created_at is None or s.created_at >= since
+
+    def mine(s: SpeechJob) -> bool:
+        return s.script == job.script and _same_id(s.accent, job.voice_id) and recent_enough(s)
+
+    for delay in rt.config.reconcile_delays:
+        await asyncio.sleep(delay)
+        try:
+            recent = await rt.client.newest_speech(
+                lambda s: recent_enough(s) and not mine(s), max_jobs=SEARCH_MAX_JOBS, max_bytes=SEARCH_MAX_BYTES
+            )
+        except (NetworkError, ServerUnavailableError, RateLimitedError) as exc:
+            await _waiting(rt, job, exc)
+            raise Wait(2.0, exc.user_message, offline=isinstance(exc, NetworkError)) from None
+        except ApiError:  # no list after all (404/405) or an unreadable one: nothing can be matched
+            return None
+        await asyncio.to_thread(script_limit(rt).accepted, (len(s.script or "") for s in recent))
+        found = next((s for s in recent if mine(s)), None)  # newest first: the first is the newest
+        if found is not None:
+            return found
+    return None
 
 
 async def _follow(rt: Runtime, job: LocalJob) -> None:
@@ -155,6 +175,7 @@ async def _follow(rt: Runtime, job: LocalJob) -> None:
         await rt.attention(job, ErrorCode.LOST, "Creatify no longer knows this voice. Try again to make a new one.")
         return
     except (NetworkError, ServerUnavailableError, RateLimitedError, InvalidResponseError) as exc:
+        await _waiting(rt, job, exc)
         raise Wait(rt.config.poll_min, exc.user_message, offline=isinstance(exc, NetworkError)) from None
     rt.set_online(True)
     if speech.status in (JobStatus.FAILED, JobStatus.REJECTED):
@@ -179,24 +200,64 @@ async def _follow(rt: Runtime, job: LocalJob) -> None:
     await speech_ready(rt, job, speech)
 
 
+async def _speaking_for(rt: Runtime, job: LocalJob) -> float:
+    """Seconds since the job entered this step (durable: its "speaking" history entry, else its
+    latest speech intent; else the first time this engine saw it), so time spent waiting on an
+    unanswered list or status counts as well as time "being made", across restarts."""
+    started = await rt.store.last_event_at(job.id, History.SPEAKING)
+    if started is None:
+        started = await rt.store.last_event_at(job.id, History.SPEECH_INTENT)
+    first = started.timestamp() if started is not None else rt.speaking_since.setdefault(job.id, time.time())
+    return time.time() - first
+
+
 async def _still_making(rt: Runtime, job: LocalJob, speech: SpeechJob) -> None:
     """Keep watching, but after `speech_patience` say so, as for a video in a state this app
     does not know: a command waiting for the job ends (exit 1) and the row tells the user,
     instead of "making the voice" for ever."""
-    first = rt.speaking_since.setdefault(job.id, time.monotonic())
-    if job.error_code == ErrorCode.STATE or time.monotonic() - first < rt.config.speech_patience:
+    status = excerpt(speech.status.value, 40)
+    await _note_if_slow(
+        rt,
+        job,
+        lambda time: (
+            f"Creatify has been making the voice for over {time} and it is not ready yet (it says “{status}”)."
+        ),
+        {"status": status},
+        f"speech job {speech.id}: status {speech.status.value}",
+    )
+
+
+async def _waiting(rt: Runtime, job: LocalJob, exc: ApiError) -> None:
+    """An unanswered list, status or request (503, 429, no network) counts against the same
+    patience: a service that keeps answering 503 does not keep a command waiting for ever."""
+    await _note_if_slow(
+        rt,
+        job,
+        lambda time: (
+            f"The voice has been on its way for over {time} and Creatify does not answer about it: "
+            f"{exc.user_message.rstrip('.')}."
+        ),
+        {"error": type(exc).__name__},
+        exc.detail or exc.user_message,
+    )
+
+
+async def _note_if_slow(
+    rt: Runtime, job: LocalJob, summary: Callable[[str], str], data: dict[str, str], detail: str
+) -> None:
+    """After `speech_patience` since the step began, say so once (`summary` of the time waited)."""
+    if job.error_code == ErrorCode.STATE or await _speaking_for(rt, job) < rt.config.speech_patience:
         return
     minutes = max(1, round(rt.config.speech_patience / 60))
-    status = excerpt(speech.status.value, 40)
     job = await rt.store.update(
         job.id,
         History.SPEECH_SLOW,
-        {"status": status},
+        data,
         error_code=str(ErrorCode.STATE),
-        error_message=f"Creatify has been making the voice for over {minutes} minute{'s' if minutes > 1 else ''} "
-        f"and it is not ready yet (it says “{status}”). The job is kept and nothing more is charged: "
+        error_message=summary(f"{minutes} minute{'s' if minutes > 1 else ''}")
+        + " The job is kept and nothing more is charged: "
         "the app goes on checking while it is open, and `aurora-desktop resume` picks the job up later.",
-        error_detail=f"speech job {speech.id}: status {speech.status.value}",
+        error_detail=detail,
     )
     rt.emit(JobChanged(job))
     rt.may_have_settled(job.id)
