@@ -24,7 +24,7 @@ from aurora_desktop.http_body import body_chunks
 from aurora_desktop.jobs.limits import script_too_long
 from aurora_desktop.jobs.model import InputFile, InputKind, is_link
 from aurora_desktop.jobs.share_links import HOW_TO_SHARE, link_copy, sendable, service_of
-from aurora_desktop.media.convert import convert_to_wav
+from aurora_desktop.media.convert import convert_to_wav, has_hidden_details
 from aurora_desktop.media.inspect import (
     MAX_IMAGE_BYTES,
     AudioFacts,
@@ -264,12 +264,18 @@ async def prepare(
     audio_hash = None
     if not is_link(audio):
         audio_path = Path(audio).expanduser().resolve()
-        if not audio_facts.supported:
+        # Tags (names, places) go nowhere: a file that has them is sent as a WAV of its sound,
+        # made here so that the copy priced is the copy sent, as a photo's is (media/photo.py).
+        tagged = audio_facts.supported and await asyncio.to_thread(has_hidden_details, audio_path, audio_facts.format)
+        if not audio_facts.supported or tagged:
             digest = await asyncio.to_thread(sha256_file, audio_path)
             wav = _ready(work_dir / "converted") / f"{digest[:20]}.wav"
             if not wav.exists():
                 await asyncio.to_thread(convert_to_wav, audio_path, wav)
-            notes.append(f"The audio ({audio_facts.format}) was converted to WAV, which Creatify accepts.")
+            if tagged:
+                notes.append(f"The audio ({audio_facts.format}) is sent as WAV, without its tags (names, comments).")
+            else:
+                notes.append(f"The audio ({audio_facts.format}) was converted to WAV, which Creatify accepts.")
             audio_path = wav
             audio_facts = await asyncio.to_thread(inspect_audio, wav)
         audio_hash = await asyncio.to_thread(sha256_file, audio_path)
