@@ -8,9 +8,16 @@ a local stand-in is in use (the sandbox, a developer's or a test's stand-in host
 private, link-local (cloud metadata, 169.254.169.254) and other special addresses
 never do.
 
+An IPv6 address that carries an IPv4 one (IPv4-mapped `::ffff:a.b.c.d`, IPv4-compatible
+`::a.b.c.d`, NAT64 `64:ff9b::/96`, 6to4 `2002::/16`) is judged by the IPv4 address it
+carries: Python calls `64:ff9b::a9fe:a9fe` global, yet it reaches 169.254.169.254. The
+local-use NAT64 prefix `64:ff9b:1::/48` is refused: where it carries the IPv4 address
+depends on the local network's choice of prefix length.
+
 `public_only()` is an httpx request hook, so the check runs on each request, each
-redirect included. The name is resolved for the check and again by the connection;
-a name that changes its answer in between is beyond what this check can see.
+redirect included. What remains: the name is resolved for the check and again by the
+connection, so a name that changes its answer in between (DNS rebinding, a very short
+TTL) can still lead the connection to an address this check never saw.
 """
 
 from __future__ import annotations
@@ -62,6 +69,36 @@ def check_link(url: str) -> httpx.URL:
     return parsed
 
 
+_NAT64 = ipaddress.ip_network("64:ff9b::/96")
+_NAT64_LOCAL = ipaddress.ip_network("64:ff9b:1::/48")
+_COMPAT = ipaddress.ip_network("::/96")
+
+
+def _carried_ipv4(address: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:
+    """The IPv4 address an IPv6 one carries (mapped, compatible, NAT64, 6to4), if any."""
+    if address.ipv4_mapped is not None:
+        return address.ipv4_mapped
+    if address.sixtofour is not None:
+        return address.sixtofour
+    if address in _NAT64 or (address in _COMPAT and int(address) > 1):  # :: and ::1 are themselves
+        return ipaddress.IPv4Address(int(address) & 0xFFFFFFFF)
+    return None
+
+
+def is_public(address: ipaddress.IPv4Address | ipaddress.IPv6Address, *, allow_loopback: bool) -> bool:
+    """May the app go to this address? Public only (this computer's own when `allow_loopback`);
+    an IPv6 address carrying an IPv4 one is judged by the IPv4 address."""
+    if isinstance(address, ipaddress.IPv6Address):
+        if address in _NAT64_LOCAL:
+            return False
+        carried = _carried_ipv4(address)
+        if carried is not None:
+            return is_public(carried, allow_loopback=allow_loopback)
+    if address.is_loopback and allow_loopback:
+        return True
+    return address.is_global
+
+
 async def check_public(url: httpx.URL, *, allow_loopback: bool) -> None:
     """Resolve the link's host; AddressRefused when any of its addresses is not public (this
     computer's own pass when `allow_loopback`). An unresolvable name passes: the connection
@@ -72,9 +109,7 @@ async def check_public(url: httpx.URL, *, allow_loopback: bool) -> None:
     except (OSError, ValueError, UnicodeError):
         return
     for address in addresses:
-        if address.is_loopback and allow_loopback:
-            continue
-        if not address.is_global:
+        if not is_public(address, allow_loopback=allow_loopback):
             raise AddressRefused(NOT_PUBLIC, f"refused {url.host} ({address})")
 
 

@@ -40,6 +40,7 @@ from aurora_desktop.jobs import orders
 from aurora_desktop.jobs.blockers import NAME_LIMIT, output_folder_blockers
 from aurora_desktop.jobs.events import Connectivity, EngineEvent, JobChanged, Notice, Progress, to_json
 from aurora_desktop.jobs.model import LocalJob, State
+from aurora_desktop.jobs.naming import BIDI_CONTROLS
 from aurora_desktop.jobs.prepare import Script, script_problem
 from aurora_desktop.jobs.store import StoreDamaged, StoreTooNew, StoreWriteFailed
 from aurora_desktop.jobs.vocabulary import Blame, Phase, rule_for
@@ -72,7 +73,7 @@ def _credits_arg(text: str) -> Decimal:
 # Terminal escape sequences (CSI, OSC up to its terminator, two-character ones, the 8-bit CSI):
 # a voice or job name holding one could retitle the window, clear it or fake a line.
 _ESCAPE = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)?|[ -/]*[0-~])|\x9b[0-?]*[ -/]*[@-~]")
-_INVISIBLE = frozenset("\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u2028\u2029")
+_INVISIBLE = frozenset(map(chr, BIDI_CONTROLS)) | {"\u2028", "\u2029"}  # and the line/paragraph separators
 
 
 def terminal_text(text: str) -> str:

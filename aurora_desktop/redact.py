@@ -5,8 +5,9 @@ that body becomes an error's detail, a job's stored reason, a log line. `redact(
 every API ID and key this process has held (`remember()`, called by `Credentials`) and the
 value of any key header written out (`X-API-KEY: …`, `"x-api-id": "…"`, `Authorization`),
 wherever the text came from. It is applied where errors are made (`UserError`), where
-the job library writes text (`jobs/store.py`) and where log records are made
-(`install_log_redaction()`).
+the job library writes and reads text (`jobs/store.py`: rows written by an older version
+are shown redacted) and where log records are made (`install_log_redaction()`: the
+message, the exception's text and the stack).
 """
 
 from __future__ import annotations
@@ -55,9 +56,14 @@ def redact(text: str) -> str:
     return _HEADER.sub(lambda m: f"{m[1]}{m[2]}{m[3] or ''}{HIDDEN}", text)
 
 
+_FORMATTER = logging.Formatter()
+
+
 class _RedactingRecords:
-    """A log record factory: the message is redacted as the record is made, so every handler
-    (files, stderr, Qt's, the last-resort one) only ever sees the redacted text."""
+    """A log record factory: the message, the exception's text and the stack are redacted as
+    the record is made, so every handler (files, stderr, Qt's, the last-resort one) only ever
+    sees the redacted text. The exception is formatted here into `exc_text`, which
+    `logging.Formatter.format` uses as it is instead of formatting `exc_info` again."""
 
     def __init__(self, make: logging._LogRecordFactory) -> None:  # type: ignore[name-defined]
         self.make = make
@@ -67,10 +73,13 @@ class _RedactingRecords:
         try:
             message = record.getMessage()
         except (TypeError, ValueError, KeyError):  # a bad format string: logging reports it later
-            return record
-        redacted = redact(message)
-        if redacted != message:
+            message = None
+        if message is not None and (redacted := redact(message)) != message:
             record.msg, record.args = redacted, None
+        if record.exc_info and not record.exc_text:
+            record.exc_text = redact(_FORMATTER.formatException(record.exc_info))
+        if record.stack_info:
+            record.stack_info = redact(record.stack_info)
         return record
 
 

@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import contextvars
 import hashlib
+import os
 from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
@@ -13,6 +14,7 @@ from pathlib import Path
 from typing import Protocol
 
 from aurora_desktop.errors import UserError
+from aurora_desktop.fileio import open_regular
 
 ProgressCallback = Callable[[int, int], None]  # (bytes sent, total bytes)
 CHUNK = 1024 * 1024
@@ -140,10 +142,11 @@ async def file_chunks(
     priced (replaced, edited or grown since) raises InputChanged before the upload
     is complete, so the host is left with no whole copy and the upload fails.
     """
-    total = path.stat().st_size
     # Opening a local file is quick; only the reads go to a worker thread.  (An
-    # open() handed to a thread leaks its handle if the await is cancelled.)
-    with open(path, "rb") as fh:
+    # open() handed to a thread leaks its handle if the await is cancelled.)  Opened as
+    # every input is read (fileio): a file swapped for a pipe or a device is refused.
+    with open_regular(path) as fh:
+        total = os.fstat(fh.fileno()).st_size
 
         async def chunks() -> AsyncGenerator[bytes]:
             digest = hashlib.sha256() if sha256 else None

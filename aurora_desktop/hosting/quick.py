@@ -20,23 +20,23 @@ window before the first use; this module only does what it was told.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import json
 import logging
 import os
 import secrets
 import tempfile
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import IO
 from urllib.parse import urlsplit, urlunsplit
 
 import httpx
 
 from aurora_desktop.addresses import NOT_PUBLIC, AddressRefused, is_loopback_host, public_only
-from aurora_desktop.hosting.base import HostedFile, HostingError, InputChanged, ProgressCallback, placed
+from aurora_desktop.hosting.base import HostedFile, HostingError, InputChanged, ProgressCallback, file_chunks, placed
 from aurora_desktop.http_body import body_chunks, read_bounded
 
 log = logging.getLogger(__name__)
@@ -63,7 +63,19 @@ class Upload:
     token: str | None = None  # what deleting needs, when the host can delete
 
 
-Uploader = Callable[["TempHost", httpx.AsyncClient, str, IO[bytes], str], Awaitable[Upload]]
+@dataclass(frozen=True, slots=True)
+class FilePart:
+    """The file of an upload, as the multipart body's last part: its bytes are streamed from
+    `hosting.base.file_chunks`, and `sent` hashes them as they go (what the link must serve)."""
+
+    name: str
+    mime: str
+    size: int
+    chunks: AsyncIterator[bytes]
+    sent: hashlib._Hash = field(default_factory=hashlib.sha256)
+
+
+Uploader = Callable[["TempHost", httpx.AsyncClient, FilePart], Awaitable[Upload]]
 Deleter = Callable[["TempHost", httpx.AsyncClient, Upload], Awaitable[None]]
 
 
@@ -106,10 +118,56 @@ class _Answer:
         return json.loads(self.content)
 
 
-async def _post(host: TempHost, http: httpx.AsyncClient, url: str, **kwargs: object) -> _Answer:
-    """POST, reading at most MAX_ANSWER_BYTES of the answer (more is refused, unread)."""
-    request = http.build_request("POST", url, **kwargs)  # type: ignore[arg-type]
-    response = await http.send(request, stream=True)
+def _multipart(fields: dict[str, str], name: str, part: FilePart) -> tuple[dict[str, str], AsyncGenerator[bytes]]:
+    """A multipart/form-data body (the headers, the body) whose file part is streamed as read.
+    httpx's own multipart reads a file object synchronously and cannot take an async stream."""
+    boundary = secrets.token_hex(16)
+    head = b"".join(
+        f'--{boundary}\r\nContent-Disposition: form-data; name="{key}"\r\n\r\n{value}\r\n'.encode()
+        for key, value in fields.items()
+    )
+    head += (
+        f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; filename="{part.name}"\r\n'
+        f"Content-Type: {part.mime}\r\n\r\n"
+    ).encode()
+    tail = f"\r\n--{boundary}--\r\n".encode()
+    headers = {
+        "Content-Type": f"multipart/form-data; boundary={boundary}",
+        "Content-Length": str(len(head) + part.size + len(tail)),
+    }
+
+    async def body() -> AsyncGenerator[bytes]:
+        yield head
+        sent = 0
+        async for chunk in part.chunks:
+            sent += len(chunk)
+            if sent > part.size:
+                raise InputChanged(f"{part.name} grew past {part.size} bytes while it was uploaded")
+            part.sent.update(chunk)
+            yield chunk
+        if sent != part.size:
+            raise InputChanged(f"{part.name} shrank to {sent} bytes while it was uploaded")
+        yield tail
+
+    return headers, body()
+
+
+async def _post(
+    host: TempHost,
+    http: httpx.AsyncClient,
+    url: str,
+    *,
+    data: dict[str, str] | None = None,
+    file: tuple[str, FilePart] | None = None,
+) -> _Answer:
+    """POST a form (with `file`, as multipart, the file streamed), reading at most
+    MAX_ANSWER_BYTES of the answer (more is refused, unread)."""
+    if file is None:
+        response = await http.send(http.build_request("POST", url, data=data), stream=True)
+    else:
+        headers, content = _multipart(data or {}, *file)
+        async with contextlib.aclosing(content):  # closed here even when httpx drops it midway
+            response = await http.send(http.build_request("POST", url, headers=headers, content=content), stream=True)
     body = await read_bounded(response, MAX_ANSWER_BYTES)
     if body is None:
         raise _Refused(f"{host.label} answered with far more than a link", retryable=True)
@@ -136,11 +194,9 @@ def _check_status(response: _Answer, host: TempHost) -> None:
 # ---------------------------------------------------------------------- the hosts' protocols
 
 
-async def _upload_0x0(host: TempHost, http: httpx.AsyncClient, name: str, fh: IO[bytes], mime: str) -> Upload:
+async def _upload_0x0(host: TempHost, http: httpx.AsyncClient, part: FilePart) -> Upload:
     # https://0x0.st: `expires` in hours, `secret` for a long unguessable link, X-Token to delete.
-    response = await _post(
-        host, http, host.base + "/", data={"expires": "1", "secret": ""}, files={"file": (name, fh, mime)}
-    )
+    response = await _post(host, http, host.base + "/", data={"expires": "1", "secret": ""}, file=("file", part))
     _check_status(response, host)
     return Upload(_link_in(response.text, host), response.headers.get("X-Token"))
 
@@ -152,22 +208,22 @@ async def _delete_0x0(host: TempHost, http: httpx.AsyncClient, upload: Upload) -
             raise _Refused(f"{host.label} did not delete the file (HTTP {response.status_code})", retryable=True)
 
 
-async def _upload_litterbox(host: TempHost, http: httpx.AsyncClient, name: str, fh: IO[bytes], mime: str) -> Upload:
+async def _upload_litterbox(host: TempHost, http: httpx.AsyncClient, part: FilePart) -> Upload:
     # https://litterbox.catbox.moe: reqtype=fileupload, time=1h; the answer is the link.
     response = await _post(
         host,
         http,
         host.base + "/resources/internals/api.php",
         data={"reqtype": "fileupload", "time": "1h"},
-        files={"fileToUpload": (name, fh, mime)},
+        file=("fileToUpload", part),
     )
     _check_status(response, host)
     return Upload(_link_in(response.text, host))
 
 
-async def _upload_tmpfiles(host: TempHost, http: httpx.AsyncClient, name: str, fh: IO[bytes], mime: str) -> Upload:
+async def _upload_tmpfiles(host: TempHost, http: httpx.AsyncClient, part: FilePart) -> Upload:
     # https://tmpfiles.org/api: kept 60 minutes; the page link's direct form has /dl/ in front.
-    response = await _post(host, http, host.base + "/api/v1/upload", files={"file": (name, fh, mime)})
+    response = await _post(host, http, host.base + "/api/v1/upload", file=("file", part))
     _check_status(response, host)
     try:
         page = response.json()["data"]["url"]  # type: ignore[index]
@@ -206,28 +262,6 @@ def host_names(hosts: Sequence[TempHost] | None = None) -> str:
 
 
 # ---------------------------------------------------------------------- the hoster
-
-
-class _CountingReader:
-    """The file as httpx reads it for the multipart body, reporting bytes as they go."""
-
-    def __init__(self, fh: IO[bytes], total: int, progress: ProgressCallback | None) -> None:
-        self._fh, self._total, self._progress = fh, total, progress
-
-    def read(self, size: int = -1) -> bytes:
-        chunk = self._fh.read(size)
-        if self._progress:
-            self._progress(min(self._fh.tell(), self._total), self._total)
-        return chunk
-
-    def seek(self, offset: int, whence: int = 0) -> int:
-        return self._fh.seek(offset, whence)
-
-    def tell(self) -> int:
-        return self._fh.tell()
-
-    def fileno(self) -> int:  # lets httpx give a Content-Length instead of chunking
-        return self._fh.fileno()
 
 
 @dataclass
@@ -269,9 +303,6 @@ class QuickLinkHoster:
         sha256: str | None = None,
     ) -> HostedFile:
         size = path.stat().st_size
-        digest = await _sha256(path)
-        if sha256 and digest != sha256:
-            raise InputChanged(f"{path.name}: sha256 {digest} is not the priced {sha256}")
         name = secrets.token_urlsafe(16) + path.suffix.lower()  # never the user's file name
         reasons: list[str] = []
         retryable = False
@@ -281,7 +312,7 @@ class QuickLinkHoster:
                     reasons.append(f"the file is too large for {host.label}")
                     continue
                 try:
-                    upload = await self._upload(host, http, path, name, content_type, size, progress)
+                    upload, digest = await self._upload(host, http, path, name, content_type, size, progress, sha256)
                 except _Refused as exc:
                     log.warning("quick link: %s", exc.reason)
                     reasons.append(exc.reason)
@@ -294,12 +325,6 @@ class QuickLinkHoster:
                 if problem:
                     log.warning("quick link on %s does not serve the file: %s", host.key, problem)
                     await self._delete(host, http, upload)
-                    try:
-                        now = await _sha256(path)
-                    except OSError:
-                        now = ""
-                    if now != digest:  # the file changed while it was sent: not the host's fault
-                        raise InputChanged(f"{path.name} changed while it was uploaded to {host.key}")
                     reasons.append(f"the link from {host.label} {problem}")
                     continue
                 return HostedFile(url=upload.url, expires_at=datetime.now(UTC) + LIFETIME, key=token)
@@ -326,11 +351,16 @@ class QuickLinkHoster:
         mime: str,
         size: int,
         progress: ProgressCallback | None,
-    ) -> Upload:
+        sha256: str | None,
+    ) -> tuple[Upload, str]:
+        """The upload and the sha256 of the bytes it sent, hashed as they were read and sent.
+        With `sha256`, a file that is not the priced one stops before its last chunk leaves
+        (InputChanged, from `file_chunks`): the host never holds a whole copy of it."""
         try:
-            with open(path, "rb") as fh:
-                async with asyncio.timeout(self._deadline(size)):
-                    return await host.upload(host, http, name, _CountingReader(fh, size, progress), mime)  # type: ignore[arg-type]
+            async with file_chunks(path, progress, sha256=sha256) as chunks, asyncio.timeout(self._deadline(size)):
+                part = FilePart(name, mime, size, chunks)
+                upload = await host.upload(host, http, part)
+            return upload, part.sent.hexdigest()
         except (httpx.TimeoutException, TimeoutError):
             raise _Refused(f"{host.label} did not answer in time", retryable=True) from None
         except httpx.HTTPError as exc:
@@ -394,14 +424,6 @@ class QuickLinkHoster:
         if hosted.key:
             await self.remove(hosted.key)
         return f"Quick links work: a test file was shared through {host}, fetched back intact, and removed."
-
-
-async def _sha256(path: Path) -> str:
-    def digest() -> str:
-        with open(path, "rb") as fh:
-            return hashlib.file_digest(fh, "sha256").hexdigest()
-
-    return await asyncio.to_thread(digest)
 
 
 def _not_public(exc: AddressRefused) -> _Refused:

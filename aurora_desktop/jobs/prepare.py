@@ -19,13 +19,20 @@ import httpx
 from aurora_desktop.addresses import NOT_PUBLIC, AddressRefused, check_link, first_is_loopback, public_only
 from aurora_desktop.api.catalog import ModelSpec, cost_credits
 from aurora_desktop.api.speech import SCRIPT_MAX, WORDS_PER_MINUTE, estimate_seconds, speech_credits
-from aurora_desktop.fileio import open_regular
+from aurora_desktop.fileio import FileRefused, open_regular, read_regular
 from aurora_desktop.http_body import body_chunks
 from aurora_desktop.jobs.limits import script_too_long
 from aurora_desktop.jobs.model import InputFile, InputKind, is_link
 from aurora_desktop.jobs.share_links import HOW_TO_SHARE, link_copy, sendable, service_of
-from aurora_desktop.media.convert import convert_to_wav
-from aurora_desktop.media.inspect import AudioFacts, ImageFacts, InputError, inspect_audio, inspect_image
+from aurora_desktop.media.convert import convert_to_wav, has_hidden_details
+from aurora_desktop.media.inspect import (
+    MAX_IMAGE_BYTES,
+    AudioFacts,
+    ImageFacts,
+    InputError,
+    inspect_audio,
+    inspect_image,
+)
 from aurora_desktop.media.photo import DEFAULT_BACKGROUND, convert_photo
 
 MAX_LINK_BYTES = 100 * 1024 * 1024
@@ -208,7 +215,10 @@ async def _prepare_image(
         image_path = Path(image).expanduser().resolve()
         if image_facts.changes:
             # What the preview showed is what is sent: upright, flattened, 8-bit, JPEG.
-            data = await asyncio.to_thread(image_path.read_bytes)
+            try:  # read as it was checked: a file swapped since for a pipe or a device is refused
+                data = await asyncio.to_thread(read_regular, image_path, MAX_IMAGE_BYTES)
+            except FileRefused as exc:
+                raise InputError(f"The image file {image_path.name!r} cannot be used: {exc.reason}.") from None
             converted = await asyncio.to_thread(convert_photo, data, _ready(work_dir / "converted"), photo_background)
             if converted is not None:
                 image_path = converted[0]
@@ -254,12 +264,18 @@ async def prepare(
     audio_hash = None
     if not is_link(audio):
         audio_path = Path(audio).expanduser().resolve()
-        if not audio_facts.supported:
+        # Tags (names, places) go nowhere: a file that has them is sent as a WAV of its sound,
+        # made here so that the copy priced is the copy sent, as a photo's is (media/photo.py).
+        tagged = audio_facts.supported and await asyncio.to_thread(has_hidden_details, audio_path, audio_facts.format)
+        if not audio_facts.supported or tagged:
             digest = await asyncio.to_thread(sha256_file, audio_path)
             wav = _ready(work_dir / "converted") / f"{digest[:20]}.wav"
             if not wav.exists():
                 await asyncio.to_thread(convert_to_wav, audio_path, wav)
-            notes.append(f"The audio ({audio_facts.format}) was converted to WAV, which Creatify accepts.")
+            if tagged:
+                notes.append(f"The audio ({audio_facts.format}) is sent as WAV, without its tags (names, comments).")
+            else:
+                notes.append(f"The audio ({audio_facts.format}) was converted to WAV, which Creatify accepts.")
             audio_path = wav
             audio_facts = await asyncio.to_thread(inspect_audio, wav)
         audio_hash = await asyncio.to_thread(sha256_file, audio_path)

@@ -211,6 +211,8 @@ def _decode(row: sqlite3.Row) -> LocalJob:
             value = datetime.fromisoformat(value)
         elif value is not None and column in CREDIT_COLUMNS:
             value = credits_exact(value)
+        elif column in REDACTED_COLUMNS and isinstance(value, str):
+            value = redact(value)  # a row written before redaction existed is shown redacted too
         values[column] = value
     return job_from_columns(values)
 
@@ -483,7 +485,7 @@ class JobStore:
             rows = self._db.execute(
                 "SELECT at, kind, data FROM events WHERE job_id = ? ORDER BY seq", (job_id,)
             ).fetchall()
-        return [{"at": r["at"], "kind": r["kind"], **json.loads(r["data"])} for r in rows]
+        return [{"at": r["at"], "kind": r["kind"], **json.loads(redact(r["data"]))} for r in rows]
 
     def last_event_at(self, job_id: str, kind: History) -> datetime | None:
         """When the job last recorded `kind` (e.g. the speech intent, written just before its POST)."""

@@ -134,6 +134,9 @@ def normalized(img: Image.Image, background: str = DEFAULT_BACKGROUND) -> Image.
     return upright
 
 
+CONVERSION_VERSION = "v2"  # raise when the converted photo's bytes change
+
+
 def convert_photo(data: bytes, folder: Path, background: str = DEFAULT_BACKGROUND) -> tuple[Path, list[str]] | None:
     """Write the sendable JPEG of a photo that needs converting into `folder` (named by content,
     so the same photo is converted once); None when it can be sent as it is."""
@@ -148,7 +151,9 @@ def convert_photo(data: bytes, folder: Path, background: str = DEFAULT_BACKGROUN
         icc = img.info.get("icc_profile") if img.mode == "RGB" else None
     out.info = {}
     digest = hashlib.sha256(data + background.encode()).hexdigest()[:24]
-    target = folder / f"photo-{digest}.jpg"
+    # The version names what this code writes: a copy left by an older version (which kept
+    # the original's JPEG comment) is never reused.
+    target = folder / f"photo-{CONVERSION_VERSION}-{digest}.jpg"
     if not target.exists():
         buffer = io.BytesIO()
         out.save(buffer, "JPEG", quality=JPEG_QUALITY, subsampling=0, optimize=True, exif=b"", icc_profile=icc)

@@ -24,6 +24,7 @@ from starlette.responses import FileResponse, JSONResponse, Response
 from starlette.routing import Route
 
 from aurora_desktop.api import speech as speech_model
+from aurora_desktop.formatting import credits_number
 from aurora_desktop.sandbox import speech
 from aurora_desktop.sandbox.config import SandboxConfig
 from aurora_desktop.sandbox.faults import FaultMiddleware
@@ -142,8 +143,7 @@ def create_app(config: SandboxConfig) -> tuple[FaultMiddleware, SandboxService]:
     async def remaining_credits(request: Request) -> Response:
         if not authorised(request):
             return deny(request)
-        credits = float(service.credits)
-        return JSONResponse({"remaining_credits": int(credits) if credits.is_integer() else credits})
+        return JSONResponse({"remaining_credits": credits_number(service.credits)})
 
     # ----------------------------------------------------------------- voices and text-to-speech
 
@@ -279,7 +279,7 @@ def create_app(config: SandboxConfig) -> tuple[FaultMiddleware, SandboxService]:
                 "jobs": len(service.jobs),
                 "by_status": counts,
                 "names": [j.request.get("name") for j in service.jobs.values()],
-                "remaining_credits": float(service.credits),
+                "remaining_credits": credits_number(service.credits),
                 "speech_jobs": len(speeches.jobs),
                 "speech_requests": list(speech_requests),
                 "requests": dict(faults.requests),

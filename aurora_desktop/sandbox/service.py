@@ -28,6 +28,7 @@ import httpx
 from aurora_desktop.api.catalog import CATALOG, ModelSpec, cost_credits, get_model
 from aurora_desktop.api.models import GUIDANCE_MAX, GUIDANCE_MIN, NAME_MAX, WEBHOOK_MAX
 from aurora_desktop.fileio import write_atomic
+from aurora_desktop.formatting import credits_number
 from aurora_desktop.media.inspect import InputError
 from aurora_desktop.sandbox import inputs, render
 from aurora_desktop.sandbox.config import SandboxConfig
@@ -107,9 +108,6 @@ class SandboxJob:
 
     def to_api(self, progress_scale: int) -> dict[str, Any]:
         req = self.request
-        credits: float | int = float(self.credits_used)
-        if credits.is_integer():
-            credits = int(credits)
         return {
             "id": self.id,
             "created_at": self.created_at.isoformat().replace("+00:00", "Z"),
@@ -125,7 +123,7 @@ class SandboxJob:
             "progress": round(self.progress * progress_scale, 4),
             "video_output": self.video_output,
             "preview": self.preview,
-            "credits_used": credits,
+            "credits_used": credits_number(self.credits_used),
             "duration": self.duration,
             "failed_reason": self.failed_reason,
             "media_job": None,

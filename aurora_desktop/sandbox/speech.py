@@ -33,6 +33,7 @@ from typing import Any
 
 from aurora_desktop.api.models import WEBHOOK_MAX
 from aurora_desktop.api.speech import SCRIPT_MAX_LONGER, estimate_seconds, speech_credits
+from aurora_desktop.formatting import credits_number
 from aurora_desktop.sandbox.service import is_url
 
 RATE = 16000
@@ -144,7 +145,6 @@ class SpeechJob:
     updated_at: datetime = field(default_factory=_now)
 
     def to_api(self) -> dict[str, Any]:
-        credits = float(self.credits_used)
         return {
             "id": self.id,
             "script": self.script,
@@ -155,7 +155,7 @@ class SpeechJob:
             "status": self.status,
             "output": self.output,
             "duration": self.duration,
-            "credits_used": int(credits) if credits.is_integer() else credits,
+            "credits_used": credits_number(self.credits_used),
             "failed_reason": self.failed_reason,
             "created_at": _iso(self.created_at),
             "updated_at": _iso(self.updated_at),

@@ -118,3 +118,36 @@ def test_a_clip_swapped_before_its_quick_link_upload_asks_and_spends_nothing(
     assert_asked_and_nothing_spent(sb, job, priced, hoster)
     uploads = [e for host in temp_hosts.values() for e in host.events("upload")]
     assert len(uploads) == 1  # the photo only: the changed clip never left this computer
+
+
+def test_a_file_changed_mid_quick_link_upload_never_reaches_the_host_whole(temp_hosts, tmp_path: Path) -> None:
+    """Quick links hashed the file, then read it again to upload it: a file changed in between
+    was uploaded whole, and Litterbox (which cannot delete) kept it public for an hour. Now the
+    upload is the hashed read, and the last chunk is held back until the hash is known."""
+    import hashlib
+
+    from aurora_desktop.hosting.base import InputChanged
+    from aurora_desktop.hosting.quick import QuickLinkHoster, configured_hosts
+
+    voice = tmp_path / "voice.wav"
+    voice.write_bytes(os.urandom(3 * 1024 * 1024 + 12345))  # four chunks
+    priced = hashlib.sha256(voice.read_bytes()).hexdigest()
+
+    def change_it(sent: int, total: int) -> None:  # the user edits the file once the upload is under way
+        if sent and not changed:
+            with open(voice, "r+b") as fh:
+                fh.seek(-10, os.SEEK_END)
+                fh.write(b"0123456789")
+            changed.append(sent)
+
+    changed: list[int] = []
+    litterbox = tuple(h for h in configured_hosts() if h.key == "litterbox")  # a host that cannot delete
+    with pytest.raises(InputChanged):
+        run(
+            QuickLinkHoster(litterbox).host(
+                voice, key="j/audio.wav", content_type="audio/wav", progress=change_it, sha256=priced
+            )
+        )
+    assert changed
+    log = temp_hosts["litterbox"].log()
+    assert not log["held"] and not [e for e in log["events"] if e["event"] == "upload"], log

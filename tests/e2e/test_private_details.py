@@ -94,3 +94,90 @@ def test_a_copy_uploaded_just_before_a_kill_is_deleted_on_resume(make_sandbox, t
     result = run_cli(resume, env)
     assert result.returncode == 0, result.stderr
     assert zero.log()["held"] == []  # that copy too was deleted, not left for the hour
+
+
+# ----------------------------------------------------------------------------- voices (issue 20.11)
+
+VOICE_PRIVATE = (b"Ann Example", b"Secret Title", b"+52.5200+013.4050", b"\xa9xyz")
+
+
+def _voice(path: Path, container: str, codec: str, metadata: dict[str, str], seconds: float = 3.0) -> Path:
+    """A 220 Hz tone written by PyAV (FFmpeg) with the given tags, as a phone or an editor would."""
+    import math
+    import struct
+
+    import av
+
+    rate = 44100
+    with av.open(str(path), "w", format=container) as out:
+        out.metadata.update(metadata)
+        stream = out.add_stream(codec, rate=rate, layout="mono")
+        total, size = int(rate * seconds), stream.codec_context.frame_size or 1024
+        sample_format = stream.codec_context.format.name
+        for start in range(0, total, size):
+            count = min(size, total - start)
+            wave = [math.sin(2 * math.pi * 220 * (start + k) / rate) for k in range(count)]
+            if sample_format.startswith("flt"):
+                data = struct.pack(f"<{count}f", *(0.25 * v for v in wave))
+            else:
+                data = struct.pack(f"<{count}h", *(int(8000 * v) for v in wave))
+            frame = av.AudioFrame(format=sample_format, layout="mono", samples=count)
+            frame.planes[0].update(data.ljust(frame.planes[0].buffer_size, b"\0"))
+            frame.sample_rate, frame.pts = rate, start
+            for packet in stream.encode(frame):
+                out.mux(packet)
+        for packet in stream.encode(None):
+            out.mux(packet)
+    return path
+
+
+@pytest.mark.parametrize(
+    ("name", "container", "codec", "metadata", "private"),
+    [
+        ("memo.mp3", "mp3", "libmp3lame", {"title": "Secret Title", "artist": "Ann Example"}, VOICE_PRIVATE[:2]),
+        # a phone's voice memo: MPEG-4 audio with the place it was recorded (©xyz)
+        ("memo.m4a", "mov", "aac", {"location": "+52.5200+013.4050/", "artist": "Ann Example"}, VOICE_PRIVATE[::2]),
+    ],
+)
+def test_a_voice_reaches_the_public_host_without_its_tags(
+    temp_hosts, tmp_path: Path, name: str, container: str, codec: str, metadata: dict[str, str], private
+) -> None:
+    voice = _voice(tmp_path / name, container, codec, metadata)
+    data = voice.read_bytes()
+    assert all(p in data for p in private)
+    photo = _phone_photo(tmp_path / "IMG_0001.jpg", None)
+    prepared = run(prepare(str(photo), str(voice), work_dir=tmp_path / "work"))
+    sent = Path(prepared.audio_source)
+    hosted = run(
+        QuickLinkHoster(configured_hosts()).host(
+            sent, key="j/audio.wav", content_type=prepared.audio.mime, sha256=prepared.audio_hash
+        )
+    )
+
+    received = httpx.get(hosted.url).content  # what the public host holds
+    assert received and not any(p in received for p in VOICE_PRIVATE)
+    assert received.startswith(b"RIFF") and abs(prepared.audio.duration - 3.0) < 0.2  # the sound, priced by it
+    # The copy priced is the copy sent, and it is made the same way twice.
+    assert prepared.audio_hash == hashlib.sha256(received).hexdigest()
+    again = run(prepare(str(photo), str(voice), work_dir=tmp_path / "work2"))
+    assert again.audio_hash == prepared.audio_hash
+
+
+def test_a_wav_with_an_info_chunk_is_sent_as_its_sound_only(tmp_path: Path) -> None:
+    import struct
+
+    from tests.conftest import make_wav
+
+    plain = make_wav(tmp_path / "plain.wav", 2.0)
+    info = b"INFO" + b"IART" + struct.pack("<I", 12) + b"Ann Example\0"
+    data = plain.read_bytes() + b"LIST" + struct.pack("<I", len(info)) + info
+    tagged = tmp_path / "tagged.wav"
+    tagged.write_bytes(data[:4] + struct.pack("<I", len(data) - 8) + data[8:])
+    photo = _phone_photo(tmp_path / "IMG_0001.jpg", None)
+
+    as_is = run(prepare(str(photo), str(plain), work_dir=tmp_path / "work"))
+    assert as_is.audio_source == str(plain.resolve())  # nothing to remove: sent as it is
+    cleaned = run(prepare(str(photo), str(tagged), work_dir=tmp_path / "work"))
+    sent = Path(cleaned.audio_source).read_bytes()
+    assert b"Ann Example" not in sent and b"LIST" not in sent and sent.startswith(b"RIFF")
+    assert abs(cleaned.audio.duration - 2.0) < 0.05

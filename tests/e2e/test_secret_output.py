@@ -8,11 +8,13 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 import sys
 from pathlib import Path
 
 import pytest
 
+from aurora_desktop.jobs.model import InputFile, InputKind, LocalJob, State
 from aurora_desktop.jobs.report import job_report
 from aurora_desktop.jobs.store import JobStore
 from tests.conftest import SAMPLE_AUDIO, SAMPLE_IMAGE, cli_args, cli_env, run_cli
@@ -64,6 +66,61 @@ def test_an_echoed_api_key_appears_nowhere(make_sandbox, tmp_path: Path) -> None
     library = _library_bytes(profile)
     assert library and key.encode() not in library and api_id.encode() not in library
     assert "Internal error" in (job.error_detail or "") + (job.error_message or "")  # the rest is kept
+
+
+def test_a_key_stored_by_an_older_version_is_shown_nowhere(make_sandbox, tmp_path: Path) -> None:
+    """A row and an event written before redaction existed (raw, as an old version stored an
+    echoed body) are redacted when read: `jobs`, `jobs --json`, `resume --json` and the report."""
+    sb = make_sandbox()
+    key, api_id = sb.proc.api_key, sb.proc.api_id
+    profile = tmp_path / "p"
+    jobs_args = [sys.executable, "-m", "aurora_desktop", "jobs", "--profile", str(profile)]
+    assert run_cli(jobs_args, cli_env()).returncode == 0  # the library exists
+    [path] = profile.rglob("jobs.sqlite3")
+    store = JobStore(path)
+    try:
+        store.insert(
+            LocalJob(
+                id="old1",
+                token="ad-0123456789",
+                name="Old",
+                model="aurora_v1",
+                image=InputFile(InputKind.IMAGE, str(SAMPLE_IMAGE)),
+                audio=InputFile(InputKind.AUDIO, str(SAMPLE_AUDIO)),
+            )
+        )
+    finally:
+        store.close()
+    echoed = json.dumps({"detail": "bad", "headers": {"X-API-ID": api_id, "X-API-KEY": key}})
+    with sqlite3.connect(path) as db:  # what an old version wrote: no redaction
+        db.execute(
+            "UPDATE jobs SET state = ?, error_code = 'rejected_input', error_message = ?, error_detail = ?",
+            (State.NEEDS_ATTENTION.value, f"Creatify refused it: {echoed}", echoed),
+        )
+        db.execute(
+            "INSERT INTO events(job_id, at, kind, data) VALUES ('old1', '2026-01-01T00:00:00+00:00', 'failed', ?)",
+            (json.dumps({"reason": echoed}),),
+        )
+    assert key.encode() in _library_bytes(profile)  # stored raw, as the old version did
+
+    shown = []
+    for extra in ([], ["--json"]):
+        listing = run_cli(jobs_args + extra, cli_env())
+        assert listing.returncode == 0, listing.stderr
+        shown += [listing.stdout, listing.stderr]
+    resumed = run_cli(cli_args(sb, profile, "resume", "--json"), cli_env(sb))
+    assert "Still needs you" in resumed.stderr, resumed.stderr[-3000:]
+    shown += [resumed.stdout, resumed.stderr]
+    store = JobStore(path)
+    try:
+        [job] = store.list()
+        report = job_report(job, store.events(job.id))
+    finally:
+        store.close()
+    assert "Detail:" in report and "failed" in report
+    shown.append(report)
+    for text in shown:
+        assert key not in text and api_id not in text, text
 
 
 # ----------------------------------------------------------------------------- 13 and 14: voices

@@ -44,6 +44,20 @@ def test_unreadable_or_odd_links_are_refused_before_any_lookup(url: str) -> None
         ("http://127.0.0.1/", True, False),
         ("http://[::1]/", True, False),
         ("http://8.8.8.8/", False, False),
+        # 169.254.169.254 (cloud metadata) carried inside an IPv6 address, which Python calls global
+        ("http://[64:ff9b::a9fe:a9fe]/", True, True),  # NAT64
+        ("http://[64:ff9b::10.0.0.1]/", True, True),
+        ("http://[2002:a9fe:a9fe::1]/", True, True),  # 6to4
+        ("http://[::ffff:169.254.169.254]/", True, True),  # IPv4-mapped
+        ("http://[::169.254.169.254]/", True, True),  # IPv4-compatible
+        ("http://[64:ff9b:1::a9fe:a9fe]/", True, True),  # local-use NAT64
+        ("http://[64:ff9b:1::808:808]/", False, True),
+        ("http://[64:ff9b::127.0.0.1]/", False, True),
+        # the same forms carrying a public address pass
+        ("http://[64:ff9b::808:808]/", False, False),
+        ("http://[2002:808:808::1]/", False, False),
+        ("http://[::ffff:8.8.8.8]/", False, False),
+        ("http://[2606:4700:4700::1111]/", False, False),
     ],
 )
 def test_only_public_addresses_pass(url: str, allow_loopback: bool, refused: bool) -> None:

@@ -3,13 +3,17 @@ blocking, read within a bound; what reads the app's own and the user's files goe
 
 from __future__ import annotations
 
+import asyncio
 import os
+import threading
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from aurora_desktop.api.speech import SCRIPT_MAX
 from aurora_desktop.fileio import FileRefused, JsonUnreadable, read_json, read_regular
+from aurora_desktop.hosting.base import file_chunks
 from aurora_desktop.jobs.limits import ScriptLimit
 from aurora_desktop.jobs.prepare import sha256_file
 from aurora_desktop.settings import Settings, SettingsProblem
@@ -83,3 +87,52 @@ def test_settings_limits_and_voice_cache_read_a_damaged_file_without_a_traceback
     cache = VoiceCache(tmp_path, "https://api.creatify.ai")
     _damaged(cache.path, kind)
     assert cache.load() is None
+
+
+def _within(seconds: float, fifo: Path, work: Callable[[], object]) -> BaseException | None:
+    """What `work` raised, run on a thread; a read stuck on the pipe is freed and fails the test."""
+    outcome: list[BaseException | None] = []
+
+    def go() -> None:
+        try:
+            work()
+            outcome.append(None)
+        except BaseException as exc:  # noqa: BLE001 - handed to the test
+            outcome.append(exc)
+
+    thread = threading.Thread(target=go, daemon=True)
+    thread.start()
+    thread.join(seconds)
+    if thread.is_alive():
+        os.close(os.open(fifo, os.O_WRONLY | os.O_NONBLOCK))  # the writer it waits for: it ends
+        thread.join(5)
+        pytest.fail("the read waited on a named pipe")
+    return outcome[0]
+
+
+def test_an_upload_of_an_input_swapped_for_a_pipe_is_refused(tmp_path: Path) -> None:
+    fifo = tmp_path / "voice.wav"
+    os.mkfifo(fifo)
+
+    async def upload() -> None:
+        async with file_chunks(fifo) as chunks:
+            async for _chunk in chunks:
+                pass
+
+    assert isinstance(_within(3, fifo, lambda: asyncio.run(upload())), FileRefused)
+
+
+def test_a_photo_swapped_for_a_pipe_after_its_check_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from aurora_desktop.jobs import prepare
+    from aurora_desktop.media.inspect import ImageFacts, InputError
+
+    fifo = tmp_path / "photo.heic"
+    os.mkfifo(fifo)
+
+    async def checked(image: str, work_dir: Path) -> ImageFacts:  # the check saw a photo to convert
+        return ImageFacts(640, 480, "HEIF", ("converted",))
+
+    monkeypatch.setattr(prepare, "inspect_image_source", checked)
+    work = lambda: asyncio.run(prepare._prepare_image(str(fifo), tmp_path / "w", "#ffffff", []))  # noqa: E731
+    error = _within(3, fifo, work)
+    assert isinstance(error, InputError) and "named pipe" in str(error), error

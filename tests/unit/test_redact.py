@@ -51,3 +51,20 @@ def test_log_lines_are_redacted_for_every_handler(caplog: pytest.LogCaptureFixtu
     with caplog.at_level(logging.WARNING):
         logging.getLogger("aurora_desktop.test").warning("answer was %s", f"key={KEY}")
     assert KEY not in caplog.text and HIDDEN in caplog.text
+
+
+def test_a_logged_exception_and_stack_are_redacted(caplog: pytest.LogCaptureFixture) -> None:
+    Credentials(ID, KEY)
+    install_log_redaction()
+    with caplog.at_level(logging.WARNING):
+        try:
+            raise RuntimeError(f"server said X-API-KEY: unknown-secret-99 and {KEY}")
+        except RuntimeError:
+            logging.getLogger("aurora_desktop.test").exception("the request failed")
+        # The stack shows this source line, which holds a written-out key header.
+        logging.getLogger("aurora_desktop.test").warning("X-API-KEY: unknown-secret-77"[:0], stack_info=True)
+    handler_text = "\n".join(caplog.handler.format(r) for r in caplog.records)
+    assert "RuntimeError" in handler_text and "Stack (most recent call last)" in handler_text
+    for text in (caplog.text, handler_text, logging.Formatter().format(caplog.records[0])):
+        assert KEY not in text and "unknown-secret-99" not in text and "unknown-secret-77" not in text
+    assert HIDDEN in caplog.text

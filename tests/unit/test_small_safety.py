@@ -58,6 +58,26 @@ def test_bidi_controls_never_reach_a_name_or_a_file_name() -> None:
     )
 
 
+def test_the_terminal_drops_every_bidi_control_the_names_do() -> None:
+    from aurora_desktop.cli import terminal_text
+    from aurora_desktop.jobs.naming import BIDI_CONTROLS
+
+    for control in [*map(chr, BIDI_CONTROLS), "\u2028", "\u2029"]:  # U+061C (Arabic letter mark) too
+        assert control not in terminal_text(f"voice{control}name"), hex(ord(control))
+
+
+def test_the_sandbox_writes_credits_as_the_app_does() -> None:
+    from decimal import Decimal
+
+    from aurora_desktop.sandbox.speech import SpeechJob
+
+    job = SpeechJob(id="s1", script="hi", accent="a1", webhook_url="")
+    for amount, written in ((Decimal(3), 3), (Decimal("0.7"), 0.7), (Decimal("1234567.5"), 1234567.5)):
+        job.credits_used = amount
+        value = job.to_api()["credits_used"]
+        assert value == written and type(value) is type(written)
+
+
 def test_a_reserved_name_is_not_shown_as_the_video_until_it_is_saved() -> None:
     job = LocalJob(
         id="j",
