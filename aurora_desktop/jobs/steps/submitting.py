@@ -184,26 +184,22 @@ async def reconcile(rt: Runtime, job: LocalJob, delays: tuple[float, ...] | None
     (less a margin for clocks): a job of ours cannot be older. So a heavy account's
     history (15,000 videos, 16 MB) costs a few jobs' worth of reading, not the whole."""
     since = job.created_at - CLOCK_MARGIN
-    seen: list[datetime] = []  # creation times in the order listed: is it really newest first?
-    reached_older = False
+    listed: list[datetime] = []  # creation times as listed in this look (a retried read starts again)
 
     def more(remote: Job) -> bool:
-        nonlocal reached_older
         if remote.name and job.token in remote.name:
             return False
         if remote.created_at is None:
             return True
-        descending = not seen or remote.created_at <= seen[-1]
-        seen.append(remote.created_at)
-        if not descending:  # the service ignored `ordering`: an older job says nothing of the rest
-            return True
-        if remote.created_at < since and len(seen) >= 2:  # two in a row: the order is shown, not assumed
-            reached_older = True
-            return False
-        return True
+        previous = listed[-1] if listed else None
+        listed.append(remote.created_at)
+        # Stop at the second job in a row older than this one: two in a row show the order
+        # is newest first (the first job of a list in no order may well be the oldest).
+        return not (previous is not None and previous < since and remote.created_at <= previous)
 
     for delay in rt.config.reconcile_delays if delays is None else delays:
         await asyncio.sleep(delay)
+        listed.clear()
         try:
             recent = await rt.client.newest(more, max_jobs=SEARCH_MAX_JOBS, max_bytes=SEARCH_MAX_BYTES)
         except (NetworkError, ServerUnavailableError, RateLimitedError) as exc:
@@ -211,7 +207,9 @@ async def reconcile(rt: Runtime, job: LocalJob, delays: tuple[float, ...] | None
         matches = [r for r in recent if r.name and job.token in r.name]
         if matches:
             return matches[0]
-        if not reached_older and any(a < b for a, b in itertools.pairwise(seen)):
+        # Judged on the list as finally read, not on what a failed read had seen before a retry.
+        times = [r.created_at for r in recent if r.created_at is not None]
+        if any(a < b for a, b in itertools.pairwise(times)):
             # Safe rather than sure: on a list in no order, not finding the token in a bounded read
             # proves nothing, and a second request could be a second charge.
             raise SearchIncomplete(
