@@ -347,26 +347,20 @@ def test_an_unknown_voice_fails_with_a_plain_message_and_nothing_spent(make_sand
     assert sb.stats()["remaining_credits"] == 1000 and sb.stats()["speech_jobs"] == 0
 
 
+def script_run(sb: Sandbox, profile: Path, script_file: Path) -> list[str]:
+    """`run` with the sample portrait, a script file and the voice the sandbox calls Ava British."""
+    return cli_args(
+        sb, profile, "run", "--image", str(SAMPLE_IMAGE), "--script-file", str(script_file), "--voice", "Ava British"
+    )
+
+
 def test_cli_script_runs_and_bad_voice_or_script_exit_2(make_sandbox, tmp_path: Path) -> None:
     sb = make_sandbox("--job-seconds", "1")
     env = cli_env(sb)
     script_file = tmp_path / "script.txt"
     script_file.write_text(SCRIPT, "utf-8")
     profile = tmp_path / "profile"
-    done = run_cli(
-        cli_args(
-            sb,
-            profile,
-            "run",
-            "--image",
-            str(SAMPLE_IMAGE),
-            "--script-file",
-            str(script_file),
-            "--voice",
-            "Ava British",
-        ),
-        env,
-    )
+    done = run_cli(script_run(sb, profile, script_file), env)
     assert done.returncode == 0, done.stderr
     video = Path(done.stdout.strip())
     assert video.with_suffix(".txt").read_text("utf-8") == SCRIPT + "\n"
@@ -383,19 +377,6 @@ def test_cli_script_runs_and_bad_voice_or_script_exit_2(make_sandbox, tmp_path: 
     assert no_voice.returncode == 2 and "--voice" in no_voice.stderr
     # Over 4,000 characters with nothing longer ever taken from this account: exit 2, nothing sent.
     script_file.write_text(LONG_SCRIPT, "utf-8")
-    too_long = run_cli(
-        cli_args(
-            sb,
-            profile,
-            "run",
-            "--image",
-            str(SAMPLE_IMAGE),
-            "--script-file",
-            str(script_file),
-            "--voice",
-            "Ava British",
-        ),
-        env,
-    )
+    too_long = run_cli(script_run(sb, profile, script_file), env)
     assert too_long.returncode == 2 and "4,500 characters long; Creatify takes up to 4,000" in too_long.stderr
     assert sb.stats()["speech_jobs"] == 1

@@ -366,6 +366,18 @@ def test_show_in_folder_with_no_file_manager_says_where_the_file_is(
     assert QApplication.clipboard().text() == str(video)
 
 
+def _make_one_video(qtbot, window) -> str:
+    """The sample portrait and voice dropped, Generate pressed, the video saved: its job's id."""
+    panel = window.create_panel
+    assert drop_files(panel, SAMPLE_IMAGE, SAMPLE_AUDIO)
+    qtbot.waitUntil(lambda: panel.generate_button.isEnabled(), timeout=15_000)
+    panel.generate()
+    qtbot.waitUntil(lambda: window.model.rowCount() == 1, timeout=15_000)
+    job_id: str = window.model.index(0).data(Qt.ItemDataRole.UserRole + 1).id
+    qtbot.waitUntil(lambda: window.model.job(job_id).state is State.SAVED, timeout=60_000)
+    return job_id
+
+
 def test_a_deleted_video_leaves_the_player_goes_to_the_trash_and_can_be_undone(
     qtbot, open_window, shared_sandbox: Sandbox, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -373,13 +385,7 @@ def test_a_deleted_video_leaves_the_player_goes_to_the_trash_and_can_be_undone(
     (tmp_path / "data-home").mkdir()
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data-home"))  # this test's own Trash
     window = open_window(shared_sandbox)
-    panel = window.create_panel
-    assert drop_files(panel, SAMPLE_IMAGE, SAMPLE_AUDIO)
-    qtbot.waitUntil(lambda: panel.generate_button.isEnabled(), timeout=15_000)
-    panel.generate()
-    qtbot.waitUntil(lambda: window.model.rowCount() == 1, timeout=15_000)
-    job_id = window.model.index(0).data(Qt.ItemDataRole.UserRole + 1).id
-    qtbot.waitUntil(lambda: window.model.job(job_id).state is State.SAVED, timeout=60_000)
+    job_id = _make_one_video(qtbot, window)
     job = window.model.job(job_id)
     video = Path(job.output_path)
     qtbot.waitUntil(lambda: window.player.path == video, timeout=10_000)  # it plays
@@ -425,13 +431,7 @@ def test_a_video_on_a_drive_without_a_trash_is_held_for_undo_then_trashed(
     (tmp_path / "data-home").mkdir()
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data-home"))  # this test's own Trash
     window = open_window(shared_sandbox)
-    panel = window.create_panel
-    assert drop_files(panel, SAMPLE_IMAGE, SAMPLE_AUDIO)
-    qtbot.waitUntil(lambda: panel.generate_button.isEnabled(), timeout=15_000)
-    panel.generate()
-    qtbot.waitUntil(lambda: window.model.rowCount() == 1, timeout=15_000)
-    job_id = window.model.index(0).data(Qt.ItemDataRole.UserRole + 1).id
-    qtbot.waitUntil(lambda: window.model.job(job_id).state is State.SAVED, timeout=60_000)
+    job_id = _make_one_video(qtbot, window)
     video = Path(window.model.job(job_id).output_path)
 
     real_trash = trash.qt_move_to_trash
