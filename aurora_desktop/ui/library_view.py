@@ -9,6 +9,7 @@ from PySide6.QtCore import (
     QCoreApplication,
     QModelIndex,
     QPersistentModelIndex,
+    QPoint,
     QRect,
     QRectF,
     QSize,
@@ -23,6 +24,7 @@ from PySide6.QtGui import (
     QKeySequence,
     QPainter,
     QPainterPath,
+    QPaintEvent,
     QPalette,
     QPen,
     QPixmap,
@@ -215,7 +217,7 @@ class JobListView(QListView):
         super().__init__(parent)
         self.empty_text = ""
 
-    def paintEvent(self, event) -> None:
+    def paintEvent(self, event: QPaintEvent) -> None:
         super().paintEvent(event)
         if self.model() is not None and self.model().rowCount() == 0 and self.empty_text:
             painter = QPainter(self.viewport())
@@ -231,7 +233,7 @@ class LibraryPanel(QWidget):
     """Search + filter + list. Emits what the user asks for; the window does it."""
 
     playRequested = Signal(object)  # LocalJob
-    actionRequested = Signal(str, object)  # a LibraryAction value, LocalJob
+    actionRequested = Signal(object, object)  # LibraryAction, LocalJob: ui/library_actions.py does it
 
     # QT_TRANSLATE_NOOP marks the labels for lupdate; self.tr() translates them when the menu is built.
     ACTIONS = (
@@ -275,7 +277,7 @@ class LibraryPanel(QWidget):
         self.view.setUniformItemSizes(True)  # fast with thousands of jobs
         self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.view.customContextMenuRequested.connect(self._menu)
-        rename = QShortcut(QKeySequence(Qt.Key.Key_F2), self.view, activated=self._rename_selected)
+        rename = QShortcut(QKeySequence(Qt.Key.Key_F2), self.view, self._rename_selected)
         rename.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         self.view.activated.connect(lambda index: self.playRequested.emit(index.data(JobRole)))
 
@@ -331,14 +333,14 @@ class LibraryPanel(QWidget):
             allowed.add(LibraryAction.REMOVE)
         if job.error_message:
             allowed.add(LibraryAction.DETAILS)
-        return [(key, self.tr(label)) for key, label in self.ACTIONS if key in allowed]
+        return [(key, self.tr(str(label))) for key, label in self.ACTIONS if key in allowed]
 
     def _rename_selected(self) -> None:
         job = self.selected_job()
         if job is not None:
             self.actionRequested.emit(LibraryAction.RENAME, job)
 
-    def _menu(self, pos) -> None:
+    def _menu(self, pos: QPoint) -> None:
         index = self.view.indexAt(pos)
         if not index.isValid():
             return

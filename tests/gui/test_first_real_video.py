@@ -19,6 +19,7 @@ from aurora_desktop.settings import Settings, Sharing
 from aurora_desktop.ui import media
 from aurora_desktop.ui.settings_dialog import SettingsDialog
 from tests.conftest import SAMPLE_AUDIO, SAMPLE_IMAGE, Sandbox
+from tests.gui.boxes import shown_box
 from tests.gui.test_window import drop_files
 
 GOAL_ACTIONS = 6
@@ -33,7 +34,7 @@ class Actions:
 
 
 def _consent_button(window) -> object:
-    box = window.consent_dialog
+    box = window.findChild(QMessageBox, "quick-links-consent")
     assert isinstance(box, QMessageBox) and box.isVisible()
     [accept] = [b for b in box.buttons() if box.buttonRole(b) == QMessageBox.ButtonRole.AcceptRole]
     return accept
@@ -70,7 +71,7 @@ def test_fresh_profile_to_a_saved_playing_video_through_quick_links(
     act("quick link")
     qtbot.mouseClick(panel.sharing.quick, Qt.MouseButton.LeftButton)
     consent = _consent_button(window)
-    text = window.consent_dialog.informativeText()
+    text = window.findChild(QMessageBox, "quick-links-consent").informativeText()
     assert "photo and the voice" in text and "anyone who has the link" in text and "1 hour" in text
     assert "0x0.st" in text  # the host by name
     act("consent")
@@ -204,9 +205,9 @@ def test_saving_working_keys_in_the_demo_offers_to_switch(qtbot, open_window, ma
     assert dialog.api_key.text() == sb.proc.api_key
     dialog.session_only.setChecked(True)  # this test machine has no password store
     dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Save).click()
-    qtbot.waitUntil(lambda: window.switch_box is not None and window.switch_box.isVisible(), timeout=15_000)
+    qtbot.waitUntil(lambda: shown_box(window, "Switch from the demo") is not None, timeout=15_000)
     assert "Remaining credits: 1000" in dialog.test_result.text()
-    [switch] = [b for b in window.switch_box.buttons() if "Switch" in b.text()]
+    [switch] = [b for b in shown_box(window, "Switch from the demo").buttons() if "Switch" in b.text()]
     with qtbot.waitSignal(window.servicesReady, timeout=30_000):
         switch.click()
     assert not window.demo and window.mode_switch.account.isChecked()

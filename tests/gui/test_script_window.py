@@ -16,6 +16,7 @@ from aurora_desktop.jobs.vocabulary import LibraryAction
 from aurora_desktop.settings import Settings
 from aurora_desktop.ui.voice_ready import VoiceReadyDialog
 from tests.conftest import SAMPLE_IMAGE, Sandbox
+from tests.gui.boxes import shown_dialog
 from tests.gui.test_window import drop_files
 
 pytestmark = pytest.mark.e2e
@@ -136,7 +137,7 @@ def test_hear_the_voice_first_make_the_video_then_reuse_the_voice(qtbot, open_wi
     first = only_job(window)
 
     # Another take with the same voice: the speech's link is the clip, nothing is spoken again.
-    window._action(LibraryAction.REUSE_VOICE, first)
+    window.library_actions.run(LibraryAction.REUSE_VOICE, first)
     assert panel.voice_tabs.currentWidget() is panel.audio_zone and panel.audio_source == first.audio.source
     qtbot.waitUntil(lambda: panel.generate_button.isEnabled(), timeout=15_000)
     assert "for the voice" not in panel.price.text()  # the voice is paid already
@@ -178,8 +179,8 @@ def test_bad_scripts_say_so_and_a_too_long_voice_is_kept_for_a_longer_model(qtbo
     qtbot.waitUntil(lambda: only_job(window).state is State.NEEDS_ATTENTION, timeout=30_000)
     stopped = only_job(window)
     assert "The voice is kept" in stopped.error_message and stopped.speech_made
-    window._action(LibraryAction.RETRY, stopped)
-    dialog: QInputDialog = window.model_dialog
+    window.library_actions.run(LibraryAction.RETRY, stopped)
+    dialog = shown_dialog(window, QInputDialog)
     assert dialog.isVisible() and "18 seconds" in dialog.labelText()
     assert dialog.comboBoxItems()[0].startswith("Aurora v1 (18 credits)")
     dialog.setTextValue(dialog.comboBoxItems()[0])

@@ -7,8 +7,10 @@ import struct
 from pathlib import Path
 
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QInputDialog
 
 from tests.conftest import SAMPLE_AUDIO, SAMPLE_IMAGE, tone_wav
+from tests.gui.boxes import shown_dialog
 
 
 def _opus_voice_note(path: Path, seconds: float = 2.0) -> Path:
@@ -188,9 +190,10 @@ def test_rename_with_f2_and_from_the_menu(qtbot, open_window, shared_sandbox) ->
     window.library.view.setCurrentIndex(window.library.proxy.index(0, 0))
     window.library.view.setFocus()
     qtbot.keyClick(window.library.view, Qt.Key.Key_F2)
-    qtbot.waitUntil(lambda: window.rename_dialog is not None and window.rename_dialog.isVisible(), timeout=5_000)
-    window.rename_dialog.setTextValue("  Spring   sale  ")
-    window.rename_dialog.accept()
+    qtbot.waitUntil(lambda: shown_dialog(window, QInputDialog) is not None, timeout=5_000)
+    rename = shown_dialog(window, QInputDialog)
+    rename.setTextValue("  Spring   sale  ")
+    rename.accept()
     qtbot.waitUntil(lambda: window.model.job(job.id).name == "Spring sale", timeout=5_000)
     assert window.services.engine.store.sync.get(job.id).name == "Spring sale"  # kept
 

@@ -14,9 +14,11 @@ from PySide6.QtMultimedia import QMediaPlayer
 from PySide6.QtWidgets import QApplication, QDialogButtonBox, QWidget
 
 from aurora_desktop.jobs.model import State
+from aurora_desktop.jobs.vocabulary import LibraryAction
 from aurora_desktop.ui import media
 from aurora_desktop.ui.job_model import ElapsedRole
 from tests.conftest import SAMPLE_AUDIO, SAMPLE_IMAGE, Sandbox, make_wav
+from tests.gui.boxes import shown_box
 
 pytestmark = pytest.mark.e2e
 
@@ -204,12 +206,12 @@ def test_a_failed_job_says_why_and_can_be_retried(qtbot, open_window, make_sandb
     actions = [key for key, _ in window.library.actions_for(job())]
     assert "retry" in actions and "again" in actions and "play" not in actions
     # Issue 10, defect 13: details that help (not only versions).
-    window.library.actionRequested.emit("details", job())
+    window.library.actionRequested.emit(LibraryAction.DETAILS, job())
     qtbot.waitUntil(lambda: "Last steps:" in QApplication.clipboard().text(), timeout=5_000)
     copied = QApplication.clipboard().text()
     assert "could not make this video" in copied and f"Job: {job().id}, state failed" in copied
     assert "remote-failed" in copied and "Creatify: job " in copied and "portrait.png" in copied
-    window.library.actionRequested.emit("retry", job())
+    window.library.actionRequested.emit(LibraryAction.RETRY, job())
     qtbot.waitUntil(lambda: job().state is State.SAVED, timeout=30_000)
 
 
@@ -283,10 +285,10 @@ def test_a_damaged_library_is_kept_aside_only_after_the_user_agrees(qtbot, open_
     db.parent.mkdir(parents=True)
     db.write_bytes(garbage)
     window = open_window(profile=tmp_path / "profile", demo=True, wait_ready=False)
-    qtbot.waitUntil(lambda: window.damaged_dialog is not None and window.damaged_dialog.isVisible(), timeout=15_000)
-    assert "is damaged and cannot be read" in window.damaged_dialog.text()
+    qtbot.waitUntil(lambda: shown_box(window, "is damaged and cannot be read") is not None, timeout=15_000)
+    damaged = shown_box(window, "is damaged and cannot be read")
     assert db.read_bytes() == garbage  # nothing changed before the user agreed
-    [fresh] = [b for b in window.damaged_dialog.buttons() if "start a new list" in b.text()]
+    [fresh] = [b for b in damaged.buttons() if "start a new list" in b.text()]
     with qtbot.waitSignal(window.servicesReady, timeout=30_000):
         fresh.click()
     [kept] = db.parent.glob("jobs.damaged-*.sqlite3")
@@ -311,12 +313,12 @@ def test_a_double_click_on_generate_makes_one_video_and_the_same_again_is_asked(
     first = window.model.index(0).data(Qt.ItemDataRole.UserRole + 1)
     qtbot.waitUntil(lambda: window.model.job(first.id).state is State.SAVED, timeout=60_000)
     assert window.model.rowCount() == 1 and sb.stats()["jobs"] == jobs_before + 1  # one video, charged once
-    assert getattr(window, "another_take_dialog", None) is None  # the extra clicks were swallowed, not asked about
+    assert shown_box(window, "charged again") is None  # the extra clicks were swallowed, not asked about
 
     qtbot.mouseClick(panel.generate_button, Qt.MouseButton.LeftButton)  # the very same video again: asked
-    qtbot.waitUntil(lambda: window.another_take_dialog is not None and window.another_take_dialog.isVisible())
-    assert "charged again" in window.another_take_dialog.text() and window.model.rowCount() == 1
-    [again] = [b for b in window.another_take_dialog.buttons() if b.text() == "Make another take"]
+    qtbot.waitUntil(lambda: shown_box(window, "charged again") is not None)
+    assert window.model.rowCount() == 1
+    [again] = [b for b in shown_box(window, "charged again").buttons() if b.text() == "Make another take"]
     again.click()
     qtbot.waitUntil(lambda: window.model.rowCount() == 2, timeout=15_000)
     jobs = [window.model.index(i).data(Qt.ItemDataRole.UserRole + 1) for i in range(2)]
@@ -332,22 +334,22 @@ def test_save_a_copy_adds_mp4_starts_where_it_saved_last_and_says_so(
     window = open_window(shared_sandbox)
     video = tmp_path / "made.mp4"
     video.write_bytes(b"\x00\x00\x00\x18ftypmp42" + b"\x00" * 100)
-    window._save_copy(video)
-    dialog = window.save_dialog
+    dialog = window.library_actions.save_copy(video)
     assert dialog is not None and dialog.isVisible()
     assert dialog.nameFilters() == ["Videos (*.mp4)"] and dialog.defaultSuffix() == "mp4"
     assert Path(dialog.directory().absolutePath()) != Path.cwd()
     target = tmp_path / "chosen" / "for the shop"  # typed without an extension
     target.parent.mkdir()
     dialog.fileSelected.emit(str(target))
-    qtbot.waitUntil(lambda: window.saved_copy_box is not None and window.saved_copy_box.isVisible(), timeout=5_000)
+    qtbot.waitUntil(lambda: shown_box(window, "A copy of the video was saved") is not None, timeout=5_000)
     assert (target.parent / "for the shop.mp4").read_bytes() == video.read_bytes()
-    assert "Show in folder" in [b.text() for b in window.saved_copy_box.buttons()]
-    window.saved_copy_box.close()
+    saved = shown_box(window, "A copy of the video was saved")
+    assert "Show in folder" in [b.text() for b in saved.buttons()]
+    saved.close()
     dialog.close()
-    window._save_copy(video)  # the next copy starts where this one went
-    assert Path(window.save_dialog.directory().absolutePath()) == target.parent
-    window.save_dialog.close()
+    again = window.library_actions.save_copy(video)  # the next copy starts where this one went
+    assert Path(again.directory().absolutePath()) == target.parent
+    again.close()
 
 
 def test_show_in_folder_with_no_file_manager_says_where_the_file_is(
@@ -359,9 +361,8 @@ def test_show_in_folder_with_no_file_manager_says_where_the_file_is(
     video = tmp_path / "made.mp4"
     video.write_bytes(b"video")
     window.show_in_folder(video)
-    qtbot.waitUntil(lambda: window.where_box is not None and window.where_box.isVisible(), timeout=10_000)
-    assert str(video) in window.where_box.text()
-    [copy] = [b for b in window.where_box.buttons() if b.text() == "Copy path"]
+    qtbot.waitUntil(lambda: shown_box(window, str(video)) is not None, timeout=10_000)
+    [copy] = [b for b in shown_box(window, str(video)).buttons() if b.text() == "Copy path"]
     copy.click()
     assert QApplication.clipboard().text() == str(video)
 
@@ -390,7 +391,7 @@ def test_a_deleted_video_leaves_the_player_goes_to_the_trash_and_can_be_undone(
     video = Path(job.output_path)
     qtbot.waitUntil(lambda: window.player.path == video, timeout=10_000)  # it plays
 
-    window.tasks.spawn(window._remove(job, to_trash=True))
+    window.tasks.spawn(window.library_actions.remove(job, to_trash=True))
     qtbot.waitUntil(lambda: window.model.rowCount() == 0, timeout=10_000)
     assert window.player.path is None and window.player.player.source().isEmpty()  # the player let go
     trash = tmp_path / "data-home" / "Trash" / "files"
@@ -400,8 +401,8 @@ def test_a_deleted_video_leaves_the_player_goes_to_the_trash_and_can_be_undone(
     qtbot.mouseClick(window.undo_remove, Qt.MouseButton.LeftButton)
     assert video.exists() and video.with_suffix(".json").exists() and window.model.job(job_id) is not None
 
-    window._removal_timer.setInterval(50)  # the time to undo runs out: gone from the library for good
-    window.tasks.spawn(window._remove(window.model.job(job_id), to_trash=True))
+    window.library_actions.removal_timer.setInterval(50)  # the time to undo runs out: gone from the library for good
+    window.tasks.spawn(window.library_actions.remove(window.model.job(job_id), to_trash=True))
     qtbot.waitUntil(lambda: not window.undo_remove.isVisible() and window.model.rowCount() == 0, timeout=10_000)
 
     qtbot.waitUntil(lambda: job_id not in [j.id for j in window.services.engine.store.sync.list()], timeout=5_000)
@@ -441,15 +442,15 @@ def test_a_video_on_a_drive_without_a_trash_is_held_for_undo_then_trashed(
         return real_trash(path) if path.is_relative_to(holding) else None
 
     monkeypatch.setattr(trash, "qt_move_to_trash", only_at_home)
-    window.tasks.spawn(window._remove(window.model.job(job_id), to_trash=True))
+    window.tasks.spawn(window.library_actions.remove(window.model.job(job_id), to_trash=True))
     qtbot.waitUntil(lambda: window.model.rowCount() == 0, timeout=10_000)
     held = list(holding.rglob(video.name))
     assert not video.exists() and len(held) == 1 and window.undo_remove.isVisible()
     qtbot.mouseClick(window.undo_remove, Qt.MouseButton.LeftButton)
     assert video.exists() and video.with_suffix(".json").exists() and list(holding.iterdir()) == []
 
-    window._removal_timer.setInterval(1000)  # a second to undo: long enough to see it held
-    window.tasks.spawn(window._remove(window.model.job(job_id), to_trash=True))
+    window.library_actions.removal_timer.setInterval(1000)  # a second to undo: long enough to see it held
+    window.tasks.spawn(window.library_actions.remove(window.model.job(job_id), to_trash=True))
     qtbot.waitUntil(lambda: window.model.rowCount() == 0 and window.undo_remove.isVisible(), timeout=10_000)
     assert not video.exists() and len(list(holding.rglob(video.name))) == 1  # held again
     in_trash = tmp_path / "data-home" / "Trash" / "files" / video.name
