@@ -2,9 +2,9 @@
 
 The parts, one concern each (docs/architecture.md, "Where a change goes in the window"):
 the session (ui/session.py: services, demo or account, keys, credits, the banner), the
-library's actions (ui/library_actions.py), the notifier (ui/notifier.py: status bar, title,
+library's actions (ui/library_actions.py), Generate (ui/generate.py), the notifier (ui/notifier.py: status bar, title,
 tray), the voices for scripts (ui/voices_controller.py); questions go through ui/ask.py.
-What stays here: the layout, Generate, a job's changes, and closing.
+What stays here: the layout, a job's changes, and closing.
 """
 
 from __future__ import annotations
@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
     QMenu,
-    QMessageBox,
     QSizePolicy,
     QSplitter,
     QStackedWidget,
@@ -31,17 +30,15 @@ from PySide6.QtWidgets import (
 )
 
 from aurora_desktop import APP_NAME, paths, trash
-from aurora_desktop.api.catalog import get_model
-from aurora_desktop.api.speech import WORDS_PER_MINUTE
 from aurora_desktop.jobs.model import LocalJob, State
 from aurora_desktop.jobs.vocabulary import rule_for
 from aurora_desktop.secrets import SecretStore
 from aurora_desktop.settings import Settings
 from aurora_desktop.ui import icons, theme
-from aurora_desktop.ui.ask import Answer, ask
-from aurora_desktop.ui.create_panel import CreatePanel, CreateSpec
+from aurora_desktop.ui.create_panel import CreatePanel
 from aurora_desktop.ui.errors import ErrorReporter
 from aurora_desktop.ui.frame import AppOptions
+from aurora_desktop.ui.generate import Generate
 from aurora_desktop.ui.job_model import JobListModel
 from aurora_desktop.ui.library_actions import LibraryActions
 from aurora_desktop.ui.library_view import LibraryPanel
@@ -92,7 +89,6 @@ class MainWindow(QMainWindow):
         self._welcome: WelcomeView | None = None  # made when first shown: most starts never show it
         self.create_panel = CreatePanel(self.tasks, paths.cache_dir(), self.settings.photo_background, self)
         self.create_panel.set_model(self.settings.default_model)
-        self.create_panel.generateRequested.connect(self._generate)
         self.voice_player = VoicePlayer(self)
         self.voice_dialog: VoiceReadyDialog | None = None  # one at a time: a new one replaces it
         self.player = PlayerWidget(self)
@@ -131,6 +127,8 @@ class MainWindow(QMainWindow):
         self.library_actions = LibraryActions(self)
         self.session.before_close = self.library_actions.take_pending_removal
         self.library.actionRequested.connect(self.library_actions.run)
+        self.generate = Generate(self)
+        self.create_panel.generateRequested.connect(self.generate.requested)
         self.create_panel.sharingChosen.connect(self.session.choose_sharing)
         self.undo_remove = self.library_actions.undo_button
 
@@ -163,7 +161,6 @@ class MainWindow(QMainWindow):
         toolbar.addWidget(self.mode_switch)
 
         self.settings_dialog: SettingsDialog | None = None  # the one open (tests and the sharing tab reach it)
-        self._last_placed: CreateSpec | None = None  # the last video requested, to ask before the same again
         if not (options.sandbox or options.api_base) and not self.settings.mode:
             # A first start: the welcome page is the first thing painted (deciding whether keys
             # are set needs the keyring, which takes a moment).
@@ -230,78 +227,6 @@ class MainWindow(QMainWindow):
 
     def use_account(self) -> None:
         self.session.use_account()
-
-    # ================================================================== creating
-
-    def _generate(self, spec: CreateSpec) -> None:
-        """The panel is busy from the click until the job is recorded. The very same video
-        again is asked about: a second take is possible, but never by accident."""
-        if spec != self._last_placed:
-            self.tasks.spawn(self._submit(spec), key="generate")
-            return
-
-        def chosen(again: bool) -> None:
-            if again:
-                self.tasks.spawn(self._submit(spec), key="generate")
-            else:
-                self.create_panel.set_busy(False)
-
-        ask(
-            self,
-            self.tr("Make another take?"),
-            self.tr(
-                "You just made this video with the same portrait, voice and settings. "
-                "Another take is a new video, and it is charged again."
-            ),
-            [Answer(self.tr("Make another take"), True), Answer(QMessageBox.StandardButton.Cancel, False)],
-            chosen,
-            cancel=False,
-        )
-
-    async def _submit(self, spec: CreateSpec) -> None:
-        from aurora_desktop.jobs import orders
-
-        services = self.services
-        self.create_panel.set_busy(True)
-        try:
-            if services is None:
-                return
-            spoken = spec.script if spec.script is not None and not spec.audio else None
-            made = self.create_panel.made_script_panel  # a script job was typed there
-            spoken_pace = made.pace if made is not None else WORDS_PER_MINUTE
-            if spoken is not None and spoken.voice_id != self.settings.last_voice:
-                self.settings.last_voice = spoken.voice_id
-                self.settings.save()
-            # The panel already showed the price and the credits it knows; nothing is asked again.
-            quote = await orders.quote(
-                spec.image,
-                spoken or spec.audio,
-                get_model(spec.model),
-                orders.Options(
-                    name=spec.name,
-                    text_prompt=spec.text_prompt,
-                    guidance=spec.guidance,
-                    photo_background=self.settings.photo_background,
-                ),
-                work_dir=paths.cache_dir(),
-                hoster=services.hoster,
-                remaining=self.create_panel.remaining,
-                words_per_minute=spoken_pace,
-                limit=services.engine.script_limit,
-            )
-            if spec.script is not None and spec.audio:  # another take with a speech already made
-                quote = orders.reusing(quote, spec.script)
-            if not quote.ok:
-                first = quote.blockers[0]
-                self.errors.show(first.message, first.detail)
-                return
-            for note in quote.notes:
-                self.notifier.status(note, 8000)
-            job = await orders.place(services.engine, quote)
-            self._last_placed = spec
-            self.library.select_job(job.id)
-        finally:
-            self.create_panel.set_busy(False)
 
     # ================================================================== jobs
 
