@@ -25,7 +25,7 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtMultimedia import QMediaPlayer
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QMessageBox
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -174,10 +174,11 @@ async def real_service_path(window: MainWindow, out: Path) -> None:
         await asyncio.sleep(0.5)
         shot(out, "11-how-will-creatify-get-your-files")
         panel.sharing.quick.click()
-        await until(lambda: window.consent_dialog is not None and window.consent_dialog.isVisible())
+        consent = window.findChild(QMessageBox, "quick-links-consent")  # asked with ui/ask.py: no attribute
+        await until(lambda: consent is not None and consent.isVisible())
         await asyncio.sleep(0.5)
         shot(out, "12-quick-links-consent")
-        window.consent_dialog.reject()
+        consent.reject()
 
         window.open_settings(tab="sharing")
         dialog = window.settings_dialog
