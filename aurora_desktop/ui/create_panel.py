@@ -153,7 +153,7 @@ class CreatePanel(QWidget):
         row.addWidget(self.generate_button)
         layout.addLayout(row)
 
-        QShortcut(QKeySequence(QKeySequence.StandardKey.Open), self).activated.connect(self._open_next)
+        QShortcut(QKeySequence.StandardKey.Open, self).activated.connect(self._open_next)
         QShortcut(QKeySequence("Ctrl+Return"), self).activated.connect(self.generate)
         QShortcut(QKeySequence("Ctrl+Enter"), self).activated.connect(self.generate)
         QShortcut(QKeySequence(Qt.Key.Key_Escape), self).activated.connect(self._escape)
