@@ -31,8 +31,9 @@ from PySide6.QtWidgets import (
 
 from aurora_desktop.api.speech import SCRIPT_MAX, WORDS_PER_MINUTE, estimate_seconds
 from aurora_desktop.formatting import plain_length
+from aurora_desktop.jobs.form import script_hold
 from aurora_desktop.jobs.model import utcnow
-from aurora_desktop.jobs.prepare import Script, script_problem
+from aurora_desktop.jobs.prepare import Script
 from aurora_desktop.ui import theme
 from aurora_desktop.ui.voice_player import VoicePlayer
 from aurora_desktop.voices import VoiceChoice, accents, genders
@@ -152,15 +153,8 @@ class ScriptPanel(QWidget):
 
     def problem(self) -> tuple[str, bool]:
         """Why this script cannot be spoken yet: (sentence, whether it is a problem rather than a next step)."""
-        text = self.text
-        if not text.strip():
-            return self.tr("Type what the person should say."), False
-        problem = script_problem(text, self.script_max)
-        if problem:
-            return problem, True
-        if self.voice is None:
-            return self.tr("Choose a voice for the script."), False
-        return "", False
+        hold = script_hold(self.text, self.voice is not None, self.script_max)
+        return hold.message, hold.problem
 
     def script(self) -> Script | None:
         voice = self.voice

@@ -18,7 +18,7 @@ def test_a_link_is_taken_by_enter_or_by_leaving_the_field_once_and_in_plain_word
     qtbot.keyClicks(zone.link, dead)
     qtbot.keyClick(zone.link, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: bool(zone.warning.text()), timeout=15_000)
-    assert zone._dialog is None  # Enter took the link; it did not also open the file chooser
+    assert zone.dialog is None  # Enter took the link; it did not also open the file chooser
     assert "could not be reached" in zone.warning.text() and "Error" not in zone.warning.text()
 
     audio_zone = window.create_panel.audio_zone
@@ -28,7 +28,7 @@ def test_a_link_is_taken_by_enter_or_by_leaving_the_field_once_and_in_plain_word
     qtbot.keyClick(audio_zone.link, Qt.Key.Key_Tab)  # leaving the field takes the link too
     qtbot.waitUntil(lambda: window.create_panel.audio_source == url, timeout=5_000)
     qtbot.waitUntil(lambda: "seconds of WAV" in audio_zone.facts.text(), timeout=15_000)
-    assert audio_zone._dialog is None
+    assert audio_zone.dialog is None
 
 
 def test_esc_clears_only_outside_a_text_field_and_can_be_undone(qtbot, open_window, shared_sandbox: Sandbox) -> None:

@@ -41,7 +41,7 @@ def test_whatsapp_opus_voice_notes_are_listed_and_work(qtbot, open_window, tmp_p
     window = open_window(demo=True)
     panel = window.create_panel
     panel.audio_zone.browse()
-    dialog = panel.audio_zone._dialog
+    dialog = panel.audio_zone.dialog
     assert dialog is not None
     listed = dialog.nameFilters()[0]
     for suffix in ("*.opus", "*.m4a", "*.ogg", "*.mp3", "*.wav", "*.flac", "*.webm"):
@@ -111,8 +111,8 @@ def test_a_sideways_phone_photo_is_previewed_and_described_as_it_will_be_sent(
     window = open_window(demo=True)
     panel = window.create_panel
     panel.image_zone.browse()
-    assert "*.heic" in panel.image_zone._dialog.nameFilters()[0]
-    panel.image_zone._dialog.reject()
+    assert "*.heic" in panel.image_zone.dialog.nameFilters()[0]
+    panel.image_zone.dialog.reject()
     panel.set_image(str(exif_photo(tmp_path / "IMG_1234.jpg", 6)))  # stored 400×600, meant 600×400
     qtbot.waitUntil(lambda: "Before sending" in panel.image_zone.facts.text(), timeout=15_000)
     facts = panel.image_zone.facts.text()
