@@ -83,7 +83,12 @@ def _play_to_end(path: Path, timeout: float = 60.0) -> float:
             loop.quit() if s in (QMediaPlayer.MediaStatus.EndOfMedia, QMediaPlayer.MediaStatus.InvalidMedia) else None
         )
     )
-    player.errorOccurred.connect(lambda _e, text: (errors.append(text), loop.quit()))
+
+    def failed(_error: QMediaPlayer.Error, text: str) -> None:
+        errors.append(text)
+        loop.quit()
+
+    player.errorOccurred.connect(failed)
     QTimer.singleShot(int(timeout * 1000), loop.quit)
     player.setSource(QUrl.fromLocalFile(str(path)))
     player.setPlaybackRate(4.0)  # the same decode path, a quarter of the wait

@@ -24,6 +24,7 @@ import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import BinaryIO
 
 from aurora_desktop.sandbox.config import DEFAULT_API_ID, DEFAULT_API_KEY
 
@@ -51,16 +52,16 @@ class SandboxProcess:
         self.start_timeout = start_timeout
         self.url = ""
         self._proc: subprocess.Popen[bytes] | None = None
-        self._stderr = None
+        self._stderr: BinaryIO | None = None  # the file the stand-in's stderr goes to, when there is one
 
     def start(self) -> SandboxProcess:
-        self._stderr = open(self.stderr_path, "ab") if self.stderr_path else subprocess.DEVNULL  # noqa: SIM115
+        self._stderr = open(self.stderr_path, "ab") if self.stderr_path else None  # noqa: SIM115
         # The stand-in needs no secret of ours: keys in the environment stay with this process.
         env = {k: v for k, v in os.environ.items() if not k.startswith("AURORA_")} | {"PYTHONUNBUFFERED": "1"}
         self._proc = subprocess.Popen(
             [*sandbox_command(), EXIT_WITH_PARENT, "--port", "0", *self.args],
             stdout=subprocess.PIPE,
-            stderr=self._stderr,
+            stderr=self._stderr if self._stderr is not None else subprocess.DEVNULL,
             stdin=subprocess.PIPE,  # never written to: its end closes when this process ends, however it ends
             env=env,
         )
@@ -101,7 +102,7 @@ class SandboxProcess:
                 if pipe:
                     with contextlib.suppress(OSError):
                         pipe.close()
-        if self._stderr not in (None, subprocess.DEVNULL):
+        if self._stderr is not None:
             self._stderr.close()
             self._stderr = None
 

@@ -68,6 +68,11 @@ def analyse_audio(path: Path, fps: int = FPS) -> AudioInfo:
 BAR_COLOUR = (255, 200, 60)  # the loudness meter along the bottom
 
 
+def _scaled(box: tuple[float, float, float, float], scale: float) -> tuple[float, float, float, float]:
+    left, top, right, bottom = box
+    return (left * scale, top * scale, right * scale, bottom * scale)
+
+
 class _FrameCache:
     """The distinct pictures of a render: the portrait zoomed with the loudness and the breath,
     with a loudness meter. Drawn straight into the encoder's YUV planes (each plane cropped and
@@ -111,7 +116,7 @@ class _FrameCache:
             planes = []
             for plane, value in zip(self.planes, self.bar, strict=True):
                 scale = plane.width / self.size[0]  # 1 for Y, 1/2 for U and V
-                drawn = plane.resize(plane.size, Image.Resampling.BILINEAR, box=tuple(c * scale for c in box))
+                drawn = plane.resize(plane.size, Image.Resampling.BILINEAR, box=_scaled(box, scale))
                 ImageDraw.Draw(drawn).rectangle([int(c * scale) for c in meter], fill=value)
                 planes.append(drawn)
             frame = self.frames[key] = picture_from_planes(*planes)

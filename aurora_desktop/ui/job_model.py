@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import (
-    QT_TRANSLATE_NOOP,
     QAbstractListModel,
     QCoreApplication,
     QModelIndex,
@@ -25,6 +24,7 @@ from aurora_desktop.jobs.eta import Observed, RenderPace, group_remaining, remai
 from aurora_desktop.jobs.model import LocalJob, State, utcnow
 from aurora_desktop.jobs.share_links import image_link_copy
 from aurora_desktop.jobs.vocabulary import Phase
+from aurora_desktop.ui.i18n import QT_TRANSLATE_NOOP
 
 Index = QModelIndex | QPersistentModelIndex
 

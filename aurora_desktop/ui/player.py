@@ -125,9 +125,9 @@ class PlayerWidget(QWidget):
         # The last frame after the end (Qt's backend shows black there): a picture, not a seek
         # back in a finished player (that left the backend in a state where stop() could hang).
         self.still = StillFrame(self)
-        self.screen = QStackedLayout()
+        self.stage = QStackedLayout()
         for w in (self.placeholder, self.video, self.fallback, self.still):
-            self.screen.addWidget(w)
+            self.stage.addWidget(w)
         self._last_frame: QVideoFrame | None = None
 
         self.play_button = QPushButton(icons.icon("play"), self.tr("Play"), self)
@@ -150,7 +150,7 @@ class PlayerWidget(QWidget):
             controls.addWidget(w, 1 if w is self.seek else 0)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addLayout(self.screen, 1)
+        layout.addLayout(self.stage, 1)
         layout.addLayout(controls)
 
         # The media player is made when a video is first loaded: loading Qt's media backend
@@ -171,7 +171,7 @@ class PlayerWidget(QWidget):
         """Say at once, not at the first video, when videos cannot play here (called once the
         window is on screen)."""
         if not self.available and self.path is None:
-            self.screen.setCurrentWidget(self.fallback)
+            self.stage.setCurrentWidget(self.fallback)
 
     @property
     def player(self) -> QMediaPlayer:
@@ -181,7 +181,7 @@ class PlayerWidget(QWidget):
             media.set_volume(self.audio, self.volume.value() / 100)
             player.setAudioOutput(self.audio)
             player.setVideoOutput(self.video)
-            player.durationChanged.connect(lambda d: (self.seek.setRange(0, d), self._show_time()))
+            player.durationChanged.connect(self._duration)
             player.positionChanged.connect(self._position)
             player.playbackStateChanged.connect(self._state)
             player.mediaStatusChanged.connect(self._status)
@@ -200,9 +200,9 @@ class PlayerWidget(QWidget):
         self._last_frame = None
         self._set_controls(True)
         if not self.available:
-            self.screen.setCurrentWidget(self.fallback)
+            self.stage.setCurrentWidget(self.fallback)
             return
-        self.screen.setCurrentWidget(self.video)
+        self.stage.setCurrentWidget(self.video)
         self.player.setSource(QUrl.fromLocalFile(str(path)))
         if autoplay:
             media.play(self.player)
@@ -291,6 +291,10 @@ class PlayerWidget(QWidget):
             self.seek.setValue(ms)
         self._show_time()
 
+    def _duration(self, ms: int) -> None:
+        self.seek.setRange(0, ms)
+        self._show_time()
+
     def _show_time(self) -> None:
         self.time.setText(f"{clock_text(self.player.position() / 1000)} / {clock_text(self.player.duration() / 1000)}")
 
@@ -301,8 +305,8 @@ class PlayerWidget(QWidget):
     def _state(self, state: QMediaPlayer.PlaybackState) -> None:
         if state == QMediaPlayer.PlaybackState.PlayingState:
             self.ended = False
-            if self.screen.currentWidget() is self.still:
-                self.screen.setCurrentWidget(self.video)
+            if self.stage.currentWidget() is self.still:
+                self.stage.setCurrentWidget(self.video)
         playing = state == QMediaPlayer.PlaybackState.PlayingState
         self.play_button.setText(self.tr("Pause") if playing else self.tr("Replay") if self.ended else self.tr("Play"))
         self.play_button.setIcon(self._icons["pause" if playing else "replay" if self.ended else "play"])
@@ -315,7 +319,7 @@ class PlayerWidget(QWidget):
             frame, self._last_frame = self._last_frame, None
             if frame is not None:
                 self.still.show_image(frame.toImage())
-                self.screen.setCurrentWidget(self.still)
+                self.stage.setCurrentWidget(self.still)
             self.play_button.setText(self.tr("Replay"))
             self.play_button.setIcon(self._icons["replay"])
             self.endOfMedia.emit()
@@ -327,7 +331,7 @@ class PlayerWidget(QWidget):
 
     def _error(self, _error: QMediaPlayer.Error, text: str) -> None:
         self.fallback_text.setText(self.tr("This video could not be played inside the app ({text}).").format(text=text))
-        self.screen.setCurrentWidget(self.fallback)
+        self.stage.setCurrentWidget(self.fallback)
         self.external.setEnabled(self.path is not None)
 
     def pause(self) -> None:
@@ -336,8 +340,8 @@ class PlayerWidget(QWidget):
 
     def stop(self) -> None:
         self._last_frame = None
-        if self.screen.currentWidget() is self.still:
-            self.screen.setCurrentWidget(self.video)
+        if self.stage.currentWidget() is self.still:
+            self.stage.setCurrentWidget(self.video)
         if self._player is not None:  # nothing to stop in a player never made
             media.release(self._player)
 

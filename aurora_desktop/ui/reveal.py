@@ -77,7 +77,12 @@ async def _show_items(path: Path) -> bool:
     message.setArguments([[path.as_uri()], ""])
     answered: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
     watcher = QDBusPendingCallWatcher(bus.asyncCall(message, 3000))
-    watcher.finished.connect(lambda w: answered.done() or answered.set_result(not w.isError()))
+
+    def finished(call: QDBusPendingCallWatcher) -> None:
+        if not answered.done():
+            answered.set_result(not call.isError())
+
+    watcher.finished.connect(finished)
     try:
         return await answered
     finally:

@@ -13,6 +13,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QShowEvent
 from PySide6.QtMultimedia import QMediaPlayer
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -50,7 +51,7 @@ class ScriptPanel(QWidget):
         super().__init__(parent)
         self.voices: list[VoiceChoice] = []
         self.favourites: set[str] = set()
-        self.pace = WORDS_PER_MINUTE
+        self.pace: float = WORDS_PER_MINUTE
         self.script_max = SCRIPT_MAX  # this account's limit (jobs/limits.py); the window sets what was learnt
         self._wanted_voice = ""
         self.samples = VoicePlayer(self)  # each voice's sample, played in the app
@@ -197,7 +198,7 @@ class ScriptPanel(QWidget):
     def stop_preview(self) -> None:
         self.samples.stop()
 
-    def showEvent(self, event) -> None:
+    def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
         self.voicesWanted.emit(False)  # the first time it is seen, the window loads the list
 

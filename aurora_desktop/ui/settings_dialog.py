@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import html
+from decimal import Decimal
 from pathlib import Path
 
 from PySide6.QtCore import Signal
@@ -305,7 +306,7 @@ class SettingsDialog(QDialog):
             STORAGE_SECRET: self.storage_setup.secret(),
         }
 
-    async def _test_keys(self) -> float:
+    async def _test_keys(self) -> Decimal:
         return await credits_with(Credentials(self.api_id.text().strip(), self.api_key.text().strip()), self.api_base)
 
     async def _test_connection(self) -> None:

@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QLineEdit, QPushBu
 
 from aurora_desktop.hosting import HostingError
 from aurora_desktop.hosting.s3 import PROVIDERS
-from aurora_desktop.hosting.storage_guide import GUIDES, check_field, check_storage
+from aurora_desktop.hosting.storage_guide import GUIDES, Guide, check_field, check_storage
 from aurora_desktop.settings import StorageSettings
 from aurora_desktop.ui.tasks import TaskRunner
 
@@ -79,7 +79,7 @@ class StorageSetup(QWidget):
     # ------------------------------------------------------------------ state
 
     @property
-    def guide(self):
+    def guide(self) -> Guide:
         return GUIDES[self.provider.currentData()]
 
     def set_keys(self, key_id: str, secret: str) -> None:

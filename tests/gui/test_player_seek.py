@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import QPoint, Qt
+from PySide6.QtGui import QScreen
 from PySide6.QtMultimedia import QMediaPlayer
 from PySide6.QtWidgets import QApplication, QVBoxLayout, QWidget
 
@@ -25,6 +26,18 @@ def shown_player(qtbot) -> tuple[QWidget, PlayerWidget]:
     with qtbot.waitSignal(widget.player.durationChanged, timeout=10_000):
         widget.load(resource("samples", "clip.mp4"), autoplay=False)
     return host, widget
+
+
+def test_the_player_keeps_qwidget_screen(qtbot) -> None:
+    """Issue 21: the player's stack of views was an attribute named `screen`, which hid
+    QWidget.screen() (the monitor the widget is on) for every caller of the player."""
+    host = QWidget()
+    qtbot.addWidget(host)
+    widget = PlayerWidget(host)
+    QVBoxLayout(host).addWidget(widget)
+    host.show()
+    assert isinstance(widget.screen(), QScreen)
+    assert widget.screen() is host.screen()
 
 
 def test_a_click_on_the_position_bar_seeks_there(qtbot) -> None:
@@ -65,7 +78,7 @@ def test_the_last_frame_stays_after_the_end_with_replay(qtbot) -> None:
         widget.player.setPlaybackRate(4.0)
         media.play(widget.player)
     assert widget.play_button.text() == "Replay" and widget.ended
-    assert widget.screen.currentWidget() is widget.still and widget.still.isVisible()
+    assert widget.stage.currentWidget() is widget.still and widget.still.isVisible()
     picture = widget.still.pixmap().toImage()
     centre = picture.pixelColor(picture.width() // 2, picture.height() // 2)
     assert not picture.isNull() and centre.red() + centre.green() + centre.blue() > 60  # a picture, not black
@@ -74,11 +87,11 @@ def test_the_last_frame_stays_after_the_end_with_replay(qtbot) -> None:
     at_rest = (QMediaPlayer.PlaybackState.StoppedState, QMediaPlayer.MediaStatus.EndOfMedia)
     qtbot.waitUntil(lambda: (widget.player.playbackState(), widget.player.mediaStatus()) == at_rest, timeout=5_000)
     QApplication.processEvents()
-    assert widget.screen.currentWidget() is widget.still
+    assert widget.stage.currentWidget() is widget.still
 
     qtbot.mouseClick(widget.play_button, Qt.MouseButton.LeftButton)  # Replay: from the start
     qtbot.waitUntil(lambda: widget.player.playbackState() == QMediaPlayer.PlaybackState.PlayingState, timeout=5_000)
-    assert widget.play_button.text() == "Pause" and widget.screen.currentWidget() is widget.video
+    assert widget.play_button.text() == "Pause" and widget.stage.currentWidget() is widget.video
     assert widget.player.position() < widget.player.duration() / 2
     media.stop(widget.player)
 
