@@ -153,3 +153,21 @@ def test_the_patience_can_be_set_from_the_environment(monkeypatch: pytest.Monkey
     assert EngineConfig(library_dir=tmp_path, partial_dir=tmp_path).hosting_patience == 7.0
     monkeypatch.setenv(HOSTING_PATIENCE_ENV, "soon")
     assert EngineConfig(library_dir=tmp_path, partial_dir=tmp_path).hosting_patience == 300.0
+
+
+def test_the_demo_stand_in_out_of_reach_is_creatify_offline(tmp_path: Path) -> None:
+    """The demo's stand-in hosts the files itself: when it cannot be reached, Creatify cannot."""
+
+    class StandIn(FakeHoster):
+        name = "sandbox"  # as hosting/sandbox.py's SandboxHoster calls itself
+
+    async def body() -> Wait:
+        rig = _rig(tmp_path, 0.01, StandIn(UNREACHABLE))
+        try:
+            with pytest.raises(Wait) as waited:
+                await host(rig.rt, _local_job(rig))
+            return waited.value
+        finally:
+            await rig.close()
+
+    assert run(body()).offline

@@ -11,7 +11,8 @@ counted from the first failed try of the upload now under way (a stored moment, 
 since the job last made progress, so the clock goes on across a restart),
 the job stops with nothing spent (`ErrorCode.SHARING` for Quick links, whose rule carries the
 remedies the window offers). Creatify is not in question then: the engine never says
-"offline" for a file host, only the steps that talk to Creatify do.
+"offline" for a file host, only the steps that talk to Creatify do (and the demo's
+stand-in, which is Creatify and hosts the files itself).
 """
 
 from __future__ import annotations
@@ -95,6 +96,8 @@ async def host(rt: Runtime, job: LocalJob) -> None:
             if not exc.retryable:
                 await rt.attention(job, ErrorCode.STORAGE, exc.user_message, exc.detail)
                 return
+            if rt.hoster.name == "sandbox":  # the demo's stand-in hosts the files: it is Creatify, out of reach
+                raise Wait(2.0, exc.user_message, offline=True) from None
             if await _trying_for(rt, job) < rt.config.hosting_patience:
                 raise Wait(2.0, exc.user_message, backoff=True) from None  # not "offline": Creatify may answer
             await _give_up(rt, job, exc)
