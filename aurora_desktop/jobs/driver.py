@@ -118,8 +118,9 @@ class Driver:
                 await STEPS[job.state](rt, job)
                 delay = 0.0
             except Wait as wait:
-                if wait.offline:
+                if wait.offline:  # only Creatify out of reach is "offline" (not a file host)
                     rt.set_online(False, wait.message)
+                if wait.backoff:
                     delay = min(max(wait.delay, delay * 2 or 1.0), rt.config.offline_max_wait)
                 else:
                     delay = wait.delay

@@ -32,6 +32,7 @@ from aurora_desktop.api.speech import speech_credits
 from aurora_desktop.errors import UserError
 from aurora_desktop.hosting import Hoster
 from aurora_desktop.jobs import recovery
+from aurora_desktop.jobs.actions import may_cancel, may_remove
 from aurora_desktop.jobs.blockers import NAME_LIMIT
 from aurora_desktop.jobs.driver import Driver
 from aurora_desktop.jobs.events import JobChanged, JobRemoved, Listener
@@ -47,6 +48,9 @@ from aurora_desktop.jobs.store import AsyncStore, JobStore
 from aurora_desktop.jobs.vocabulary import History
 
 __all__ = ["Engine", "EngineConfig", "JobBusy"]
+
+
+REQUESTED = "This video has already been requested from Creatify and cannot be cancelled; it will finish and be saved."
 
 
 class JobBusy(ValueError):
@@ -211,30 +215,32 @@ class Engine:
         return job
 
     async def cancel(self, job_id: str) -> LocalJob:
-        """Cancel local steps. Once the request may have reached Creatify there is
-        nothing to cancel there (the API has no cancel): the job is kept."""
+        """Cancel a job whose video was never requested, in whatever state it waits (uploading,
+        waiting to be sent, parked: `jobs.actions.may_cancel`). Once the request may have reached
+        Creatify there is nothing to cancel there (the API has no cancel): the job is kept."""
         job = await self._get(job_id)
-        if job.state is State.VOICE_READY:  # the voice is made (and kept); the video is not requested
-            job = await self.rt.move(job, State.CANCELLED, History.CANCELLED)
-            self._driver.notify_final(job_id)
+        if job.state in (State.SAVED, State.FAILED, State.REJECTED, State.CANCELLED):
             return job
-        if job.state.is_final:
-            return job
-        if job.remote_id or job.submit_attempts > 0:
-            raise JobBusy(
-                "This video has already been requested from Creatify and cannot be cancelled; "
-                "it will finish and be saved."
-            )
+        if not may_cancel(job):
+            raise JobBusy(REQUESTED)
         await self._driver.stop(job_id)
-        job = await self.rt.move(await self._get(job_id), State.CANCELLED, History.CANCELLED, finished_at=utcnow())
+        job = await self._get(job_id)
+        if not may_cancel(job):  # its driver claimed the request just before it stopped: it goes on
+            self._driver.spawn(job_id)
+            raise JobBusy(REQUESTED)
+        job = await self.rt.move(job, State.CANCELLED, History.CANCELLED, finished_at=utcnow())
         await release_inputs(self.rt, job)
         self._driver.notify_final(job_id)
         return job
 
     async def remove(self, job_id: str, *, delete_file: bool) -> None:
+        """Take a job out of the library (`jobs.actions.may_remove`): one still on its way whose
+        video was never requested is cancelled first."""
         job = await self._get(job_id)
+        if not may_remove(job):
+            raise JobBusy("This video has already been requested from Creatify; it can be removed once it is saved.")
         if not job.state.is_final:
-            raise JobBusy("This job is still running; cancel it or wait for it to finish first.")
+            job = await self.cancel(job_id)
         if delete_file and job.output_path:
             target = Path(job.output_path)
             await asyncio.to_thread(target.unlink, missing_ok=True)

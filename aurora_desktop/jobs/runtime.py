@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import time
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -36,6 +37,24 @@ from aurora_desktop.jobs.vocabulary import ErrorCode, History, Phase
 
 log = logging.getLogger(__name__)
 
+# For tests and developers (as AURORA_SPEECH_PATIENCE): how long, in seconds, local files are
+# tried on file-sharing services that cannot be reached before the job stops and says so.
+HOSTING_PATIENCE_ENV = "AURORA_HOSTING_PATIENCE"
+HOSTING_PATIENCE = 300.0
+
+
+def seconds_from_env(name: str, default: float) -> float:
+    """A positive number of seconds from the environment variable `name`, else `default`."""
+    try:
+        value = float(os.environ.get(name, ""))
+    except ValueError:
+        return default
+    return value if 0 < value < 1e9 else default
+
+
+def _hosting_patience() -> float:
+    return seconds_from_env(HOSTING_PATIENCE_ENV, HOSTING_PATIENCE)
+
 
 @dataclass
 class EngineConfig:
@@ -48,6 +67,8 @@ class EngineConfig:
     max_downloads: int = 2
     unknown_status_patience: float = 600.0  # seconds of a status this app does not know before saying so
     speech_patience: float = 600.0  # seconds a voice may take at Creatify before the job says so
+    # Seconds of hosts that cannot be reached, from an upload's first failed try, before the job stops.
+    hosting_patience: float = field(default_factory=_hosting_patience)
     poll_min: float = 2.0  # seconds between polls while jobs are young or nearly done
     poll_max: float = 15.0  # ... and for long-running jobs
     offline_max_wait: float = 30.0  # back-off ceiling while the network is down
@@ -59,13 +80,18 @@ class EngineConfig:
 
 
 class Wait(Exception):
-    """A step cannot go on yet (offline, rate limited): run it again after `delay` seconds."""
+    """A step cannot go on yet (offline, rate limited): run it again after `delay` seconds.
 
-    def __init__(self, delay: float, message: str, *, offline: bool = False) -> None:
+    `offline`: Creatify itself cannot be reached (the engine says "offline", and the waits grow).
+    `backoff`: the waits grow as well, but Creatify is not in question (e.g. file-sharing
+    services that cannot be reached, while Creatify answers)."""
+
+    def __init__(self, delay: float, message: str, *, offline: bool = False, backoff: bool = False) -> None:
         super().__init__(message)
         self.delay = delay
         self.message = message
         self.offline = offline
+        self.backoff = backoff or offline
 
 
 @dataclass

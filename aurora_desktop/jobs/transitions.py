@@ -38,7 +38,8 @@ TRANSITIONS: dict[State, frozenset[State]] = {
     S.FAILED: frozenset({S.DRAFT}),
     S.REJECTED: frozenset({S.DRAFT}),
     S.CANCELLED: frozenset({S.DRAFT}),
-    S.NEEDS_ATTENTION: frozenset({S.DRAFT, S.REMOTE, S.DOWNLOADING}),
+    # -> CANCELLED: parked before its video was requested (jobs/actions.py may_cancel).
+    S.NEEDS_ATTENTION: frozenset({S.DRAFT, S.REMOTE, S.DOWNLOADING, S.CANCELLED}),
 }
 
 

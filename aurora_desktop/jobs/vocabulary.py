@@ -61,7 +61,17 @@ class ErrorCode(enum.StrEnum):
     DOWNLOAD = "download"  # the video host refused the download (not the disk)
     LOST = "lost"
     STATE = "state"  # Creatify reports a status this app does not know (the job is still watched)
+    SHARING = "sharing"  # the file-sharing services (Quick links) could not be reached, nothing spent
     BUG = "bug"
+
+
+class Remedy(enum.StrEnum):
+    """What the user can do about an error, offered beside it: the core says which, in this
+    order; a front end only draws them (the window as buttons)."""
+
+    OWN_STORAGE = "own_storage"  # "Use my own storage": share files through the user's storage
+    PASTE_LINKS = "paste_links"  # "Paste links instead": links to files already online
+    TRY_AGAIN = "try_again"  # "Try again": the job from where it stopped (Engine.retry)
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,6 +79,7 @@ class ErrorRule:
     blame: Blame
     resumes_on_start: bool  # the next start (window or `resume`) tries the job again by itself
     alert: bool  # the window says it in a dialog, not only in the library row
+    remedies: tuple[Remedy, ...] = ()  # what the window offers beside the message, in this order
 
 
 # The one table that says what an error code means. The engine, the CLI and the
@@ -84,6 +95,14 @@ ERROR_RULES: dict[ErrorCode, ErrorRule] = {
     ErrorCode.DOWNLOAD: ErrorRule(Blame.SERVICE, resumes_on_start=False, alert=False),
     ErrorCode.LOST: ErrorRule(Blame.SERVICE, resumes_on_start=False, alert=False),
     ErrorCode.STATE: ErrorRule(Blame.SERVICE, resumes_on_start=False, alert=False),
+    # Quick links tried for `EngineConfig.hosting_patience` without reaching any service: no
+    # internet, a firewall, every host down. The user picks another way to share the files.
+    ErrorCode.SHARING: ErrorRule(
+        Blame.SETUP,
+        resumes_on_start=False,
+        alert=True,
+        remedies=(Remedy.OWN_STORAGE, Remedy.PASTE_LINKS, Remedy.TRY_AGAIN),
+    ),
     ErrorCode.BUG: ErrorRule(Blame.APP, resumes_on_start=False, alert=False),
 }
 _UNKNOWN_RULE = ErrorRule(Blame.APP, resumes_on_start=False, alert=False)
@@ -118,6 +137,7 @@ class History(enum.StrEnum):
     LINK = "link"  # a pasted link is used as it is
     UPLOAD_INTENT = "upload-intent"  # a local input is about to be uploaded
     UPLOADED = "uploaded"  # its copy exists (removal key recorded), not checked yet
+    SHARING_UNREACHABLE = "sharing-unreachable"  # an upload's first failed try: the hosting patience counts from here
     HOSTED = "hosted"
     HOSTED_ALL = "hosted-all"
     REHOST = "rehost"
@@ -148,6 +168,7 @@ class LibraryAction(enum.StrEnum):
     COPY_LINK = "copy_link"
     RETRY = "retry"
     AGAIN = "again"
+    CANCEL = "cancel"  # jobs.actions.may_cancel
     REMOVE = "remove"
     RENAME = "rename"
     DETAILS = "details"
