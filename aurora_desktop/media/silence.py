@@ -1,0 +1,277 @@
+"""Where a voice clip is quiet: pauses, trimming, snapping, and cut points for long clips.
+
+Pure functions on decoded samples (no Qt, no files), so the waveform editor, the command
+line and the long-audio split all judge silence the same way, and tests need no decoding.
+
+Everything starts from an `Envelope`: the clip's peak level in 10 ms frames. It is made
+from 16-bit samples (`Envelope.of_samples`) or a decoded `Pcm` (`Envelope.of_pcm`). For
+speed, decode at a reduced rate (`decode_pcm(path, every=6)`, 8 kHz, as inspect.py does):
+a peak per 10 ms is as good at 8 kHz as at 48 kHz, and the work is one C-level max()/min()
+per frame, never a Python loop per sample.
+
+Silence is judged against the clip's own loudness (`quiet_level`), so a quiet voice memo
+and a loud song both work; a fixed level would call the whole memo silent or the song's
+quiet verse a pause.
+"""
+
+from __future__ import annotations
+
+import enum
+import itertools
+import math
+from array import array
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+FRAME_SECONDS = 0.01  # one level per 10 ms: finer than any pause that matters, 6000 per minute
+# Percentiles of the frame levels. The 95th is the clip's loud speech (a few shouts or clicks
+# above it do not move it); the 5th its floor (room noise, or digital silence between words).
+LOUD_PERCENTILE = 0.95
+FLOOR_PERCENTILE = 0.05
+# The quiet level sits 30 % of the way (in dB) from the floor up to the loud level: well above
+# the noise, well below speech. Measured on the test signals: speech frames sit within 20 dB of
+# the loud level, a room's noise 30-50 dB under it.
+QUIET_FRACTION = 0.3
+# Never closer than 25 dB under the loud level: a clip with no real pause (continuous music,
+# where the floor is near the loud level) then has no silence, instead of its softer half.
+QUIET_BELOW_LOUD_DB = 25.0
+# Never under -66 dBFS (16 of 32767): dither and a faint hum of a few steps are silence even
+# in a clip of digital silence and speech (whose floor, 0, is -inf dB).
+QUIET_LEAST = 16
+PAUSE_SECONDS = 0.25  # a pause is at least this long: gaps between words are shorter (~0.1 s)
+TRIM_MARGIN = 0.1  # seconds of quiet kept before the first and after the last sound: a soft
+# onset (a breath, an "h") is not clipped, and the face has a moment before it speaks
+SNAP_MARGIN = 0.1  # a handle snapped into a pause stays this far from the sound at its edge
+BLOCK_SECONDS = 1.0  # without a pause, one cut candidate per second: its quietest 100 ms
+QUIET_WINDOW_FRAMES = 10  # 100 ms
+
+
+class PcmLike(Protocol):
+    """media/decode.py's Pcm (named here, not imported: that module loads Qt Multimedia)."""
+
+    @property
+    def data(self) -> bytes: ...
+    @property
+    def rate(self) -> int: ...
+    @property
+    def channels(self) -> int: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Envelope:
+    """Peak level (0..32768) of each FRAME_SECONDS frame of a clip, all channels together."""
+
+    levels: array[int]  # "l": one per frame; the last frame may be shorter
+    duration: float  # seconds, exact (from the sample count)
+
+    @classmethod
+    def of_samples(cls, samples: Sequence[int] | bytes, rate: int, channels: int = 1) -> Envelope:
+        """From interleaved signed 16-bit samples (an array("h"), a list, or their raw bytes)."""
+        if isinstance(samples, bytes | bytearray | memoryview):
+            values = array("h")
+            values.frombytes(bytes(samples))
+            samples = values
+        step = max(1, round(rate * FRAME_SECONDS)) * channels
+        levels = array("l")
+        for at in range(0, len(samples), step):
+            window = samples[at : at + step]  # a slice: max()/min() run in C over it
+            levels.append(max(max(window), -min(window)))
+        return cls(levels, len(samples) / channels / rate)
+
+    @classmethod
+    def of_pcm(cls, pcm: PcmLike) -> Envelope:
+        return cls.of_samples(pcm.data, pcm.rate, pcm.channels)
+
+    def frame_at(self, seconds: float) -> int:
+        return min(len(self.levels), max(0, round(seconds / FRAME_SECONDS)))
+
+    def time_of(self, frame: int) -> float:
+        return min(self.duration, frame * FRAME_SECONDS)
+
+
+def _db(level: float) -> float:
+    return 20 * math.log10(max(level, 1) / 32768)
+
+
+def _level(db: float) -> float:
+    return 32768 * 10 ** (db / 20)
+
+
+def quiet_level(env: Envelope) -> int:
+    """The level under which a frame of this clip is silent (see the constants above)."""
+    if not env.levels:
+        return QUIET_LEAST
+    ordered = sorted(env.levels)
+    loud = _db(ordered[min(len(ordered) - 1, int(len(ordered) * LOUD_PERCENTILE))])
+    floor = _db(ordered[int(len(ordered) * FLOOR_PERCENTILE)])
+    quiet = min(floor + QUIET_FRACTION * (loud - floor), loud - QUIET_BELOW_LOUD_DB)
+    return max(QUIET_LEAST, math.ceil(_level(quiet)))
+
+
+def _quiet_runs(env: Envelope) -> list[tuple[int, int]]:
+    """Runs of silent frames as (first, past-last) frame indexes."""
+    quiet = quiet_level(env)
+    runs: list[tuple[int, int]] = []
+    start = -1
+    for i, level in enumerate(env.levels):
+        if level < quiet:
+            if start < 0:
+                start = i
+        elif start >= 0:
+            runs.append((start, i))
+            start = -1
+    if start >= 0:
+        runs.append((start, len(env.levels)))
+    return runs
+
+
+def silences(env: Envelope, min_seconds: float = PAUSE_SECONDS) -> list[tuple[float, float]]:
+    """The clip's quiet stretches of at least min_seconds, as (start, end) seconds, in order.
+    A quiet start or end of the clip counts, however short the clip."""
+    least = max(1, round(min_seconds / FRAME_SECONDS))
+    return [(env.time_of(a), env.time_of(b)) for a, b in _quiet_runs(env) if b - a >= least]
+
+
+def trim_silence(
+    env: Envelope, start: float = 0.0, end: float | None = None, margin: float = TRIM_MARGIN
+) -> tuple[float, float] | None:
+    """The selection [start, end] without its quiet start and end, keeping `margin` seconds of
+    quiet on each side (never beyond the selection). None when the selection is all silence."""
+    end = env.duration if end is None else min(end, env.duration)
+    start = max(0.0, start)
+    first, last = env.frame_at(start), env.frame_at(end)
+    quiet = quiet_level(env)
+    sounding = [i for i in range(first, min(last, len(env.levels))) if env.levels[i] >= quiet]
+    if not sounding:
+        return None
+    return max(start, env.time_of(sounding[0]) - margin), min(end, env.time_of(sounding[-1] + 1) + margin)
+
+
+def snap(
+    seconds: float, pauses: Sequence[tuple[float, float]], reach: float = 0.5, margin: float = SNAP_MARGIN
+) -> float:
+    """`seconds` moved into the nearest pause within `reach` seconds (for the waveform's
+    handles): to the nearest point of the pause at least `margin` from its edges (its middle
+    when it is shorter than two margins). Unchanged when inside such a point already, or when
+    no pause is within reach."""
+    best, distance = seconds, reach
+    for a, b in pauses:
+        m = min(margin, (b - a) / 2)
+        point = min(max(seconds, a + m), b - m)
+        if abs(point - seconds) <= distance:
+            best, distance = point, abs(point - seconds)
+    return best
+
+
+class SplitOutcome(enum.StrEnum):
+    """What `split_at_pauses` found, for the window or the command line to say in a sentence."""
+
+    FITS = "fits"  # within the limit already: no cut
+    PAUSES = "pauses"  # every cut is in the middle of a pause
+    NO_PAUSE = "no-pause"  # some stretch had no pause in reach (music?): cut at its quietest moment
+    TOO_SHORT = "too-short"  # shorter than the minimum part: cannot be made at all
+    IMPOSSIBLE = "impossible"  # no set of parts within [minimum, limit] exists (limit < minimum...)
+
+
+@dataclass(frozen=True, slots=True)
+class Cut:
+    seconds: float
+    pause: float  # length of the pause it is in (seconds); 0.0 for a cut at a quietest moment
+
+
+@dataclass(frozen=True, slots=True)
+class SplitPlan:
+    outcome: SplitOutcome
+    cuts: tuple[Cut, ...]
+    duration: float
+
+    @property
+    def parts(self) -> list[tuple[float, float]]:
+        """(start, end) of each part: the whole clip when there is no cut."""
+        edges = [0.0, *(c.seconds for c in self.cuts), self.duration]
+        return list(itertools.pairwise(edges))
+
+
+@dataclass(frozen=True, slots=True)
+class _Candidate:
+    seconds: float
+    pause: float  # > 0: the middle of a pause of this length
+    level: int  # for a quietest-moment candidate: its 100 ms peak (lower is better)
+
+
+def split_at_pauses(env: Envelope, limit: float, minimum: float) -> SplitPlan:
+    """Cut points so that each part lasts at most `limit` and at least `minimum` seconds.
+
+    Cuts are in the middle of pauses (PAUSE_SECONDS or longer: never mid-word). Among the
+    plans, the best is, in order: the fewest cuts outside a pause, the fewest parts, the
+    longest pauses in total, the quietest cuts outside a pause. A stretch with no pause in
+    reach (continuous music) is cut at the quietest 100 ms of some second (NO_PAUSE).
+    Deterministic: the same envelope always gives the same plan."""
+    duration = env.duration
+    if duration <= limit + 1e-6:
+        outcome = SplitOutcome.TOO_SHORT if duration < minimum else SplitOutcome.FITS
+        return SplitPlan(outcome, (), duration)
+    if limit < minimum:
+        return SplitPlan(SplitOutcome.IMPOSSIBLE, (), duration)
+    pauses = [_Candidate((a + b) / 2, b - a, 0) for a, b in silences(env) if a > 0 and b < duration]
+    plan = _best_plan(pauses, duration, limit, minimum)
+    if plan is None:
+        plan = _best_plan(sorted(pauses + _quietest_moments(env), key=lambda c: c.seconds), duration, limit, minimum)
+    if plan is None:
+        return SplitPlan(SplitOutcome.IMPOSSIBLE, (), duration)
+    cuts = tuple(Cut(round(c.seconds, 3), round(c.pause, 3)) for c in plan)
+    outcome = SplitOutcome.PAUSES if all(c.pause > 0 for c in cuts) else SplitOutcome.NO_PAUSE
+    return SplitPlan(outcome, cuts, duration)
+
+
+def _quietest_moments(env: Envelope) -> list[_Candidate]:
+    """In each BLOCK_SECONDS of the clip, the middle of its quietest QUIET_WINDOW_FRAMES."""
+    block = round(BLOCK_SECONDS / FRAME_SECONDS)
+    levels, found = env.levels, []
+    for first in range(0, len(levels) - QUIET_WINDOW_FRAMES + 1, block):
+        last = min(first + block, len(levels) - QUIET_WINDOW_FRAMES + 1)
+        level, at = min((max(levels[i : i + QUIET_WINDOW_FRAMES]), i) for i in range(first, last))
+        found.append(_Candidate(env.time_of(at + QUIET_WINDOW_FRAMES // 2), 0.0, level))
+    return found
+
+
+_Cost = tuple[int, int, float, int]  # cuts outside pauses, parts, -total pause, total level
+
+
+def _best_plan(candidates: list[_Candidate], duration: float, limit: float, minimum: float) -> list[_Candidate] | None:
+    """The best chain of candidates from 0 to `duration` with every step in [minimum, limit]
+    (dynamic programming over the candidates in time order; a step's reach is bounded by the
+    limit, so it is linear in the clip's length for a fixed limit)."""
+    eps = 1e-6
+    times = [0.0, *(c.seconds for c in candidates)]
+    best: list[tuple[_Cost, int] | None] = [((0, 1, 0.0, 0), -1)]
+    lo = 0  # the earliest predecessor still within `limit` of the current candidate
+    for i, cand in enumerate(candidates, start=1):
+        while times[i] - times[lo] > limit + eps:
+            lo += 1
+        found: tuple[_Cost, int] | None = None
+        for j in range(lo, i):
+            previous = best[j]
+            if previous is None or times[i] - times[j] < minimum - eps:
+                continue
+            (forced, parts, pause, level), _ = previous
+            cost = (forced + (cand.pause <= 0), parts + 1, pause - cand.pause, level + cand.level)
+            if found is None or cost < found[0]:
+                found = (cost, j)
+        best.append(found)
+    ends = [
+        (entry[0], j)
+        for j, entry in enumerate(best)
+        if entry is not None and minimum - eps <= duration - times[j] <= limit + eps
+    ]
+    if not ends:
+        return None
+    _, j = min(ends)
+    chain: list[_Candidate] = []
+    while j > 0:
+        chain.append(candidates[j - 1])
+        entry = best[j]
+        assert entry is not None
+        j = entry[1]
+    return chain[::-1]
