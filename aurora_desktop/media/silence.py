@@ -226,12 +226,23 @@ def split_at_pauses(env: Envelope, limit: float, minimum: float) -> SplitPlan:
 
 
 def _quietest_moments(env: Envelope) -> list[_Candidate]:
-    """In each BLOCK_SECONDS of the clip, the middle of its quietest QUIET_WINDOW_FRAMES."""
+    """In each BLOCK_SECONDS of the clip, the middle of its quietest QUIET_WINDOW_FRAMES (of the
+    middle one, when several windows in a row are as quiet: the middle of a soft moment)."""
     block = round(BLOCK_SECONDS / FRAME_SECONDS)
     levels, found = env.levels, []
     for first in range(0, len(levels) - QUIET_WINDOW_FRAMES + 1, block):
         last = min(first + block, len(levels) - QUIET_WINDOW_FRAMES + 1)
-        level, at = min((max(levels[i : i + QUIET_WINDOW_FRAMES]), i) for i in range(first, last))
+        peaks = [max(levels[i : i + QUIET_WINDOW_FRAMES]) for i in range(first, last)]
+        level = min(peaks)
+        run_start, run_length, best_start, best_length = 0, 0, 0, 0
+        for i, peak in enumerate(peaks):
+            if peak == level:
+                run_start, run_length = (run_start, run_length + 1) if run_length else (i, 1)
+                if run_length > best_length:
+                    best_start, best_length = run_start, run_length
+            else:
+                run_length = 0
+        at = first + best_start + (best_length - 1) // 2
         found.append(_Candidate(env.time_of(at + QUIET_WINDOW_FRAMES // 2), 0.0, level))
     return found
 

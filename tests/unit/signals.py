@@ -10,6 +10,7 @@ import functools
 import math
 import random
 from array import array
+from pathlib import Path
 
 RATE = 8000
 
@@ -43,3 +44,22 @@ def speech(parts: list[tuple[str, float]], *, loud: int = 6000, hiss: int = 30, 
         n = int(seconds * rate)
         out += (voiced * (n // rate + 1))[:n] if kind == "v" else noise(seconds, hiss, rate)
     return out
+
+
+def write_memo(path: Path, samples: array[int], codec: str, fmt: str, rate: int = 48000) -> Path:
+    """Mono samples encoded as a phone would (aac in mp4, libopus in ogg), with PyAV (test-only)."""
+    import av
+
+    with av.open(str(path), "w", format=fmt) as out:
+        stream = out.add_stream(codec, rate=rate, layout="mono")
+        assert isinstance(stream, av.AudioStream)
+        for at in range(0, len(samples), 1024):
+            block = samples[at : at + 1024]
+            frame = av.AudioFrame(format="s16", layout="mono", samples=len(block))
+            frame.planes[0].update(block.tobytes())
+            frame.sample_rate, frame.pts = rate, at
+            for packet in stream.encode(frame):
+                out.mux(packet)
+        for packet in stream.encode(None):
+            out.mux(packet)
+    return path

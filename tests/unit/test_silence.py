@@ -10,7 +10,7 @@ import pytest
 from aurora_desktop.media.inspect import inspect_audio
 from aurora_desktop.media.silence import SNAP_MARGIN, TRIM_MARGIN, Envelope, silences, snap, trim_silence
 from tests.conftest import tone_wav
-from tests.unit.signals import RATE, noise, speech, tone
+from tests.unit.signals import RATE, noise, speech, tone, write_memo
 
 
 @pytest.mark.parametrize(
@@ -107,22 +107,11 @@ def test_snap_moves_a_handle_into_the_nearest_pause_within_reach() -> None:
 
 def test_pauses_in_a_real_decoded_voice_memo(tmp_path: Path) -> None:
     """An AAC (.m4a) memo, as a phone records one, decoded by the app's own decoder."""
-    av = pytest.importorskip("av")
+    pytest.importorskip("av")
     from aurora_desktop.media.decode import PCM_RATE, decode_pcm
 
     samples = speech([("-", 0.6), ("v", 1.5), ("-", 0.8), ("v", 2.0), ("-", 0.7)], rate=48000)
-    path = tmp_path / "memo.m4a"
-    with av.open(str(path), "w", format="mp4") as out:
-        stream = out.add_stream("aac", rate=48000, layout="mono")
-        for at in range(0, len(samples), 1024):
-            block = samples[at : at + 1024]
-            frame = av.AudioFrame(format="s16", layout="mono", samples=len(block))
-            frame.planes[0].update(block.tobytes())
-            frame.sample_rate, frame.pts = 48000, at
-            for packet in stream.encode(frame):
-                out.mux(packet)
-        for packet in stream.encode(None):
-            out.mux(packet)
+    path = write_memo(tmp_path / "memo.m4a", samples, "aac", "mp4")
 
     env = Envelope.of_pcm(decode_pcm(path, every=PCM_RATE // RATE))
     assert env.duration == pytest.approx(5.6, abs=0.05)
