@@ -120,3 +120,17 @@ def test_pauses_in_a_real_decoded_voice_memo(tmp_path: Path) -> None:
     for (a, b), (x, y) in zip(found, [(0.0, 0.6), (2.1, 2.9), (4.9, 5.6)], strict=True):
         assert a == pytest.approx(x, abs=0.05) and b == pytest.approx(y, abs=0.05)
     assert trim_silence(env) == pytest.approx((0.5, 5.0), abs=0.05)
+
+
+@pytest.mark.parametrize("amplitude", [0, 15, 300, 4095, 4096, 12000, 32767])
+def test_frame_levels_are_exact_when_quiet_and_within_half_a_db_when_loud(amplitude: int) -> None:
+    for signal in (tone(0.05, amplitude), array("h", [-amplitude] * 400), array("h", [-32768] * 400)):
+        peak = min(32767, max(abs(s) for s in signal))  # -32768 counts as full scale
+        levels = set(Envelope.of_samples(signal, RATE).levels)
+        levels_of_bytes = set(Envelope.of_samples(signal.tobytes(), RATE).levels)
+        assert levels == levels_of_bytes and len(levels) == 1
+        (level,) = levels
+        if peak < 4096:
+            assert level == peak
+        else:
+            assert peak <= level <= peak * 1.07  # 0.6 dB
