@@ -44,6 +44,7 @@ PAUSE_SECONDS = 0.25  # a pause is at least this long: gaps between words are sh
 TRIM_MARGIN = 0.1  # seconds of quiet kept before the first and after the last sound: a soft
 # onset (a breath, an "h") is not clipped, and the face has a moment before it speaks
 SNAP_MARGIN = 0.1  # a handle snapped into a pause stays this far from the sound at its edge
+EDGE_KEEP = 0.2  # a cut near a long pause's end keeps this much quiet before the sound
 BLOCK_SECONDS = 1.0  # without a pause, one cut candidate per second: its quietest 100 ms
 QUIET_WINDOW_FRAMES = 10  # 100 ms
 
@@ -155,18 +156,24 @@ def _quiet_runs(env: Envelope) -> list[tuple[int, int]]:
     return runs
 
 
-def silences(env: Envelope, min_seconds: float = PAUSE_SECONDS) -> list[tuple[float, float]]:
+def _envelope(source: Envelope | PcmLike) -> Envelope:
+    return source if isinstance(source, Envelope) else Envelope.of_pcm(source)
+
+
+def silences(source: Envelope | PcmLike, min_seconds: float = PAUSE_SECONDS) -> list[tuple[float, float]]:
     """The clip's quiet stretches of at least min_seconds, as (start, end) seconds, in order.
     A quiet start or end of the clip counts, however short the clip."""
+    env = _envelope(source)
     least = max(1, round(min_seconds / FRAME_SECONDS))
     return [(env.time_of(a), env.time_of(b)) for a, b in _quiet_runs(env) if b - a >= least]
 
 
 def trim_silence(
-    env: Envelope, start: float = 0.0, end: float | None = None, margin: float = TRIM_MARGIN
+    source: Envelope | PcmLike, start: float = 0.0, end: float | None = None, margin: float = TRIM_MARGIN
 ) -> tuple[float, float] | None:
     """The selection [start, end] without its quiet start and end, keeping `margin` seconds of
     quiet on each side (never beyond the selection). None when the selection is all silence."""
+    env = _envelope(source)
     end = env.duration if end is None else min(end, env.duration)
     start = max(0.0, start)
     first, last = env.frame_at(start), env.frame_at(end)
@@ -222,28 +229,31 @@ class SplitPlan:
         return list(itertools.pairwise(edges))
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, order=True)
 class _Candidate:
     seconds: float
-    pause: float  # > 0: the middle of a pause of this length
+    worth: float  # the quiet around it: a pause's length at its middle, less near its ends
     level: int  # for a quietest-moment candidate: its 100 ms peak (lower is better)
+    pause: float  # the length of the pause it is in; 0.0 for a quietest moment
 
 
-def split_at_pauses(env: Envelope, limit: float, minimum: float) -> SplitPlan:
+def split_at_pauses(source: Envelope | PcmLike, limit: float, minimum: float) -> SplitPlan:
     """Cut points so that each part lasts at most `limit` and at least `minimum` seconds.
 
     Cuts are in the middle of pauses (PAUSE_SECONDS or longer: never mid-word). Among the
     plans, the best is, in order: the fewest cuts outside a pause, the fewest parts, the
     longest pauses in total, the quietest cuts outside a pause. A stretch with no pause in
     reach (continuous music) is cut at the quietest 100 ms of some second (NO_PAUSE).
-    Deterministic: the same envelope always gives the same plan."""
+    Deterministic: the same envelope always gives the same plan. (Given a Pcm, its envelope
+    is made first; make one Envelope and pass it to every call when there are several.)"""
+    env = _envelope(source)
     duration = env.duration
     if duration <= limit + 1e-6:
         outcome = SplitOutcome.TOO_SHORT if duration < minimum else SplitOutcome.FITS
         return SplitPlan(outcome, (), duration)
     if limit < minimum:
         return SplitPlan(SplitOutcome.IMPOSSIBLE, (), duration)
-    pauses = [_Candidate((a + b) / 2, b - a, 0) for a, b in silences(env) if a > 0 and b < duration]
+    pauses = sorted(c for a, b in silences(env) if a > 0 and b < duration for c in _pause_points(a, b))
     plan = _best_plan(pauses, duration, limit, minimum)
     if plan is None:
         plan = _best_plan(sorted(pauses + _quietest_moments(env), key=lambda c: c.seconds), duration, limit, minimum)
@@ -252,6 +262,19 @@ def split_at_pauses(env: Envelope, limit: float, minimum: float) -> SplitPlan:
     cuts = tuple(Cut(round(c.seconds, 3), round(c.pause, 3)) for c in plan)
     outcome = SplitOutcome.PAUSES if all(c.pause > 0 for c in cuts) else SplitOutcome.NO_PAUSE
     return SplitPlan(outcome, cuts, duration)
+
+
+def _pause_points(a: float, b: float) -> list[_Candidate]:
+    """Where a pause may be cut: its middle, worth its length; in a long one also near each end
+    (EDGE_KEEP from the sound), worth twice that distance: for when its middle is just out of
+    a part's reach (a 3 s pause across the limit)."""
+    points = [_Candidate((a + b) / 2, b - a, 0, b - a)]
+    if b - a >= 4 * EDGE_KEEP:
+        points += [
+            _Candidate(a + EDGE_KEEP, 2 * EDGE_KEEP, 0, b - a),
+            _Candidate(b - EDGE_KEEP, 2 * EDGE_KEEP, 0, b - a),
+        ]
+    return points
 
 
 def _quietest_moments(env: Envelope) -> list[_Candidate]:
@@ -272,11 +295,11 @@ def _quietest_moments(env: Envelope) -> list[_Candidate]:
             else:
                 run_length = 0
         at = first + best_start + (best_length - 1) // 2
-        found.append(_Candidate(env.time_of(at + QUIET_WINDOW_FRAMES // 2), 0.0, level))
+        found.append(_Candidate(env.time_of(at + QUIET_WINDOW_FRAMES // 2), 0.0, level, 0.0))
     return found
 
 
-_Cost = tuple[int, int, float, int]  # cuts outside pauses, parts, -total pause, total level
+_Cost = tuple[int, int, float, int]  # cuts outside pauses, parts, -total worth, total level
 
 
 def _best_plan(candidates: list[_Candidate], duration: float, limit: float, minimum: float) -> list[_Candidate] | None:
@@ -295,8 +318,8 @@ def _best_plan(candidates: list[_Candidate], duration: float, limit: float, mini
             previous = best[j]
             if previous is None or times[i] - times[j] < minimum - eps:
                 continue
-            (forced, parts, pause, level), _ = previous
-            cost = (forced + (cand.pause <= 0), parts + 1, pause - cand.pause, level + cand.level)
+            (forced, parts, worth, level), _ = previous
+            cost = (forced + (cand.pause <= 0), parts + 1, worth - cand.worth, level + cand.level)
             if found is None or cost < found[0]:
                 found = (cost, j)
         best.append(found)

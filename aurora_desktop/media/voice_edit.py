@@ -103,6 +103,7 @@ def _decoded(path: Path) -> PcmLike:
 def _write_wav(target: Path, rate: int, channels: int, data: bytes) -> None:
     tmp = temp_beside(target)
     try:
+        target.parent.mkdir(parents=True, exist_ok=True)
         with open(tmp, "xb") as fh:
             with wave.open(fh, "wb") as out:
                 out.setnchannels(channels)

@@ -81,6 +81,10 @@ def test_pauses_of_stereo_bytes_as_decode_pcm_gives_them() -> None:
     assert env.duration == pytest.approx(8.65)
     flat = [t for pause in silences(env) for t in pause]
     assert flat == pytest.approx([t for pause in KNOWN_PAUSES for t in pause], abs=0.02)
+    from aurora_desktop.media.decode import Pcm
+
+    pcm = Pcm(stereo.tobytes(), RATE, 2)  # the functions take a decoded Pcm as it is, too
+    assert silences(pcm) == silences(env) and trim_silence(pcm) == trim_silence(env)
 
 
 def test_trim_keeps_a_margin_of_quiet_at_each_end() -> None:

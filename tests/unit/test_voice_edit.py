@@ -64,6 +64,15 @@ def test_just_over_the_limit_cuts_once_in_the_pause() -> None:
     assert _cut_times(plan) == pytest.approx([30.3], abs=0.02)
 
 
+def test_a_long_pause_across_the_limit_is_cut_inside_it_not_in_the_words() -> None:
+    # 100 s; a 3 s pause from 59.5 to 62.5: its middle (61.0) would make a 61 s first part.
+    env = _talk([("v", 59.5), ("-", 3.0), ("v", 37.5)])
+    plan = split_at_pauses(env, limit=60, minimum=5)
+    assert plan.outcome is SplitOutcome.PAUSES
+    assert _cut_times(plan) == pytest.approx([59.7], abs=0.02)  # 0.2 s of the pause kept before the words
+    assert plan.cuts[0].pause == pytest.approx(3.0, abs=0.02)
+
+
 def test_pauses_too_near_the_ends_are_not_used_and_that_is_said() -> None:
     # 61 s; its only pauses would leave a part shorter than the 5 s minimum.
     env = _talk([("v", 1.0), ("-", 1.0), ("v", 55.5), ("-", 1.0), ("v", 2.5)])
@@ -158,8 +167,8 @@ def test_a_decoded_pcm_is_cut_the_same_way(tmp_path: Path) -> None:
 
     source = array("h", range(-24000, 24000))
     pcm = Pcm(source.tobytes(), 48000, 1)
-    cut_wav(pcm, 0.1, 0.25, tmp_path / "cut.wav")
-    assert _read_wav(tmp_path / "cut.wav") == (48000, 1, source[4800:12000])
+    cut_wav(pcm, 0.1, 0.25, tmp_path / "job" / "cut.wav")  # its folder is made
+    assert _read_wav(tmp_path / "job" / "cut.wav") == (48000, 1, source[4800:12000])
     assert sample_range(-1.0, 99.0, 48000, pcm.frames) == (0, 48000)  # clamped to the clip
 
 
