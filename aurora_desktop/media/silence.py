@@ -68,10 +68,11 @@ class PcmLike(Protocol):
 
 @dataclass(frozen=True, slots=True)
 class Envelope:
-    """Peak level (0..32768) of each FRAME_SECONDS frame of a clip, all channels together."""
+    """Peak level (0..32767) of each frame of a clip (about FRAME_SECONDS), all channels together."""
 
     levels: array[int]  # "l": one per frame; the last frame may be shorter
     duration: float  # seconds, exact (from the sample count)
+    frame_seconds: float = FRAME_SECONDS  # exact: a whole number of samples (220 at 22.05 kHz)
 
     @classmethod
     def of_samples(cls, samples: Sequence[int] | bytes, rate: int, channels: int = 1) -> Envelope:
@@ -98,7 +99,8 @@ class Envelope:
         # never over -25 dBFS (QUIET_BELOW_LOUD_DB), under the coarse range: no frame is judged
         # silent or not on a coarse level. A loud clip's analysis is a few times faster.
         high = data[1::2].translate(_ABS_HIGH_BYTE)
-        step = max(1, round(rate * FRAME_SECONDS)) * channels
+        frame = max(1, round(rate * FRAME_SECONDS))
+        step = frame * channels
         levels = array("l")
         for at in range(0, len(values), step):
             coarse = max(high[at : at + step])
@@ -107,17 +109,17 @@ class Envelope:
             else:
                 window = values[at : at + step]  # a slice: max()/min() run in C over it
                 levels.append(max(max(window), -min(window)))
-        return cls(levels, len(values) / channels / rate)
+        return cls(levels, len(values) / channels / rate, frame / rate)
 
     @classmethod
     def of_pcm(cls, pcm: PcmLike) -> Envelope:
         return cls.of_samples(pcm.data, pcm.rate, pcm.channels)
 
     def frame_at(self, seconds: float) -> int:
-        return min(len(self.levels), max(0, round(seconds / FRAME_SECONDS)))
+        return min(len(self.levels), max(0, round(seconds / self.frame_seconds)))
 
     def time_of(self, frame: int) -> float:
-        return min(self.duration, frame * FRAME_SECONDS)
+        return min(self.duration, frame * self.frame_seconds)
 
 
 def _db(level: float) -> float:
@@ -164,7 +166,7 @@ def silences(source: Envelope | PcmLike, min_seconds: float = PAUSE_SECONDS) -> 
     """The clip's quiet stretches of at least min_seconds, as (start, end) seconds, in order.
     A quiet start or end of the clip counts, however short the clip."""
     env = _envelope(source)
-    least = max(1, round(min_seconds / FRAME_SECONDS))
+    least = max(1, round(min_seconds / env.frame_seconds))
     return [(env.time_of(a), env.time_of(b)) for a, b in _quiet_runs(env) if b - a >= least]
 
 
@@ -280,7 +282,7 @@ def _pause_points(a: float, b: float) -> list[_Candidate]:
 def _quietest_moments(env: Envelope) -> list[_Candidate]:
     """In each BLOCK_SECONDS of the clip, the middle of its quietest QUIET_WINDOW_FRAMES (of the
     middle one, when several windows in a row are as quiet: the middle of a soft moment)."""
-    block = round(BLOCK_SECONDS / FRAME_SECONDS)
+    block = round(BLOCK_SECONDS / env.frame_seconds)
     levels, found = env.levels, []
     for first in range(0, len(levels) - QUIET_WINDOW_FRAMES + 1, block):
         last = min(first + block, len(levels) - QUIET_WINDOW_FRAMES + 1)

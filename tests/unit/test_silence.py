@@ -138,3 +138,11 @@ def test_frame_levels_are_exact_when_quiet_and_within_half_a_db_when_loud(amplit
             assert level == peak
         else:
             assert peak <= level <= peak * 1.07  # 0.6 dB
+
+
+def test_times_stay_exact_at_a_rate_whose_10_ms_is_not_whole_samples() -> None:
+    rate = 22050  # 220.5 samples in 10 ms: frames of 220, whose times must not drift
+    env = Envelope.of_samples(speech([("v", 100.0), ("-", 1.0), ("v", 20.0)], rate=rate), rate)
+    [(a, b)] = silences(env)
+    assert a == pytest.approx(100.0, abs=0.02) and b == pytest.approx(101.0, abs=0.02)
+    assert env.duration == pytest.approx(121.0)
