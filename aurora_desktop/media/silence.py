@@ -253,7 +253,7 @@ def split_at_pauses(source: Envelope | PcmLike, limit: float, minimum: float) ->
     if duration <= limit + 1e-6:
         outcome = SplitOutcome.TOO_SHORT if duration < minimum else SplitOutcome.FITS
         return SplitPlan(outcome, (), duration)
-    if limit < minimum:
+    if limit <= 0 or limit < minimum:
         return SplitPlan(SplitOutcome.IMPOSSIBLE, (), duration)
     pauses = sorted(c for a, b in silences(env) if a > 0 and b < duration for c in _pause_points(a, b))
     plan = _best_plan(pauses, duration, limit, minimum)

@@ -108,6 +108,7 @@ def test_pauses_where_there_are_and_quiet_moments_where_there_are_none() -> None
         (3.0, 60, 5, SplitOutcome.TOO_SHORT),  # shorter than any part may be
         (61.0, 60, 40, SplitOutcome.IMPOSSIBLE),  # two parts of at least 40 s make 80 s
         (61.0, 4, 5, SplitOutcome.IMPOSSIBLE),  # the limit is under the minimum
+        (61.0, 0, 0, SplitOutcome.IMPOSSIBLE),  # no limit at all (a model not yet known)
     ],
 )
 def test_clips_that_are_not_cut(seconds: float, limit: float, minimum: float, outcome: SplitOutcome) -> None:
