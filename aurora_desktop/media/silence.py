@@ -6,8 +6,12 @@ line and the long-audio split all judge silence the same way, and tests need no 
 Everything starts from an `Envelope`: the clip's peak level in 10 ms frames. It is made
 from 16-bit samples (`Envelope.of_samples`) or a decoded `Pcm` (`Envelope.of_pcm`). For
 speed, decode at a reduced rate (`decode_pcm(path, every=6)`, 8 kHz, as inspect.py does):
-a peak per 10 ms is as good at 8 kHz as at 48 kHz, and the work is one C-level max()/min()
-per frame, never a Python loop per sample.
+a peak per 10 ms is as good at 8 kHz as at 48 kHz. The work is C-level (bytes.translate,
+max() over slices), never a Python loop per sample: 5 minutes take about a fifth of their
+decoding (tests/benchmarks/bench_voice_edit.py).
+
+Not the same rule as inspect.silent_seconds(): that one says whether a clip is silent at all
+(a fixed -40 dBFS), which a level relative to the clip cannot.
 
 Silence is judged against the clip's own loudness (`quiet_level`), so a quiet voice memo
 and a loud song both work; a fixed level would call the whole memo silent or the song's
@@ -31,8 +35,8 @@ FRAME_SECONDS = 0.01  # one level per 10 ms: finer than any pause that matters, 
 LOUD_PERCENTILE = 0.95
 FLOOR_PERCENTILE = 0.05
 # The quiet level sits 30 % of the way (in dB) from the floor up to the loud level: well above
-# the noise, well below speech. Measured on the test signals: speech frames sit within 20 dB of
-# the loud level, a room's noise 30-50 dB under it.
+# the noise, well below speech. In a usable recording the room's noise is some 30-50 dB under
+# the voice (the tests' signals: 36-46 dB), so the line falls 10-15 dB above the noise.
 QUIET_FRACTION = 0.3
 # Never closer than 25 dB under the loud level: a clip with no real pause (continuous music,
 # where the floor is near the loud level) then has no silence, instead of its softer half.
