@@ -32,6 +32,7 @@ BENCHMARKS: list[tuple[str, list[str]]] = [
     ("bench_startup.py", []),
     ("bench_library.py", []),
     ("bench_size.py", []),
+    ("bench_voice_edit.py", []),
     ("probe_engine.py", ["--rounds", "20"]),
     ("soak_player_stop.py", ["--stops", "200"]),
     ("bench_transfer.py", ["--mb", "1024"]),
