@@ -8,7 +8,7 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt
 
-from tests.conftest import SAMPLE_AUDIO, SAMPLE_IMAGE, tone_wav
+from tests.fixtures.media_files import SAMPLE_AUDIO, SAMPLE_IMAGE, tone_wav
 
 
 def _opus_voice_note(path: Path, seconds: float = 2.0) -> Path:

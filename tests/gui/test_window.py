@@ -16,7 +16,8 @@ from PySide6.QtWidgets import QApplication, QDialogButtonBox, QWidget
 from aurora_desktop.jobs.model import State
 from aurora_desktop.ui import media
 from aurora_desktop.ui.job_model import ElapsedRole
-from tests.conftest import SAMPLE_AUDIO, SAMPLE_IMAGE, Sandbox, make_wav
+from tests.fixtures.media_files import SAMPLE_AUDIO, SAMPLE_IMAGE, make_wav
+from tests.fixtures.sandbox import Sandbox
 
 pytestmark = pytest.mark.e2e
 

@@ -28,7 +28,7 @@ from aurora_desktop.jobs.steps.hosting import host
 from aurora_desktop.jobs.steps.submitting import submit
 from aurora_desktop.jobs.store import AsyncStore, JobStore, StateConflict, StoreWriteFailed
 from aurora_desktop.jobs.vocabulary import ErrorCode, History, rule_for
-from tests.conftest import run
+from tests.fixtures.loops import run
 
 BASE = "http://127.0.0.1:9"
 NO_RETRY = RetryPolicy(attempts=1, total_seconds=1, initial_wait=0.01, max_wait=0.01, jitter=0.0)
