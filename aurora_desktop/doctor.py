@@ -143,7 +143,7 @@ def _settings_file(problem: str) -> Check:
 
 
 def _library() -> Check:
-    from aurora_desktop.jobs.store import check_library  # SQLite: loaded when the check runs
+    from aurora_desktop.jobs.store_health import check_library  # SQLite: loaded when the check runs
     from aurora_desktop.services import DB_NAME
 
     path = paths.data_dir() / DB_NAME

@@ -16,7 +16,7 @@ from aurora_desktop.jobs.model import LocalJob, State
 from aurora_desktop.jobs.runtime import Runtime, Wait
 from aurora_desktop.jobs.steps import STEPS
 from aurora_desktop.jobs.steps.hosting import release_inputs
-from aurora_desktop.jobs.store import StateConflict, StoreWriteFailed
+from aurora_desktop.jobs.store_health import StateConflict, StoreWriteFailed
 from aurora_desktop.jobs.vocabulary import STOPPED_MESSAGE, ErrorCode
 
 log = logging.getLogger(__name__)

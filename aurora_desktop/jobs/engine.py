@@ -33,6 +33,7 @@ from aurora_desktop.errors import UserError
 from aurora_desktop.hosting import Hoster
 from aurora_desktop.jobs import recovery
 from aurora_desktop.jobs.actions import may_cancel, may_remove
+from aurora_desktop.jobs.async_store import AsyncStore
 from aurora_desktop.jobs.blockers import NAME_LIMIT
 from aurora_desktop.jobs.driver import Driver
 from aurora_desktop.jobs.events import JobChanged, JobRemoved, Listener
@@ -44,7 +45,7 @@ from aurora_desktop.jobs.runtime import EngineConfig, Runtime
 from aurora_desktop.jobs.saving import sidecar_paths
 from aurora_desktop.jobs.steps import speaking
 from aurora_desktop.jobs.steps.hosting import release_inputs
-from aurora_desktop.jobs.store import AsyncStore, JobStore
+from aurora_desktop.jobs.store import JobStore
 from aurora_desktop.jobs.vocabulary import History
 
 __all__ = ["Engine", "EngineConfig", "JobBusy"]

@@ -35,10 +35,11 @@ from aurora_desktop.api import (
 )
 from aurora_desktop.api.errors import excerpt
 from aurora_desktop.errors import UserError
+from aurora_desktop.jobs.async_store import AsyncStore
 from aurora_desktop.jobs.eta import HISTORY, Observed, RenderPace, poll_delay
 from aurora_desktop.jobs.events import EngineEvent, JobChanged, Notice
 from aurora_desktop.jobs.model import LocalJob, State, utcnow
-from aurora_desktop.jobs.store import AsyncStore, StateConflict, StoreWriteFailed
+from aurora_desktop.jobs.store_health import StateConflict, StoreWriteFailed
 from aurora_desktop.jobs.vocabulary import OUTPUT_LIFETIME, STOPPED_MESSAGE, ErrorCode, History, Phase
 
 log = logging.getLogger(__name__)

@@ -26,13 +26,13 @@ from aurora_desktop.api import AuroraClient
 from aurora_desktop.errors import UserError
 from aurora_desktop.hosting import Hoster
 from aurora_desktop.jobs import transitions
+from aurora_desktop.jobs.async_store import AsyncStore
 from aurora_desktop.jobs.download import refused
 from aurora_desktop.jobs.events import Connectivity, EngineEvent, EngineStopped, JobChanged, Listener, Progress
 from aurora_desktop.jobs.gate import PriorityGate
 from aurora_desktop.jobs.model import LocalJob, State
 from aurora_desktop.jobs.naming import DEFAULT_TEMPLATE
 from aurora_desktop.jobs.poller import Poller
-from aurora_desktop.jobs.store import AsyncStore
 from aurora_desktop.jobs.vocabulary import ErrorCode, History, Phase
 
 log = logging.getLogger(__name__)

@@ -14,7 +14,7 @@ from aurora_desktop.jobs.model import FINAL_STATES, LocalJob, State, utcnow
 from aurora_desktop.jobs.vocabulary import History
 
 if TYPE_CHECKING:
-    from aurora_desktop.jobs.store import AsyncStore
+    from aurora_desktop.jobs.async_store import AsyncStore
 
 S = State
 _ANYTIME = {S.NEEDS_ATTENTION}  # any unfinished job can be parked for the user
@@ -63,7 +63,7 @@ async def move(
     """Move `job` (as read, in `job.state`) to `target`, with its changes, in one transaction.
 
     Raises IllegalTransition for a move the table forbids, and
-    store.StateConflict when the stored job is no longer in `job.state`.
+    store_health.StateConflict when the stored job is no longer in `job.state`.
     """
     check(job.state, target)
     if target in FINAL_STATES and "finished_at" not in changes:

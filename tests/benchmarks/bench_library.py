@@ -27,7 +27,8 @@ sys.path.insert(0, str(ROOT))
 from PySide6.QtWidgets import QApplication
 
 from aurora_desktop.jobs.model import COLUMNS, InputFile, InputKind, LocalJob, State, job_columns, new_token
-from aurora_desktop.jobs.store import JobStore, _encode
+from aurora_desktop.jobs.store import JobStore
+from aurora_desktop.jobs.store_schema import encode_value
 from aurora_desktop.ui.job_model import JobListModel
 from aurora_desktop.ui.library_view import LibraryPanel
 
@@ -48,7 +49,7 @@ def fill(path: Path, n: int) -> None:
             credits_used=8.0,
             error_message=None if i % 10 else "Creatify said no.",
         )
-        rows.append([_encode(c, v) for c, v in job_columns(vars(job)).items()])
+        rows.append([encode_value(c, v) for c, v in job_columns(vars(job)).items()])
     with sqlite3.connect(path) as db:  # setup only: one transaction for all rows
         db.executemany(f"INSERT INTO jobs ({', '.join(COLUMNS)}) VALUES ({', '.join('?' * len(COLUMNS))})", rows)
 

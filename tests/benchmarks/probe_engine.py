@@ -45,8 +45,10 @@ from aurora_desktop.api import AuroraClient, CreateRequest, Credentials
 from aurora_desktop.jobs.model import InputFile, InputKind, LocalJob, State, new_token
 from aurora_desktop.jobs.store import JobStore
 from aurora_desktop.sandbox.process import SandboxProcess
-from tests.conftest import SAMPLE_AUDIO, SAMPLE_IMAGE, Sandbox, cli_args, cli_env, make_wav
 from tests.e2e.helpers import engine_process
+from tests.fixtures.cli import cli_args, cli_env
+from tests.fixtures.media_files import SAMPLE_AUDIO, SAMPLE_IMAGE, make_wav
+from tests.fixtures.sandbox import Sandbox
 
 PY = sys.executable
 

@@ -11,7 +11,9 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from tests.conftest import SAMPLE_AUDIO, SAMPLE_IMAGE, Sandbox, cli_args, cli_env, make_wav, run_cli
+from tests.fixtures.cli import cli_args, cli_env, run_cli
+from tests.fixtures.media_files import SAMPLE_AUDIO, SAMPLE_IMAGE, make_wav
+from tests.fixtures.sandbox import Sandbox
 
 pytestmark = pytest.mark.e2e
 

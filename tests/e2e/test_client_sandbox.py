@@ -25,7 +25,9 @@ from aurora_desktop.api import (
     UnsafeRequestError,
     ValidationError,
 )
-from tests.conftest import SAMPLE_AUDIO, SAMPLE_IMAGE, Sandbox, make_wav, run
+from tests.fixtures.loops import run
+from tests.fixtures.media_files import SAMPLE_AUDIO, SAMPLE_IMAGE, make_wav
+from tests.fixtures.sandbox import Sandbox
 
 pytestmark = pytest.mark.e2e
 
@@ -328,7 +330,7 @@ def test_post_timing_out_after_it_was_sent_is_not_repeated(make_sandbox) -> None
 
 def test_refused_connection_is_a_network_error() -> None:
     from aurora_desktop.api import Credentials
-    from tests.conftest import FAST_RETRY
+    from tests.fixtures.sandbox import FAST_RETRY
 
     async def scenario() -> None:
         async with AuroraClient(Credentials("a", "b"), "http://127.0.0.1:9", retry=FAST_RETRY) as client:

@@ -16,7 +16,8 @@ from aurora_desktop.jobs.model import State
 from aurora_desktop.jobs.prepare import prepare
 from aurora_desktop.services import open_services
 from aurora_desktop.settings import Settings
-from tests.conftest import SAMPLE_AUDIO, SAMPLE_IMAGE, run
+from tests.fixtures.loops import run
+from tests.fixtures.media_files import SAMPLE_AUDIO, SAMPLE_IMAGE
 
 pytestmark = pytest.mark.e2e
 

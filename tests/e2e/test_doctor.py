@@ -142,7 +142,7 @@ def test_wrong_keys_are_named_and_never_shown(make_sandbox, tmp_path: Path) -> N
 @needs_keyring
 def test_broken_storage_set_up_is_named(make_sandbox, s3_server, tmp_path: Path) -> None:
     from aurora_desktop.secrets import STORAGE_ACCESS_KEY_ID, STORAGE_SECRET
-    from tests.conftest import S3_KEY_ID, S3_SECRET
+    from tests.fixtures.s3 import S3_KEY_ID, S3_SECRET
 
     sb = make_sandbox()
     storage = StorageSettings(provider="minio", bucket="no-such-bucket-here", endpoint=s3_server, region="us-east-1")

@@ -16,7 +16,9 @@ from aurora_desktop.jobs.engine import Engine, EngineConfig
 from aurora_desktop.jobs.model import State
 from aurora_desktop.jobs.prepare import prepare
 from aurora_desktop.jobs.store import JobStore
-from tests.conftest import SAMPLE_AUDIO, SAMPLE_IMAGE, Sandbox, run
+from tests.fixtures.loops import run
+from tests.fixtures.media_files import SAMPLE_AUDIO, SAMPLE_IMAGE
+from tests.fixtures.sandbox import Sandbox
 
 pytestmark = pytest.mark.e2e
 

@@ -17,8 +17,10 @@ from aurora_desktop.jobs import orders
 from aurora_desktop.jobs.model import State
 from aurora_desktop.jobs.store import JobStore
 from aurora_desktop.media.inspect import inspect_audio
-from tests.conftest import SAMPLE_IMAGE, cli_args, cli_env, list_jobs, make_wav, run, run_cli
 from tests.e2e.test_engine_actions import Harness
+from tests.fixtures.cli import cli_args, cli_env, list_jobs, run_cli
+from tests.fixtures.loops import run
+from tests.fixtures.media_files import SAMPLE_IMAGE, make_wav
 
 pytestmark = pytest.mark.e2e
 

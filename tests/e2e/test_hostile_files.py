@@ -18,7 +18,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import SAMPLE_AUDIO, SAMPLE_IMAGE, cli_env, run_cli
+from tests.fixtures.cli import cli_env, run_cli
+from tests.fixtures.media_files import SAMPLE_AUDIO, SAMPLE_IMAGE
 
 pytestmark = [pytest.mark.e2e, pytest.mark.skipif(os.name != "posix", reason="FIFOs, /dev/zero, setpriv")]
 

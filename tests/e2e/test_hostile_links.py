@@ -15,8 +15,9 @@ from aurora_desktop.hosting import HostingError
 from aurora_desktop.hosting.quick import QuickLinkHoster, configured_hosts
 from aurora_desktop.jobs.prepare import fetch_link
 from aurora_desktop.media.inspect import InputError
-from tests.conftest import SAMPLE_IMAGE, run
 from tests.e2e.helpers.hostile_http import HostileServer, endless, fixed, redirect, trickle
+from tests.fixtures.loops import run
+from tests.fixtures.media_files import SAMPLE_IMAGE
 
 pytestmark = pytest.mark.e2e
 
@@ -157,7 +158,8 @@ def test_a_loopback_link_may_redirect_on_this_computer(tmp_path: Path) -> None:
 def test_an_odd_pasted_link_is_a_plain_refusal_with_exit_2(tmp_path: Path, link: str, words: str) -> None:
     import sys
 
-    from tests.conftest import SAMPLE_AUDIO, cli_env, run_cli
+    from tests.fixtures.cli import cli_env, run_cli
+    from tests.fixtures.media_files import SAMPLE_AUDIO
 
     args = [sys.executable, "-m", "aurora_desktop", "run", "--image", link, "--audio", str(SAMPLE_AUDIO)]
     result = run_cli([*args, "--profile", str(tmp_path / "p"), "--api-base", "http://127.0.0.1:9"], cli_env())

@@ -17,7 +17,10 @@ from aurora_desktop.jobs.model import State
 from aurora_desktop.jobs.prepare import prepare
 from aurora_desktop.jobs.store import JobStore
 from aurora_desktop.settings import StorageSettings
-from tests.conftest import FAST_RETRY, S3_KEY_ID, S3_SECRET, SAMPLE_AUDIO, SAMPLE_IMAGE, bucket_keys, run
+from tests.fixtures.loops import run
+from tests.fixtures.media_files import SAMPLE_AUDIO, SAMPLE_IMAGE
+from tests.fixtures.s3 import S3_KEY_ID, S3_SECRET, bucket_keys
+from tests.fixtures.sandbox import FAST_RETRY
 
 pytestmark = pytest.mark.e2e
 

@@ -24,8 +24,10 @@ from aurora_desktop.jobs.model import LocalJob, State
 from aurora_desktop.jobs.prepare import prepare
 from aurora_desktop.jobs.store import JobStore
 from aurora_desktop.jobs.vocabulary import ErrorCode, History, Remedy, rule_for
-from tests.conftest import FAST_RETRY, SAMPLE_AUDIO, SAMPLE_IMAGE, Sandbox, run
 from tests.e2e.helpers.hostile_http import Answer, HostileServer
+from tests.fixtures.loops import run
+from tests.fixtures.media_files import SAMPLE_AUDIO, SAMPLE_IMAGE
+from tests.fixtures.sandbox import FAST_RETRY, Sandbox
 
 pytestmark = pytest.mark.e2e
 
@@ -185,7 +187,7 @@ def test_command_line_run_says_the_sharing_services_not_creatify(make_sandbox, t
     after AURORA_HOSTING_PATIENCE, never "Creatify could not be reached" (exit 4)."""
     from aurora_desktop.hosting.quick import HOSTS_ENV
     from aurora_desktop.jobs.runtime import HOSTING_PATIENCE_ENV
-    from tests.conftest import cli_args, cli_env, run_cli
+    from tests.fixtures.cli import cli_args, cli_env, run_cli
 
     sb = make_sandbox()
     closed = closed_port()

@@ -10,7 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import SAMPLE_AUDIO, SAMPLE_IMAGE, Sandbox, cli_args, cli_env, run_cli
+from tests.fixtures.cli import cli_args, cli_env, run_cli
+from tests.fixtures.media_files import SAMPLE_AUDIO, SAMPLE_IMAGE
+from tests.fixtures.sandbox import Sandbox
 
 pytestmark = pytest.mark.e2e
 

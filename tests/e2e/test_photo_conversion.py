@@ -19,7 +19,9 @@ from PIL import Image
 
 from aurora_desktop.hosting.sandbox import SandboxHoster
 from aurora_desktop.jobs.prepare import prepare
-from tests.conftest import SAMPLE_AUDIO, cli_args, cli_env, run
+from tests.fixtures.cli import cli_args, cli_env
+from tests.fixtures.loops import run
+from tests.fixtures.media_files import SAMPLE_AUDIO
 
 pytestmark = pytest.mark.e2e
 

@@ -26,7 +26,10 @@ from aurora_desktop.jobs.orders import Options, check_inputs, place, with_accoun
 from aurora_desktop.jobs.store import JobStore
 from aurora_desktop.jobs.vocabulary import ErrorCode
 from aurora_desktop.settings import StorageSettings
-from tests.conftest import FAST_RETRY, S3_KEY_ID, S3_SECRET, SAMPLE_AUDIO, SAMPLE_IMAGE, bucket_keys, make_wav, run
+from tests.fixtures.loops import run
+from tests.fixtures.media_files import SAMPLE_AUDIO, SAMPLE_IMAGE, make_wav
+from tests.fixtures.s3 import S3_KEY_ID, S3_SECRET, bucket_keys
+from tests.fixtures.sandbox import FAST_RETRY
 
 pytestmark = pytest.mark.e2e
 

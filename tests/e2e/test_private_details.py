@@ -14,7 +14,8 @@ from PIL import Image
 
 from aurora_desktop.hosting.quick import QuickLinkHoster, configured_hosts
 from aurora_desktop.jobs.prepare import prepare
-from tests.conftest import SAMPLE_AUDIO, run
+from tests.fixtures.loops import run
+from tests.fixtures.media_files import SAMPLE_AUDIO
 
 pytestmark = pytest.mark.e2e
 
@@ -71,7 +72,8 @@ def test_a_copy_uploaded_just_before_a_kill_is_deleted_on_resume(make_sandbox, t
     import time
 
     from aurora_desktop.hosting.quick import HOSTS_ENV
-    from tests.conftest import SAMPLE_IMAGE, cli_args, cli_env, run_cli
+    from tests.fixtures.cli import cli_args, cli_env, run_cli
+    from tests.fixtures.media_files import SAMPLE_IMAGE
 
     sb = make_sandbox()
     zero = temp_hosts["0x0"]
@@ -166,7 +168,7 @@ def test_a_voice_reaches_the_public_host_without_its_tags(
 def test_a_wav_with_an_info_chunk_is_sent_as_its_sound_only(tmp_path: Path) -> None:
     import struct
 
-    from tests.conftest import make_wav
+    from tests.fixtures.media_files import make_wav
 
     plain = make_wav(tmp_path / "plain.wav", 2.0)
     info = b"INFO" + b"IART" + struct.pack("<I", 12) + b"Ann Example\0"

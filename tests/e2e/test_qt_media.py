@@ -25,7 +25,7 @@ from aurora_desktop.media.convert import convert_to_wav
 from aurora_desktop.media.decode import PCM_RATE, DecodeError, _Decoding, decode_pcm, source_channels
 from aurora_desktop.media.inspect import InputError, inspect_audio
 from aurora_desktop.sandbox import render
-from tests.conftest import SAMPLE_AUDIO, SAMPLE_IMAGE
+from tests.fixtures.media_files import SAMPLE_AUDIO, SAMPLE_IMAGE
 
 pytestmark = pytest.mark.e2e
 

@@ -22,7 +22,9 @@ from aurora_desktop.jobs.events import JobChanged
 from aurora_desktop.jobs.model import State
 from aurora_desktop.jobs.prepare import prepare
 from aurora_desktop.jobs.store import JobStore
-from tests.conftest import FAST_RETRY, SAMPLE_AUDIO, SAMPLE_IMAGE, run
+from tests.fixtures.loops import run
+from tests.fixtures.media_files import SAMPLE_AUDIO, SAMPLE_IMAGE
+from tests.fixtures.sandbox import FAST_RETRY
 
 pytestmark = pytest.mark.e2e
 
@@ -172,7 +174,7 @@ def test_command_line_run_with_quick_links(make_sandbox, temp_hosts, tmp_path: P
     import os
 
     from aurora_desktop.hosting.quick import HOSTS_ENV
-    from tests.conftest import cli_args, cli_env, run_cli
+    from tests.fixtures.cli import cli_args, cli_env, run_cli
 
     sb = make_sandbox()
     args = cli_args(sb, tmp_path / "profile", "run", "--image", str(SAMPLE_IMAGE), "--audio", str(SAMPLE_AUDIO))

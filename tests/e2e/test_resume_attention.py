@@ -11,7 +11,8 @@ import pytest
 from aurora_desktop.jobs.model import InputFile, InputKind, LocalJob, State, new_token
 from aurora_desktop.jobs.store import JobStore
 from aurora_desktop.jobs.vocabulary import ErrorCode
-from tests.conftest import Sandbox, cli_args, cli_env, run_cli
+from tests.fixtures.cli import cli_args, cli_env, run_cli
+from tests.fixtures.sandbox import Sandbox
 
 pytestmark = pytest.mark.e2e
 

@@ -17,7 +17,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.conftest import Sandbox
+from tests.fixtures.sandbox import Sandbox
 
 pytestmark = pytest.mark.e2e
 

@@ -21,9 +21,12 @@ from aurora_desktop.jobs.model import State
 from aurora_desktop.jobs.prepare import Script
 from aurora_desktop.jobs.vocabulary import ErrorCode
 from aurora_desktop.voices import choices
-from tests.conftest import SAMPLE_IMAGE, Sandbox, cli_args, cli_env, list_jobs, run, run_cli
 from tests.e2e.test_crash_safety import _kill_when
 from tests.e2e.test_engine_actions import Harness
+from tests.fixtures.cli import cli_args, cli_env, list_jobs, run_cli
+from tests.fixtures.loops import run
+from tests.fixtures.media_files import SAMPLE_IMAGE
+from tests.fixtures.sandbox import Sandbox
 
 pytestmark = pytest.mark.e2e
 

@@ -17,8 +17,9 @@ import pytest
 from aurora_desktop.jobs.model import InputFile, InputKind, LocalJob, State
 from aurora_desktop.jobs.report import job_report
 from aurora_desktop.jobs.store import JobStore
-from tests.conftest import SAMPLE_AUDIO, SAMPLE_IMAGE, cli_args, cli_env, run_cli
 from tests.e2e.helpers.hostile_http import HostileServer, echo_headers, fixed, proxy
+from tests.fixtures.cli import cli_args, cli_env, run_cli
+from tests.fixtures.media_files import SAMPLE_AUDIO, SAMPLE_IMAGE
 
 pytestmark = pytest.mark.e2e
 

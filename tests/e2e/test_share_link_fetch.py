@@ -17,7 +17,8 @@ from starlette.routing import Route
 
 from aurora_desktop.jobs.prepare import fetch_link
 from aurora_desktop.media.inspect import InputError
-from tests.conftest import SAMPLE_IMAGE, run
+from tests.fixtures.loops import run
+from tests.fixtures.media_files import SAMPLE_IMAGE
 
 pytestmark = pytest.mark.e2e
 

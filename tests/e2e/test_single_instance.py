@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import Sandbox, cli_args, cli_env, interrupted_while_hosting, list_jobs, run_cli
+from tests.fixtures.cli import cli_args, cli_env, interrupted_while_hosting, list_jobs, run_cli
+from tests.fixtures.sandbox import Sandbox
 
 pytestmark = pytest.mark.e2e
 

@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import SAMPLE_AUDIO, SAMPLE_IMAGE, cli_args, cli_env, list_jobs, run_cli
+from tests.fixtures.cli import cli_args, cli_env, list_jobs, run_cli
+from tests.fixtures.media_files import SAMPLE_AUDIO, SAMPLE_IMAGE
 
 pytestmark = pytest.mark.e2e
 

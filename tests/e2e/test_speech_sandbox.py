@@ -13,7 +13,7 @@ import pytest
 from aurora_desktop.api import AuthError, ValidationError
 from aurora_desktop.api.models import JobStatus
 from aurora_desktop.api.speech import SpeechRequest, speech_credits
-from tests.conftest import run
+from tests.fixtures.loops import run
 
 pytestmark = pytest.mark.e2e
 
@@ -111,7 +111,7 @@ def test_the_voices_command(make_sandbox, tmp_path) -> None:
     import subprocess
     import sys
 
-    from tests.conftest import cli_env
+    from tests.fixtures.cli import cli_env
 
     sb = make_sandbox()
     base = [sys.executable, "-m", "aurora_desktop", "voices", "--profile", str(tmp_path / "p"), "--api-base", sb.url]

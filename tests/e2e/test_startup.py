@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import Sandbox, cli_env
+from tests.fixtures.cli import cli_env
+from tests.fixtures.sandbox import Sandbox
 
 pytestmark = pytest.mark.e2e
 

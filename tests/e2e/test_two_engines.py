@@ -12,8 +12,10 @@ from pathlib import Path
 import av
 import pytest
 
-from tests.conftest import SAMPLE_AUDIO, SAMPLE_IMAGE, Sandbox, cli_env, interrupted_while_hosting, list_jobs
 from tests.e2e.helpers import engine_process
+from tests.fixtures.cli import cli_env, interrupted_while_hosting, list_jobs
+from tests.fixtures.media_files import SAMPLE_AUDIO, SAMPLE_IMAGE
+from tests.fixtures.sandbox import Sandbox
 
 pytestmark = pytest.mark.e2e
 

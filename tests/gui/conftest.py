@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QApplication
 from aurora_desktop import paths
 from aurora_desktop.api import client as api_client
 from aurora_desktop.ui.main_window import AppOptions, MainWindow
-from tests.conftest import FAST_RETRY, Sandbox
+from tests.fixtures.sandbox import FAST_RETRY, Sandbox
 
 _SESSION_LOOP: list[qasync.QEventLoop] = []
 _KEEP: list[MainWindow] = []

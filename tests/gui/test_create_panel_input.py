@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 
-from tests.conftest import SAMPLE_AUDIO, SAMPLE_IMAGE, Sandbox
+from tests.fixtures.media_files import SAMPLE_AUDIO, SAMPLE_IMAGE
+from tests.fixtures.sandbox import Sandbox
 
 
 def test_a_link_is_taken_by_enter_or_by_leaving_the_field_once_and_in_plain_words(

@@ -18,7 +18,8 @@ from aurora_desktop.jobs.model import State
 from aurora_desktop.settings import Settings, Sharing
 from aurora_desktop.ui import media
 from aurora_desktop.ui.settings_dialog import SettingsDialog
-from tests.conftest import SAMPLE_AUDIO, SAMPLE_IMAGE, Sandbox
+from tests.fixtures.media_files import SAMPLE_AUDIO, SAMPLE_IMAGE
+from tests.fixtures.sandbox import Sandbox
 from tests.gui.boxes import shown_box
 from tests.gui.test_window import drop_files
 

@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QApplication, QDialogButtonBox
 
 from aurora_desktop.settings import Settings
 from aurora_desktop.ui import icons, theme
-from tests.conftest import SAMPLE_IMAGE
+from tests.fixtures.media_files import SAMPLE_IMAGE
 
 
 def _lightness(colour) -> int:

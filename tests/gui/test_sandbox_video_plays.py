@@ -12,7 +12,8 @@ from PySide6.QtMultimedia import QAudioOutput, QMediaDevices, QMediaPlayer, QVid
 
 from aurora_desktop.api import CreateRequest, JobStatus
 from aurora_desktop.ui import media
-from tests.conftest import SAMPLE_AUDIO, SAMPLE_IMAGE, run
+from tests.fixtures.loops import run
+from tests.fixtures.media_files import SAMPLE_AUDIO, SAMPLE_IMAGE
 
 pytestmark = pytest.mark.e2e
 

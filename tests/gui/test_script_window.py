@@ -15,7 +15,8 @@ from aurora_desktop.jobs.model import State
 from aurora_desktop.jobs.vocabulary import LibraryAction
 from aurora_desktop.settings import Settings
 from aurora_desktop.ui.voice_ready import VoiceReadyDialog
-from tests.conftest import SAMPLE_IMAGE, Sandbox
+from tests.fixtures.media_files import SAMPLE_IMAGE
+from tests.fixtures.sandbox import Sandbox
 from tests.gui.boxes import shown_dialog
 from tests.gui.test_window import drop_files
 

@@ -9,7 +9,7 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QInputDialog
 
-from tests.conftest import SAMPLE_AUDIO, SAMPLE_IMAGE, tone_wav
+from tests.fixtures.media_files import SAMPLE_AUDIO, SAMPLE_IMAGE, tone_wav
 from tests.gui.boxes import shown_dialog
 
 

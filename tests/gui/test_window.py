@@ -17,7 +17,8 @@ from aurora_desktop.jobs.model import State
 from aurora_desktop.jobs.vocabulary import LibraryAction
 from aurora_desktop.ui import media
 from aurora_desktop.ui.job_model import ElapsedRole
-from tests.conftest import SAMPLE_AUDIO, SAMPLE_IMAGE, Sandbox, make_wav
+from tests.fixtures.media_files import SAMPLE_AUDIO, SAMPLE_IMAGE, make_wav
+from tests.fixtures.sandbox import Sandbox
 from tests.gui.boxes import shown_box
 
 pytestmark = pytest.mark.e2e

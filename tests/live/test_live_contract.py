@@ -122,7 +122,7 @@ def test_one_real_video_through_quick_links(recorder, tmp_path: Path) -> None:
     from aurora_desktop.jobs.store import JobStore
     from aurora_desktop.paths import resource
     from aurora_desktop.smoke import _play_to_end
-    from tests.conftest import make_wav
+    from tests.fixtures.media_files import make_wav
 
     cheapest = min((m for m in CATALOG if m.documented), key=lambda m: cost_credits(m, 1.0))
     clip = make_wav(tmp_path / "one-second.wav", 1.0, rate=16000)

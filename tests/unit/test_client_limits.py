@@ -18,7 +18,7 @@ from aurora_desktop.jobs import orders
 from aurora_desktop.jobs.limits import ScriptLimit
 from aurora_desktop.jobs.model import InputFile, InputKind, State
 from aurora_desktop.jobs.runtime import Wait
-from tests.conftest import run
+from tests.fixtures.loops import run
 from tests.unit.test_engine_steps import BASE, STEPS, Rig, remote_job, scenario
 
 ONE_TRY = RetryPolicy(attempts=1, total_seconds=1, initial_wait=0.01, max_wait=0.01, jitter=0.0)

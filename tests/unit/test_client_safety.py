@@ -6,7 +6,7 @@ import pytest
 
 from aurora_desktop.api import AuroraClient, Credentials, UnsafeRequestError
 from aurora_desktop.api.client import check_base_url
-from tests.conftest import run
+from tests.fixtures.loops import run
 
 SECRET = "sk-live-very-secret-0123456789"
 

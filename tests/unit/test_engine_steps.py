@@ -20,15 +20,17 @@ from aurora_desktop.api.catalog import get_model
 from aurora_desktop.api.retry import RetryPolicy
 from aurora_desktop.hosting import HostedFile, HostingError
 from aurora_desktop.jobs import recovery, transitions
+from aurora_desktop.jobs.async_store import AsyncStore
 from aurora_desktop.jobs.model import FINAL_STATES, InputFile, InputKind, LocalJob, State
 from aurora_desktop.jobs.runtime import EngineConfig, Runtime, Wait
 from aurora_desktop.jobs.steps import STEPS
 from aurora_desktop.jobs.steps.downloading import fetch_video
 from aurora_desktop.jobs.steps.hosting import host
 from aurora_desktop.jobs.steps.submitting import submit
-from aurora_desktop.jobs.store import AsyncStore, JobStore, StateConflict, StoreWriteFailed
+from aurora_desktop.jobs.store import JobStore
+from aurora_desktop.jobs.store_health import StateConflict, StoreWriteFailed
 from aurora_desktop.jobs.vocabulary import ErrorCode, History, rule_for
-from tests.conftest import run
+from tests.fixtures.loops import run
 
 BASE = "http://127.0.0.1:9"
 NO_RETRY = RetryPolicy(attempts=1, total_seconds=1, initial_wait=0.01, max_wait=0.01, jitter=0.0)

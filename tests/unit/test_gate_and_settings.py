@@ -4,7 +4,7 @@ from pathlib import Path
 
 from aurora_desktop.jobs.gate import PriorityGate
 from aurora_desktop.settings import Settings, StorageSettings
-from tests.conftest import run
+from tests.fixtures.loops import run
 
 
 def test_priority_gate_lets_the_most_urgent_in_first() -> None:

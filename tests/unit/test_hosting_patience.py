@@ -19,7 +19,8 @@ from aurora_desktop.jobs.model import InputFile, InputKind, LocalJob, State
 from aurora_desktop.jobs.runtime import HOSTING_PATIENCE_ENV, EngineConfig, Wait
 from aurora_desktop.jobs.steps.hosting import host
 from aurora_desktop.jobs.vocabulary import ERROR_RULES, Blame, ErrorCode, Remedy, rule_for
-from tests.conftest import SAMPLE_IMAGE, run
+from tests.fixtures.loops import run
+from tests.fixtures.media_files import SAMPLE_IMAGE
 from tests.unit.test_engine_steps import FakeHoster, Rig
 
 UNREACHABLE = HostingError(

@@ -156,7 +156,7 @@ def test_the_graph_sees_the_package() -> None:
     graph = import_graph()
     assert len(graph) > 50
     # Sanity: `from module import name` and `from package import submodule` are both seen.
-    assert "aurora_desktop.jobs.store" in graph["aurora_desktop.jobs.runtime"]
+    assert "aurora_desktop.jobs.async_store" in graph["aurora_desktop.jobs.runtime"]
     assert "aurora_desktop.jobs.transitions" in graph["aurora_desktop.jobs.runtime"]
 
 

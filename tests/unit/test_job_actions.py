@@ -15,7 +15,7 @@ from aurora_desktop.jobs.actions import may_cancel, may_remove
 from aurora_desktop.jobs.engine import Engine, EngineConfig, JobBusy
 from aurora_desktop.jobs.model import InputFile, InputKind, LocalJob, State, new_token
 from aurora_desktop.jobs.store import JobStore
-from tests.conftest import run
+from tests.fixtures.loops import run
 from tests.unit.test_engine_steps import BASE, NO_RETRY, FakeHoster
 
 NOTHING_SPENT_CANCELLABLE = {

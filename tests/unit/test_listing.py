@@ -9,7 +9,7 @@ import pytest
 
 from aurora_desktop.api.errors import InvalidResponseError
 from aurora_desktop.api.listing import json_array_items
-from tests.conftest import run
+from tests.fixtures.loops import run
 
 
 async def pieces(text: bytes, size: int) -> AsyncIterator[bytes]:

@@ -9,7 +9,7 @@ import pytest
 
 from aurora_desktop.media.inspect import inspect_audio
 from aurora_desktop.media.silence import SNAP_MARGIN, TRIM_MARGIN, Envelope, silences, snap, trim_silence
-from tests.conftest import tone_wav
+from tests.fixtures.media_files import tone_wav
 from tests.unit.signals import RATE, noise, speech, tone, write_memo
 
 
@@ -31,7 +31,8 @@ def test_silent_seconds_and_the_warning(tmp_path: Path, parts, silent: float, wa
 
 def test_the_headless_run_is_told_too(tmp_path: Path) -> None:
     from aurora_desktop.jobs.prepare import prepare
-    from tests.conftest import SAMPLE_IMAGE, run
+    from tests.fixtures.loops import run
+    from tests.fixtures.media_files import SAMPLE_IMAGE
 
     prepared = run(prepare(str(SAMPLE_IMAGE), str(tone_wav(tmp_path / "muted.wav", [(3.0, 0)])), work_dir=tmp_path))
     assert any("This clip is silent" in note for note in prepared.notes)

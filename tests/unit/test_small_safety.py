@@ -14,7 +14,7 @@ from aurora_desktop.api import AuroraClient, Credentials
 from aurora_desktop.jobs.model import InputFile, InputKind, LocalJob, State
 from aurora_desktop.jobs.naming import clean_text, video_stem
 from aurora_desktop.sandbox.process import SandboxProcess
-from tests.conftest import run
+from tests.fixtures.loops import run
 
 KEY = "sk-very-secret-key"
 

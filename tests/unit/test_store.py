@@ -6,7 +6,9 @@ from pathlib import Path
 import pytest
 
 from aurora_desktop.jobs.model import InputFile, InputKind, LocalJob, State
-from aurora_desktop.jobs.store import MIGRATIONS, JobStore, StateConflict, StoreError
+from aurora_desktop.jobs.store import JobStore
+from aurora_desktop.jobs.store_health import StateConflict, StoreError
+from aurora_desktop.jobs.store_schema import MIGRATIONS
 from aurora_desktop.jobs.vocabulary import History
 
 
@@ -112,7 +114,7 @@ def test_a_newer_schema_is_refused_not_damaged(tmp_path: Path) -> None:
 def test_a_full_disk_is_reported_as_such_not_as_a_failed_rollback(tmp_path: Path) -> None:
     """Issue 13.5: on a full disk SQLite ends the transaction itself; the store then tried a
     ROLLBACK, raised "cannot rollback - no transaction is active" and the job task died."""
-    from aurora_desktop.jobs.store import StoreWriteFailed
+    from aurora_desktop.jobs.store_health import StoreWriteFailed
 
     store = JobStore(tmp_path / "jobs.sqlite3")
     store.insert(_job())
