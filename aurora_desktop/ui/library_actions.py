@@ -20,6 +20,7 @@ from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox, QPushButto
 
 from aurora_desktop import paths, trash
 from aurora_desktop.formatting import credits_text
+from aurora_desktop.jobs.engine import JobBusy
 from aurora_desktop.jobs.model import LocalJob
 from aurora_desktop.jobs.report import job_report
 from aurora_desktop.jobs.retry import retry_plan
@@ -142,7 +143,7 @@ class LibraryActions(QObject):
 
         def chosen(answer: str) -> None:
             if answer:
-                self.frame.tasks.spawn(self.remove(job, to_trash=answer == "delete"))
+                self.frame.tasks.spawn(self._stop_then_remove(job, to_trash=answer == "delete"))
 
         ask(
             self.frame.widget(),
@@ -157,7 +158,33 @@ class LibraryActions(QObject):
             cancel="",
         )
 
+    @handles(LibraryAction.CANCEL)
+    def _cancel(self, job: LocalJob) -> None:
+        self.frame.tasks.spawn(self._stop(job))
+
     # ================================================================== what the handlers do
+
+    async def _stop(self, job: LocalJob) -> LocalJob | None:
+        """Cancel a job on its way whose video was never requested (`jobs.actions.may_cancel`);
+        the engine refuses, in plain words, once the request may have left."""
+        if (services := self.frame.services) is None:
+            return None
+        try:
+            return await services.engine.cancel(job.id)
+        except JobBusy as exc:
+            self.frame.errors.show(str(exc))
+            return None
+
+    async def _stop_then_remove(self, job: LocalJob, *, to_trash: bool) -> None:
+        """A job still on its way is cancelled at once, so nothing is spent during the seconds
+        its removal can be undone."""
+        if not job.state.is_final:
+            stopped = await self._stop(job)
+            if stopped is None:
+                return
+            job = stopped
+        await self.remove(job, to_trash=to_trash)
+
 
     def retry_with_longer_model(self, job: LocalJob) -> QInputDialog | None:
         """A voice too long for its model: choose one that takes it; the voice is reused, not paid again."""

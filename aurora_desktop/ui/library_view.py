@@ -44,6 +44,7 @@ from PySide6.QtWidgets import (
 )
 
 from aurora_desktop.formatting import clock_text, megabytes, time_left
+from aurora_desktop.jobs.actions import may_cancel, may_remove
 from aurora_desktop.jobs.model import LocalJob, State
 from aurora_desktop.jobs.vocabulary import LibraryAction, Phase
 from aurora_desktop.ui import theme
@@ -246,6 +247,7 @@ class LibraryPanel(QWidget):
         (LibraryAction.COPY_LINK, QT_TRANSLATE_NOOP("LibraryPanel", "Copy the video link")),
         (LibraryAction.RETRY, QT_TRANSLATE_NOOP("LibraryPanel", "Try again")),
         (LibraryAction.AGAIN, QT_TRANSLATE_NOOP("LibraryPanel", "Make again with these inputs")),
+        (LibraryAction.CANCEL, QT_TRANSLATE_NOOP("LibraryPanel", "Cancel (nothing was spent)")),
         (LibraryAction.RENAME, QT_TRANSLATE_NOOP("LibraryPanel", "Rename…\tF2")),
         (LibraryAction.DETAILS, QT_TRANSLATE_NOOP("LibraryPanel", "Copy details for support")),
         (LibraryAction.REMOVE, QT_TRANSLATE_NOOP("LibraryPanel", "Remove from library…")),
@@ -329,7 +331,9 @@ class LibraryPanel(QWidget):
             allowed |= {LibraryAction.LISTEN, LibraryAction.REUSE_VOICE}
         if job.state is State.VOICE_READY:
             allowed.add(LibraryAction.MAKE_VIDEO)
-        if job.state.is_final:
+        if may_cancel(job):
+            allowed.add(LibraryAction.CANCEL)
+        if may_remove(job):
             allowed.add(LibraryAction.REMOVE)
         if job.error_message:
             allowed.add(LibraryAction.DETAILS)

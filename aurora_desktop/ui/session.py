@@ -33,7 +33,7 @@ from aurora_desktop.ui.frame import Frame
 from aurora_desktop.ui.sharing import consent_box
 
 if TYPE_CHECKING:
-    from aurora_desktop.jobs.store import StoreDamaged
+    from aurora_desktop.jobs.store_health import StoreDamaged
     from aurora_desktop.services import Services
     from aurora_desktop.ui.bridge import EngineBridge
 
@@ -149,7 +149,7 @@ class Session(QObject):
     # ------------------------------------------------------------------ services
 
     async def open(self, *, demo: bool, samples: bool = False) -> None:
-        from aurora_desktop.jobs.store import StoreDamaged
+        from aurora_desktop.jobs.store_health import StoreDamaged
         from aurora_desktop.services import CredentialsMissing, open_services
         from aurora_desktop.ui.bridge import EngineBridge
 
@@ -243,7 +243,7 @@ class Session(QObject):
         )
 
     async def _start_new_library(self, path: Path, *, demo: bool, samples: bool) -> None:
-        from aurora_desktop.jobs.store import set_aside
+        from aurora_desktop.jobs.store_health import set_aside
 
         aside = await asyncio.to_thread(set_aside, path)
         await self.open(demo=demo, samples=samples)

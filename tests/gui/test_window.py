@@ -216,6 +216,29 @@ def test_a_failed_job_says_why_and_can_be_retried(qtbot, open_window, make_sandb
     qtbot.waitUntil(lambda: job().state is State.SAVED, timeout=30_000)
 
 
+def test_a_job_still_uploading_can_be_cancelled_and_removed_from_its_menu(qtbot, open_window, make_sandbox) -> None:
+    """Issue 23 item 1: a job that spent nothing (here: its upload hangs) offers Cancel and Remove
+    in its menu, and Cancel ends it with nothing requested. Before: only "Make again" and "Rename"."""
+    sb = make_sandbox()
+    sb.fault(kind="delay", seconds=60, method="PUT", path="/sandbox/files/", times=2)
+    window = open_window(sb)
+    panel = window.create_panel
+    drop_files(panel, SAMPLE_IMAGE, SAMPLE_AUDIO)
+    qtbot.waitUntil(panel.generate_button.isEnabled, timeout=10_000)
+    qtbot.mouseClick(panel.generate_button, Qt.MouseButton.LeftButton)
+
+    def job():
+        return window.model.index(0).data(Qt.ItemDataRole.UserRole + 1) if window.model.rowCount() else None
+
+    qtbot.waitUntil(lambda: job() is not None and job().state is State.HOSTING, timeout=20_000)
+    actions = [key for key, _ in window.library.actions_for(job())]
+    assert LibraryAction.CANCEL in actions and LibraryAction.REMOVE in actions
+    window.library.actionRequested.emit(LibraryAction.CANCEL, job())
+    qtbot.waitUntil(lambda: job().state is State.CANCELLED, timeout=10_000)
+    assert LibraryAction.CANCEL not in [key for key, _ in window.library.actions_for(job())]
+    assert sb.stats()["jobs"] == 0 and sb.stats()["requests"].get("POST /api/aurora/", 0) == 0  # nothing asked, nothing spent
+
+
 def test_closed_mid_job_then_reopened_continues_and_finishes(qtbot, open_window, make_sandbox, tmp_path: Path) -> None:
     sb = make_sandbox("--job-seconds", "6")
     profile = tmp_path / "same-profile"
