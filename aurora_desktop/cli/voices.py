@@ -9,13 +9,13 @@ import json
 from aurora_desktop import voices
 from aurora_desktop.api import ApiError
 from aurora_desktop.cli.output import EXIT_CREDENTIALS, EXIT_OK, EXIT_UNREACHABLE, Exit, Reporter, terminal_text
+from aurora_desktop.endpoint import Endpoint, resolve
 from aurora_desktop.services import CredentialsMissing
 from aurora_desktop.settings import Settings
 
 
 async def cmd_voices(args: argparse.Namespace) -> int:
     from aurora_desktop.api import AuroraClient, AuthError, Credentials
-    from aurora_desktop.api.client import DEFAULT_BASE_URL
     from aurora_desktop.sandbox.process import SandboxProcess
     from aurora_desktop.secrets import SecretStore, SecretsUnavailable
 
@@ -24,20 +24,19 @@ async def cmd_voices(args: argparse.Namespace) -> int:
     try:
         if args.sandbox:
             proc = await asyncio.to_thread(SandboxProcess([]).start)
-            credentials, base = Credentials(proc.api_id, proc.api_key), proc.url
+            where = Endpoint.demo(proc.url, Credentials(proc.api_id, proc.api_key))
         else:
             secrets = SecretStore()
             try:
-                found = await secrets.api_credentials()
+                where = await resolve(flag=args.api_base, settings=Settings.load(), secrets=secrets)
             except SecretsUnavailable as exc:
                 raise Exit(EXIT_CREDENTIALS, exc.user_message) from None
             finally:
                 secrets.close()
-            if found is None:
-                raise Exit(EXIT_CREDENTIALS, CredentialsMissing.default_message)
-            credentials, base = found, args.api_base or Settings.load().api_base or DEFAULT_BASE_URL
+        if where.credentials is None:
+            raise Exit(EXIT_CREDENTIALS, CredentialsMissing.default_message)
         try:
-            async with AuroraClient(credentials, base) as client:
+            async with AuroraClient(where.credentials, where.base_url) as client:
                 available = voices.choices(await client.voices())
         except AuthError as exc:
             raise Exit(EXIT_CREDENTIALS, exc.user_message) from None
