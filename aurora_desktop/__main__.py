@@ -25,7 +25,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 HEADLESS = ("run", "jobs", "resume", "doctor", "voices")
-EXIT_PROFILE_UNUSABLE = 6  # as the commands say it (cli.py): the app cannot record its work there
+EXIT_PROFILE_UNUSABLE = 6  # as the commands say it (cli/output.py): the app cannot record its work there
 PRINTS = ("--version", "--long-version", "--smoke-test", "-h", "--help")  # answers in the terminal
 
 

@@ -15,14 +15,14 @@ import shutil
 import sys
 from dataclasses import asdict, dataclass
 
-from aurora_desktop import __version__, paths
+from aurora_desktop import __version__, endpoint, paths
 from aurora_desktop.api import ApiError, AuthError, Credentials
-from aurora_desktop.api.client import DEFAULT_BASE_URL, credits_with
+from aurora_desktop.api.client import credits_with
 from aurora_desktop.api.errors import as_test_result
 from aurora_desktop.errors import UserError
 from aurora_desktop.formatting import credits_text
 from aurora_desktop.hosting import NoHosting
-from aurora_desktop.secrets import ENV_API_ID, ENV_API_KEY, SecretStore, SecretsUnavailable
+from aurora_desktop.secrets import SecretStore, SecretsUnavailable
 from aurora_desktop.settings import FILE_NAME as SETTINGS_FILE
 from aurora_desktop.settings import Settings, Sharing
 
@@ -69,7 +69,7 @@ async def _password_store(secrets: SecretStore) -> Check:
 
 async def _keys(secrets: SecretStore) -> tuple[Check, Credentials | None]:
     try:
-        credentials = await secrets.api_credentials()
+        credentials, source = await endpoint.keys(secrets)
     except SecretsUnavailable as exc:
         return Check(
             "Creatify keys",
@@ -88,7 +88,7 @@ async def _keys(secrets: SecretStore) -> tuple[Check, Credentials | None]:
             ),
             None,
         )
-    where = "from the environment" if os.environ.get(ENV_API_ID) and os.environ.get(ENV_API_KEY) else "saved"
+    where = "from the environment" if source is endpoint.Source.ENVIRONMENT else "saved"
     return Check("Creatify keys", True, f"Present ({where})."), credentials
 
 
@@ -207,7 +207,7 @@ async def run_checks(
     settings = settings or on_disk
     owns = secrets is None
     secrets = secrets or SecretStore()
-    base = api_base or settings.api_base or DEFAULT_BASE_URL
+    base, _ = endpoint.address(api_base, settings)
     try:
         checks = [_versions(), await _password_store(secrets)]
         keys, credentials = await _keys(secrets)

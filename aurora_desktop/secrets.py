@@ -14,7 +14,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import os
 import sys
 from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
@@ -164,12 +163,12 @@ class SecretStore:
         await self._run(self._guard, keyring_op="delete", name=name)
 
     async def api_credentials(self, env: Mapping[str, str] | None = None) -> Credentials | None:
-        """Environment first (headless use), then the store. None when not set up."""
-        env = os.environ if env is None else env
-        if env.get(ENV_API_ID) and env.get(ENV_API_KEY):
-            return Credentials(env[ENV_API_ID], env[ENV_API_KEY])
-        api_id, api_key = await self.get(API_ID), await self.get(API_KEY)
-        return Credentials(api_id, api_key) if api_id and api_key else None
+        """Environment first (headless use), then the store. None when not set up.
+        The rule is endpoint.keys()'s, which also says where the keys came from."""
+        from aurora_desktop.endpoint import keys  # it needs this module: loaded at first use
+
+        credentials, _ = await keys(self, env)
+        return credentials
 
     async def save_api_credentials(self, credentials: Credentials) -> None:
         await self.set(API_ID, credentials.api_id)

@@ -8,9 +8,9 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from aurora_desktop import paths
+from aurora_desktop import endpoint, paths
 from aurora_desktop.api import AuroraClient, Credentials
-from aurora_desktop.api.client import DEFAULT_BASE_URL
+from aurora_desktop.endpoint import Endpoint
 from aurora_desktop.errors import UserError
 from aurora_desktop.fileio import read_regular, write_atomic
 from aurora_desktop.hosting import Hoster, HostingError, NoHosting
@@ -48,6 +48,7 @@ class Services:
     sandbox: SandboxProcess | None = None
     owns_secrets: bool = True
     lock: ProfileLock | None = None  # this profile's engine lock, released on close
+    endpoint: Endpoint | None = None  # which address and keys, and where each came from
     _closed: bool = field(default=False, repr=False)
 
     async def close(self) -> None:
@@ -161,17 +162,17 @@ async def open_services(
         store = await asyncio.to_thread(open_store)
         if sandbox:
             proc = await asyncio.to_thread(start_demo_service, sandbox_args or [])
-            credentials, base = Credentials(proc.api_id, proc.api_key), proc.url
+            where = Endpoint.demo(proc.url, Credentials(proc.api_id, proc.api_key))
             hosting = "sandbox"
         else:
             try:
-                credentials = await secrets.api_credentials()
+                where = await endpoint.resolve(flag=api_base, settings=settings, secrets=secrets)
             except SecretsUnavailable as exc:
                 raise CredentialsMissing(exc.user_message, detail=exc.detail) from None
-            if credentials is None:
-                raise CredentialsMissing()
-            base = api_base or settings.api_base or DEFAULT_BASE_URL
-        client = AuroraClient(credentials, base)
+        credentials = where.credentials
+        if credentials is None:
+            raise CredentialsMissing()
+        client = AuroraClient(credentials, where.base_url)
         hoster = await make_hoster(hosting, settings, secrets, client.base_url, credentials)
     except BaseException:
         if client is not None:
@@ -207,4 +208,5 @@ async def open_services(
         sandbox=proc,
         owns_secrets=owns_secrets,
         lock=lock,
+        endpoint=where,
     )

@@ -30,10 +30,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from aurora_desktop import paths
+from aurora_desktop import endpoint, paths
 from aurora_desktop.api import ApiError, AuthError, Credentials
 from aurora_desktop.api.catalog import CATALOG
-from aurora_desktop.api.client import DEFAULT_BASE_URL, credits_with
+from aurora_desktop.api.client import credits_with
 from aurora_desktop.api.errors import as_test_result
 from aurora_desktop.formatting import credits_text
 from aurora_desktop.jobs.naming import check_template, video_stem
@@ -74,7 +74,7 @@ class SettingsDialog(QDialog):
         self.settings = dataclasses.replace(settings, storage=dataclasses.replace(settings.storage))
         self.secrets = secrets
         self.tasks = tasks
-        self.api_base = api_base or settings.api_base or DEFAULT_BASE_URL
+        self.api_base, _ = endpoint.address(api_base, settings)
         self._loaded_keys: tuple[str, str] = ("", "")
         self._loaded_secrets: dict[str, str] = {}  # as read: only what changed is written
         self.tabs = QTabWidget(self)

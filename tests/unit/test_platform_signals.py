@@ -16,7 +16,9 @@ from typing import Any
 
 import pytest
 
-from aurora_desktop import cli, platform_signals
+from aurora_desktop import platform_signals
+from aurora_desktop.cli import entry
+from aurora_desktop.cli.output import EXIT_INTERRUPTED
 
 pytestmark = pytest.mark.skipif(os.name != "posix", reason="sends itself a POSIX signal")
 
@@ -46,7 +48,7 @@ def _run_guarded(platform: str, signum: int) -> int:
             loop.add_signal_handler = _no_add_signal_handler  # type: ignore[method-assign]
         timer = _interrupt_soon(signum)
         try:
-            return await asyncio.wait_for(cli._guarded(args, platform=platform), 10)
+            return await asyncio.wait_for(entry._guarded(args, platform=platform), 10)
         finally:
             timer.cancel()
 
@@ -58,12 +60,12 @@ def _run_guarded(platform: str, signum: int) -> int:
 @pytest.mark.parametrize("platform", ["linux", "win32"])
 def test_ctrl_c_ends_a_command_as_on_linux(platform: str) -> None:
     # 130 comes only from the interrupted path ("Interrupted. The job is kept ...").
-    assert _run_guarded(platform, signal.SIGINT) == cli.EXIT_INTERRUPTED
+    assert _run_guarded(platform, signal.SIGINT) == EXIT_INTERRUPTED
 
 
 def test_sigterm_ends_a_command_on_both_branches() -> None:
     for platform in ("linux", "win32"):
-        assert _run_guarded(platform, signal.SIGTERM) == cli.EXIT_INTERRUPTED
+        assert _run_guarded(platform, signal.SIGTERM) == EXIT_INTERRUPTED
 
 
 def test_each_platform_listens_for_its_own_signals() -> None:

@@ -59,7 +59,7 @@ def test_bidi_controls_never_reach_a_name_or_a_file_name() -> None:
 
 
 def test_the_terminal_drops_every_bidi_control_the_names_do() -> None:
-    from aurora_desktop.cli import terminal_text
+    from aurora_desktop.cli.output import terminal_text
     from aurora_desktop.jobs.naming import BIDI_CONTROLS
 
     for control in [*map(chr, BIDI_CONTROLS), "\u2028", "\u2029"]:  # U+061C (Arabic letter mark) too
