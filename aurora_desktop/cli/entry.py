@@ -9,7 +9,7 @@ from collections.abc import Awaitable, Callable
 
 from aurora_desktop import paths
 from aurora_desktop.cli.output import DAMAGED_HINT, EXIT_INTERRUPTED, EXIT_STOPPED, Exit, Reporter
-from aurora_desktop.jobs.store import StoreDamaged, StoreTooNew, StoreWriteFailed
+from aurora_desktop.jobs.store_health import StoreDamaged, StoreTooNew, StoreWriteFailed
 from aurora_desktop.platform_signals import install_interrupt_handlers
 from aurora_desktop.settings import SettingsProblem
 

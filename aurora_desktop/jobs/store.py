@@ -25,17 +25,17 @@ from typing import Any
 from tenacity import Retrying, retry_if_exception, stop_after_delay, wait_random
 
 from aurora_desktop.jobs.model import COLUMNS, FINAL_STATES, LocalJob, State, job_columns, utcnow
-from aurora_desktop.jobs.store_health import StateConflict, StoreError, refuse_if_damaged
-from aurora_desktop.jobs.store_health import StoreDamaged as StoreDamaged
-from aurora_desktop.jobs.store_health import StoreTooNew as StoreTooNew
-from aurora_desktop.jobs.store_health import StoreWriteFailed as StoreWriteFailed
-from aurora_desktop.jobs.store_health import set_aside as set_aside
+from aurora_desktop.jobs.store_health import (
+    StateConflict,
+    StoreDamaged,
+    StoreError,
+    StoreTooNew,
+    StoreWriteFailed,
+    refuse_if_damaged,
+)
 from aurora_desktop.jobs.store_schema import MIGRATIONS, decode_row, encode_value
 from aurora_desktop.jobs.vocabulary import History
 from aurora_desktop.redact import redact
-
-# The `X as X` imports above name the library's errors and set_aside here too, for cli.py and
-# ui/main_window.py, which still import them from this module; their home is jobs/store_health.py.
 
 
 def _is_locked(exc: BaseException) -> bool:

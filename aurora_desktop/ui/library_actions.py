@@ -185,7 +185,6 @@ class LibraryActions(QObject):
             job = stopped
         await self.remove(job, to_trash=to_trash)
 
-
     def retry_with_longer_model(self, job: LocalJob) -> QInputDialog | None:
         """A voice too long for its model: choose one that takes it; the voice is reused, not paid again."""
         plan = retry_plan(job)

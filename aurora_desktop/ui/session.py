@@ -135,11 +135,11 @@ class Session(QObject):
         )
 
     def api_base(self) -> str:
-        """Which API address the account uses: the one given at start, else Settings', else Creatify's.
-        (The one place in the window that answers it; the keys come from the secret store.)"""
-        from aurora_desktop.api.client import DEFAULT_BASE_URL
+        """Which API address the account uses (`endpoint.address`: the one given at start, else
+        Settings', else Creatify's), the same answer as the settings, the services and the CLI."""
+        from aurora_desktop import endpoint
 
-        return self.frame.options.api_base or self.frame.settings.api_base or DEFAULT_BASE_URL
+        return endpoint.address(self.frame.options.api_base, self.frame.settings)[0]
 
     async def _test_keys(self, credentials: Credentials) -> Decimal:
         from aurora_desktop.api.client import credits_with

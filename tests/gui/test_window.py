@@ -236,7 +236,9 @@ def test_a_job_still_uploading_can_be_cancelled_and_removed_from_its_menu(qtbot,
     window.library.actionRequested.emit(LibraryAction.CANCEL, job())
     qtbot.waitUntil(lambda: job().state is State.CANCELLED, timeout=10_000)
     assert LibraryAction.CANCEL not in [key for key, _ in window.library.actions_for(job())]
-    assert sb.stats()["jobs"] == 0 and sb.stats()["requests"].get("POST /api/aurora/", 0) == 0  # nothing asked, nothing spent
+    assert (
+        sb.stats()["jobs"] == 0 and sb.stats()["requests"].get("POST /api/aurora/", 0) == 0
+    )  # nothing asked, nothing spent
 
 
 def test_closed_mid_job_then_reopened_continues_and_finishes(qtbot, open_window, make_sandbox, tmp_path: Path) -> None:
