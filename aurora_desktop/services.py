@@ -94,6 +94,22 @@ async def make_hoster(
     return NoHosting()
 
 
+async def _start_stand_in(args: list[str]) -> SandboxProcess:
+    """Start the demo's stand-in on a thread. Interrupted meanwhile (Ctrl+C, SIGTERM while it
+    starts), the thread still finishes starting it: wait for that and stop it, so the stand-in
+    never outlives an interrupted start (its lifeline would end it, but only after we exit)."""
+    starting = asyncio.get_running_loop().run_in_executor(None, start_demo_service, args)
+    try:
+        return await asyncio.shield(starting)
+    except asyncio.CancelledError:
+        try:
+            proc = await starting
+        except (RuntimeError, OSError):  # it failed to start: nothing left running
+            raise asyncio.CancelledError from None
+        await asyncio.to_thread(proc.stop)
+        raise
+
+
 def start_demo_service(args: list[str]) -> SandboxProcess:
     """The demo's stand-in, keeping its state under the profile and, when it can, the port
     it had last time: its address is then the same, so demo jobs still running when the
@@ -161,7 +177,7 @@ async def open_services(
         # The library first: a damaged one is reported before anything is started (or left running).
         store = await asyncio.to_thread(open_store)
         if sandbox:
-            proc = await asyncio.to_thread(start_demo_service, sandbox_args or [])
+            proc = await _start_stand_in(sandbox_args or [])
             where = Endpoint.demo(proc.url, Credentials(proc.api_id, proc.api_key))
             hosting = "sandbox"
         else:
