@@ -21,9 +21,9 @@ from enum import Enum
 from pathlib import Path
 from typing import Protocol
 
-from PIL import Image
+from PIL import Image, UnidentifiedImageError
 
-from aurora_desktop.media.inspect import MAX_IMAGE_BYTES, _read
+from aurora_desktop.media.inspect import MAX_IMAGE_BYTES, InputError, _read
 from aurora_desktop.media.photo import normalized, preview
 
 DETECT_SIDE = 320  # px: the longer side the detector sees (docs/face-check.md: speed vs misses)
@@ -126,7 +126,15 @@ def _load_detector() -> _Detect | None:
 def _detect_picture(photo: Path | Image.Image) -> Image.Image:
     """The upright RGB photo as sent, reduced to DETECT_SIDE a side."""
     if isinstance(photo, Path):
-        return preview(_read(photo, "image", MAX_IMAGE_BYTES), DETECT_SIDE)
+        data = _read(photo, "image", MAX_IMAGE_BYTES)
+        try:
+            return preview(data, DETECT_SIDE)
+        except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
+            # inspect.py's words for the same file when it is chosen
+            raise InputError(
+                "The image is not a picture in a supported format (PNG, JPEG, WebP, HEIC or GIF), "
+                "or the file is damaged."
+            ) from None
     small = normalized(photo)
     small.thumbnail((DETECT_SIDE, DETECT_SIDE), Image.Resampling.LANCZOS)
     return small
