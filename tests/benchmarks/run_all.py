@@ -28,6 +28,7 @@ END = "<!-- bench:end -->"
 # In the order they run: the quick ones first.
 BENCHMARKS: list[tuple[str, list[str]]] = [
     ("bench_render.py", []),
+    ("bench_faces.py", []),
     ("bench_polling.py", []),
     ("bench_startup.py", []),
     ("bench_library.py", []),
