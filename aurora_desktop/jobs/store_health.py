@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import time
 from pathlib import Path
 
 from aurora_desktop.errors import UserError
@@ -68,22 +69,41 @@ def companions(path: Path) -> list[Path]:
     return [path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")]
 
 
-def refuse_if_damaged(path: Path) -> None:
+# A profile being created by another process (the window and `resume` started together) can be
+# seen for a moment with an empty or half-written main file beside a WAL already written: that
+# is work in progress, not damage. Look again for up to this long before calling it damage.
+CREATION_GRACE = 3.0
+
+
+def refuse_if_damaged(path: Path, *, grace: float = CREATION_GRACE) -> None:
     """A database emptied while its WAL still holds transactions would open as a new, empty
     library and the WAL would be thrown away: refuse before SQLite touches it."""
+    deadline = time.monotonic() + grace
+    while (damage := _damage(path)) is not None:
+        exc, settling = damage
+        if not settling or time.monotonic() >= deadline:
+            raise exc
+        time.sleep(0.05)
+
+
+def _damage(path: Path) -> tuple[StoreDamaged, bool] | None:
+    """The damage found, and whether it may be another process still creating the file."""
     db, wal, _ = companions(path)
     try:
         for part in companions(path):  # a folder, a FIFO or a device: SQLite would fail or block on it
             refuse_unless_regular(part)
         head = _head(db)
     except FileNotFoundError:
-        return  # a new profile
+        return None  # a new profile
     except FileRefused as exc:
-        raise StoreDamaged(path, f"{exc.path.name}: {exc}", what=f"{exc.path.name} is {exc.kind}, not a file") from None
+        what = f"{exc.path.name} is {exc.kind}, not a file"
+        return StoreDamaged(path, f"{exc.path.name}: {exc}", what=what), False
     if head and head != SQLITE_HEADER:  # not opened at all: SQLite's recovery would write into it
-        raise StoreDamaged(path, f"{db.name} is not an SQLite database (it starts with {head[:16]!r})")
-    if not head and wal.exists() and wal.stat().st_size > 0:
-        raise StoreDamaged(path, f"{db.name} is empty but {wal.name} holds {wal.stat().st_size} bytes")
+        settling = SQLITE_HEADER.startswith(head)  # a header being written
+        return StoreDamaged(path, f"{db.name} is not an SQLite database (it starts with {head[:16]!r})"), settling
+    if not head and wal.exists() and (size := wal.stat().st_size) > 0:
+        return StoreDamaged(path, f"{db.name} is empty but {wal.name} holds {size} bytes"), True
+    return None
 
 
 def _head(db: Path) -> bytes:
