@@ -14,9 +14,9 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from string import Template
 
-from PySide6.QtCore import QObject, Qt
+from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QColor, QGuiApplication, QPalette
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QApplication, QLabel, QWidget
 
 from aurora_desktop import paths
 
@@ -157,6 +157,36 @@ def set_state(widget: QWidget, name: str, value: object) -> None:
     style = widget.style()
     style.unpolish(widget)
     style.polish(widget)
+
+
+def contrast(first: str | QColor, second: str | QColor) -> float:
+    """WCAG 2 contrast ratio of two colours (1 to 21; body text needs at least 4.5)."""
+
+    def luminance(colour: str | QColor) -> float:
+        rgb = QColor(colour)
+        parts = [
+            c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in (rgb.redF(), rgb.greenF(), rgb.blueF())
+        ]
+        return 0.2126 * parts[0] + 0.7152 * parts[1] + 0.0722 * parts[2]
+
+    darker, lighter = sorted((luminance(first), luminance(second)))
+    return (lighter + 0.05) / (darker + 0.05)
+
+
+class _Relink(QObject):
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.StyleChange) and isinstance(watched, QLabel):
+            text = watched.text()
+            watched.setText("")  # the same text is not read again
+            watched.setText(text)
+        return False
+
+
+def keep_links_readable(label: QLabel) -> None:
+    """Qt colours a rich-text link once, when the label reads its text: after a live switch a
+    light theme's link would stay on a dark page (2.6:1). The label reads it again on a switch."""
+    if label.findChild(_Relink) is None:
+        label.installEventFilter(_Relink(label))
 
 
 class ThemeFollower(QObject):

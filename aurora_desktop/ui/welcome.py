@@ -68,6 +68,8 @@ class WelcomeView(QWidget):
         self.status.setAccessibleName(self.tr("Connection status"))
         more = QLabel(f"<a href='#settings'>{self.tr('More settings…')}</a>", account)
         more.linkActivated.connect(lambda _: self.settingsRequested.emit())
+        for link in (where, more):
+            theme.keep_links_readable(link)  # the link's colour follows a live light/dark switch
         form = QFormLayout()
         form.addRow(self.tr("API ID"), self.api_id)
         form.addRow(self.tr("API key"), self.api_key)
