@@ -106,9 +106,29 @@ def resolve(choice: str) -> Theme:
     return DARK if system_prefers_dark() else LIGHT
 
 
+def _drawn(icon: str, colour: str) -> str:
+    """The path of an icon (resources/icons) in one colour, for the sheet's `image: url(...)`:
+    Qt reads only files there, so the coloured copy is written once to the cache folder."""
+    target = paths.cache_dir() / "theme" / f"{icon}-{colour.lstrip('#')}.svg"
+    source = paths.resource("icons", f"{icon}.svg")
+    if not target.exists():
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            partial = target.with_suffix(".part")
+            partial.write_text(source.read_text(encoding="utf-8").replace("currentColor", colour), encoding="utf-8")
+            partial.replace(target)
+        except OSError:
+            return source.as_posix()  # a cache that cannot be written: the arrow in black, still there
+    return target.as_posix()
+
+
 def stylesheet(theme: Theme) -> str:
     template = Template(paths.resource("theme", "app.qss").read_text(encoding="utf-8"))
     values = {k: v for k, v in asdict(theme).items() if isinstance(v, str)}
+    for direction in ("up", "down"):  # the arrows of combo and spin boxes, drawn by the sheet
+        values[f"arrow_{direction}"] = _drawn(f"chevron-{direction}", theme.muted)
+        values[f"arrow_{direction}_hover"] = _drawn(f"chevron-{direction}", theme.text)
+        values[f"arrow_{direction}_off"] = _drawn(f"chevron-{direction}", theme.border)
     return template.substitute(values)
 
 

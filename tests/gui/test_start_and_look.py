@@ -3,15 +3,24 @@ sight; icons and the welcome link follow a live light/dark switch."""
 
 from __future__ import annotations
 
+import os
+import shlex
+import shutil
+import subprocess
+import sys
 from collections import Counter
+from pathlib import Path
 
-from PySide6.QtCore import QSize
+import pytest
+from PySide6.QtCore import QRect, QSize
 from PySide6.QtGui import QColor, QIcon, QImage, QPixmap
-from PySide6.QtWidgets import QApplication, QFrame, QLabel, QToolButton, QWidget
+from PySide6.QtWidgets import QApplication, QDialogButtonBox, QFileDialog, QFrame, QLabel, QToolButton, QWidget
 from pytestqt.qtbot import QtBot
 
-from aurora_desktop.ui import theme
+from aurora_desktop.ui import icons, theme
 from aurora_desktop.ui.main_window import MainWindow
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def _welcome(qtbot: QtBot, window: MainWindow) -> None:
@@ -98,3 +107,115 @@ def test_icons_and_the_welcome_link_follow_a_live_theme_switch(qtbot, open_windo
             assert _ink(zone_icon.pixmap()) == now.muted, choice
     finally:
         window.theme.set_choice("system")
+
+
+def _distance_to_blend(colour: QColor, background: QColor, ink: QColor) -> float:
+    """How far a pixel is from every mix of the background and the ink (0: it is one of them)."""
+    bg = (background.red(), background.green(), background.blue())
+    line = [i - b for i, b in zip((ink.red(), ink.green(), ink.blue()), bg, strict=True)]
+    point = [c - b for c, b in zip((colour.red(), colour.green(), colour.blue()), bg, strict=True)]
+    length = sum(v * v for v in line) or 1
+    t = max(0.0, min(1.0, sum(p * v for p, v in zip(point, line, strict=True)) / length))
+    return sum((p - t * v) ** 2 for p, v in zip(point, line, strict=True)) ** 0.5
+
+
+def _arrow_area(widget: QWidget, width: int, top: bool | None = None) -> QImage:
+    """The box's right-hand end where its arrow is, inside its border."""
+    height = widget.height() - 8
+    y = 4
+    if top is not None:
+        height = height // 2
+        y = 4 if top else 4 + height
+    return widget.grab(QRect(widget.width() - width, y, width - 4, height)).toImage()
+
+
+def _flat_arrow(image: QImage, background: str, ink: str) -> tuple[float, int]:
+    """(the worst pixel's distance from a flat arrow's colours, how many pixels are of the arrow)."""
+    bg, colour = QColor(background), QColor(ink)
+    pixels = [image.pixelColor(x, y) for x in range(image.width()) for y in range(image.height())]
+    worst = max(_distance_to_blend(p, bg, colour) for p in pixels)
+    inked = sum(
+        1 for p in pixels if _distance_to_blend(p, bg, colour) < 12 and abs(p.lightness() - bg.lightness()) > 40
+    )
+    return worst, inked
+
+
+def _bevel(widget: QWidget) -> float:
+    """How far the box's right-hand frame differs from its left-hand one (a flat field's two ends
+    are mirror images; a 3-D arrow button draws its shadow into the right one)."""
+    image = widget.grab().toImage()
+    right = image.width() - 1
+    return max(
+        _distance_to_blend(image.pixelColor(x, y), image.pixelColor(right - x, y), image.pixelColor(right - x, y))
+        for x in range(3)
+        for y in range(image.height())
+    )
+
+
+def test_no_stock_qt_parts_in_sight(qtbot, open_window) -> None:
+    window = open_window(demo=True)
+    panel = window.create_panel
+    guidance = panel.guidance
+    try:
+        for choice in ("light", "dark"):
+            window.theme.set_choice(choice)
+            qtbot.wait(50)
+            now = theme.current()
+            # A flat chevron on the field, not Fusion's 3-D button beside a separator.
+            worst, inked = _flat_arrow(_arrow_area(panel.model_box, 26), now.surface, now.muted)
+            assert worst < 20 and inked >= 6, (choice, "combo", worst, inked)
+            assert _bevel(panel.model_box) < 30, (choice, "combo frame")
+            # Both spin arrows drawn (they were blank), flat as well.
+            guidance.setValue((guidance.minimum() + guidance.maximum()) / 2)  # both ways open
+            for top in (True, False):
+                worst, inked = _flat_arrow(_arrow_area(guidance, 24, top), now.surface, now.muted)
+                assert worst < 20 and inked >= 4, (choice, "spin up" if top else "spin down", worst, inked)
+            assert _bevel(guidance) < 30, (choice, "spin frame")
+        # Generate: the app's own "make a video" icon at a size that reads, not a 16 px sparkle.
+        button = panel.generate_button
+        assert button.iconSize().width() >= 20
+        assert _ink(button.icon()) == theme.current().accent_text
+        assert (
+            button.icon().pixmap(QSize(24, 24), 2.0).toImage() == icons.pixmap("generate", 24, "accent_text").toImage()
+        )
+        # File dialogs: the system's own wherever the platform has one (Qt uses it unless told not to).
+        panel.image_zone.browse()
+        dialog = panel.image_zone.dialog
+        assert isinstance(dialog, QFileDialog)
+        assert not dialog.testOption(QFileDialog.Option.DontUseNativeDialog)
+        dialog.reject()
+    finally:
+        window.theme.set_choice("system")
+
+
+UNDER_X11 = "AURORA_TEST_UNDER_X11"
+
+
+@pytest.mark.skipif(os.environ.get(UNDER_X11) != "1", reason="run by the test below, under Xvfb and openbox")
+def test_dialog_buttons_without_stock_icons_under_x11(qtbot, open_window) -> None:
+    """On X11 the platform's hint puts a floppy on Save, a red cross on Cancel, a tick on OK."""
+    from aurora_desktop.ui.settings_dialog import SettingsDialog
+
+    assert QApplication.platformName() == "xcb"
+    window = open_window(wait_ready=False)
+    qtbot.waitUntil(lambda: window.pages.currentWidget() is window.welcome, timeout=10_000)
+    window.welcome.settingsRequested.emit()
+    dialog = window.findChild(SettingsDialog)
+    buttons = dialog.findChild(QDialogButtonBox).buttons()
+    assert buttons and [b.text() for b in buttons if not b.icon().isNull()] == []
+
+
+@pytest.mark.skipif(not (shutil.which("xvfb-run") and shutil.which("openbox")), reason="needs xvfb-run and openbox")
+def test_dialog_buttons_without_stock_icons_on_a_real_x_server() -> None:
+    here = f"{Path(__file__).relative_to(ROOT)}::test_dialog_buttons_without_stock_icons_under_x11"
+    pytest_run = f"{shlex.quote(sys.executable)} -m pytest -q -p no:cacheprovider {shlex.quote(here)}"
+    env = {**os.environ, UNDER_X11: "1", "QT_QPA_PLATFORM": "xcb"}
+    result = subprocess.run(
+        ["xvfb-run", "-a", "-s", "-screen 0 1366x768x24", "sh", "-c", f"openbox & {pytest_run}"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+    assert result.returncode == 0 and "1 passed" in result.stdout, result.stdout[-3000:] + result.stderr[-2000:]
