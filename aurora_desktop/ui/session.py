@@ -39,6 +39,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 SHUTDOWN_TIMEOUT = 5.0
+FIRST_SCREENFUL = 40  # more library rows than the tallest screen shows at once
 
 
 class Session(QObject):
@@ -56,7 +57,18 @@ class Session(QObject):
     # ------------------------------------------------------------------ modes
 
     def start(self) -> None:
+        self.frame.tasks.spawn(self._show_first_screenful(), key="first-screenful")
         self.frame.tasks.spawn(self._start(), key="services")
+
+    async def _show_first_screenful(self) -> None:
+        """The newest videos, read on their own (read-only) while the services open: the library
+        is seen at once, not after the store's full check, the keys, the demo service and the
+        engine. The whole library replaces them when the services are up (`open`)."""
+        from aurora_desktop.jobs.store import DB_NAME, peek_newest
+
+        jobs = await asyncio.to_thread(peek_newest, paths.data_dir() / DB_NAME, FIRST_SCREENFUL)
+        if jobs and self.services is None and self.frame.model.rowCount() == 0:
+            self.frame.model.reset(jobs)
 
     async def _start(self) -> None:
         if self.frame.options.sandbox or self.frame.settings.mode == "demo":
@@ -171,6 +183,7 @@ class Session(QObject):
             frame.welcome.show_status(exc.user_message, problem=True)
             return
         except StoreDamaged as exc:
+            frame.model.reset([])  # no rows read ahead from a damaged file
             self._offer_new_library(exc, demo=demo, samples=samples)
             return
         except UserError as exc:  # unreachable storage, an unsafe API address, ...

@@ -3,6 +3,7 @@ sight; icons and the welcome link follow a live light/dark switch."""
 
 from __future__ import annotations
 
+import asyncio
 import os
 import shlex
 import shutil
@@ -10,6 +11,7 @@ import subprocess
 import sys
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 import pytest
 from PySide6.QtCore import QRect, QSize
@@ -219,3 +221,35 @@ def test_dialog_buttons_without_stock_icons_on_a_real_x_server() -> None:
         timeout=180,
     )
     assert result.returncode == 0 and "1 passed" in result.stdout, result.stdout[-3000:] + result.stderr[-2000:]
+
+
+def test_the_library_shows_its_newest_videos_before_the_services_are_up(
+    qtbot, open_window, monkeypatch, tmp_path: Path
+) -> None:
+    """Issue 23 item 20: the rows are read ahead, not after the store's checks, the keys, the
+    demo service and the engine (held here until the rows are seen)."""
+    from aurora_desktop import paths, services
+    from aurora_desktop.jobs.store import DB_NAME
+    from aurora_desktop.ui.session import FIRST_SCREENFUL
+    from tests.unit.test_store_peek import fill
+
+    profile = tmp_path / "library"
+    paths.use_profile(profile)
+    fill(paths.data_dir() / DB_NAME, FIRST_SCREENFUL + 20)
+    gate = asyncio.Event()
+    real_open = services.open_services
+
+    async def held_open(**kwargs: Any) -> services.Services:
+        await gate.wait()
+        return await real_open(**kwargs)
+
+    monkeypatch.setattr(services, "open_services", held_open)
+    window = open_window(profile=profile, demo=True, wait_ready=False)
+    qtbot.waitUntil(lambda: window.model.rowCount() > 0, timeout=10_000)
+    assert window.session.services is None  # still held
+    assert window.model.rowCount() == FIRST_SCREENFUL
+    assert window.model.index(0).data() == f"Video {FIRST_SCREENFUL + 19}"  # the newest first
+    assert window.library.view.isVisible()
+    with qtbot.waitSignal(window.servicesReady, timeout=30_000):
+        gate.set()
+    qtbot.waitUntil(lambda: window.model.rowCount() == FIRST_SCREENFUL + 20, timeout=10_000)
