@@ -17,7 +17,8 @@ from aurora_desktop.hosting import Hoster, HostingError, NoHosting
 from aurora_desktop.hosting.sandbox import SandboxHoster
 from aurora_desktop.instance import ProfileLock
 from aurora_desktop.jobs.engine import Engine, EngineConfig
-from aurora_desktop.jobs.store import DB_NAME, JobStore
+from aurora_desktop.jobs.store import DB_NAME as DB_NAME  # doctor.py reads it from here
+from aurora_desktop.jobs.store import JobStore
 from aurora_desktop.sandbox.process import SandboxProcess
 from aurora_desktop.secrets import STORAGE_ACCESS_KEY_ID, STORAGE_SECRET, SecretStore, SecretsUnavailable
 from aurora_desktop.settings import Settings, Sharing
