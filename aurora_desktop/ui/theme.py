@@ -129,6 +129,7 @@ def stylesheet(theme: Theme) -> str:
         values[f"arrow_{direction}"] = _drawn(f"chevron-{direction}", theme.muted)
         values[f"arrow_{direction}_hover"] = _drawn(f"chevron-{direction}", theme.text)
         values[f"arrow_{direction}_off"] = _drawn(f"chevron-{direction}", theme.border)
+    values["check"] = _drawn("check", theme.accent_text)  # on a ticked box's accent
     return template.substitute(values)
 
 
