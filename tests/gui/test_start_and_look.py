@@ -173,6 +173,19 @@ def test_no_stock_qt_parts_in_sight(qtbot, open_window) -> None:
                 worst, inked = _flat_arrow(_arrow_area(guidance, 24, top), now.surface, now.muted)
                 assert worst < 20 and inked >= 4, (choice, "spin up" if top else "spin down", worst, inked)
             assert _bevel(guidance) < 30, (choice, "spin frame")
+        # The Help menu's arrow: a chevron beside the word, centred, not a stock mark in the corner.
+        help_button = next(b for b in window.findChildren(QToolButton) if b.text() == "Help")
+        image = help_button.grab().toImage()
+        page = image.pixelColor(1, 1)
+        ink = [
+            (x, y)
+            for x in range(image.width() - 3)  # inside the rounded frame
+            for y in range(3, image.height() - 3)
+            if abs(image.pixelColor(x, y).lightness() - page.lightness()) > 60
+        ]
+        right = max(x for x, _ in ink)
+        arrow = [y for x, y in ink if x >= right - 5]  # the rightmost mark: the arrow
+        assert abs(sum(arrow) / len(arrow) - image.height() / 2) <= 3, "the Help menu's arrow"
         # Generate: the app's own "make a video" icon at a size that reads, not a 16 px sparkle.
         button = panel.generate_button
         assert button.iconSize().width() >= 20
