@@ -130,6 +130,11 @@ def stylesheet(theme: Theme) -> str:
         values[f"arrow_{direction}_hover"] = _drawn(f"chevron-{direction}", theme.text)
         values[f"arrow_{direction}_off"] = _drawn(f"chevron-{direction}", theme.border)
     values["check"] = _drawn("check", theme.accent_text)  # on a ticked box's accent
+    # Message boxes' signs, in the theme's colours instead of Qt's stock pictures.
+    values["box_question"] = _drawn("box-question", theme.accent)
+    values["box_information"] = _drawn("box-information", theme.accent)
+    values["box_warning"] = _drawn("box-warning", theme.attention[0])
+    values["box_critical"] = _drawn("box-critical", theme.failed[0])
     return template.substitute(values)
 
 

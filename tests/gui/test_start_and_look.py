@@ -16,7 +16,16 @@ from typing import Any
 import pytest
 from PySide6.QtCore import QRect, QSize
 from PySide6.QtGui import QColor, QIcon, QImage, QPixmap
-from PySide6.QtWidgets import QApplication, QDialogButtonBox, QFileDialog, QFrame, QLabel, QToolButton, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QDialogButtonBox,
+    QFileDialog,
+    QFrame,
+    QLabel,
+    QMessageBox,
+    QToolButton,
+    QWidget,
+)
 from pytestqt.qtbot import QtBot
 
 from aurora_desktop.ui import icons, theme
@@ -186,6 +195,24 @@ def test_no_stock_qt_parts_in_sight(qtbot, open_window) -> None:
         right = max(x for x, _ in ink)
         arrow = [y for x, y in ink if x >= right - 5]  # the rightmost mark: the arrow
         assert abs(sum(arrow) / len(arrow) - image.height() / 2) <= 3, "the Help menu's arrow"
+        # Message boxes' signs in the theme's colours, not Qt's stock pictures.
+        now = theme.current()
+        signs = {
+            QMessageBox.Icon.Question: now.accent,
+            QMessageBox.Icon.Information: now.accent,
+            QMessageBox.Icon.Warning: now.attention[0],
+            QMessageBox.Icon.Critical: now.failed[0],
+        }
+        for kind, colour in signs.items():
+            sign = QMessageBox(kind, "A question", "Go on?", QMessageBox.StandardButton.Ok, window).iconPixmap()
+            picture = sign.toImage()
+            opaque = Counter(
+                picture.pixelColor(x, y).name()
+                for x in range(picture.width())
+                for y in range(picture.height())
+                if picture.pixelColor(x, y).alpha() == 255
+            )
+            assert opaque.most_common(1)[0][0] == colour.lower(), kind
         # Generate: the app's own "make a video" icon at a size that reads, not a 16 px sparkle.
         button = panel.generate_button
         assert button.iconSize().width() >= 20
