@@ -17,6 +17,7 @@ from aurora_desktop.hosting import Hoster, HostingError, NoHosting
 from aurora_desktop.hosting.sandbox import SandboxHoster
 from aurora_desktop.instance import ProfileLock
 from aurora_desktop.jobs.engine import Engine, EngineConfig
+from aurora_desktop.jobs.store import DB_NAME as DB_NAME  # doctor.py reads it from here
 from aurora_desktop.jobs.store import JobStore
 from aurora_desktop.sandbox.process import SandboxProcess
 from aurora_desktop.secrets import STORAGE_ACCESS_KEY_ID, STORAGE_SECRET, SecretStore, SecretsUnavailable
@@ -24,7 +25,6 @@ from aurora_desktop.settings import Settings, Sharing
 
 log = logging.getLogger(__name__)
 
-DB_NAME = "jobs.sqlite3"
 NO_KEYS_MESSAGE = (
     "No Creatify API keys are set up. Add your API ID and API key (from the API Dashboard "
     "of your Creatify account) in Settings, or set AURORA_API_ID and AURORA_API_KEY; "

@@ -37,6 +37,8 @@ from aurora_desktop.jobs.store_schema import MIGRATIONS, decode_row, encode_valu
 from aurora_desktop.jobs.vocabulary import History
 from aurora_desktop.redact import redact
 
+DB_NAME = "jobs.sqlite3"  # the library's file, in paths.data_dir()
+
 
 def _is_locked(exc: BaseException) -> bool:
     return isinstance(exc, sqlite3.OperationalError) and "locked" in str(exc)
@@ -289,3 +291,26 @@ class JobStore:
                 "SELECT at FROM events WHERE job_id = ? AND kind = ? ORDER BY seq DESC LIMIT 1", (job_id, str(kind))
             ).fetchone()
         return datetime.fromisoformat(row["at"]) if row else None
+
+
+def peek_newest(path: Path, limit: int) -> builtins.list[LocalJob]:
+    """The newest `limit` jobs, read-only (SQLite's mode=ro), for the library's first screenful
+    while the store is still being opened for the engine (its full check, migrations, the
+    engine's own start). Anything unusual -- no file yet, a schema older or newer than this
+    version's, damage, a lock -- gives [], never an error: the store's real opening reports it."""
+    if limit <= 0 or not path.exists():
+        return []
+    try:
+        db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=1)
+    except sqlite3.Error:
+        return []
+    try:
+        db.row_factory = sqlite3.Row
+        if int(db.execute("PRAGMA user_version").fetchone()[0]) != len(MIGRATIONS):
+            return []
+        rows = db.execute("SELECT * FROM jobs ORDER BY created_at DESC, rowid DESC LIMIT ?", (limit,)).fetchall()
+        return [decode_row(row) for row in rows]
+    except (sqlite3.Error, ValueError, KeyError, TypeError):
+        return []
+    finally:
+        db.close()

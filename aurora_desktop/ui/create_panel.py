@@ -115,7 +115,7 @@ class CreatePanel(QWidget):
         self.price.setWordWrap(True)
         self.generate_button = QPushButton(self.tr("Generate video"), self)
         self.generate_button.setObjectName("primary")
-        self.generate_button.setIcon(icons.icon("sparkle", "accent_text"))
+        self.generate_button.setIcon(icons.icon("generate", "accent_text"))
         self.generate_button.setAccessibleName(self.tr("Generate video"))
         self.generate_button.setDefault(True)
         self.generate_button.clicked.connect(self.generate)

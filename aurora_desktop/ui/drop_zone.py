@@ -94,7 +94,7 @@ class DropZone(QFrame):
         self.title.setObjectName("dropzone-title")
         self.icon = QLabel(self)
         self.icon.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.icon.setPixmap(icons.pixmap("photo" if kind is InputKind.IMAGE else "voice", 40, "muted"))
+        icons.show(self.icon, "photo" if kind is InputKind.IMAGE else "voice", 40, "muted")
         self.hint = QLabel(self.tr("Drop a file here, click to choose one, or paste a link below."), self)
         self.hint.setObjectName("dropzone-hint")
         self.hint.setWordWrap(True)

@@ -20,7 +20,6 @@ from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox, QPushButto
 
 from aurora_desktop import paths, trash
 from aurora_desktop.formatting import credits_text
-from aurora_desktop.jobs.engine import JobBusy
 from aurora_desktop.jobs.model import LocalJob
 from aurora_desktop.jobs.report import job_report
 from aurora_desktop.jobs.retry import retry_plan
@@ -167,6 +166,8 @@ class LibraryActions(QObject):
     async def _stop(self, job: LocalJob) -> LocalJob | None:
         """Cancel a job on its way whose video was never requested (`jobs.actions.may_cancel`);
         the engine refuses, in plain words, once the request may have left."""
+        from aurora_desktop.jobs.engine import JobBusy  # here: the engine is not on the first paint's path
+
         if (services := self.frame.services) is None:
             return None
         try:

@@ -29,6 +29,7 @@ from aurora_desktop.secrets import API_ID, API_KEY, SecretsUnavailable
 from aurora_desktop.settings import Settings, Sharing
 from aurora_desktop.ui import theme
 from aurora_desktop.ui.ask import Answer, Icon, Role, ask, ask_with
+from aurora_desktop.ui.first_paint import after_first_paint
 from aurora_desktop.ui.frame import Frame
 from aurora_desktop.ui.sharing import consent_box
 
@@ -39,6 +40,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 SHUTDOWN_TIMEOUT = 5.0
+FIRST_SCREENFUL = 40  # more library rows than the tallest screen shows at once
 
 
 class Session(QObject):
@@ -58,7 +60,30 @@ class Session(QObject):
     def start(self) -> None:
         self.frame.tasks.spawn(self._start(), key="services")
 
+    async def _show_first_screenful(self) -> None:
+        """The newest videos, read on their own (read-only) before the services open: the library
+        is seen at once, not after the store's full check, the keys, the demo service and the
+        engine (whose imports alone hold the loop for a few tenths of a second, so the rows are
+        painted before they start). The whole library replaces them when the services are up."""
+        from aurora_desktop.jobs.store import DB_NAME, peek_newest
+
+        jobs = await asyncio.to_thread(peek_newest, paths.data_dir() / DB_NAME, FIRST_SCREENFUL)
+        if not jobs or self.services is not None or self.frame.model.rowCount():
+            return
+        self.frame.model.reset(jobs)
+        viewport = self.frame.library.view.viewport()
+        if viewport.isVisible():
+            painted: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+
+            def seen() -> None:
+                if not painted.done():
+                    painted.set_result(None)
+
+            after_first_paint(viewport, seen, at_latest_ms=300)
+            await painted
+
     async def _start(self) -> None:
+        await self._show_first_screenful()
         if self.frame.options.sandbox or self.frame.settings.mode == "demo":
             await self.open(demo=True)
             return
@@ -171,6 +196,7 @@ class Session(QObject):
             frame.welcome.show_status(exc.user_message, problem=True)
             return
         except StoreDamaged as exc:
+            frame.model.reset([])  # no rows read ahead from a damaged file
             self._offer_new_library(exc, demo=demo, samples=samples)
             return
         except UserError as exc:  # unreachable storage, an unsafe API address, ...

@@ -14,9 +14,9 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from string import Template
 
-from PySide6.QtCore import QObject, Qt
+from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QColor, QGuiApplication, QPalette
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QApplication, QLabel, QWidget
 
 from aurora_desktop import paths
 
@@ -106,9 +106,35 @@ def resolve(choice: str) -> Theme:
     return DARK if system_prefers_dark() else LIGHT
 
 
+def _drawn(icon: str, colour: str) -> str:
+    """The path of an icon (resources/icons) in one colour, for the sheet's `image: url(...)`:
+    Qt reads only files there, so the coloured copy is written once to the cache folder."""
+    target = paths.cache_dir() / "theme" / f"{icon}-{colour.lstrip('#')}.svg"
+    source = paths.resource("icons", f"{icon}.svg")
+    if not target.exists():
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            partial = target.with_suffix(".part")
+            partial.write_text(source.read_text(encoding="utf-8").replace("currentColor", colour), encoding="utf-8")
+            partial.replace(target)
+        except OSError:
+            return source.as_posix()  # a cache that cannot be written: the arrow in black, still there
+    return target.as_posix()
+
+
 def stylesheet(theme: Theme) -> str:
     template = Template(paths.resource("theme", "app.qss").read_text(encoding="utf-8"))
     values = {k: v for k, v in asdict(theme).items() if isinstance(v, str)}
+    for direction in ("up", "down"):  # the arrows of combo and spin boxes, drawn by the sheet
+        values[f"arrow_{direction}"] = _drawn(f"chevron-{direction}", theme.muted)
+        values[f"arrow_{direction}_hover"] = _drawn(f"chevron-{direction}", theme.text)
+        values[f"arrow_{direction}_off"] = _drawn(f"chevron-{direction}", theme.border)
+    values["check"] = _drawn("check", theme.accent_text)  # on a ticked box's accent
+    # Message boxes' signs, in the theme's colours instead of Qt's stock pictures.
+    values["box_question"] = _drawn("box-question", theme.accent)
+    values["box_information"] = _drawn("box-information", theme.accent)
+    values["box_warning"] = _drawn("box-warning", theme.attention[0])
+    values["box_critical"] = _drawn("box-critical", theme.failed[0])
     return template.substitute(values)
 
 
@@ -157,6 +183,36 @@ def set_state(widget: QWidget, name: str, value: object) -> None:
     style = widget.style()
     style.unpolish(widget)
     style.polish(widget)
+
+
+def contrast(first: str | QColor, second: str | QColor) -> float:
+    """WCAG 2 contrast ratio of two colours (1 to 21; body text needs at least 4.5)."""
+
+    def luminance(colour: str | QColor) -> float:
+        rgb = QColor(colour)
+        parts = [
+            c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in (rgb.redF(), rgb.greenF(), rgb.blueF())
+        ]
+        return 0.2126 * parts[0] + 0.7152 * parts[1] + 0.0722 * parts[2]
+
+    darker, lighter = sorted((luminance(first), luminance(second)))
+    return (lighter + 0.05) / (darker + 0.05)
+
+
+class _Relink(QObject):
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.StyleChange) and isinstance(watched, QLabel):
+            text = watched.text()
+            watched.setText("")  # the same text is not read again
+            watched.setText(text)
+        return False
+
+
+def keep_links_readable(label: QLabel) -> None:
+    """Qt colours a rich-text link once, when the label reads its text: after a live switch a
+    light theme's link would stay on a dark page (2.6:1). The label reads it again on a switch."""
+    if label.findChild(_Relink) is None:
+        label.installEventFilter(_Relink(label))
 
 
 class ThemeFollower(QObject):

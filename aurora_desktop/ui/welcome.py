@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 
 from aurora_desktop import APP_NAME
 from aurora_desktop.ui import theme
-from aurora_desktop.ui.key_fields import key_fields
+from aurora_desktop.ui.key_fields import complete, key_fields, on_paste
 
 WHERE_KEYS_ARE = (
     "In Creatify, open <b>Settings → API</b> (<a href='https://app.creatify.ai/settings/api'>"
@@ -55,7 +55,8 @@ class WelcomeView(QWidget):
         where.setWordWrap(True)
         where.setOpenExternalLinks(True)
         self.api_id, self.api_key = key_fields(account)
-        self.api_id.textChanged.connect(self._focus_connect_when_both)
+        on_paste(self.api_id, self._focus_connect_when_both)
+        on_paste(self.api_key, self._focus_connect_when_both)
         self.api_key.returnPressed.connect(self._connect)
         self.connect_button = QPushButton(self.tr("Connect"), account)
         self.connect_button.setMinimumHeight(40)
@@ -67,6 +68,8 @@ class WelcomeView(QWidget):
         self.status.setAccessibleName(self.tr("Connection status"))
         more = QLabel(f"<a href='#settings'>{self.tr('More settings…')}</a>", account)
         more.linkActivated.connect(lambda _: self.settingsRequested.emit())
+        for link in (where, more):
+            theme.keep_links_readable(link)  # the link's colour follows a live light/dark switch
         form = QFormLayout()
         form.addRow(self.tr("API ID"), self.api_id)
         form.addRow(self.tr("API key"), self.api_key)
@@ -114,10 +117,13 @@ class WelcomeView(QWidget):
         layout.setContentsMargins(60, 30, 60, 30)
 
     def _focus_connect_when_both(self) -> None:
-        if self.api_id.text().strip() and self.api_key.text().strip() and self.api_id.hasFocus():
-            self.connect_button.setFocus()  # "ID:key" was pasted: the next step is Connect
+        # Only after a paste (never a keystroke, which would cut the typing short).
+        pasted_here = self.api_id.hasFocus() or self.api_key.hasFocus()
+        if self.api_id.text().strip() and self.api_key.text().strip() and pasted_here:
+            self.connect_button.setFocus()  # both are in: the next step is Connect
 
     def _connect(self) -> None:
+        complete(self.api_id, self.api_key)
         api_id, api_key = self.api_id.text().strip(), self.api_key.text().strip()
         if not api_id or not api_key:
             self.show_status(self.tr("Enter both the API ID and the API key."), problem=True)

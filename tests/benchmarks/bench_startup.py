@@ -10,11 +10,15 @@ Variants, each a fresh process, runs interleaved so machine noise hits all alike
 - the same with 10,000 jobs (account mode).
 
 Time: from the process being started to the first paint of the window's
-Generate button (the create panel is there: the window is usable), taken by an
-event filter in the child. Memory, read from /proc in the child: resident
-memory after --idle seconds of doing nothing (idle), and the high-water mark
-(peak). Each figure is printed as the median of --runs and as a ratio to the
-floor. Goal: <= 1.5x the floor in time and memory with 1,000 jobs.
+Generate button (the create panel is there: the window is usable), and to the
+first paint of the library's list with its rows in it ("library visible"),
+both taken by an event filter in the child. The floor's window holds the same
+button and a list of 1,000 rows (a QStringListModel), so "library visible"
+is measured against a bare window showing 1,000 rows with the same imports.
+Memory, read from /proc in the child: resident memory after --idle seconds of
+doing nothing (idle), and the high-water mark (peak). Each figure is printed as
+the median of --runs and as a ratio to the floor. Goals with 1,000 jobs: first
+paint and memory <= 1.5x the floor, library visible <= 2x (issue 23 item 20).
 """
 
 from __future__ import annotations
@@ -45,17 +49,28 @@ def status(field):
 
 class Probe(QObject):
     painted = False
+    rows = False
 
     def eventFilter(self, obj, event):
+        # The library's list painted with rows in it (the floor's list has the same name).
+        if not self.rows and event.type() == QEvent.Type.Paint and obj.objectName() == "qt_scrollarea_viewport":
+            view = obj.parent()
+            if view.accessibleName() == "Your videos" and view.model() is not None and view.model().rowCount():
+                self.rows = True
+                print("rows", time.monotonic(), flush=True)
         # The create panel's Generate button (the welcome page's Connect is "primary" too).
         if not self.painted and event.type() == QEvent.Type.Paint and obj.objectName() == "primary" \
                 and obj.accessibleName() == "Generate video":
             self.painted = True
             print("paint", time.monotonic(), flush=True)
+            self.deadline = time.monotonic() + 60
             QTimer.singleShot(int(float(os.environ["BENCH_IDLE"]) * 1000), self.report)
         return False
 
     def report(self):
+        if not self.rows and time.monotonic() < self.deadline:  # a busy machine: the rows still coming
+            QTimer.singleShot(200, self.report)
+            return
         print("memory", status("VmRSS"), status("VmHWM"), flush=True)
         if os.environ.get("BENCH_MODULES"):
             print("modules", " ".join(sorted(m for m in sys.modules if m.startswith("PySide6.Qt"))), flush=True)
@@ -72,12 +87,20 @@ app.installEventFilter(probe)
 if os.environ["BENCH_KIND"] == "floor":
     from PySide6 import QtDBus, QtGui, QtMultimedia, QtMultimediaWidgets, QtNetwork, QtSvg  # as the app
     import httpx, keyring, qasync
-    from PySide6.QtWidgets import QMainWindow, QPushButton
+    from PySide6.QtCore import QStringListModel
+    from PySide6.QtWidgets import QHBoxLayout, QListView, QMainWindow, QPushButton, QWidget
     window = QMainWindow()
+    central = QWidget()
     button = QPushButton("Generate video")
     button.setObjectName("primary")
     button.setAccessibleName("Generate video")
-    window.setCentralWidget(button)
+    view = QListView()
+    view.setAccessibleName("Your videos")
+    view.setModel(QStringListModel([f"Video {i}" for i in range(1000)], view))
+    row = QHBoxLayout(central)
+    row.addWidget(button)
+    row.addWidget(view)
+    window.setCentralWidget(central)
     window.resize(1280, 760)
     window.show()
     app.exec()
@@ -100,8 +123,9 @@ def fill(profile: Path, n: int) -> None:
         paths.use_profile(None)
 
 
-def measure(kind: str, args: list[str], env_extra: dict[str, str], idle: float) -> tuple[float, float, float]:
-    """(seconds to the first paint of Generate, idle MiB, peak MiB) of one fresh process."""
+def measure(kind: str, args: list[str], env_extra: dict[str, str], idle: float) -> tuple[float, float, float, float]:
+    """(seconds to the first paint of Generate, idle MiB, peak MiB, seconds to the library's
+    rows) of one fresh process."""
     env = {
         **os.environ,
         "QT_QPA_PLATFORM": "offscreen",
@@ -126,11 +150,16 @@ def measure(kind: str, args: list[str], env_extra: dict[str, str], idle: float) 
         cwd=ROOT,
     )
     lines = {line.split()[0]: line.split()[1:] for line in proc.stdout.splitlines() if line.strip()}
-    if "paint" not in lines or "memory" not in lines:
+    if "paint" not in lines or "memory" not in lines or "rows" not in lines:
         raise RuntimeError(f"{kind} {args}: no figures (exit {proc.returncode})\n{proc.stderr[-2000:]}")
     if "modules" in lines:
         print(f"  Qt modules loaded by the app: {' '.join(m.removeprefix('PySide6.') for m in lines['modules'])}")
-    return float(lines["paint"][0]) - start, float(lines["memory"][0]), float(lines["memory"][1])
+    return (
+        float(lines["paint"][0]) - start,
+        float(lines["memory"][0]),
+        float(lines["memory"][1]),
+        float(lines["rows"][0]) - start,
+    )
 
 
 def main() -> None:
@@ -155,7 +184,7 @@ def main() -> None:
                 "app, 1,000 jobs, account": ("app", ["--api-base", sandbox.url, "--profile", str(lib1k)], account),
                 "app, 10,000 jobs, account": ("app", ["--api-base", sandbox.url, "--profile", str(lib10k)], account),
             }
-            figures: dict[str, list[tuple[float, float, float]]] = {name: [] for name in variants}
+            figures: dict[str, list[tuple[float, float, float, float]]] = {name: [] for name in variants}
             for run in range(opts.runs + 1):
                 for name, (kind, args, env) in variants.items():
                     extra = {**env, "BENCH_MODULES": "1"} if run == 0 and kind == "app" and "demo" in name else env
@@ -173,15 +202,15 @@ def main() -> None:
         f"start-up to a usable window and memory, median of {opts.runs} interleaved runs "
         f"(idle memory {opts.idle:g} s after the first paint)"
     )
-    print(f"  {'':<28} {'first paint':>16} {'idle memory':>20} {'peak memory':>20}")
+    print(f"  {'':<28} {'first paint':>16} {'library visible':>16} {'idle memory':>20} {'peak memory':>20}")
     for name in figures:
         cells = []
-        for i, unit in ((0, "s"), (1, "MiB"), (2, "MiB")):
+        for i, unit in ((0, "s"), (3, "s"), (1, "MiB"), (2, "MiB")):
             value = med(name, i)
             text = f"{value:.2f} {unit}" if unit == "s" else f"{value:.0f} {unit}"
             cells.append(f"{text} ({value / med(floor, i):.2f}x)")
-        print(f"  {name:<28} {cells[0]:>16} {cells[1]:>20} {cells[2]:>20}")
-    print("  goal: <= 1.50x the floor in time and memory with 1,000 jobs")
+        print(f"  {name:<28} {cells[0]:>16} {cells[1]:>16} {cells[2]:>20} {cells[3]:>20}")
+    print("  goals with 1,000 jobs: first paint and memory <= 1.50x the floor, library visible <= 2.00x")
 
 
 if __name__ == "__main__":
