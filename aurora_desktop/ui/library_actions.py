@@ -21,7 +21,7 @@ from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox, QPushButto
 from aurora_desktop import paths, trash
 from aurora_desktop.formatting import credits_text
 from aurora_desktop.jobs.engine import JobBusy
-from aurora_desktop.jobs.model import LocalJob
+from aurora_desktop.jobs.model import LocalJob, State
 from aurora_desktop.jobs.report import job_report
 from aurora_desktop.jobs.retry import retry_plan
 from aurora_desktop.jobs.saving import sidecar_paths
@@ -62,6 +62,15 @@ class LibraryActions(QObject):
         self.removal_timer.setSingleShot(True)
         self.removal_timer.setInterval(REMOVE_UNDO_MS)
         self.removal_timer.timeout.connect(self.commit_removal)
+        frame.library.previewRequested.connect(self.preview)
+
+    def preview(self, job: LocalJob | None) -> None:
+        """The video selected in the library, in the player ready to play (double-click or Enter
+        plays it); anything else selected, or nothing: the player's empty state."""
+        if job is not None and job.state is State.SAVED and job.output_path and Path(job.output_path).exists():
+            self.frame.player.load(Path(job.output_path), autoplay=False)
+        elif job is None or self.frame.player.path is not None:
+            self.frame.player.clear()
 
     def run(self, action: LibraryAction, job: LocalJob) -> None:
         HANDLERS[action](self, job)
@@ -315,6 +324,8 @@ class LibraryActions(QObject):
         never deleted outright; "Undo" puts everything back for a few seconds."""
         self.commit_removal()  # one pending removal at a time
         trashed: list[trash.Trashed] = []
+        if (selected := self.frame.library.selected_job()) is not None and selected.id == job.id:
+            self.frame.library.unselect()  # the player's empty state, not the next video's
         if job.output_path:
             video = Path(job.output_path)
             self.frame.player.release(video)

@@ -234,6 +234,7 @@ class LibraryPanel(QWidget):
     """Search + filter + list. Emits what the user asks for; the window does it."""
 
     playRequested = Signal(object)  # LocalJob
+    previewRequested = Signal(object)  # LocalJob | None: the video selected, shown ready to play
     actionRequested = Signal(object, object)  # LibraryAction, LocalJob: ui/library_actions.py does it
 
     # QT_TRANSLATE_NOOP marks the labels for lupdate; self.tr() translates them when the menu is built.
@@ -282,6 +283,9 @@ class LibraryPanel(QWidget):
         rename = QShortcut(QKeySequence(Qt.Key.Key_F2), self.view, self._rename_selected)
         rename.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         self.view.activated.connect(lambda index: self.playRequested.emit(index.data(JobRole)))
+        self.view.selectionModel().currentChanged.connect(
+            lambda index, _: self.previewRequested.emit(index.data(JobRole) if index.isValid() else None)
+        )
 
         top = QHBoxLayout()
         top.addWidget(self.search, 1)
@@ -311,6 +315,10 @@ class LibraryPanel(QWidget):
     def selected_job(self) -> LocalJob | None:
         index = self.view.currentIndex()
         return index.data(JobRole) if index.isValid() else None
+
+    def unselect(self) -> None:
+        """No video selected (the player shows its empty state)."""
+        self.view.selectionModel().clear()
 
     def select_job(self, job_id: str) -> None:
         for row in range(self.proxy.rowCount()):
