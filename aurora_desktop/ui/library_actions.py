@@ -21,7 +21,7 @@ from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox, QPushButto
 from aurora_desktop import paths, trash
 from aurora_desktop.formatting import credits_text
 from aurora_desktop.jobs.engine import JobBusy
-from aurora_desktop.jobs.model import LocalJob, State
+from aurora_desktop.jobs.model import LocalJob, State, is_link
 from aurora_desktop.jobs.report import job_report
 from aurora_desktop.jobs.retry import retry_plan
 from aurora_desktop.jobs.saving import sidecar_paths
@@ -165,6 +165,26 @@ class LibraryActions(QObject):
             ],
             chosen,
             cancel="",
+        )
+
+    @handles(LibraryAction.OWN_STORAGE)
+    def _own_storage(self, job: LocalJob) -> None:
+        self.frame.open_settings(tab="storage")
+
+    @handles(LibraryAction.PASTE_LINKS)
+    def _paste_links(self, job: LocalJob) -> None:
+        """The job's inputs back in the form, the files on this computer left out: the cursor
+        waits in the first link field to fill, and a word says what to paste."""
+        panel = self.frame.create_panel
+        image, audio = (source if is_link(source) else "" for source in (job.image.source, job.audio.source))
+        panel.fill(image, audio, job.model, job.name, job.text_prompt, job.guidance)
+        (panel.audio_zone if image else panel.image_zone).link.setFocus()
+        self.frame.notifier.status(
+            self.tr(
+                "Paste a link (https://…) to the portrait and to the voice, files that are already "
+                "online, then press Generate video."
+            ),
+            20000,
         )
 
     @handles(LibraryAction.CANCEL)

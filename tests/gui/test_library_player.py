@@ -11,6 +11,7 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtMultimedia import QMediaPlayer
 
 from aurora_desktop.jobs.model import InputFile, InputKind, LocalJob, State
+from aurora_desktop.jobs.vocabulary import ErrorCode, LibraryAction
 from aurora_desktop.paths import resource
 from aurora_desktop.ui import media
 from aurora_desktop.ui.job_model import status_text
@@ -129,3 +130,89 @@ def test_the_filter_says_the_chips_word(qtbot, open_window, shared_sandbox: Sand
     assert status_text(job) == "Ready" and "Ready" in words and "Finished" not in words
     box.setCurrentIndex(words.index("Ready"))
     assert window.library.proxy.rowCount() == 1
+
+
+def test_each_card_shows_play_folder_save_and_more_on_hover_and_when_selected(
+    qtbot, open_window, shared_sandbox: Sandbox, tmp_path: Path
+) -> None:
+    """Item 9. Before: a card had no buttons (`LibraryPanel.selected_bar` missing); every action
+    hid in the right-click menu."""
+    from PySide6.QtWidgets import QApplication, QMenu
+
+    window = open_window(shared_sandbox)
+    first = saved_job(qtbot, window, tmp_path, "First")
+    second = saved_job(qtbot, window, tmp_path, "Second")
+    library = window.library
+    select(window, first)
+    bar = library.selected_bar
+    qtbot.waitUntil(bar.isVisible, timeout=2_000)
+    names = [b.accessibleName() for b in (*bar.buttons.values(), bar.more) if b.isVisible()]
+    assert names == ["Play “First”", "Show “First” in its folder", "Save a copy of “First”", "More for “First”"]
+    card = library.view.visualRect(library.view.currentIndex())
+    assert card.contains(bar.geometry())  # on its card
+
+    other = library.view.visualRect(library.proxy.index(0, 0))  # the newest: "Second", not selected
+    qtbot.mouseMove(library.view.viewport(), other.center())
+    qtbot.waitUntil(library.hover_bar.isVisible, timeout=2_000)
+    assert library.hover_bar.job().id == second.id and other.contains(library.hover_bar.geometry())
+    assert bar.isVisible()  # the selected card keeps its own
+
+    library.view.setFocus()
+    qtbot.keyClick(library.view, Qt.Key.Key_Tab)  # keyboard: from the list to the card's buttons
+    assert window.focusWidget() in (*bar.buttons.values(), bar.more)
+
+    qtbot.mouseClick(bar.more, Qt.MouseButton.LeftButton)  # "…": the right-click menu
+    qtbot.waitUntil(lambda: isinstance(QApplication.activePopupWidget(), QMenu), timeout=2_000)
+    menu = QApplication.activePopupWidget()
+    assert [a.text() for a in menu.actions()] == [label for _, label in library.actions_for(first)]
+    menu.close()
+
+    if window.player.available:
+        qtbot.mouseClick(bar.buttons[LibraryAction.PLAY], Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(
+            lambda: window.player.player.playbackState() == QMediaPlayer.PlaybackState.PlayingState, timeout=10_000
+        )
+        media.pause(window.player.player)
+
+
+def test_a_job_stopped_by_sharing_offers_its_remedies_in_its_menu_and_on_its_card(
+    qtbot, open_window, shared_sandbox: Sandbox, sample_urls: tuple[str, str], tmp_path: Path
+) -> None:
+    """Item 1 (window part). Before: the job's menu offered Try again, Make again, Cancel, Remove
+    but neither "Use my own storage" nor "Paste links instead", and its card no button."""
+    window = open_window(shared_sandbox)
+    job = saved_job(
+        qtbot,
+        window,
+        tmp_path,
+        "Stuck",
+        state=State.NEEDS_ATTENTION,
+        output_path=None,
+        image=InputFile(InputKind.IMAGE, sample_urls[0]),
+        error_code=ErrorCode.SHARING,
+        error_message="The file-sharing services could not be reached for 10 minutes. Nothing was spent.",
+    )
+    keys = [key for key, _ in window.library.actions_for(job)]
+    assert keys[:3] == [LibraryAction.OWN_STORAGE, LibraryAction.PASTE_LINKS, LibraryAction.RETRY]
+    assert LibraryAction.CANCEL in keys and LibraryAction.REMOVE in keys  # kept
+
+    select(window, job)
+    bar = window.library.selected_bar
+    qtbot.waitUntil(bar.isVisible, timeout=2_000)
+    shown = [b.text() for b in bar.buttons.values() if b.isVisible()]
+    assert shown == ["Use my own storage", "Paste links instead", "Try again"]
+    assert not bar.buttons[LibraryAction.PLAY].isVisible()
+
+    qtbot.mouseClick(bar.buttons[LibraryAction.OWN_STORAGE], Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.settings_dialog is not None and window.settings_dialog.isVisible(), timeout=5_000)
+    dialog = window.settings_dialog
+    assert dialog.tabs.currentIndex() == 1 and dialog.sharing_storage.isChecked()
+    dialog.reject()
+
+    qtbot.mouseClick(bar.buttons[LibraryAction.PASTE_LINKS], Qt.MouseButton.LeftButton)
+    panel = window.create_panel
+    assert window.focusWidget() is panel.audio_zone.link  # the voice was a file here: its link to paste
+    assert panel.image_source == sample_urls[0] and not panel.audio_source
+
+    qtbot.mouseClick(bar.buttons[LibraryAction.RETRY], Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.model.job(job.id).state is not State.NEEDS_ATTENTION, timeout=10_000)
