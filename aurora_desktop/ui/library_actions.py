@@ -28,6 +28,7 @@ from aurora_desktop.jobs.saving import sidecar_paths
 from aurora_desktop.jobs.vocabulary import LibraryAction
 from aurora_desktop.ui.ask import Answer, Icon, Role, ask
 from aurora_desktop.ui.frame import Frame
+from aurora_desktop.ui.rename_dialog import RenameDialog
 from aurora_desktop.ui.reveal import reveal
 
 REMOVE_UNDO_MS = 8000  # how long "Undo" stays after a video is removed
@@ -247,20 +248,24 @@ class LibraryActions(QObject):
         await services.engine.change_model(job.id, model)
         await services.engine.retry(job.id)
 
-    def ask_name(self, job: LocalJob) -> QInputDialog:
-        dialog = QInputDialog(self.frame.widget())
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.setWindowTitle(self.tr("Rename"))
-        dialog.setLabelText(self.tr("New name for “{name}”:").format(name=job.name))
-        dialog.setTextValue(job.name)
-        dialog.textValueSelected.connect(lambda name: self.frame.tasks.spawn(self._rename_to(job, name)))
+    def ask_name(self, job: LocalJob) -> RenameDialog:
+        dialog = RenameDialog(job, self.frame.widget())
+        dialog.chosen.connect(lambda name, file: self.frame.tasks.spawn(self._rename_to(job, name, file=file)))
         dialog.open()  # never exec(): no nested loop
         return dialog
 
-    async def _rename_to(self, job: LocalJob, name: str) -> None:
+    async def _rename_to(self, job: LocalJob, name: str, *, file: bool = False) -> None:
         if (services := self.frame.services) is None or not name.strip():
             return
-        await services.engine.rename(job.id, name)
+        try:
+            await services.engine.rename(job.id, name, file=file)
+        except OSError as exc:  # the file on disk: nothing was changed (jobs/saving.rename_video)
+            self.frame.errors.show(
+                self.tr("The file of “{name}” could not be renamed ({reason}); nothing was changed.").format(
+                    name=job.name, reason=exc.strerror or type(exc).__name__
+                ),
+                f"{type(exc).__name__}: {exc}",
+            )
 
     async def report(self, job: LocalJob) -> str:
         """The job's details for support, its history read off the Qt thread."""

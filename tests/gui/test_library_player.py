@@ -216,3 +216,36 @@ def test_a_job_stopped_by_sharing_offers_its_remedies_in_its_menu_and_on_its_car
 
     qtbot.mouseClick(bar.buttons[LibraryAction.RETRY], Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: window.model.job(job.id).state is not State.NEEDS_ATTENTION, timeout=10_000)
+
+
+def test_rename_says_what_it_renames_and_can_rename_the_file_with_its_sidecar_and_transcript(
+    qtbot, open_window, shared_sandbox: Sandbox, tmp_path: Path
+) -> None:
+    """Item 10. Before: the dialog was titled "Rename" and renamed only the name in the library;
+    the file kept its old name (no `file_box` on the dialog)."""
+    from PySide6.QtWidgets import QApplication
+
+    window = open_window(shared_sandbox)
+    job = saved_job(qtbot, window, tmp_path, "Shop intro")
+    video = Path(job.output_path)
+    video.with_suffix(".json").write_text('{"name": "Shop intro"}')
+    video.with_suffix(".txt").write_text("Hello there.\n")
+    (tmp_path / "Spring sale.mp4").write_bytes(b"another video")  # the name is taken: never overwritten
+    select(window, job)
+    window.library.view.setFocus()
+    qtbot.keyClick(window.library.view, Qt.Key.Key_F2)
+    qtbot.waitUntil(lambda: QApplication.activeModalWidget() is not None, timeout=5_000)
+    dialog = QApplication.activeModalWidget()
+    assert dialog.windowTitle() == "Rename the video in the library"
+    assert dialog.file_box.isVisible() and "Shop intro.mp4" in dialog.file_box.text()
+    dialog.name_edit.setText("Spring sale")
+    dialog.file_box.setChecked(True)
+    qtbot.mouseClick(dialog.rename_button, Qt.MouseButton.LeftButton)
+
+    moved = tmp_path / "Spring sale (2).mp4"
+    qtbot.waitUntil(lambda: window.model.job(job.id).output_path == str(moved), timeout=5_000)
+    assert window.model.job(job.id).name == "Spring sale" and moved.exists() and not video.exists()
+    assert moved.with_suffix(".txt").read_text() == "Hello there.\n" and moved.with_suffix(".json").exists()
+    assert (tmp_path / "Spring sale.mp4").read_bytes() == b"another video"
+    stored = window.services.engine.store.sync.get(job.id)
+    assert stored is not None and stored.output_path == str(moved)  # the store follows the file
