@@ -67,11 +67,10 @@ class LibraryActions(QObject):
 
     def preview(self, job: LocalJob | None) -> None:
         """The video selected in the library, in the player ready to play (double-click or Enter
-        plays it); anything else selected, or nothing: the player's empty state."""
+        plays it). A card without a video, or none (a search hid it), leaves the player as it is:
+        only the removal of the video shown empties it (PlayerWidget.release)."""
         if job is not None and job.state is State.SAVED and job.output_path and Path(job.output_path).exists():
             self.frame.player.load(Path(job.output_path), autoplay=False)
-        elif job is None or self.frame.player.path is not None:
-            self.frame.player.clear()
 
     def run(self, action: LibraryAction, job: LocalJob) -> None:
         HANDLERS[action](self, job)
