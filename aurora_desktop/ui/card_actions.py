@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QCoreApplication, QModelIndex, QPersistentModelIndex, QPoint, Qt
+from PySide6.QtCore import QCoreApplication, QEvent, QModelIndex, QPersistentModelIndex, QPoint, Qt
 from PySide6.QtWidgets import QAbstractItemView, QHBoxLayout, QMenu, QToolButton, QWidget
 
 from aurora_desktop.jobs.model import LocalJob
@@ -49,6 +49,7 @@ class CardActions(QWidget):
         self._actions, self._remedies, self._run, self._menu = actions, remedies, run, menu
         self.index = QPersistentModelIndex()
         self._colour = ""
+        self._refreshing = False
         self.setObjectName("card-actions")
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)  # the card's colour under the buttons
         self._row = QHBoxLayout(self)
@@ -102,6 +103,7 @@ class CardActions(QWidget):
         allowed = {key for key, _ in self._actions(job)}
         for action, icon, text in ICON_ACTIONS:
             button = self.buttons.get(action) or self._button(action, icon)
+            button.setIcon(icons.icon(icon))  # in the theme's colours now (cached per colour: cheap)
             self._name(button, translate("CardActions", text).format(name=job.name))
             button.setVisible(action in allowed)
         for action, label in self._remedies(job):
@@ -114,8 +116,19 @@ class CardActions(QWidget):
                 button.setVisible(action in remedies)
         self._row.removeWidget(self.more)
         self._row.addWidget(self.more)  # "…" last
+        self.more.setIcon(icons.icon("more"))
         self._name(self.more, translate("CardActions", MORE).format(name=job.name))
         self._place()
+
+    def changeEvent(self, event: QEvent) -> None:
+        """A live theme switch: the icons and the card's colour follow at once."""
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange and not self._refreshing:
+            self._refreshing = True
+            try:
+                self.refresh()
+            finally:
+                self._refreshing = False
 
     @staticmethod
     def _name(button: QToolButton, text: str) -> None:

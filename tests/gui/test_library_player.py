@@ -13,7 +13,7 @@ from PySide6.QtMultimedia import QMediaPlayer
 from aurora_desktop.jobs.model import InputFile, InputKind, LocalJob, State
 from aurora_desktop.jobs.vocabulary import ErrorCode, LibraryAction
 from aurora_desktop.paths import resource
-from aurora_desktop.ui import media
+from aurora_desktop.ui import media, theme
 from aurora_desktop.ui.job_model import status_text
 from tests.fixtures.media_files import SAMPLE_AUDIO, SAMPLE_IMAGE
 from tests.fixtures.sandbox import Sandbox
@@ -156,6 +156,13 @@ def test_each_card_shows_play_folder_save_and_more_on_hover_and_when_selected(
     qtbot.waitUntil(library.hover_bar.isVisible, timeout=2_000)
     assert library.hover_bar.job().id == second.id and other.contains(library.hover_bar.geometry())
     assert bar.isVisible()  # the selected card keeps its own
+
+    before = window.theme.choice
+    window.theme.set_choice("dark")  # a live theme switch: the bar wears the new card colour at once
+    try:
+        qtbot.waitUntil(lambda: bar._colour == theme.current().accent_soft, timeout=2_000)
+    finally:
+        window.theme.set_choice(before)
 
     library.view.setFocus()
     qtbot.keyClick(library.view, Qt.Key.Key_Tab)  # keyboard: from the list to the card's buttons
