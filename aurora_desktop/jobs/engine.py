@@ -178,7 +178,12 @@ class Engine:
         if not changes:
             return job
         data = {"from": job.name} | ({"file_from": job.output_path} if "output_path" in changes else {})
-        job = await self.store.update(job_id, History.RENAMED, data, **changes)
+        try:
+            job = await self.store.update(job_id, History.RENAMED, data, **changes)
+        except BaseException:
+            if "output_path" in changes and job.output_path:  # the record could not follow: nor does the file
+                await asyncio.to_thread(rename_video, Path(changes["output_path"]), Path(job.output_path).stem)
+            raise
         self.rt.emit(JobChanged(job))
         return job
 

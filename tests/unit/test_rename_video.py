@@ -72,3 +72,40 @@ def test_a_missing_video_is_said_not_invented(tmp_path: Path) -> None:
     with pytest.raises(FileNotFoundError):
         rename_video(tmp_path / "gone.mp4", "Spring sale")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_the_engine_renames_the_file_and_the_record_follows_or_neither_changes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Engine.rename(..., file=True): the store's output_path follows the file; when the record
+    cannot be written, the file goes back to its name."""
+    from aurora_desktop.jobs.model import State
+    from aurora_desktop.jobs.store import JobStore, StoreError
+    from tests.fixtures.loops import run
+    from tests.unit.test_job_actions import _engine, _job
+
+    engine, store, _ = _engine(tmp_path)
+    video = saved(tmp_path, "Clip")
+    store.insert(_job(State.SAVED, "saved", output_path=str(video)))
+
+    async def rename(name: str) -> None:
+        try:
+            await engine.rename("saved", name, file=True)
+        finally:
+            await engine.close()
+
+    run(rename("Spring sale"))
+    job = JobStore(tmp_path / "jobs.sqlite3").get("saved")
+    assert job is not None and job.name == "Spring sale" and job.output_path == str(tmp_path / "Spring sale.mp4")
+    assert (tmp_path / "Spring sale.txt").exists() and not video.exists()
+
+    engine, store, _ = _engine(tmp_path)
+
+    def broken(*_args: object, **_kwargs: object) -> None:
+        raise StoreError("disk full")
+
+    monkeypatch.setattr(store, "update", broken)
+    with pytest.raises(StoreError):
+        run(rename("Summer sale"))
+    assert (tmp_path / "Spring sale.mp4").exists() and not (tmp_path / "Summer sale.mp4").exists()
+    assert (tmp_path / "Spring sale.txt").exists()
