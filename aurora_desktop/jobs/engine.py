@@ -42,7 +42,7 @@ from aurora_desktop.jobs.model import LocalJob, State, new_token, utcnow
 from aurora_desktop.jobs.naming import clean_text
 from aurora_desktop.jobs.prepare import PreparedInputs
 from aurora_desktop.jobs.runtime import EngineConfig, Runtime
-from aurora_desktop.jobs.saving import sidecar_paths
+from aurora_desktop.jobs.saving import rename_video, sidecar_paths
 from aurora_desktop.jobs.steps import speaking
 from aurora_desktop.jobs.steps.hosting import release_inputs
 from aurora_desktop.jobs.store import JobStore
@@ -159,16 +159,31 @@ class Engine:
         self._driver.spawn(job.id)
         return job
 
-    async def rename(self, job_id: str, name: str) -> LocalJob:
-        """The name in the library. A video already requested keeps the name Creatify has, and a
-        saved file keeps its file name: only what the library shows changes."""
+    async def rename(self, job_id: str, name: str, *, file: bool = False) -> LocalJob:
+        """The name in the library. A video already requested keeps the name Creatify has. With
+        `file`, a saved video's file is renamed too, with its sidecar and transcript, by the rules
+        of saving (jobs/saving.rename_video: safe name, never over another file); the record
+        follows the file (`output_path`)."""
         name = " ".join(name.split())[:NAME_LIMIT]
         if not name:
             raise ValueError("A video needs a name.")
         job = await self._get(job_id)
-        if name == job.name:
+        changes: dict[str, str] = {}
+        if name != job.name:
+            changes["name"] = name
+        if file and job.state is State.SAVED and job.output_path:
+            moved = await asyncio.to_thread(rename_video, Path(job.output_path), name)
+            if str(moved) != job.output_path:
+                changes["output_path"] = str(moved)
+        if not changes:
             return job
-        job = await self.store.update(job_id, History.RENAMED, {"from": job.name}, name=name)
+        data = {"from": job.name} | ({"file_from": job.output_path} if "output_path" in changes else {})
+        try:
+            job = await self.store.update(job_id, History.RENAMED, data, **changes)
+        except BaseException:
+            if "output_path" in changes and job.output_path:  # the record could not follow: nor does the file
+                await asyncio.to_thread(rename_video, Path(changes["output_path"]), Path(job.output_path).stem)
+            raise
         self.rt.emit(JobChanged(job))
         return job
 

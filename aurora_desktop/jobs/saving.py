@@ -1,4 +1,4 @@
-"""Putting a finished video into the library folder, atomically, with its sidecar."""
+"""Putting a finished video into the library folder, atomically, with its sidecar; renaming it there."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from typing import Any
 from aurora_desktop.fileio import temp_beside, write_atomic
 from aurora_desktop.formatting import credits_number
 from aurora_desktop.jobs.model import LocalJob
+from aurora_desktop.jobs.naming import reserve_unique_path, safe_stem
 
 
 def sidecar_data(job: LocalJob) -> dict[str, Any]:
@@ -72,3 +73,41 @@ def move_into_place(partial: Path, target: Path) -> None:
         Path(tmp).unlink(missing_ok=True)
         raise
     partial.unlink(missing_ok=True)
+
+
+def rename_video(video: Path, name: str) -> Path:
+    """Rename a saved video on disk to `name`, with its sidecar and transcript; the new path.
+
+    The same rules as saving: a safe file name (pathvalidate, via naming.safe_stem), in the same
+    folder, never over another file (a name taken, even by a lone sidecar, gets " (2)"); the
+    sidecar's "name" follows. Nothing is left half done: on an error every file moved goes back.
+    """
+    stem = safe_stem(name)
+    if stem == video.stem:
+        return video
+    if not video.is_file():
+        raise FileNotFoundError(errno.ENOENT, "The video is not in its folder any more", str(video))
+    target = reserve_unique_path(video.parent, stem, video.suffix)  # created empty, exclusively: ours
+    moves = [(video, target)] + [
+        (old, new) for old, new in zip(sidecar_paths(video), sidecar_paths(target), strict=True) if old.exists()
+    ]
+    done: list[tuple[Path, Path]] = []
+    try:
+        for old, new in moves:
+            if new != target and new.exists():  # appeared since the name was reserved: never overwrite
+                raise FileExistsError(errno.EEXIST, "A file with this name exists", str(new))
+            os.replace(old, new)
+            done.append((old, new))
+    except BaseException:
+        for old, new in reversed(done):
+            os.replace(new, old)
+        target.unlink(missing_ok=True)
+        raise
+    sidecar = sidecar_paths(target)[0]
+    try:
+        data = json.loads(sidecar.read_bytes())
+        if isinstance(data, dict):
+            write_atomic(sidecar, json.dumps(data | {"name": name}, indent=2).encode("ascii"))
+    except (OSError, ValueError):
+        pass  # no sidecar, or not one of ours: the video's new name is what matters
+    return target

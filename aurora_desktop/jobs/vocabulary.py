@@ -175,3 +175,5 @@ class LibraryAction(enum.StrEnum):
     LISTEN = "listen"  # a script job's speech
     MAKE_VIDEO = "make_video"  # the voice was heard: request the video
     REUSE_VOICE = "reuse_voice"  # another take with the same speech
+    OWN_STORAGE = "own_storage"  # Remedy.OWN_STORAGE: Settings, on the storage choice
+    PASTE_LINKS = "paste_links"  # Remedy.PASTE_LINKS: the job's inputs back in the form, links to paste

@@ -49,7 +49,8 @@ STATUS_FILTERS: dict[str, frozenset[State] | None] = {
             State.DOWNLOADING,
         }
     ),
-    QT_TRANSLATE_NOOP("LibraryPanel", "Finished"): frozenset({State.SAVED}),
+    # The chip of a saved video says "Ready" (status_text): the filter says the same word.
+    QT_TRANSLATE_NOOP("LibraryPanel", "Ready"): frozenset({State.SAVED}),
     QT_TRANSLATE_NOOP("LibraryPanel", "Needs attention"): frozenset(
         {State.FAILED, State.REJECTED, State.NEEDS_ATTENTION}
     ),
@@ -232,8 +233,13 @@ class JobFilterModel(QSortFilterProxyModel):
         self.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
 
     def set_status_filter(self, label: str) -> None:
-        self._states = STATUS_FILTERS.get(label)
-        self.invalidateFilter()
+        if hasattr(self, "beginFilterChange"):  # Qt 6.10+: invalidateFilter() is deprecated (a warning each call)
+            self.beginFilterChange()
+            self._states = STATUS_FILTERS.get(label)
+            self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+        else:  # pragma: no cover - Qt 6.8/6.9
+            self._states = STATUS_FILTERS.get(label)
+            self.invalidateFilter()
 
     def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:
         if self._states is None and not self.filterRegularExpression().pattern():

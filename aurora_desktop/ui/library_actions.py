@@ -20,13 +20,14 @@ from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox, QPushButto
 
 from aurora_desktop import paths, trash
 from aurora_desktop.formatting import credits_text
-from aurora_desktop.jobs.model import LocalJob
+from aurora_desktop.jobs.model import LocalJob, State, is_link
 from aurora_desktop.jobs.report import job_report
 from aurora_desktop.jobs.retry import retry_plan
 from aurora_desktop.jobs.saving import sidecar_paths
 from aurora_desktop.jobs.vocabulary import LibraryAction
 from aurora_desktop.ui.ask import Answer, Icon, Role, ask
 from aurora_desktop.ui.frame import Frame
+from aurora_desktop.ui.rename_dialog import RenameDialog
 from aurora_desktop.ui.reveal import reveal
 
 REMOVE_UNDO_MS = 8000  # how long "Undo" stays after a video is removed
@@ -61,6 +62,14 @@ class LibraryActions(QObject):
         self.removal_timer.setSingleShot(True)
         self.removal_timer.setInterval(REMOVE_UNDO_MS)
         self.removal_timer.timeout.connect(self.commit_removal)
+        frame.library.previewRequested.connect(self.preview)
+
+    def preview(self, job: LocalJob | None) -> None:
+        """The video selected in the library, in the player ready to play (double-click or Enter
+        plays it). A card without a video, or none (a search hid it), leaves the player as it is:
+        only the removal of the video shown empties it (PlayerWidget.release)."""
+        if job is not None and job.state is State.SAVED and job.output_path and Path(job.output_path).exists():
+            self.frame.player.load(Path(job.output_path), autoplay=False)
 
     def run(self, action: LibraryAction, job: LocalJob) -> None:
         HANDLERS[action](self, job)
@@ -157,6 +166,26 @@ class LibraryActions(QObject):
             cancel="",
         )
 
+    @handles(LibraryAction.OWN_STORAGE)
+    def _own_storage(self, job: LocalJob) -> None:
+        self.frame.open_settings(tab="storage")
+
+    @handles(LibraryAction.PASTE_LINKS)
+    def _paste_links(self, job: LocalJob) -> None:
+        """The job's inputs back in the form, the files on this computer left out: the cursor
+        waits in the first link field to fill, and a word says what to paste."""
+        panel = self.frame.create_panel
+        image, audio = (source if is_link(source) else "" for source in (job.image.source, job.audio.source))
+        panel.fill(image, audio, job.model, job.name, job.text_prompt, job.guidance)
+        (panel.audio_zone if image else panel.image_zone).link.setFocus()
+        self.frame.notifier.status(
+            self.tr(
+                "Paste a link (https://…) to the portrait and to the voice, files that are already "
+                "online, then press Generate video."
+            ),
+            20000,
+        )
+
     @handles(LibraryAction.CANCEL)
     def _cancel(self, job: LocalJob) -> None:
         self.frame.tasks.spawn(self._stop(job))
@@ -219,20 +248,24 @@ class LibraryActions(QObject):
         await services.engine.change_model(job.id, model)
         await services.engine.retry(job.id)
 
-    def ask_name(self, job: LocalJob) -> QInputDialog:
-        dialog = QInputDialog(self.frame.widget())
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.setWindowTitle(self.tr("Rename"))
-        dialog.setLabelText(self.tr("New name for “{name}”:").format(name=job.name))
-        dialog.setTextValue(job.name)
-        dialog.textValueSelected.connect(lambda name: self.frame.tasks.spawn(self._rename_to(job, name)))
+    def ask_name(self, job: LocalJob) -> RenameDialog:
+        dialog = RenameDialog(job, self.frame.widget())
+        dialog.chosen.connect(lambda name, file: self.frame.tasks.spawn(self._rename_to(job, name, file=file)))
         dialog.open()  # never exec(): no nested loop
         return dialog
 
-    async def _rename_to(self, job: LocalJob, name: str) -> None:
+    async def _rename_to(self, job: LocalJob, name: str, *, file: bool = False) -> None:
         if (services := self.frame.services) is None or not name.strip():
             return
-        await services.engine.rename(job.id, name)
+        try:
+            await services.engine.rename(job.id, name, file=file)
+        except OSError as exc:  # the file on disk: nothing was changed (jobs/saving.rename_video)
+            self.frame.errors.show(
+                self.tr("The file of “{name}” could not be renamed ({reason}); nothing was changed.").format(
+                    name=job.name, reason=exc.strerror or type(exc).__name__
+                ),
+                f"{type(exc).__name__}: {exc}",
+            )
 
     async def report(self, job: LocalJob) -> str:
         """The job's details for support, its history read off the Qt thread."""
@@ -316,6 +349,8 @@ class LibraryActions(QObject):
         never deleted outright; "Undo" puts everything back for a few seconds."""
         self.commit_removal()  # one pending removal at a time
         trashed: list[trash.Trashed] = []
+        if (selected := self.frame.library.selected_job()) is not None and selected.id == job.id:
+            self.frame.library.unselect()  # the player's empty state, not the next video's
         if job.output_path:
             video = Path(job.output_path)
             self.frame.player.release(video)

@@ -7,7 +7,9 @@ from pathlib import Path
 from PySide6.QtCore import (
     QT_TRANSLATE_NOOP,
     QCoreApplication,
+    QEvent,
     QModelIndex,
+    QObject,
     QPersistentModelIndex,
     QPoint,
     QRect,
@@ -22,6 +24,7 @@ from PySide6.QtGui import (
     QColor,
     QImageReader,
     QKeySequence,
+    QMouseEvent,
     QPainter,
     QPainterPath,
     QPaintEvent,
@@ -46,8 +49,9 @@ from PySide6.QtWidgets import (
 from aurora_desktop.formatting import clock_text, megabytes, time_left
 from aurora_desktop.jobs.actions import may_cancel, may_remove
 from aurora_desktop.jobs.model import LocalJob, State
-from aurora_desktop.jobs.vocabulary import LibraryAction, Phase
+from aurora_desktop.jobs.vocabulary import LibraryAction, Phase, Remedy, rule_for
 from aurora_desktop.ui import theme
+from aurora_desktop.ui.card_actions import CardActions
 from aurora_desktop.ui.job_model import (
     STATUS_FILTERS,
     ElapsedRole,
@@ -60,6 +64,13 @@ from aurora_desktop.ui.job_model import (
     status_text,
     thumbnail_source,
 )
+
+# The window's action for each remedy an error's rule offers (jobs/vocabulary.ERROR_RULES).
+REMEDY_ACTIONS = {
+    Remedy.OWN_STORAGE: LibraryAction.OWN_STORAGE,
+    Remedy.PASTE_LINKS: LibraryAction.PASTE_LINKS,
+    Remedy.TRY_AGAIN: LibraryAction.RETRY,
+}
 
 THUMB = 56
 ROW_HEIGHT = 76
@@ -234,6 +245,7 @@ class LibraryPanel(QWidget):
     """Search + filter + list. Emits what the user asks for; the window does it."""
 
     playRequested = Signal(object)  # LocalJob
+    previewRequested = Signal(object)  # LocalJob | None: the video selected, shown ready to play
     actionRequested = Signal(object, object)  # LibraryAction, LocalJob: ui/library_actions.py does it
 
     # QT_TRANSLATE_NOOP marks the labels for lupdate; self.tr() translates them when the menu is built.
@@ -241,6 +253,8 @@ class LibraryPanel(QWidget):
         (LibraryAction.PLAY, QT_TRANSLATE_NOOP("LibraryPanel", "Play")),
         (LibraryAction.LISTEN, QT_TRANSLATE_NOOP("LibraryPanel", "Listen to the voice")),
         (LibraryAction.MAKE_VIDEO, QT_TRANSLATE_NOOP("LibraryPanel", "Make the video with this voice")),
+        (LibraryAction.OWN_STORAGE, QT_TRANSLATE_NOOP("LibraryPanel", "Use my own storage")),
+        (LibraryAction.PASTE_LINKS, QT_TRANSLATE_NOOP("LibraryPanel", "Paste links instead")),
         (LibraryAction.REUSE_VOICE, QT_TRANSLATE_NOOP("LibraryPanel", "Use this voice for another take")),
         (LibraryAction.FOLDER, QT_TRANSLATE_NOOP("LibraryPanel", "Show in folder")),
         (LibraryAction.SAVE_AS, QT_TRANSLATE_NOOP("LibraryPanel", "Save a copy as…")),
@@ -282,6 +296,27 @@ class LibraryPanel(QWidget):
         rename = QShortcut(QKeySequence(Qt.Key.Key_F2), self.view, self._rename_selected)
         rename.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         self.view.activated.connect(lambda index: self.playRequested.emit(index.data(JobRole)))
+        self.view.selectionModel().currentChanged.connect(
+            lambda index, _: self.previewRequested.emit(index.data(JobRole) if index.isValid() else None)
+        )
+
+        # The card's buttons: one bar on the selected card, one on the card under the pointer.
+        self.selected_bar, self.hover_bar = (
+            CardActions(self.view, self.actions_for, self.remedies_for, self.actionRequested.emit, self.menu_for)
+            for _ in range(2)
+        )
+        self.view.setMouseTracking(True)
+        self.view.viewport().installEventFilter(self)
+        self.view.selectionModel().currentChanged.connect(lambda index, _: self._place_bars(index))
+        self.view.verticalScrollBar().valueChanged.connect(lambda _: self._refresh_bars())
+        for signal in (
+            self.proxy.rowsInserted,
+            self.proxy.rowsRemoved,
+            self.proxy.modelReset,
+            self.proxy.layoutChanged,
+            self.proxy.dataChanged,
+        ):
+            signal.connect(lambda *_: self._refresh_bars())
 
         top = QHBoxLayout()
         top.addWidget(self.search, 1)
@@ -299,6 +334,31 @@ class LibraryPanel(QWidget):
         self._tick.timeout.connect(self.view.viewport().update)
         self._tick.start()
 
+    def _place_bars(self, current: QModelIndex) -> None:
+        self.selected_bar.show_on(current)
+        if self.hover_bar.index == QPersistentModelIndex(current):
+            self.hover_bar.show_on(None)
+
+    def _refresh_bars(self) -> None:
+        # A removed or filtered-out card leaves its bar invalid: it hides (CardActions.refresh).
+        self.selected_bar.refresh()
+        self.hover_bar.refresh()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """The list's viewport: the pointer brings the bar to the card under it; leaving takes it away."""
+        if watched is self.view.viewport():
+            kind = event.type()
+            if kind == QEvent.Type.MouseMove and isinstance(event, QMouseEvent):
+                index = self.view.indexAt(event.position().toPoint())
+                hovered = index.isValid() and index != self.view.currentIndex()
+                if QPersistentModelIndex(index) != self.hover_bar.index:
+                    self.hover_bar.show_on(index if hovered else None)
+            elif kind == QEvent.Type.Leave:
+                self.hover_bar.show_on(None)
+            elif kind == QEvent.Type.Resize:
+                self._refresh_bars()
+        return super().eventFilter(watched, event)
+
     def _update_empty_text(self) -> None:
         filtered = bool(self.search.text()) or self.status.currentIndex() > 0
         self.view.empty_text = (
@@ -311,6 +371,10 @@ class LibraryPanel(QWidget):
     def selected_job(self) -> LocalJob | None:
         index = self.view.currentIndex()
         return index.data(JobRole) if index.isValid() else None
+
+    def unselect(self) -> None:
+        """No video selected (the player shows its empty state)."""
+        self.view.selectionModel().clear()
 
     def select_job(self, job_id: str) -> None:
         for row in range(self.proxy.rowCount()):
@@ -337,7 +401,19 @@ class LibraryPanel(QWidget):
             allowed.add(LibraryAction.REMOVE)
         if job.error_message:
             allowed.add(LibraryAction.DETAILS)
-        return [(key, self.tr(str(label))) for key, label in self.ACTIONS if key in allowed]
+        # What the error's rule offers comes first, in the rule's order (never read off the message).
+        rule = rule_for(job.error_code) if job.state.is_final else None  # stopped: not while it runs again
+        remedies = [REMEDY_ACTIONS[remedy] for remedy in rule.remedies] if rule else []
+        labels = dict(self.ACTIONS)
+        rest = [key for key, _ in self.ACTIONS if key in allowed and key not in remedies]
+        return [(key, self.tr(str(labels[key]))) for key in (*remedies, *rest)]
+
+    def remedies_for(self, job: LocalJob) -> list[tuple[LibraryAction, str]]:
+        """The actions its error's rule offers (shown on its card as buttons)."""
+        if not job.state.is_final:
+            return []
+        remedies = {REMEDY_ACTIONS[remedy] for remedy in rule_for(job.error_code).remedies}
+        return [(key, label) for key, label in self.actions_for(job) if key in remedies]
 
     def _rename_selected(self) -> None:
         job = self.selected_job()
@@ -348,10 +424,14 @@ class LibraryPanel(QWidget):
         index = self.view.indexAt(pos)
         if not index.isValid():
             return
-        job: LocalJob = index.data(JobRole)
+        self.menu_for(index.data(JobRole)).popup(self.view.viewport().mapToGlobal(pos))
+
+    def menu_for(self, job: LocalJob) -> QMenu:
+        """The job's menu (right-click, or its card's "…" button): every action it allows now."""
         menu = QMenu(self)
+        menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         for key, label in self.actions_for(job):
             action = QAction(label, menu)
             action.triggered.connect(lambda _=False, k=key, j=job: self.actionRequested.emit(k, j))
             menu.addAction(action)
-        menu.popup(self.view.viewport().mapToGlobal(pos))
+        return menu

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QImage, QKeyEvent, QMouseEvent, QPixmap, QResizeEvent
-from PySide6.QtMultimedia import QAudioOutput, QMediaPlayer, QVideoFrame
+from PySide6.QtMultimedia import QAudio, QAudioOutput, QMediaPlayer, QVideoFrame
 from PySide6.QtMultimediaWidgets import QVideoWidget
 from PySide6.QtWidgets import (
     QApplication,
@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QStackedLayout,
     QStyle,
     QStyleOptionSlider,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -62,9 +63,17 @@ def multimedia_available() -> bool:
     return _AVAILABLE[0]
 
 
+def loudness(level: int) -> float:
+    """The output's linear volume (0..1) for the bar's level (0..100), on the logarithmic scale
+    people hear: half-way along the bar sounds half as loud, not nearly as loud as the top."""
+    return QAudio.convertVolume(
+        level / 100, QAudio.VolumeScale.LogarithmicVolumeScale, QAudio.VolumeScale.LinearVolumeScale
+    )
+
+
 class SeekBar(QSlider):
-    """A position bar where a click jumps there (a plain QSlider only steps towards the click),
-    and the handle can then be dragged on from the same press."""
+    """A bar (position or volume) where a click jumps there (a plain QSlider only steps towards
+    the click), and the handle can then be dragged on from the same press."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(Qt.Orientation.Horizontal, parent)
@@ -100,7 +109,7 @@ class PlayerWidget(QWidget):
         self.path: Path | None = None
         self.ended = False  # played to the end: the last frame shows and the button replays
         # Made here, never in the media player's slots (they can run inside QMediaPlayer.stop()).
-        self._icons = {name: icons.icon(name) for name in ("play", "pause", "replay")}
+        self._icons = {name: icons.icon(name) for name in ("play", "pause", "replay", "speaker", "muted")}
 
         self.video = QVideoWidget(self)
         self.video.setMinimumHeight(200)
@@ -135,8 +144,12 @@ class PlayerWidget(QWidget):
         self.play_button.clicked.connect(self.toggle)
         self.seek = SeekBar(self)
         self.seek.setAccessibleName(self.tr("Position"))
-        self.time = QLabel("0:00 / 0:00", self)
-        self.volume = QSlider(Qt.Orientation.Horizontal, self)
+        self.time = QLabel("", self)  # empty until a video is shown: no "0:00 / 0:00" over nothing
+        self.mute = QToolButton(self)  # the speaker: a click mutes, another brings the sound back
+        self.mute.setCheckable(True)
+        self.mute.setAutoRaise(True)
+        self.mute.toggled.connect(self._muted)
+        self.volume = SeekBar(self)
         self.volume.setAccessibleName(self.tr("Volume"))
         self.volume.setRange(0, 100)
         self.volume.setValue(80)
@@ -146,7 +159,7 @@ class PlayerWidget(QWidget):
         self.full = QPushButton(icons.icon("fullscreen"), self.tr("Full screen"), self)
         self.full.clicked.connect(self.toggle_fullscreen)
         controls = QHBoxLayout()
-        for w in (self.play_button, self.seek, self.time, self.volume, self.full):
+        for w in (self.play_button, self.seek, self.time, self.mute, self.volume, self.full):
             controls.addWidget(w, 1 if w is self.seek else 0)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -157,7 +170,8 @@ class PlayerWidget(QWidget):
         # (FFmpeg) is not on the way to the window's first paint.
         self._player: QMediaPlayer | None = None
         self.audio: QAudioOutput | None = None
-        self.volume.valueChanged.connect(lambda v: media.set_volume(self.audio, v / 100) if self.audio else None)
+        self._muted(False)
+        self.volume.valueChanged.connect(lambda _: self._apply_volume())
         self.seek.sliderMoved.connect(lambda position: media.seek(self.player, position))
         self._set_controls(False)
 
@@ -178,7 +192,7 @@ class PlayerWidget(QWidget):
         if self._player is None:
             player = self._player = media.made(QMediaPlayer(self))
             self.audio = media.made(QAudioOutput(self))
-            media.set_volume(self.audio, self.volume.value() / 100)
+            self._apply_volume()
             player.setAudioOutput(self.audio)
             player.setVideoOutput(self.video)
             player.durationChanged.connect(self._duration)
@@ -189,12 +203,28 @@ class PlayerWidget(QWidget):
             player.errorOccurred.connect(self._error)
         return self._player
 
+    def _apply_volume(self) -> None:
+        if self.audio is not None:
+            media.set_volume(self.audio, 0.0 if self.mute.isChecked() else loudness(self.volume.value()))
+
+    def _muted(self, muted: bool) -> None:
+        self.mute.setIcon(self._icons["muted" if muted else "speaker"])
+        self.mute.setAccessibleName(self.tr("Sound off: unmute") if muted else self.tr("Mute"))
+        self.mute.setToolTip(self.mute.accessibleName())
+        self._apply_volume()
+
     def _set_controls(self, on: bool) -> None:
         for w in (self.play_button, self.seek, self.full):
             w.setEnabled(on and self.available)
         self.external.setEnabled(self.path is not None)
 
     def load(self, path: Path, autoplay: bool = True) -> None:
+        """Show `path`, playing at once or ready to play (a video selected in the library). The
+        video already shown is not loaded again: it plays on from where it is."""
+        if path == self.path and self._player is not None and self.stage.currentWidget() is not self.fallback:
+            if autoplay and self.player.playbackState() != QMediaPlayer.PlaybackState.PlayingState:
+                self.toggle()
+            return
         self.path = path
         self.ended = False
         self._last_frame = None
@@ -243,7 +273,7 @@ class PlayerWidget(QWidget):
         self.setFocus()
 
     def _controls_visible(self, shown: bool) -> None:
-        for w in (self.play_button, self.seek, self.time, self.volume, self.full):
+        for w in (self.play_button, self.seek, self.time, self.mute, self.volume, self.full):
             w.setVisible(shown)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
@@ -296,6 +326,9 @@ class PlayerWidget(QWidget):
         self._show_time()
 
     def _show_time(self) -> None:
+        if self.path is None:  # the media let go after a removal: the empty state has no clock
+            self.time.setText("")
+            return
         self.time.setText(f"{clock_text(self.player.position() / 1000)} / {clock_text(self.player.duration() / 1000)}")
 
     def _frame(self, frame: QVideoFrame) -> None:
@@ -348,9 +381,15 @@ class PlayerWidget(QWidget):
     def release(self, path: Path) -> None:
         """Let go of `path` if it is the video shown (it is being removed)."""
         if self.path == path:
-            self.leave_fullscreen()
-            self.stop()
-            self.path = None
-            self._set_controls(False)
-            self.seek.setRange(0, 0)
-            self.time.setText("0:00 / 0:00")
+            self.clear()
+
+    def clear(self) -> None:
+        """Back to the empty state: the word where a video plays, no clock, no black box."""
+        self.leave_fullscreen()
+        self.stop()
+        self.path = None
+        self.ended = False
+        self._set_controls(False)
+        self.seek.setRange(0, 0)
+        self.time.setText("")
+        self.stage.setCurrentWidget(self.fallback if not self.available else self.placeholder)

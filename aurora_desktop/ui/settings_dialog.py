@@ -81,7 +81,9 @@ class SettingsDialog(QDialog):
         self.tabs.addTab(self._account_tab(), self.tr("Account"))
         self.tabs.addTab(self._sharing_tab(), self.tr("Sharing"))
         self.tabs.addTab(self._library_tab(), self.tr("Videos"))
-        self.tabs.setCurrentIndex({"account": 0, "sharing": 1, "videos": 2}.get(tab, 0))
+        self.tabs.setCurrentIndex({"account": 0, "sharing": 1, "storage": 1, "videos": 2}.get(tab, 0))
+        if tab == "storage":  # "Use my own storage" (a job's remedy): that choice, its form open
+            self.sharing_storage.setChecked(True)
         self.status = QLabel(self)
         self.status.setWordWrap(True)
         self.status.setAccessibleName(self.tr("Settings status"))

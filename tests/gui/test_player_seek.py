@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QApplication, QVBoxLayout, QWidget
 
 from aurora_desktop.paths import resource
 from aurora_desktop.ui import media
-from aurora_desktop.ui.player import PlayerWidget
+from aurora_desktop.ui.player import PlayerWidget, loudness
 
 
 def shown_player(qtbot) -> tuple[QWidget, PlayerWidget]:
@@ -100,8 +100,8 @@ def test_the_volume_slider_sets_the_sound_level_while_playing(qtbot) -> None:
     _, widget = shown_player(qtbot)
     media.play(widget.player)
     qtbot.waitUntil(lambda: widget.player.position() > 100, timeout=10_000)
-    widget.volume.setValue(30)
-    assert widget.audio is not None and abs(widget.audio.volume() - 0.30) < 0.01
+    widget.volume.setValue(30)  # on the logarithmic scale people hear (issue 23 item 11): well under 0.30
+    assert widget.audio is not None and abs(widget.audio.volume() - loudness(30)) < 0.01 and loudness(30) < 0.1
     widget.volume.setValue(100)
     assert abs(widget.audio.volume() - 1.0) < 0.01
     widget.stop()
