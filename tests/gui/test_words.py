@@ -1,0 +1,33 @@
+"""Issue 23's honest numbers and words on the real window: the error dialog, the setup check,
+the retry that knows the credits, the "another take?" guard, the script's one figure."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QPushButton
+
+from aurora_desktop.ui.errors import ErrorDialog
+
+
+def _button(dialog: ErrorDialog, text: str) -> QPushButton:
+    return next(b for b in dialog.findChildren(QPushButton) if b.text() == text)
+
+
+def test_show_details_shows_the_detail_and_toggles_its_label(qtbot, open_window) -> None:
+    window = open_window(wait_ready=False)
+    dialog = window.errors.show("The video could not be made.", "Creatify answered 502: upstream timed out")
+    qtbot.waitExposed(dialog)
+    # No blank area above the message: the message sits at the top of the dialog.
+    assert dialog.message.geometry().top() <= dialog.layout().contentsMargins().top() + 2
+    show = _button(dialog, "Show details")
+    show.click()
+    assert dialog.details.isVisible()
+    assert show.text() == "Hide details"
+    text = dialog.details.toPlainText()
+    assert text.startswith("Creatify answered 502: upstream timed out")  # the real detail first
+    assert "PySide6" in text  # and the versions
+    # The details have room to be read: more than a line or two.
+    qtbot.waitUntil(lambda: dialog.details.viewport().height() > 4 * dialog.fontMetrics().height())
+    show.click()
+    assert not dialog.details.isVisible() and show.text() == "Show details"
+    assert dialog.message.geometry().top() <= dialog.layout().contentsMargins().top() + 2
+    dialog.close()
