@@ -3,7 +3,9 @@ the retry that knows the credits, the "another take?" guard, the script's one fi
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QPushButton
+import re
+
+from PySide6.QtWidgets import QMessageBox, QPushButton
 
 from aurora_desktop.ui.errors import ErrorDialog
 
@@ -31,3 +33,21 @@ def test_show_details_shows_the_detail_and_toggles_its_label(qtbot, open_window)
     assert not dialog.details.isVisible() and show.text() == "Show details"
     assert dialog.message.geometry().top() <= dialog.layout().contentsMargins().top() + 2
     dialog.close()
+
+
+def test_check_my_setup_in_the_demo_says_what_the_demo_and_my_account_need(qtbot, open_window) -> None:
+    window = open_window(demo=True)
+    window.open_settings()
+    dialog = window.settings_dialog
+    dialog.check_button.click()
+    qtbot.waitUntil(lambda: dialog.report_box is not None and dialog.report_box.isVisible(), timeout=30_000)
+    box = dialog.report_box
+    said = f"{dialog.status.text()}\n{box.text()}\n{box.informativeText()}\n{box.detailedText()}"
+    assert "problem" not in said.lower(), said  # no alarm: the demo needs no keys and no sharing
+    assert box.icon() == QMessageBox.Icon.Information
+    assert "demo" in box.text().lower()
+    assert "My account" in box.informativeText()  # ...and what My account will need, later
+    assert "Creatify keys" in box.informativeText()
+    assert not re.search(r"\((\w+ )?Keyring\)|\(\w+Error\)", said), said  # no class names
+    box.close()
+    dialog.reject()
