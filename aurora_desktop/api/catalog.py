@@ -7,11 +7,10 @@ limit, change one row here; the client, the sandbox and the UI all read it.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from decimal import Decimal
 
-from aurora_desktop.formatting import plain_length
+from aurora_desktop.formatting import plain_length, whole_seconds
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,11 +65,9 @@ def get_model(key: str) -> ModelSpec:
 
 
 def billable_seconds(audio_seconds: float) -> int:
-    """Whole seconds billed: partial seconds round up (10.4 s -> 11)."""
-    if audio_seconds < 0 or math.isnan(audio_seconds):
-        raise ValueError("audio length must be a non-negative number of seconds")
-    # Guard against float noise such as 10.000000001 from a decoder.
-    return math.ceil(round(audio_seconds, 6))
+    """Whole seconds billed: partial seconds round up (10.4 s -> 11), within
+    formatting.WHOLE_SECOND_SLACK of a whole second is that second (4.0001 s -> 4)."""
+    return whole_seconds(audio_seconds)
 
 
 def cost_credits(model: ModelSpec | str, audio_seconds: float) -> Decimal:

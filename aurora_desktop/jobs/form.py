@@ -11,13 +11,12 @@ window asks it before its first paint.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from decimal import Decimal
 
 from aurora_desktop.api.catalog import ModelSpec, cost_credits
 from aurora_desktop.api.speech import SCRIPT_MAX, speech_credits
-from aurora_desktop.formatting import credits_text
+from aurora_desktop.formatting import ROUNDED_UP, credits_text, rounded_up, whole_seconds
 from aurora_desktop.jobs.blockers import BlockerCode, blockers_for
 from aurora_desktop.jobs.limits import script_too_long
 from aurora_desktop.jobs.model import is_link
@@ -185,10 +184,11 @@ class Form:
             speech = self.speech_cost()
             return (
                 f"<b>This video will cost about {credits_text(cost)} credits</b>: {credits_text(speech)} for the "
-                f"voice (about {math.ceil(round(seconds, 6))} s of speech) and {credits_text(cost - speech)} "
+                f"voice (about {whole_seconds(seconds)} s of speech) and {credits_text(cost - speech)} "
                 f"for the video. {left}"
             )
+        why = f"; {ROUNDED_UP}" if rounded_up(seconds) else ""  # said once, where it makes a difference
         return (
-            f"<b>This video will cost {credits_text(cost)} credits</b> ({math.ceil(round(seconds, 6))} s × "
-            f"{credits_text(self.model.credits_per_second)}/s). {left}"
+            f"<b>This video will cost {credits_text(cost)} credits</b> ({whole_seconds(seconds)} s × "
+            f"{credits_text(self.model.credits_per_second)}/s{why}). {left}"
         )

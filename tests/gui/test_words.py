@@ -5,9 +5,21 @@ from __future__ import annotations
 
 import re
 
+import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox, QPushButton
 
+from aurora_desktop.api.catalog import cost_credits
+from aurora_desktop.api.speech import speech_credits
+from aurora_desktop.formatting import credits_text
+from aurora_desktop.jobs.model import State
+from aurora_desktop.jobs.report import job_report
 from aurora_desktop.ui.errors import ErrorDialog
+from aurora_desktop.ui.job_model import detail_text
+from tests.fixtures.media_files import SAMPLE_IMAGE
+from tests.fixtures.sandbox import Sandbox
+from tests.gui.test_script_window import only_job, open_script_tab, pick
+from tests.gui.test_window import drop_files
 
 
 def _button(dialog: ErrorDialog, text: str) -> QPushButton:
@@ -51,3 +63,32 @@ def test_check_my_setup_in_the_demo_says_what_the_demo_and_my_account_need(qtbot
     assert not re.search(r"\((\w+ )?Keyring\)|\(\w+Error\)", said), said  # no class names
     box.close()
     dialog.reject()
+
+
+SCRIPT_21 = " ".join(["Fresh bread every morning and cakes for every party, always."] * 2 + ["Welcome."])
+
+
+def test_a_script_job_says_one_length_and_its_whole_cost_everywhere(qtbot, open_window, make_sandbox) -> None:
+    sb: Sandbox = make_sandbox("--job-seconds", "1")
+    window = open_window(sb)
+    panel, script = open_script_tab(qtbot, window)
+    assert drop_files(panel.image_zone, SAMPLE_IMAGE)
+    pick(qtbot, script, "ava british")
+    qtbot.keyClicks(script.editor, SCRIPT_21)
+    seconds = len(SCRIPT_21.split()) * 0.4  # the sandbox speaks at 150 words a minute: 8.4 s
+    assert seconds == pytest.approx(8.4)
+    qtbot.waitUntil(lambda: "Remaining credits: 1000" in panel.price.text(), timeout=10_000)
+    # One figure, one rounding: whole seconds, rounded up, as billed (9), in the editor and the price.
+    assert "about 9 seconds of speech" in script.count.text(), script.count.text()
+    assert "about 9 s of speech" in panel.price.text(), panel.price.text()
+    speech, video = speech_credits(seconds), cost_credits("aurora_v1", seconds)
+    qtbot.waitUntil(lambda: panel.generate_button.isEnabled(), timeout=10_000)
+    qtbot.mouseClick(panel.generate_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: len(window.model.jobs()) == 1, timeout=10_000)
+    qtbot.waitUntil(lambda: only_job(window).state is State.SAVED, timeout=60_000)
+    job = only_job(window)
+    assert job.credits_used == video and job.speech_credits == speech
+    # The library row says all the video cost: the voice and the video.
+    row = detail_text(job)
+    assert f"{credits_text(speech + video)} credits" in row, row
+    assert f"credits {credits_text(speech + video)}" in job_report(job, [])
