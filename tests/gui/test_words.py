@@ -14,10 +14,12 @@ from aurora_desktop.api.speech import speech_credits
 from aurora_desktop.formatting import credits_text
 from aurora_desktop.jobs.model import State
 from aurora_desktop.jobs.report import job_report
+from aurora_desktop.jobs.vocabulary import LibraryAction
 from aurora_desktop.ui.errors import ErrorDialog
 from aurora_desktop.ui.job_model import detail_text
-from tests.fixtures.media_files import SAMPLE_IMAGE
+from tests.fixtures.media_files import SAMPLE_AUDIO, SAMPLE_IMAGE
 from tests.fixtures.sandbox import Sandbox
+from tests.gui.boxes import shown_box
 from tests.gui.test_script_window import only_job, open_script_tab, pick
 from tests.gui.test_window import drop_files
 
@@ -92,3 +94,37 @@ def test_a_script_job_says_one_length_and_its_whole_cost_everywhere(qtbot, open_
     row = detail_text(job)
     assert f"{credits_text(speech + video)} credits" in row, row
     assert f"credits {credits_text(speech + video)}" in job_report(job, [])
+
+
+def test_try_again_with_too_few_credits_says_so_first_and_offers_the_model_that_fits(
+    qtbot, open_window, make_sandbox
+) -> None:
+    sb: Sandbox = make_sandbox("--credits", "10", "--job-seconds", "1")
+    sb.fault(kind="status", status=404, body={"detail": "gone"}, method="GET", path="/sandbox/files/", times=1)
+    window = open_window(sb)
+    panel = window.create_panel
+    drop_files(panel, SAMPLE_IMAGE, SAMPLE_AUDIO)  # 7.6 s: 8 credits on Aurora v1
+    qtbot.waitUntil(panel.generate_button.isEnabled, timeout=10_000)
+    qtbot.mouseClick(panel.generate_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: len(window.model.jobs()) == 1 and only_job(window).state is State.FAILED, timeout=30_000)
+    failed = only_job(window)
+    # Another video on Aurora v1 Fast spends 4 of the 10 credits: 6 are left, the first needs 8.
+    panel.set_model("aurora_v1_fast")
+    qtbot.waitUntil(panel.generate_button.isEnabled, timeout=10_000)
+    qtbot.mouseClick(panel.generate_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: any(j.state is State.SAVED for j in window.model.jobs()), timeout=30_000)
+    qtbot.waitUntil(lambda: panel.remaining == 6, timeout=10_000)
+    asked = sb.stats()["jobs"]
+
+    window.library.actionRequested.emit(LibraryAction.RETRY, window.model.job(failed.id))
+    qtbot.waitUntil(lambda: shown_box(window, "Not enough credits") is not None, timeout=5_000)
+    box = shown_box(window, "Not enough credits")
+    assert "8 credits" in box.text() and "you have 6" in box.text()
+    assert "Aurora v1 Fast would cost 4: switch?" in box.text()
+    qtbot.wait(300)
+    assert sb.stats()["jobs"] == asked  # nothing was sent before the user answered
+    [switch] = [b for b in box.buttons() if b.text() == "Switch to Aurora v1 Fast"]
+    switch.click()
+    qtbot.waitUntil(lambda: window.model.job(failed.id).state is State.SAVED, timeout=30_000)
+    assert window.model.job(failed.id).model == "aurora_v1_fast"
+    assert sb.stats()["remaining_credits"] == 2
