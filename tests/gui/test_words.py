@@ -128,3 +128,32 @@ def test_try_again_with_too_few_credits_says_so_first_and_offers_the_model_that_
     qtbot.waitUntil(lambda: window.model.job(failed.id).state is State.SAVED, timeout=30_000)
     assert window.model.job(failed.id).model == "aurora_v1_fast"
     assert sb.stats()["remaining_credits"] == 2
+
+
+def test_another_take_is_asked_when_what_is_sent_is_the_same_not_when_advanced_was_merely_opened(
+    qtbot, open_window, make_sandbox
+) -> None:
+    sb: Sandbox = make_sandbox("--job-seconds", "1")
+    window = open_window(sb)
+    panel = window.create_panel
+    assert drop_files(panel, SAMPLE_IMAGE, SAMPLE_AUDIO)
+    qtbot.waitUntil(lambda: panel.generate_button.isEnabled() and panel.remaining is not None, timeout=15_000)
+    qtbot.mouseClick(panel.generate_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.model.rowCount() == 1 and panel.generate_button.isEnabled(), timeout=15_000)
+
+    # Opening Advanced alone changes nothing that is sent (no prompt, the usual guidance): asked.
+    panel.advanced.click()
+    assert panel.advanced_options.isVisible()
+    qtbot.mouseClick(panel.generate_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: shown_box(window, "charged again") is not None, timeout=5_000)
+    box = shown_box(window, "charged again")
+    [cancel] = [b for b in box.buttons() if box.buttonRole(b) == QMessageBox.ButtonRole.RejectRole]
+    cancel.click()
+    qtbot.waitUntil(lambda: shown_box(window, "charged again") is None and panel.generate_button.isEnabled())
+    assert window.model.rowCount() == 1
+
+    # A prompt is something sent: a different video, not asked about.
+    panel.prompt_edit.setPlainText("warm light, slight smile")
+    qtbot.mouseClick(panel.generate_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.model.rowCount() == 2, timeout=15_000)
+    assert shown_box(window, "charged again") is None
