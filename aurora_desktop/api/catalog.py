@@ -91,8 +91,18 @@ def too_long_message(duration: float, model: ModelSpec) -> str:
             f"The audio is {clip} long; the longest any model takes is {plain_length(longest.max_audio_seconds)} "
             f"({longest.label}). Shorten the clip."
         )
-    choices = " or ".join(f"{m.label} (up to {plain_length(m.max_audio_seconds)})" for m in fits[:2])
+    # Every model that takes it, grouped by how long a clip it takes (longest first).
+    limits = sorted({m.max_audio_seconds for m in fits}, reverse=True)
+    groups = [[m.label for m in fits if m.max_audio_seconds == limit] for limit in limits]
+    choices = ", or ".join(
+        f"{_either(labels)} (up to {plain_length(limit)})" for labels, limit in zip(groups, limits, strict=True)
+    )
     return (
         f"The audio is {clip} long; {model.label} takes clips up to {plain_length(model.max_audio_seconds)}. "
         f"Choose {choices}, or shorten the clip."
     )
+
+
+def _either(labels: list[str]) -> str:
+    """ "A", "A or B", "A, B or C"."""
+    return labels[0] if len(labels) == 1 else f"{', '.join(labels[:-1])} or {labels[-1]}"

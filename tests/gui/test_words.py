@@ -17,7 +17,7 @@ from aurora_desktop.jobs.report import job_report
 from aurora_desktop.jobs.vocabulary import LibraryAction
 from aurora_desktop.ui.errors import ErrorDialog
 from aurora_desktop.ui.job_model import detail_text
-from tests.fixtures.media_files import SAMPLE_AUDIO, SAMPLE_IMAGE
+from tests.fixtures.media_files import SAMPLE_AUDIO, SAMPLE_IMAGE, make_wav
 from tests.fixtures.sandbox import Sandbox
 from tests.gui.boxes import shown_box
 from tests.gui.test_script_window import only_job, open_script_tab, pick
@@ -157,3 +157,16 @@ def test_another_take_is_asked_when_what_is_sent_is_the_same_not_when_advanced_w
     qtbot.mouseClick(panel.generate_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: window.model.rowCount() == 2, timeout=15_000)
     assert shown_box(window, "charged again") is None
+
+
+def test_a_clip_too_long_for_its_model_is_told_every_model_that_takes_it(qtbot, open_window, tmp_path) -> None:
+    window = open_window(demo=True)
+    panel = window.create_panel
+    drop_files(panel, SAMPLE_IMAGE, make_wav(tmp_path / "twenty.wav", 20))
+    qtbot.waitUntil(lambda: panel.generate_button.isEnabled(), timeout=15_000)
+    panel.set_model("aurora_v2_2k")
+    said = panel.reason.text()
+    assert "takes clips up to 14 seconds" in said
+    for label in ("Aurora v1", "Aurora v1 Fast", "Aurora v2 480p", "Aurora v2 720p", "Aurora v2 1080p"):
+        assert label in said, said
+    assert "Aurora v2 720p or Aurora v2 1080p (up to 1 minute)" in said
