@@ -111,6 +111,9 @@ class Session(QObject):
         welcome.set_busy(True)
         try:
             credits = await self._test_keys(Credentials(api_id, api_key))
+        except AuthError:
+            welcome.show_rejected()  # the fields to fix are on the welcome page, not in Settings
+            return
         except ApiError as exc:
             welcome.show_status(as_test_result(exc), problem=True)
             return

@@ -312,6 +312,12 @@ class SettingsDialog(QDialog):
         return await credits_with(Credentials(self.api_id.text().strip(), self.api_key.text().strip()), self.api_base)
 
     async def _test_connection(self) -> None:
+        if not (self.api_id.text().strip() and self.api_key.text().strip()):
+            # Nothing to test yet: ask for the keys, never a network problem.
+            self.test_result.setText(
+                self.tr("Enter your API ID and API key first (in Creatify: Settings → API), then test.")
+            )
+            return
         self.test_result.setText(self.tr("Testing…"))
         try:
             credits = await self._test_keys()

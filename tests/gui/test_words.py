@@ -170,3 +170,32 @@ def test_a_clip_too_long_for_its_model_is_told_every_model_that_takes_it(qtbot, 
     for label in ("Aurora v1", "Aurora v1 Fast", "Aurora v2 480p", "Aurora v2 720p", "Aurora v2 1080p"):
         assert label in said, said
     assert "Aurora v2 720p or Aurora v2 1080p (up to 1 minute)" in said
+
+
+def test_test_connection_with_empty_fields_asks_for_the_keys(qtbot, open_window) -> None:
+    window = open_window(demo=True)
+    window.open_settings()
+    dialog = window.settings_dialog
+    dialog.api_id.clear()
+    dialog.api_key.clear()
+    dialog.test_button.click()
+    qtbot.waitUntil(lambda: dialog.test_result.text() not in ("", "Testing…"), timeout=10_000)
+    said = dialog.test_result.text()
+    assert "Enter your API ID and API key" in said, said
+    assert "internet" not in said and "reach" not in said
+    dialog.reject()
+
+
+def test_keys_rejected_on_the_welcome_page_point_at_its_own_fields(qtbot, open_window, make_sandbox) -> None:
+    sb: Sandbox = make_sandbox()
+    window = open_window(sb, keys_in_env=False, wait_ready=False)
+    qtbot.waitUntil(lambda: window.pages.currentWidget() is window.welcome, timeout=10_000)
+    welcome = window.welcome
+    welcome.api_id.setText("not-my-id")
+    welcome.api_key.setText("not-my-key")
+    qtbot.mouseClick(welcome.connect_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "did not accept" in welcome.status.text(), timeout=15_000)
+    said = welcome.status.text()
+    assert "Settings →" not in said.replace("Settings → API", "") and "in Settings" not in said, said
+    assert "API Dashboard" not in said
+    assert "fields above" in said and "Settings → API" in said  # where to copy them from, where to paste
