@@ -85,6 +85,7 @@ class Form:
     silence_accepted: bool = False  # ...and the user chose to use it anyway
     script: ScriptFacts | None = None  # the voice is a typed script (None: a clip)
     remaining: Decimal | None = None  # the account's credits; None while unknown
+    credits_unchecked: bool = False  # ...and Creatify could not be asked (offline)
     sharing_ready: bool = True  # local files can reach Creatify
     demo: bool = False  # the balance is the demo's, not money
     busy: bool = False  # a video is being started
@@ -166,6 +167,11 @@ class Form:
             if self.remaining is None:
                 return ""
             return f"Demo credits left: {credits_text(self.remaining)} (pretend credits; nothing is spent)."
+        if self.remaining is None and self.credits_unchecked:
+            return (
+                "Remaining credits: could not check (Creatify cannot be reached); "
+                "checked again when the connection is back."
+            )
         if self.remaining is None:
             return "Remaining credits: checking…"
         return f"Remaining credits: {credits_text(self.remaining)}."

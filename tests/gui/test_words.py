@@ -199,3 +199,21 @@ def test_keys_rejected_on_the_welcome_page_point_at_its_own_fields(qtbot, open_w
     assert "Settings →" not in said.replace("Settings → API", "") and "in Settings" not in said, said
     assert "API Dashboard" not in said
     assert "fields above" in said and "Settings → API" in said  # where to copy them from, where to paste
+
+
+def test_remaining_credits_checking_ends_offline_and_is_checked_again(
+    qtbot, open_window, make_sandbox, monkeypatch
+) -> None:
+    from aurora_desktop.ui import session
+
+    monkeypatch.setattr(session, "CREDITS_RETRY_SECONDS", (1.0,))
+    sb: Sandbox = make_sandbox()
+    # Every attempt of the first check is cut off (the window's client tries 4 times): as offline.
+    sb.fault(kind="drop", method="GET", path="/api/remaining_credits/", times=4)
+    window = open_window(sb)
+    panel = window.create_panel
+    qtbot.waitUntil(lambda: "could not check" in panel.price.text(), timeout=20_000)
+    assert "checking…" not in panel.price.text()
+    assert "when the connection is back" in panel.price.text()
+    # Checked again by itself: the balance shows once Creatify answers.
+    qtbot.waitUntil(lambda: "Remaining credits: 1000" in panel.price.text(), timeout=20_000)
