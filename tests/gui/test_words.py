@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QUrl
 from PySide6.QtWidgets import QMessageBox, QPushButton
 
 from aurora_desktop.api.catalog import cost_credits
@@ -217,3 +217,23 @@ def test_remaining_credits_checking_ends_offline_and_is_checked_again(
     assert "when the connection is back" in panel.price.text()
     # Checked again by itself: the balance shows once Creatify answers.
     qtbot.waitUntil(lambda: "Remaining credits: 1000" in panel.price.text(), timeout=20_000)
+
+
+def test_a_pasted_file_link_to_an_existing_heic_is_taken_as_that_file(qtbot, open_window, tmp_path) -> None:
+    import pillow_heif
+    from PIL import Image
+
+    folder = tmp_path / "My photos"
+    folder.mkdir()
+    path = folder / "IMG_0001.HEIC"
+    pillow_heif.from_pillow(Image.new("RGB", (480, 640), (200, 120, 90))).save(str(path), quality=80)
+    window = open_window(demo=True)
+    panel = window.create_panel
+    link = QUrl.fromLocalFile(str(path)).toString(QUrl.ComponentFormattingOption.FullyEncoded)  # …/My%20photos/…
+    assert link.startswith("file://") and "%20" in link
+    panel.image_zone.link.setText(link)
+    panel.image_zone.link.editingFinished.emit()
+    qtbot.waitUntil(lambda: panel.image_facts is not None or bool(panel.image_error), timeout=15_000)
+    assert panel.image_source == str(path), panel.image_source
+    assert not panel.image_error, panel.image_error
+    assert "does not exist" not in panel.image_zone.warning.text()
