@@ -5,11 +5,12 @@ from __future__ import annotations
 import math
 from decimal import Decimal
 
-# A length measured here is known to about one sample of the 8 kHz loudness envelope (1/8000 s)
-# after resampling, which moves a clip's end by a sample or two; a float sum adds ~1e-9. So a
-# length within 1 ms above a whole second *is* that second: 4.0001 s is billed 4 s, never 5.
-# More than that (an MP3's padding, 26 ms a frame) is sound Creatify counts too, and is billed.
-WHOLE_SECOND_SLACK = 0.001
+# A clip's length is measured here by decoding it, resampled to 48 kHz and read at 8 kHz: the
+# resampling moves the end by a few samples (a 4.000 s WAV reads 3.998 s at 8 kHz, 3.99975 s at
+# 44.1 kHz), and a float sum adds ~1e-9. So a length within 5 ms of a whole second *is* that
+# second: 4.0001 s is billed 4 s, never 5, and 3.998 s is not "rounded up". More than that (an
+# MP3's padding is 26 ms a frame) is sound Creatify counts too, and is billed.
+WHOLE_SECOND_SLACK = 0.005
 
 
 def clock_text(seconds: float) -> str:

@@ -237,3 +237,17 @@ def test_a_pasted_file_link_to_an_existing_heic_is_taken_as_that_file(qtbot, ope
     assert panel.image_source == str(path), panel.image_source
     assert not panel.image_error, panel.image_error
     assert "does not exist" not in panel.image_zone.warning.text()
+
+
+def test_the_price_explains_whole_seconds_once_and_a_4_second_clip_is_billed_4(qtbot, open_window, tmp_path) -> None:
+    window = open_window(demo=True)
+    panel = window.create_panel
+    panel.set_model("aurora_v1")
+    drop_files(panel, SAMPLE_IMAGE, SAMPLE_AUDIO)  # 7.6 s
+    qtbot.waitUntil(lambda: "will cost 8 credits" in panel.price.text(), timeout=15_000)
+    price = panel.price.text()
+    assert "(8 s × 1/s; Creatify bills whole seconds, rounded up)" in price, price
+    assert price.count("whole seconds") == 1
+    panel.set_audio(str(make_wav(tmp_path / "four.wav", 4)))
+    qtbot.waitUntil(lambda: "will cost 4 credits" in panel.price.text(), timeout=15_000)
+    assert "(4 s × 1/s)" in panel.price.text() and "rounded up" not in panel.price.text()
