@@ -45,6 +45,16 @@ class Check:
 
 # What only My account needs: the demo runs on this computer without keys, Creatify or sharing.
 ACCOUNT_PARTS = ("Password store", "Creatify keys", "Creatify", "Sharing local files")
+# In the demo, what My account will need, in a creator's words (the checks' own fixes are for
+# someone setting up now, some of them on the command line).
+ACCOUNT_NEEDS = {
+    "Password store": "A place for your keys: this computer has no password store, so they can be kept "
+    "for one session at a time.",
+    "Creatify keys": "Your API ID and API key, from Creatify → Settings → API, pasted in My account.",
+    "Creatify": "Creatify answering with those keys (checked once they are in).",
+    "Sharing local files": "A way for Creatify to get your files: Quick links, your own storage, or links "
+    "you paste (Settings → Sharing).",
+}
 DEMO = Check("Demo", True, "Runs on this computer: it needs no keys, no sharing of files and no internet.")
 
 
@@ -233,7 +243,15 @@ async def run_checks(
         if owns:
             secrets.close()
     if demo:
-        checks = [DEMO, *(replace(c, later=True) if c.name in ACCOUNT_PARTS and not c.ok else c for c in checks)]
+        checks = [
+            DEMO,
+            *(
+                replace(c, later=True, fix=ACCOUNT_NEEDS.get(c.name, c.fix))
+                if c.name in ACCOUNT_PARTS and not c.ok
+                else c
+                for c in checks
+            ),
+        ]
     return checks
 
 
