@@ -207,6 +207,7 @@ class LocalJob:
             "remote_status": self.remote_status,
             "progress": round(self.progress, 3),
             "credits_used": credits_number(self.credits_used),
+            "credits_total": credits_number(self.credits_total),  # the voice and the video, as the library says
             "cost_estimate": credits_number(self.cost_estimate),
             "audio_seconds": self.audio_seconds,
             "script": self.script,
