@@ -13,7 +13,7 @@ import os
 import platform
 import shutil
 import sys
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 
 from aurora_desktop import __version__, endpoint, paths
 from aurora_desktop.api import ApiError, AuthError, Credentials
@@ -35,6 +35,27 @@ class Check:
     ok: bool
     text: str  # what was found, in plain words
     fix: str = ""  # what to do, when not ok
+    later: bool = False  # in the demo: not needed now, only once the user switches to My account
+
+    @property
+    def problem(self) -> bool:
+        """Something to fix for what the user is doing now (the demo, or My account)."""
+        return not self.ok and not self.later
+
+
+# What only My account needs: the demo runs on this computer without keys, Creatify or sharing.
+ACCOUNT_PARTS = ("Password store", "Creatify keys", "Creatify", "Sharing local files")
+# In the demo, what My account will need, in a creator's words (the checks' own fixes are for
+# someone setting up now, some of them on the command line).
+ACCOUNT_NEEDS = {
+    "Password store": "A place for your keys: this computer has no password store, so they can be kept "
+    "for one session at a time.",
+    "Creatify keys": "Your API ID and API key, from Creatify → Settings → API, pasted in My account.",
+    "Creatify": "Creatify answering with those keys (checked once they are in).",
+    "Sharing local files": "A way for Creatify to get your files: Quick links, your own storage, or links "
+    "you paste (Settings → Sharing).",
+}
+DEMO = Check("Demo", True, "Runs on this computer: it needs no keys, no sharing of files and no internet.")
 
 
 def _versions() -> Check:
@@ -202,7 +223,10 @@ async def run_checks(
     secrets: SecretStore | None = None,
     api_base: str | None = None,
     hosting: str = "auto",
+    demo: bool = False,
 ) -> list[Check]:
+    """Every part, one line each. `demo`: the window is in the demo; what only My account needs
+    and is not there yet is marked `later`, not a problem."""
     on_disk, settings_problem = await asyncio.to_thread(Settings.read)  # the file, even when given settings
     settings = settings or on_disk
     owns = secrets is None
@@ -218,6 +242,16 @@ async def run_checks(
     finally:
         if owns:
             secrets.close()
+    if demo:
+        checks = [
+            DEMO,
+            *(
+                replace(c, later=True, fix=ACCOUNT_NEEDS.get(c.name, c.fix))
+                if c.name in ACCOUNT_PARTS and not c.ok
+                else c
+                for c in checks
+            ),
+        ]
     return checks
 
 
@@ -236,7 +270,8 @@ def last_report() -> str:
 def as_text(checks: list[Check]) -> str:
     lines = []
     for check in checks:
-        lines.append(f"{'OK     ' if check.ok else 'PROBLEM'}  {check.name}: {check.text}")
+        mark = "OK     " if check.ok else "LATER  " if check.later else "PROBLEM"
+        lines.append(f"{mark}  {check.name}: {check.text}")
         if not check.ok and check.fix:
             lines.append(f"         → {check.fix}")
     return "\n".join(lines)

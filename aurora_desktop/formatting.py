@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
+import math
 from decimal import Decimal
+
+# A clip's length is measured here by decoding it, resampled to 48 kHz and read at 8 kHz: the
+# resampling moves the end by a few samples (a 4.000 s WAV reads 3.998 s at 8 kHz, 3.99975 s at
+# 44.1 kHz), and a float sum adds ~1e-9. So a length within 5 ms of a whole second *is* that
+# second: 4.0001 s is billed 4 s, never 5, and 3.998 s is not "rounded up". More than that (an
+# MP3's padding is 26 ms a frame) is sound Creatify counts too, and is billed.
+WHOLE_SECOND_SLACK = 0.005
 
 
 def clock_text(seconds: float) -> str:
@@ -36,6 +44,22 @@ def plain_length(seconds: float) -> str:
     if rest == 0:
         return f"{minutes} minute{'s' if minutes != 1 else ''}"
     return f"{minutes} min {rest} s"
+
+
+def whole_seconds(seconds: float) -> int:
+    """Seconds as Creatify bills them: whole seconds, rounded up (10.4 s -> 11, 4.0 s -> 4).
+    The one figure for a voice's length in the price, the script editor and the command line."""
+    if seconds < 0 or math.isnan(seconds):
+        raise ValueError("a length must be a non-negative number of seconds")
+    return math.ceil(seconds - WHOLE_SECOND_SLACK) if seconds > WHOLE_SECOND_SLACK else 0
+
+
+def rounded_up(seconds: float) -> bool:
+    """The length is billed as more than it is (4.3 s as 5 s): then the price says why, once."""
+    return whole_seconds(seconds) - seconds > WHOLE_SECOND_SLACK
+
+
+ROUNDED_UP = "Creatify bills whole seconds, rounded up"
 
 
 def credits_text(value: Decimal | float) -> str:

@@ -203,7 +203,8 @@ class SecretStore:
         except keyring.errors.KeyringLocked:
             return StoreInfo(name, True, False, locked_message(self.platform))
         except keyring.errors.KeyringError as exc:
-            return StoreInfo(name, True, False, f"{self._no_keyring()} ({type(exc).__name__})")
+            log.info("password store unusable: %s", type(exc).__name__)  # the class name is for support, not words
+            return StoreInfo(name, True, False, self._no_keyring())
         return StoreInfo(name, True, False, None)
 
     def _no_keyring(self) -> str:

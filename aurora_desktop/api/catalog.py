@@ -7,11 +7,10 @@ limit, change one row here; the client, the sandbox and the UI all read it.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from decimal import Decimal
 
-from aurora_desktop.formatting import plain_length
+from aurora_desktop.formatting import plain_length, whole_seconds
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,11 +65,9 @@ def get_model(key: str) -> ModelSpec:
 
 
 def billable_seconds(audio_seconds: float) -> int:
-    """Whole seconds billed: partial seconds round up (10.4 s -> 11)."""
-    if audio_seconds < 0 or math.isnan(audio_seconds):
-        raise ValueError("audio length must be a non-negative number of seconds")
-    # Guard against float noise such as 10.000000001 from a decoder.
-    return math.ceil(round(audio_seconds, 6))
+    """Whole seconds billed: partial seconds round up (10.4 s -> 11), within
+    formatting.WHOLE_SECOND_SLACK of a whole second is that second (4.0001 s -> 4)."""
+    return whole_seconds(audio_seconds)
 
 
 def cost_credits(model: ModelSpec | str, audio_seconds: float) -> Decimal:
@@ -94,8 +91,18 @@ def too_long_message(duration: float, model: ModelSpec) -> str:
             f"The audio is {clip} long; the longest any model takes is {plain_length(longest.max_audio_seconds)} "
             f"({longest.label}). Shorten the clip."
         )
-    choices = " or ".join(f"{m.label} (up to {plain_length(m.max_audio_seconds)})" for m in fits[:2])
+    # Every model that takes it, grouped by how long a clip it takes (longest first).
+    limits = sorted({m.max_audio_seconds for m in fits}, reverse=True)
+    groups = [[m.label for m in fits if m.max_audio_seconds == limit] for limit in limits]
+    choices = ", or ".join(
+        f"{_either(labels)} (up to {plain_length(limit)})" for labels, limit in zip(groups, limits, strict=True)
+    )
     return (
         f"The audio is {clip} long; {model.label} takes clips up to {plain_length(model.max_audio_seconds)}. "
         f"Choose {choices}, or shorten the clip."
     )
+
+
+def _either(labels: list[str]) -> str:
+    """ "A", "A or B", "A, B or C"."""
+    return labels[0] if len(labels) == 1 else f"{', '.join(labels[:-1])} or {labels[-1]}"

@@ -29,6 +29,7 @@ from aurora_desktop.api.models import (
     parse_job_id,
     parse_list,
 )
+from aurora_desktop.formatting import whole_seconds
 
 log = logging.getLogger(__name__)
 
@@ -42,7 +43,7 @@ WORDS_PER_MINUTE = 150  # a calm speaking pace: the estimate before the first re
 
 def speech_credits(seconds: float) -> Decimal:
     """What speech of `seconds` costs: 1 credit per started 30 s (the least forgiving reading)."""
-    return Decimal(max(1, math.ceil(round(seconds, 6) / SECONDS_PER_CREDIT)))
+    return Decimal(max(1, math.ceil(whole_seconds(seconds) / SECONDS_PER_CREDIT)))
 
 
 def estimate_seconds(script: str, words_per_minute: float = WORDS_PER_MINUTE) -> float:

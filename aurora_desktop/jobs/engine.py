@@ -208,10 +208,13 @@ class Engine:
 
     async def change_model(self, job_id: str, model: str) -> LocalJob:
         """Another model for a job that stopped before its video was requested (e.g. a voice too
-        long for the first one); the price follows. The video already paid for cannot change."""
+        long for the first one, or a cheaper one when the credits are too few to retry); the price
+        follows. A video Creatify has or is making cannot change; one it failed (refunded) is
+        asked again as a new request on retry, so it may."""
         spec = get_model(model)
         job = await self._get(job_id)
-        if not job.state.is_final or job.state is State.SAVED or job.remote_id:
+        at_creatify = job.remote_id is not None and job.state is not State.FAILED
+        if not job.state.is_final or job.state is State.SAVED or at_creatify:
             raise JobBusy("The model can only be changed before the video is requested.")
         made = job.speech_made and job.speech_credits is not None
         speech = (job.speech_credits or Decimal(0)) if made else speech_credits(job.audio_seconds or 0.0)

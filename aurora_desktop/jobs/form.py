@@ -11,13 +11,12 @@ window asks it before its first paint.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from decimal import Decimal
 
 from aurora_desktop.api.catalog import ModelSpec, cost_credits
 from aurora_desktop.api.speech import SCRIPT_MAX, speech_credits
-from aurora_desktop.formatting import credits_text
+from aurora_desktop.formatting import ROUNDED_UP, credits_text, rounded_up, whole_seconds
 from aurora_desktop.jobs.blockers import BlockerCode, blockers_for
 from aurora_desktop.jobs.limits import script_too_long
 from aurora_desktop.jobs.model import is_link
@@ -86,6 +85,7 @@ class Form:
     silence_accepted: bool = False  # ...and the user chose to use it anyway
     script: ScriptFacts | None = None  # the voice is a typed script (None: a clip)
     remaining: Decimal | None = None  # the account's credits; None while unknown
+    credits_unchecked: bool = False  # ...and Creatify could not be asked (offline)
     sharing_ready: bool = True  # local files can reach Creatify
     demo: bool = False  # the balance is the demo's, not money
     busy: bool = False  # a video is being started
@@ -167,6 +167,11 @@ class Form:
             if self.remaining is None:
                 return ""
             return f"Demo credits left: {credits_text(self.remaining)} (pretend credits; nothing is spent)."
+        if self.remaining is None and self.credits_unchecked:
+            return (
+                "Remaining credits: could not check (Creatify cannot be reached); "
+                "checked again when the connection is back."
+            )
         if self.remaining is None:
             return "Remaining credits: checking…"
         return f"Remaining credits: {credits_text(self.remaining)}."
@@ -185,10 +190,11 @@ class Form:
             speech = self.speech_cost()
             return (
                 f"<b>This video will cost about {credits_text(cost)} credits</b>: {credits_text(speech)} for the "
-                f"voice (about {math.ceil(round(seconds, 6))} s of speech) and {credits_text(cost - speech)} "
+                f"voice (about {whole_seconds(seconds)} s of speech) and {credits_text(cost - speech)} "
                 f"for the video. {left}"
             )
+        why = f"; {ROUNDED_UP}" if rounded_up(seconds) else ""  # said once, where it makes a difference
         return (
-            f"<b>This video will cost {credits_text(cost)} credits</b> ({math.ceil(round(seconds, 6))} s × "
-            f"{credits_text(self.model.credits_per_second)}/s). {left}"
+            f"<b>This video will cost {credits_text(cost)} credits</b> ({whole_seconds(seconds)} s × "
+            f"{credits_text(self.model.credits_per_second)}/s{why}). {left}"
         )

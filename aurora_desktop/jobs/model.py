@@ -158,6 +158,15 @@ class LocalJob:
         return self.speech_id is not None and bool(self.audio.source)
 
     @property
+    def credits_total(self) -> Decimal | None:
+        """What the video cost in all, as the library, the report and the sidecar say it: Creatify's
+        charge for the video plus the voice made from the script; before the charge, the estimate
+        (which already holds both)."""
+        if self.credits_used is None:
+            return self.cost_estimate
+        return self.credits_used + (self.speech_credits or Decimal(0))
+
+    @property
     def needs_speech(self) -> bool:
         return self.script is not None and not self.speech_made
 
@@ -198,6 +207,7 @@ class LocalJob:
             "remote_status": self.remote_status,
             "progress": round(self.progress, 3),
             "credits_used": credits_number(self.credits_used),
+            "credits_total": credits_number(self.credits_total),  # the voice and the video, as the library says
             "cost_estimate": credits_number(self.cost_estimate),
             "audio_seconds": self.audio_seconds,
             "script": self.script,

@@ -24,7 +24,7 @@ from aurora_desktop.api import ApiError, AuroraClient, AuthError, InsufficientCr
 from aurora_desktop.api.catalog import ModelSpec
 from aurora_desktop.api.models import GUIDANCE_MAX, GUIDANCE_MIN
 from aurora_desktop.api.speech import SCRIPT_MAX, SCRIPT_MAX_LONGER, WORDS_PER_MINUTE
-from aurora_desktop.formatting import credits_text
+from aurora_desktop.formatting import ROUNDED_UP, credits_text, rounded_up, whole_seconds
 from aurora_desktop.hosting import Hoster
 from aurora_desktop.jobs.blockers import Blocker, BlockerCode, blockers_for
 from aurora_desktop.jobs.limits import ScriptLimit
@@ -71,13 +71,16 @@ class Quote:
         if prepared.script and prepared.script.needs_speech:
             text = (
                 f"This video will cost about {credits_text(self.price)} credits: "
-                f"{credits_text(prepared.speech_cost())} for the voice (about {prepared.audio.duration:.0f} s of "
-                f"speech) and {credits_text(prepared.video_cost(self.model))} for the video on {self.model.label}"
+                f"{credits_text(prepared.speech_cost())} for the voice "
+                f"(about {whole_seconds(prepared.audio.duration)} s of speech) and "
+                f"{credits_text(prepared.video_cost(self.model))} for the video on {self.model.label}"
             )
         else:
+            seconds = prepared.audio.duration
+            billed = f"; billed as {whole_seconds(seconds)} s: {ROUNDED_UP}" if rounded_up(seconds) else ""
             text = (
-                f"This video will cost {credits_text(self.price)} credits ({prepared.audio.duration:.1f} s of audio on "
-                f"{self.model.label})"
+                f"This video will cost {credits_text(self.price)} credits ({seconds:.1f} s of audio on "
+                f"{self.model.label}{billed})"
             )
         return text + (f"; you have {credits_text(self.remaining)}." if self.remaining is not None else ".")
 

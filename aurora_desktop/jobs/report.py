@@ -33,7 +33,7 @@ def _when(value: datetime | str | None) -> str:
 
 
 def job_report(job: LocalJob, events: list[dict[str, Any]]) -> str:
-    credits = job.credits_used if job.credits_used is not None else job.cost_estimate
+    credits = job.credits_total
     credits_said = credits_text(credits) if credits is not None else "—"
     lines = [
         f"Video: {job.name}",

@@ -31,6 +31,7 @@ def sidecar_data(job: LocalJob) -> dict[str, Any]:
         "speech_id": job.speech_id,
         "speech_credits": credits_number(job.speech_credits),
         "credits_used": credits_number(job.credits_used),
+        "credits_total": credits_number(job.credits_total),  # the voice and the video
         "remote_id": job.remote_id,
         "created_at": job.created_at.isoformat(),
         "submitted_at": job.submitted_at.isoformat() if job.submitted_at else None,

@@ -78,6 +78,7 @@ class CreatePanel(QWidget):
         self.image_error = ""
         self.audio_error = ""
         self.remaining: Decimal | None = None  # exact: credits can be fractional
+        self.credits_unchecked = False  # the balance could not be read (offline): said, not "checking…"
         self.busy = False
         self.sharing_ready = True  # local files can reach Creatify (the window says when not)
         self.silence_accepted = False  # the user chose to use a (mostly) silent clip anyway
@@ -168,8 +169,10 @@ class CreatePanel(QWidget):
     def set_model(self, key: str) -> None:
         self.model_box.set_model(key)
 
-    def set_credits(self, remaining: Decimal | None) -> None:
+    def set_credits(self, remaining: Decimal | None, *, unchecked: bool = False) -> None:
+        """The balance; `unchecked`: Creatify could not be asked (offline), not "checking…"."""
         self.remaining = remaining
+        self.credits_unchecked = unchecked and remaining is None
         self.refresh()
 
     def set_sharing_ready(self, ready: bool) -> None:
@@ -439,6 +442,7 @@ class CreatePanel(QWidget):
             silence_accepted=self.silence_accepted,
             script=script,
             remaining=self.remaining,
+            credits_unchecked=self.credits_unchecked,
             sharing_ready=self.sharing_ready,
             demo=self.demo,
             busy=self.busy,

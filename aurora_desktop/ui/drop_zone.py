@@ -180,6 +180,14 @@ class DropZone(QFrame):
         text = self.link.text().strip()
         if text and text != self._taken_link:
             self._taken_link = text
+            url = QUrl(text)
+            if url.isLocalFile():
+                # A file:// link copied from a file manager (percent-encoded) is that file: chosen
+                # as if browsed, and the field, which holds links, is emptied.
+                self.link.clear()
+                self._taken_link = ""
+                self.chosen.emit(url.toLocalFile())
+                return
             self.chosen.emit(text)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:

@@ -9,7 +9,7 @@ import traceback
 from types import TracebackType
 
 from PySide6 import __version__ as pyside_version
-from PySide6.QtCore import qVersion
+from PySide6.QtCore import Qt, qVersion
 from PySide6.QtWidgets import QApplication, QDialog, QDialogButtonBox, QLabel, QPlainTextEdit, QVBoxLayout, QWidget
 
 from aurora_desktop import APP_NAME, __version__
@@ -32,25 +32,38 @@ class ErrorDialog(QDialog):
         self.setModal(False)
         self.message = QLabel(message, self)
         self.message.setWordWrap(True)
+        self.message.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         self.message.setAccessibleName(self.tr("Error message"))
         from aurora_desktop.doctor import last_report  # the checks (httpx) load with the first dialog
 
         report = last_report()
         setup = f"\n\nCheck my setup (earlier in this session):\n{report}" if report else ""
-        self.details = QPlainTextEdit(f"{environment_text()}\n\n{detail}".strip() + setup, self)
+        # What went wrong first (the detail), then the versions, then the earlier setup check.
+        self.details = QPlainTextEdit(f"{detail.strip()}\n\n{environment_text()}".strip() + setup, self)
         self.details.setReadOnly(True)
+        self.details.setMinimumHeight(8 * self.fontMetrics().height())
         self.details.setVisible(False)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
         copy = buttons.addButton(self.tr("Copy details"), QDialogButtonBox.ButtonRole.ActionRole)
-        show = buttons.addButton(self.tr("Show details"), QDialogButtonBox.ButtonRole.HelpRole)
+        self.toggle = buttons.addButton(self.tr("Show details"), QDialogButtonBox.ButtonRole.HelpRole)
         copy.clicked.connect(self.copy_details)
-        show.clicked.connect(lambda: self.details.setVisible(not self.details.isVisible()))
+        self.toggle.clicked.connect(self.toggle_details)
         buttons.rejected.connect(self.close)
         layout = QVBoxLayout(self)
         layout.addWidget(self.message)
-        layout.addWidget(self.details)
+        layout.addWidget(self.details, 1)
+        layout.addStretch(0)  # hidden details: the spare room goes below the message, never above
         layout.addWidget(buttons)
-        self.resize(520, 180)
+        self.resize(520, self.sizeHint().height())
+
+    def toggle_details(self) -> None:
+        shown = not self.details.isVisible()
+        self.details.setVisible(shown)
+        self.toggle.setText(self.tr("Hide details") if shown else self.tr("Show details"))
+        if shown:
+            self.resize(max(self.width(), 640), max(self.height(), 420))
+        else:
+            self.resize(self.width(), self.minimumSizeHint().height())
 
     def copy_details(self) -> None:
         QApplication.clipboard().setText(f"{self.message.text()}\n\n{self.details.toPlainText()}")

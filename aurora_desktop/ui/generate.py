@@ -17,6 +17,17 @@ from aurora_desktop.ui.ask import Answer, ask
 from aurora_desktop.ui.create_panel import CreateSpec
 from aurora_desktop.ui.frame import Frame
 
+# Creatify's usual prompt guidance: an open "Advanced" with it untouched asks for the same video.
+USUAL_GUIDANCE = 1.0
+
+
+def what_is_sent(spec: CreateSpec) -> tuple[object, ...]:
+    """The video a request asks Creatify for: the portrait, the voice (clip or script and its
+    voice), the model, the prompt and how strictly it is followed. Not the name (a label in the
+    library), nor whether "Advanced" is open: the same of these is the same video, charged again."""
+    guidance = USUAL_GUIDANCE if spec.guidance is None else spec.guidance
+    return (spec.image, spec.audio, spec.script, spec.model, spec.text_prompt or None, guidance)
+
 
 class Generate(QObject):
     def __init__(self, frame: Frame) -> None:
@@ -28,7 +39,8 @@ class Generate(QObject):
         """The panel is busy from the click until the job is recorded. The very same video
         again is asked about: a second take is possible, but never by accident."""
         frame = self.frame
-        if spec != self._last_placed:
+        last = self._last_placed
+        if last is None or what_is_sent(spec) != what_is_sent(last):
             frame.tasks.spawn(self._submit(spec), key="generate")
             return
 

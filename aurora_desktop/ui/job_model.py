@@ -95,7 +95,7 @@ def detail_text(job: LocalJob) -> str:
         parts.append(job.model)
     if job.audio_seconds:
         parts.append(f"{job.audio_seconds:.1f} s")
-    credits = job.credits_used if job.credits_used is not None else job.cost_estimate
+    credits = job.credits_total
     if credits is not None:
         parts.append(QCoreApplication.translate("Library", "{credits} credits").format(credits=credits_text(credits)))
     return " · ".join(parts)

@@ -22,7 +22,7 @@ from aurora_desktop import paths, trash
 from aurora_desktop.formatting import credits_text
 from aurora_desktop.jobs.model import LocalJob, State, is_link
 from aurora_desktop.jobs.report import job_report
-from aurora_desktop.jobs.retry import retry_plan
+from aurora_desktop.jobs.retry import RetryPlan, retry_plan
 from aurora_desktop.jobs.saving import sidecar_paths
 from aurora_desktop.jobs.vocabulary import LibraryAction
 from aurora_desktop.ui.ask import Answer, Icon, Role, ask
@@ -102,10 +102,37 @@ class LibraryActions(QObject):
     def _retry(self, job: LocalJob) -> None:
         if (services := self.frame.services) is None:
             return
-        if retry_plan(job).longer_model:
+        plan = retry_plan(job, self.frame.create_panel.remaining)
+        if plan.longer_model:
             self.retry_with_longer_model(job)
+        elif plan.too_few_credits:
+            self.ask_cheaper(job, plan)  # said first: nothing is sent that would be refused
         else:
             self.frame.tasks.spawn(services.engine.retry(job.id))
+
+    def ask_cheaper(self, job: LocalJob, plan: RetryPlan) -> QMessageBox:
+        """Too few credits to try again as it was: say so, and offer the model that fits, if one does."""
+        cheaper = plan.cheaper
+        answers = [Answer(self.tr("Close"), "", Role.RejectRole)]
+        if cheaper is not None:
+            answers = [
+                Answer(self.tr("Switch to {model}").format(model=cheaper.model.label), cheaper.model.key),
+                Answer(self.tr("Not now"), "", Role.RejectRole),
+            ]
+
+        def answered(model: str) -> None:
+            if model:
+                self.frame.tasks.spawn(self._retry_on(job, model))
+
+        return ask(
+            self.frame.widget(),
+            self.tr("Not enough credits"),
+            plan.shortfall(job),
+            answers,
+            answered,
+            cancel="",
+            icon=Icon.Warning,
+        )
 
     @handles(LibraryAction.AGAIN)
     def _again(self, job: LocalJob) -> None:

@@ -290,7 +290,13 @@ class MainWindow(QMainWindow):
         from aurora_desktop.ui.settings_dialog import SettingsDialog  # on first use: not on the start-up path
 
         dialog = SettingsDialog(
-            self.settings, self.secrets, self.tasks, self, api_base=self.options.api_base or "", tab=tab
+            self.settings,
+            self.secrets,
+            self.tasks,
+            self,
+            api_base=self.options.api_base or "",
+            tab=tab,
+            demo=self.demo,
         )
         dialog.saved.connect(self._settings_saved)
         dialog.open()

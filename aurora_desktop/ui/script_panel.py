@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from aurora_desktop.api.speech import SCRIPT_MAX, WORDS_PER_MINUTE, estimate_seconds
-from aurora_desktop.formatting import plain_length
+from aurora_desktop.formatting import plain_length, whole_seconds
 from aurora_desktop.jobs.form import script_hold
 from aurora_desktop.jobs.model import utcnow
 from aurora_desktop.jobs.prepare import Script
@@ -278,9 +278,9 @@ class ScriptPanel(QWidget):
         length = len(self.text)
         seconds = self.seconds
         spoken = (
-            self.tr("about {n} seconds of speech").format(n=max(1, round(seconds)))
-            if seconds < 60
-            else self.tr("about {length} of speech").format(length=plain_length(seconds))
+            self.tr("about {n} seconds of speech").format(n=max(1, whole_seconds(seconds)))
+            if whole_seconds(seconds) < 60
+            else self.tr("about {length} of speech").format(length=plain_length(whole_seconds(seconds)))
         )
         self.count.setText(
             self.tr("{count} / {limit} characters · {spoken}").format(

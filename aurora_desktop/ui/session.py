@@ -20,7 +20,14 @@ from PySide6.QtCore import QObject, Signal
 
 from aurora_desktop import paths
 from aurora_desktop.api.credentials import Credentials
-from aurora_desktop.api.errors import ApiError, AuthError, as_test_result
+from aurora_desktop.api.errors import (
+    ApiError,
+    AuthError,
+    NetworkError,
+    RateLimitedError,
+    ServerUnavailableError,
+    as_test_result,
+)
 from aurora_desktop.errors import UserError
 from aurora_desktop.formatting import credits_text
 from aurora_desktop.hosting import NoHosting
@@ -41,6 +48,8 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 SHUTDOWN_TIMEOUT = 5.0
 FIRST_SCREENFUL = 40  # more library rows than the tallest screen shows at once
+# Seconds between checks of a balance Creatify could not be asked for (then every minute).
+CREDITS_RETRY_SECONDS: tuple[float, ...] = (5.0, 15.0, 30.0, 60.0)
 
 
 class Session(QObject):
@@ -136,6 +145,9 @@ class Session(QObject):
         welcome.set_busy(True)
         try:
             credits = await self._test_keys(Credentials(api_id, api_key))
+        except AuthError:
+            welcome.show_rejected()  # the fields to fix are on the welcome page, not in Settings
+            return
         except ApiError as exc:
             welcome.show_status(as_test_result(exc), problem=True)
             return
@@ -222,6 +234,7 @@ class Session(QObject):
         self.bridge.jobRemoved.connect(frame.model.remove)
         self.bridge.progress.connect(frame.model.set_progress)
         self.bridge.onlineChanged.connect(frame.notifier.online)
+        self.bridge.onlineChanged.connect(self._online)
         self.bridge.notice.connect(lambda text: frame.notifier.status(text, 10000))
         self.bridge.stopped.connect(frame.engine_stopped)
         frame.model.reset(await self.services.engine.library())
@@ -298,28 +311,41 @@ class Session(QObject):
 
     async def _refresh_credits(self) -> None:
         panel = self.frame.create_panel
-        if self.services is None:
+        waited = 0
+        while self.services is not None:
+            try:
+                credits = await self.services.client.remaining_credits()
+            except AuthError as exc:
+                # Wrong or revoked keys: say so in the window, never a dialog at every start;
+                # Settings and the demo stay one click away.
+                panel.set_credits(None)
+                self.show_banner(
+                    self.tr("{problem} Check your keys in Settings, or switch to the demo.").format(
+                        problem=exc.user_message
+                    ),
+                    problem=True,
+                )
+                return
+            except (NetworkError, ServerUnavailableError, RateLimitedError):
+                # Not "checking…" for ever: say it could not be checked, and check again by
+                # itself (sooner if a job finds Creatify again: online -> refresh_credits).
+                panel.set_credits(None, unchecked=True)
+                await asyncio.sleep(CREDITS_RETRY_SECONDS[min(waited, len(CREDITS_RETRY_SECONDS) - 1)])
+                waited += 1
+                continue
+            except ApiError as exc:
+                panel.set_credits(None, unchecked=True)
+                self.show_banner(exc.user_message, problem=True)
+                return
+            panel.set_credits(credits)
+            if not self.demo:
+                self.show_banner("")
             return
-        try:
-            credits = await self.services.client.remaining_credits()
-        except AuthError as exc:
-            # Wrong or revoked keys: say so in the window, never a dialog at every start;
-            # Settings and the demo stay one click away.
-            panel.set_credits(None)
-            self.show_banner(
-                self.tr("{problem} Check your keys in Settings, or switch to the demo.").format(
-                    problem=exc.user_message
-                ),
-                problem=True,
-            )
-            return
-        except ApiError as exc:
-            panel.set_credits(None)
-            self.show_banner(exc.user_message, problem=True)
-            return
-        panel.set_credits(credits)
-        if not self.demo:
-            self.show_banner("")
+
+    def _online(self, online: bool) -> None:
+        """Creatify answers again: a balance that could not be read is read now."""
+        if online and self.frame.create_panel.credits_unchecked:
+            self.refresh_credits()
 
     def show_banner(self, text: str, *, problem: bool = False) -> None:
         banner = self.frame.banner

@@ -68,8 +68,10 @@ class SettingsDialog(QDialog):
         *,
         api_base: str = "",
         tab: str = "",
+        demo: bool = False,
     ) -> None:
         super().__init__(parent)
+        self.demo = demo  # "Check my setup" says what the demo needs, and what My account will need
         self.setWindowTitle(self.tr("Settings"))
         self.settings = dataclasses.replace(settings, storage=dataclasses.replace(settings.storage))
         self.secrets = secrets
@@ -312,6 +314,12 @@ class SettingsDialog(QDialog):
         return await credits_with(Credentials(self.api_id.text().strip(), self.api_key.text().strip()), self.api_base)
 
     async def _test_connection(self) -> None:
+        if not (self.api_id.text().strip() and self.api_key.text().strip()):
+            # Nothing to test yet: ask for the keys, never a network problem.
+            self.test_result.setText(
+                self.tr("Enter your API ID and API key first (in Creatify: Settings → API), then test.")
+            )
+            return
         self.test_result.setText(self.tr("Testing…"))
         try:
             credits = await self._test_keys()
@@ -326,33 +334,46 @@ class SettingsDialog(QDialog):
         self.status.setText(self.tr("Checking your setup…"))
         self.check_button.setEnabled(False)
         try:
-            checks = await doctor.run_checks(settings=self.settings, secrets=self.secrets, api_base=self.api_base)
+            checks = await doctor.run_checks(
+                settings=self.settings, secrets=self.secrets, api_base=self.api_base, demo=self.demo
+            )
         finally:
             self.check_button.setEnabled(True)
         report = doctor.as_text(checks)
         doctor.remember(report)
-        problems = sum(not c.ok for c in checks)
-        self.status.setText(
-            self.tr("All is well.")
-            if not problems
-            else self.tr("{n} problem(s) found; see the report.").format(n=problems)
-        )
+        problems = sum(c.problem for c in checks)
+        later = [c for c in checks if c.later]
+        if problems:
+            summary = (
+                self.tr("One thing needs a look; see the report.")
+                if problems == 1
+                else self.tr("{n} things need a look; see the report.").format(n=problems)
+            )
+            heading = self.tr("Some things need a look:")
+        elif self.demo:
+            summary = heading = self.tr("The demo has all it needs: you can make demo videos now.")
+        else:
+            summary, heading = self.tr("All is well."), self.tr("All is well: you can make videos.")
+        self.status.setText(summary)
         box = QMessageBox(
-            QMessageBox.Icon.Information if not problems else QMessageBox.Icon.Warning,
+            QMessageBox.Icon.Warning if problems else QMessageBox.Icon.Information,
             self.tr("Check my setup"),
-            self.tr("All is well: you can make videos.") if not problems else self.tr("Some things need a look:"),
+            heading,
             QMessageBox.StandardButton.Close,
             self,
         )
         box.setObjectName("setup-report")
         box.setDetailedText(report)
-        box.setInformativeText(
-            "<br>".join(
-                f"{'✔' if c.ok else '✘'} <b>{html.escape(c.name)}</b>: {html.escape(c.text)}"
-                + (f"<br>&nbsp;&nbsp;→ {html.escape(c.fix)}" if not c.ok and c.fix else "")
-                for c in checks
-            )
+        now = "<br>".join(
+            f"{'✔' if c.ok else '✘'} <b>{html.escape(c.name)}</b>: {html.escape(c.text)}"
+            + (f"<br>&nbsp;&nbsp;→ {html.escape(c.fix)}" if c.problem and c.fix else "")
+            for c in checks
+            if not c.later
         )
+        if later:
+            now += "<br><br>" + self.tr("<b>For My account</b> (not needed for the demo), you will need:") + "<br>"
+            now += "<br>".join(f"• <b>{html.escape(c.name)}</b>: {html.escape(c.fix or c.text)}" for c in later)
+        box.setInformativeText(now)
         copy = box.addButton(self.tr("Copy report"), QMessageBox.ButtonRole.ActionRole)
         copy.clicked.disconnect()  # copying must not close the box
         copy.clicked.connect(lambda: QGuiApplication.clipboard().setText(report))

@@ -135,6 +135,16 @@ class WelcomeView(QWidget):
         if busy:
             self.show_status(self.tr("Checking your keys with Creatify…"))
 
+    def show_rejected(self) -> None:
+        """Creatify refused the keys typed here: the fields to fix are on this page."""
+        self.show_status(
+            self.tr(
+                "Creatify did not accept this API ID and key. Copy both again from Settings → API in your "
+                "Creatify account (link above), paste them in the fields above, then press Connect."
+            ),
+            problem=True,
+        )
+
     def show_status(self, text: str, *, problem: bool = False) -> None:
         self.status.setText(text)
         theme.set_state(self.status, "problem", problem)

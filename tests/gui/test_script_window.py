@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QApplication, QInputDialog, QLabel
 
 from aurora_desktop.api.catalog import cost_credits
 from aurora_desktop.api.speech import speech_credits
+from aurora_desktop.formatting import whole_seconds
 from aurora_desktop.jobs.model import State
 from aurora_desktop.jobs.vocabulary import LibraryAction
 from aurora_desktop.settings import Settings
@@ -81,7 +82,7 @@ def test_type_a_script_pick_and_preview_a_voice_see_both_prices_then_generate(qt
     qtbot.keyClicks(script.editor, SCRIPT)
     assert (
         f"{len(SCRIPT)} / 4,000 characters" in script.count.text()  # the safe limit until a longer one is taken
-        and f"about {round(SECONDS)} seconds" in script.count.text()
+        and f"about {whole_seconds(SECONDS)} seconds" in script.count.text()  # as billed: rounded up
     )
     speech, video = speech_credits(SECONDS), cost_credits("aurora_v1", SECONDS)
     qtbot.waitUntil(lambda: "Remaining credits: 1000" in panel.price.text(), timeout=10_000)

@@ -139,7 +139,7 @@ def test_each_bad_input_shows_its_message_and_keeps_generate_disabled(
     # Issue 10, defect 11: plain limits, the models that would take it named, no price for a
     # video that cannot be made, and the same red as every other blocking problem.
     assert not panel.generate_button.isEnabled() and "takes clips up to 14 seconds" in panel.reason.text()
-    assert "Choose Aurora v1 (up to 5 minutes)" in panel.reason.text()
+    assert "Choose Aurora v1 or Aurora v1 Fast (up to 5 minutes)" in panel.reason.text()
     assert "will cost" not in panel.price.text() and panel.reason.property("problem") is True
     panel.set_model("aurora_v1")
     assert panel.generate_button.isEnabled() and "will cost 16 credits" in panel.price.text()

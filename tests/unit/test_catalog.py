@@ -41,3 +41,13 @@ def test_lookup_by_key_or_model_version() -> None:
 def test_negative_audio_is_refused() -> None:
     with pytest.raises(ValueError):
         billable_seconds(-1)
+
+
+def test_a_whole_second_measured_a_hair_long_is_billed_as_that_second() -> None:
+    """A 4.0 s clip measured 4.0001 s (a resampled sample or two) was priced 5 s: now 4 s; the
+    price explains the rounding only when a clip really is billed longer than it is."""
+    from aurora_desktop.formatting import rounded_up, whole_seconds
+
+    assert [whole_seconds(s) for s in (4.0, 4.0001, 4.004, 4.01, 10.4, 0.0)] == [4, 4, 4, 5, 11, 0]
+    assert cost_credits("aurora_v1", 4.0001) == 4
+    assert not rounded_up(4.0001) and not rounded_up(3.998) and rounded_up(7.6)

@@ -249,12 +249,13 @@ PRICES = [
     (
         "credits unknown, a clip",
         replace(CLIP_READY, remaining=None),
-        "<b>This video will cost 8 credits</b> (8 s × 1/s). Remaining credits: checking…",
+        "<b>This video will cost 8 credits</b> (8 s × 1/s; Creatify bills whole seconds, rounded up). "
+        "Remaining credits: checking…",
     ),
     (
         "demo",
         replace(CLIP_READY, demo=True, remaining=Decimal(500)),
-        "<b>This video will cost 8 credits</b> (8 s × 1/s). "
+        "<b>This video will cost 8 credits</b> (8 s × 1/s; Creatify bills whole seconds, rounded up). "
         "Demo credits left: 500 (pretend credits; nothing is spent).",
     ),
     ("demo, balance not known yet", Form(model=V1, demo=True), ""),
@@ -263,16 +264,23 @@ PRICES = [
         Form(model=V1, demo=True, remaining=Decimal(500)),
         "Demo credits left: 500 (pretend credits; nothing is spent).",
     ),
-    ("enough credits", CLIP_READY, "<b>This video will cost 8 credits</b> (8 s × 1/s). Remaining credits: 1000."),
+    (
+        "enough credits",
+        CLIP_READY,
+        "<b>This video will cost 8 credits</b> (8 s × 1/s; Creatify bills whole seconds, rounded up). "
+        "Remaining credits: 1000.",
+    ),
     (
         "not enough credits: the price still shows",
         replace(CLIP_READY, remaining=Decimal(5)),
-        "<b>This video will cost 8 credits</b> (8 s × 1/s). Remaining credits: 5.",
+        "<b>This video will cost 8 credits</b> (8 s × 1/s; Creatify bills whole seconds, rounded up). "
+        "Remaining credits: 5.",
     ),
     (
         "fractional credits",
         replace(CLIP_READY, model=V2_720, audio_seconds=10.2, remaining=Decimal("12.5")),
-        "<b>This video will cost 7.7 credits</b> (11 s × 0.7/s). Remaining credits: 12.5.",
+        "<b>This video will cost 7.7 credits</b> (11 s × 0.7/s; Creatify bills whole seconds, rounded up). "
+        "Remaining credits: 12.5.",
     ),
     (
         "a clip too long for the model: no price",

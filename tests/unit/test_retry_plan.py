@@ -43,3 +43,31 @@ def test_other_jobs_are_retried_as_they_were() -> None:
 def test_a_voice_no_model_takes_has_no_offer() -> None:
     plan = retry_plan(_job(audio_seconds=400.0))
     assert plan.longer_model and plan.offers == ()
+
+
+def _clip_job(model: str, seconds: float) -> LocalJob:
+    return _job(model=model, audio_seconds=seconds, script=None, voice_id=None, speech_id=None, remote_id="r-1")
+
+
+def test_too_few_credits_is_known_before_any_request_with_the_model_that_fits() -> None:
+    plan = retry_plan(_clip_job("aurora_v1", 5.0), remaining=Decimal(3))
+    assert plan.too_few_credits and plan.cost == 5
+    assert plan.cheaper is not None and plan.cheaper.model.key == "aurora_v1_fast" and plan.cheaper.credits == 2.5
+    assert plan.shortfall(_clip_job("aurora_v1", 5.0)).endswith("Aurora v1 Fast would cost 2.5: switch?")
+    # The same family first, then the dearest that fits: v2 1080p falls back to v2 720p.
+    assert retry_plan(_clip_job("aurora_v2_1080p", 10.0), remaining=Decimal(8)).cheaper.model.key == "aurora_v2_720p"
+    # Enough, or not known: retried as it was, nothing asked.
+    assert not retry_plan(_clip_job("aurora_v1", 5.0), remaining=Decimal(5)).too_few_credits
+    assert not retry_plan(_clip_job("aurora_v1", 5.0)).too_few_credits
+
+
+def test_when_no_model_fits_the_credits_it_says_to_add_some() -> None:
+    plan = retry_plan(_clip_job("aurora_v1", 5.0), remaining=Decimal(1))
+    assert plan.too_few_credits and plan.cheaper is None
+    assert "Add credits at Creatify" in plan.shortfall(_clip_job("aurora_v1", 5.0))
+
+
+def test_a_voice_still_to_be_made_counts_in_what_a_retry_costs() -> None:
+    job = _job(model="aurora_v1", audio_seconds=10.0, speech_id=None, audio=InputFile(InputKind.AUDIO, ""))
+    plan = retry_plan(job, remaining=Decimal(10))
+    assert plan.cost == 11 and plan.too_few_credits  # 1 for the voice, 10 for the video
