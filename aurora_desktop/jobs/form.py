@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from aurora_desktop.api.catalog import ModelSpec, cost_credits
 from aurora_desktop.api.speech import SCRIPT_MAX, speech_credits
@@ -20,6 +21,9 @@ from aurora_desktop.formatting import ROUNDED_UP, credits_text, rounded_up, whol
 from aurora_desktop.jobs.blockers import BlockerCode, blockers_for
 from aurora_desktop.jobs.limits import script_too_long
 from aurora_desktop.jobs.model import is_link
+
+if TYPE_CHECKING:
+    from aurora_desktop.jobs.prepare import Script
 
 # The sentences the form shows as next steps (not problems): what to do before Generate.
 STARTING = "Starting the video…"
@@ -29,6 +33,19 @@ CHOOSE_SHARING = "Choose how Creatify gets your files (above)."
 CHECKING = "Checking your files…"
 TYPE_SCRIPT = "Type what the person should say."
 CHOOSE_VOICE = "Choose a voice for the script."
+
+
+@dataclass
+class CreateSpec:
+    """What Generate asks the window to make: the form's inputs as they will be sent."""
+
+    image: str
+    audio: str  # a clip (path or link); "" for a script
+    model: str
+    name: str
+    text_prompt: str | None
+    guidance: float | None
+    script: Script | None = None  # a script to be spoken first, or the script of a reused speech (`audio` its link)
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -24,7 +23,7 @@ from PySide6.QtWidgets import (
 
 from aurora_desktop.api.catalog import ModelSpec
 from aurora_desktop.jobs.blockers import NAME_LIMIT
-from aurora_desktop.jobs.form import Form, Hold, ScriptFacts
+from aurora_desktop.jobs.form import CreateSpec, Form, Hold, ScriptFacts
 from aurora_desktop.jobs.model import InputKind, is_link
 from aurora_desktop.settings import Sharing
 from aurora_desktop.ui import icons, theme
@@ -48,17 +47,6 @@ if TYPE_CHECKING:
 # Reading a dropped file (jobs/prepare.py: Pillow, Qt's audio decoder, the link fetcher) is
 # imported where it is first done, not with this module: the window's first paint needs none
 # of it, and by the time a file is dropped the engine has usually loaded it already.
-
-
-@dataclass
-class CreateSpec:
-    image: str
-    audio: str  # a clip (path or link); "" for a script
-    model: str
-    name: str
-    text_prompt: str | None
-    guidance: float | None
-    script: Script | None = None  # a script to be spoken first, or the script of a reused speech (`audio` its link)
 
 
 class CreatePanel(QWidget):

@@ -13,8 +13,8 @@ from PySide6.QtWidgets import QMessageBox
 from aurora_desktop import paths
 from aurora_desktop.api.catalog import get_model
 from aurora_desktop.api.speech import WORDS_PER_MINUTE
+from aurora_desktop.jobs.form import CreateSpec
 from aurora_desktop.ui.ask import Answer, ask
-from aurora_desktop.ui.create_panel import CreateSpec
 from aurora_desktop.ui.frame import Frame
 
 # Creatify's usual prompt guidance: an open "Advanced" with it untouched asks for the same video.
