@@ -7,7 +7,6 @@ import struct
 from pathlib import Path
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QInputDialog
 
 from tests.fixtures.media_files import SAMPLE_AUDIO, SAMPLE_IMAGE, tone_wav
 from tests.gui.boxes import shown_dialog
@@ -190,9 +189,11 @@ def test_rename_with_f2_and_from_the_menu(qtbot, open_window, shared_sandbox) ->
     window.library.view.setCurrentIndex(window.library.proxy.index(0, 0))
     window.library.view.setFocus()
     qtbot.keyClick(window.library.view, Qt.Key.Key_F2)
-    qtbot.waitUntil(lambda: shown_dialog(window, QInputDialog) is not None, timeout=5_000)
-    rename = shown_dialog(window, QInputDialog)
-    rename.setTextValue("  Spring   sale  ")
+    from aurora_desktop.ui.rename_dialog import RenameDialog
+
+    qtbot.waitUntil(lambda: shown_dialog(window, RenameDialog) is not None, timeout=5_000)
+    rename = shown_dialog(window, RenameDialog)
+    rename.name_edit.setText("  Spring   sale  ")
     rename.accept()
     qtbot.waitUntil(lambda: window.model.job(job.id).name == "Spring sale", timeout=5_000)
     assert window.services.engine.store.sync.get(job.id).name == "Spring sale"  # kept
