@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from aurora_desktop.api.catalog import CATALOG, DEFAULT_MODEL
 from aurora_desktop.cli.doctor import cmd_doctor
+from aurora_desktop.cli.inputs import crop_arg, trim_arg
 from aurora_desktop.cli.jobs import cmd_jobs
 from aurora_desktop.cli.output import EXIT_HELP
 from aurora_desktop.cli.resume import cmd_resume
@@ -68,6 +69,24 @@ def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
     run.add_argument("--model", default=None, help=f"one of: {models} (default {DEFAULT_MODEL})")
     run.add_argument("--prompt", default=None, help="style, camera, lighting or motion guidance")
     run.add_argument("--guidance", type=float, default=None, help="prompt guidance scale, 0 to 10")
+    run.add_argument(
+        "--crop",
+        type=crop_arg,
+        default=None,
+        metavar="SHAPE|X,Y,W,H",
+        help=(
+            "frame the photo: a shape, 9:16 (TikTok / Reels / Shorts), 1:1, 4:5, 16:9 or 3:4, centred on the face; "
+            "or a box in pixels of the upright photo. The video takes the photo's shape. The original is not changed"
+        ),
+    )
+    run.add_argument(
+        "--trim",
+        type=trim_arg,
+        default=None,
+        metavar="START-END",
+        help="use only this part of the voice clip, in seconds or minutes:seconds (e.g. 0:05-0:25; 5- to the end)",
+    )
+    run.add_argument("--trim-silence", action="store_true", help="leave out the quiet start and end of the voice clip")
     run.add_argument("--max-credits", type=_credits_arg, default=None, help="refuse if the video costs more than this")
     run.set_defaults(func=cmd_run)
 

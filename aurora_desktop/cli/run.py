@@ -10,6 +10,7 @@ from aurora_desktop import paths, voices
 from aurora_desktop.api import ApiError
 from aurora_desktop.api.catalog import CATALOG, DEFAULT_MODEL, ModelSpec, get_model
 from aurora_desktop.api.speech import SCRIPT_MAX_LONGER
+from aurora_desktop.cli.inputs import shape_audio, shape_image
 from aurora_desktop.cli.output import EXIT_INPUT, EXIT_OK, EXIT_UNREACHABLE, Exit, Reporter
 from aurora_desktop.cli.session import check_out_folder, exit_code_for, open_locked, refuse, wait_all
 from aurora_desktop.fileio import read_regular
@@ -45,7 +46,8 @@ async def cmd_run(args: argparse.Namespace) -> int:
     if script is not None:
         return await _run_script(args, report, script, model, options)
     # Inputs and options first: a bad file is reported without keys, a service or the lock.
-    quote = await orders.check_inputs(args.image, args.audio, model, options, work_dir=paths.cache_dir())
+    image, audio = await shape_image(args, report), await shape_audio(args, report)
+    quote = await orders.check_inputs(image, audio, model, options, work_dir=paths.cache_dir())
     if not quote.ok:
         refuse(quote)
     for note in quote.notes:
@@ -61,6 +63,8 @@ def _script_text(args: argparse.Namespace) -> str | None:
         if args.voice:
             raise Exit(EXIT_INPUT, "--voice is for a script (--script or --script-file); a clip has its own voice.")
         return None
+    if args.trim is not None or args.trim_silence:
+        raise Exit(EXIT_INPUT, "--trim and --trim-silence are for a voice clip (--audio), not for a script.")
     if args.script_file is not None:
         try:
             text = read_regular(Path(args.script_file).expanduser(), SCRIPT_FILE_LIMIT).decode("utf-8")
@@ -92,9 +96,10 @@ async def _run_script(
             raise Exit(EXIT_INPUT, exc.user_message) from None
         pace = voices.learned_pace(await services.engine.library(), voice.id)
         wanted = Script(script, voice.id, voice.spoken_name)
+        image = await shape_image(args, report)
         script_max = await orders.script_limit(services.engine.script_limit, len(script), services.client)
         quote = await orders.check_inputs(
-            args.image, wanted, model, options, work_dir=paths.cache_dir(), words_per_minute=pace, script_max=script_max
+            image, wanted, model, options, work_dir=paths.cache_dir(), words_per_minute=pace, script_max=script_max
         )
         if not quote.ok:
             refuse(quote)
